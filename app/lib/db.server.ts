@@ -1,0 +1,42 @@
+import { openDatabase, type AppDatabase, type Connection, DEFAULT_DATABASE_PATH } from "../../db/client";
+
+export type { AppDatabase };
+
+declare global {
+  // One connection per database file per process, shared by the server set-up and the Remix build.
+  // eslint-disable-next-line no-var
+  var __shareboardDb: Map<string, Connection> | undefined;
+}
+
+export function connection(): Connection {
+  const file = process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH;
+  globalThis.__shareboardDb ??= new Map();
+  let conn = globalThis.__shareboardDb.get(file);
+  if (!conn) {
+    conn = openDatabase(file);
+    globalThis.__shareboardDb.set(file, conn);
+  }
+  return conn;
+}
+
+export function getDb() {
+  return connection().db;
+}
+
+/** Runs fn in one SQLite transaction: everything in it, audit rows included, commits or rolls back together. */
+export function transaction<T>(fn: (tx: Tx) => T): T {
+  return getDb().transaction((tx) => fn(tx), { behavior: "immediate" });
+}
+
+export type Tx = Parameters<Parameters<AppDatabase["transaction"]>[0]>[0];
+/** Model functions that write take either the database or an open transaction. */
+export type DbOrTx = AppDatabase | Tx;
+
+export function closeDb() {
+  const file = process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH;
+  const conn = globalThis.__shareboardDb?.get(file);
+  if (conn) {
+    conn.sqlite.close();
+    globalThis.__shareboardDb!.delete(file);
+  }
+}

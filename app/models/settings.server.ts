@@ -1,0 +1,50 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { settings } from "../../db/schema";
+import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { audit, type Actor } from "~/lib/audit.server";
+import { todayIso } from "~/lib/dates";
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Enter a date as YYYY-MM-DD" });
+
+/** Every setting, its type and its default. Stored as text key/value rows. */
+export const SettingsSchema = z.object({
+  partnership_name: z.string().min(1).default("SharetoCare partnership"),
+  // Fixed reporting date (YYYY-MM-DD); empty means today.
+  reporting_date: z.union([isoDate, z.literal("")]).default(""),
+  opt_in_target_percent: z.coerce.number().min(0).max(100).default(60),
+  // Overall maturity below this share of a framework's scale counts as "low maturity".
+  maturity_low_threshold_percent: z.coerce.number().min(0).max(100).default(50),
+  case_sla_working_days: z.coerce.number().int().min(1).max(250).default(20),
+  indemnity_warning_days: z.coerce.number().int().min(1).max(365).default(90),
+  agreement_review_notice_days: z.coerce.number().int().min(1).max(365).default(90),
+});
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingKey = keyof Settings;
+
+export function getSettings(db: DbOrTx = getDb()): Settings {
+  const rows = db.select().from(settings).all();
+  const raw = Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  return SettingsSchema.parse(raw);
+}
+
+/** The date everything "due", "late" or "expiring" is judged against. */
+export function getReportingDate(db: DbOrTx = getDb()): string {
+  return getSettings(db).reporting_date || todayIso();
+}
+
+export function updateSettings(actor: Actor, changes: Partial<Record<SettingKey, string | number>>) {
+  return transaction((tx) => {
+    const before = getSettings(tx);
+    const merged = SettingsSchema.parse({ ...before, ...changes });
+    for (const [key, value] of Object.entries(changes)) {
+      const text = String(merged[key as SettingKey]);
+      const existing = tx.select().from(settings).where(eq(settings.key, key)).get();
+      if (existing) tx.update(settings).set({ value: text, updatedAt: new Date().toISOString() }).where(eq(settings.key, key)).run();
+      else tx.insert(settings).values({ key, value: text }).run();
+    }
+    audit(tx, actor, { action: "settings.update", entityType: "settings", entityId: "settings", before, after: merged });
+    return merged;
+  });
+}

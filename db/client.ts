@@ -1,0 +1,31 @@
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import fs from "node:fs";
+import path from "node:path";
+import * as schema from "./schema";
+
+export type AppDatabase = BetterSQLite3Database<typeof schema>;
+export type Connection = { db: AppDatabase; sqlite: Database.Database; path: string };
+
+export const DEFAULT_DATABASE_PATH = "db/data/shareboard.sqlite";
+
+export function migrationsFolder() {
+  return process.env.MIGRATIONS_PATH ?? path.resolve(process.cwd(), "db/migrations");
+}
+
+/**
+ * Opens (creating if needed) the SQLite file, sets the pragmas the app relies on and
+ * applies every committed migration. The only place that knows the database is SQLite.
+ */
+export function openDatabase(file: string, options: { migrate?: boolean } = {}): Connection {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  const db = drizzle(sqlite, { schema });
+  if (options.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder() });
+  return { db, sqlite, path: file };
+}

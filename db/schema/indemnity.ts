@@ -1,0 +1,32 @@
+import { sqliteTable, text, integer, index, check, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { enumCheck, nowIso } from "./helpers";
+import { INDEMNITY_STATUSES } from "./enums";
+import { organisations } from "./organisations";
+import { users } from "./auth";
+
+export const indemnityCovers = sqliteTable(
+  "indemnity_covers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    startOn: text("start_on").notNull(),
+    endOn: text("end_on").notNull(),
+    status: text("status", { enum: INDEMNITY_STATUSES }).notNull(),
+    documentReference: text("document_reference"),
+    signedBy: text("signed_by"),
+    renewsCoverId: integer("renews_cover_id").references((): AnySQLiteColumn => indemnityCovers.id),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: text("created_at").notNull().default(nowIso),
+    updatedAt: text("updated_at").notNull().default(nowIso),
+  },
+  (t) => [
+    index("indemnity_covers_organisation_idx").on(t.organisationId, t.startOn),
+    index("indemnity_covers_status_end_idx").on(t.status, t.endOn),
+    enumCheck("indemnity_covers_status_check", t.status, INDEMNITY_STATUSES),
+    check("indemnity_covers_dates_check", sql`${t.endOn} > ${t.startOn}`),
+  ],
+);
