@@ -1,0 +1,61 @@
+import { isRouteErrorResponse, Link, useRouteError, useRouteLoaderData } from "@remix-run/react";
+
+type RootData = { requestId: string | null; user: unknown } | undefined;
+
+/** 403, 404 and unexpected errors, in the NHS style, each saying what to do next. */
+export function GeneralErrorBoundary() {
+  const error = useRouteError();
+  const root = useRouteLoaderData("root") as RootData;
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 403) {
+      return (
+        <div className="nhsuk-grid-row">
+          <div className="nhsuk-grid-column-two-thirds">
+            <h1>You do not have permission to see this page</h1>
+            <p>Your account does not have the role this page needs. If you think it should, ask your ShareBoard administrator.</p>
+            <p>
+              <Link to="/">Go to your home page</Link>
+            </p>
+          </div>
+        </div>
+      );
+    }
+    if (error.status === 404) {
+      return (
+        <div className="nhsuk-grid-row">
+          <div className="nhsuk-grid-column-two-thirds">
+            <h1>Page not found</h1>
+            <p>If you typed the web address, check it is correct.</p>
+            <p>If you pasted the web address, check you copied the entire address.</p>
+            <p>
+              <Link to="/">Go to your home page</Link>
+            </p>
+          </div>
+        </div>
+      );
+    }
+    if (error.status === 409) {
+      return (
+        <div className="nhsuk-grid-row">
+          <div className="nhsuk-grid-column-two-thirds">
+            <h1>This record changed while you were working on it</h1>
+            <p>{typeof error.data === "string" ? error.data : "Someone else changed it first. Nothing you entered was saved."}</p>
+            <p>Reload the page to see the current version, then make your change again.</p>
+          </div>
+        </div>
+      );
+    }
+  }
+  if (!isRouteErrorResponse(error)) console.error(error);
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <h1>Sorry, something went wrong</h1>
+        <p>Try again later. If it keeps happening, tell your ShareBoard administrator and give them this reference:</p>
+        <p>
+          <strong>{root?.requestId ?? "no reference"}</strong>
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
+import type { Role } from "../../db/schema/enums";
+import { env } from "./env.server";
+import { audit, type Actor } from "./audit.server";
+import { transaction } from "./db.server";
+import { anonymousActor, clientIp, requestId } from "./request.server";
+import { hasAnyRole } from "./permissions";
+import { endSession, findActiveSession, startSession, ABSOLUTE_TIMEOUT_MS } from "~/models/sessions.server";
+import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
+
+// Two cookie jars: over HTTPS the cookie takes the __Host- prefix and Secure; over plain
+// HTTP (localhost quick start) browsers refuse __Host- cookies, so a plain name is used.
+function sessionCookie(request: Request) {
+  const secure = new URL(request.url).protocol === "https:";
+  return createCookie(secure ? "__Host-shareboard_session" : "shareboard_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure,
+    path: "/",
+    secrets: [env().SESSION_SECRET],
+    maxAge: ABSOLUTE_TIMEOUT_MS / 1000,
+  });
+}
+
+async function sessionIdFrom(request: Request): Promise<string | null> {
+  const value = await sessionCookie(request).parse(request.headers.get("Cookie"));
+  return typeof value === "string" ? value : null;
+}
+
+export async function getCurrentUser(request: Request): Promise<SignedInUser | null> {
+  const sessionId = await sessionIdFrom(request);
+  if (!sessionId) return null;
+  const session = findActiveSession({ sessionId });
+  if (!session) return null;
+  return getUserWithRoles({ userId: session.userId });
+}
+
+export function actorFor(user: SignedInUser, request: Request, context?: AppLoadContext): Actor {
+  return { userId: user.id, label: user.email, ip: clientIp(request, context), requestId: requestId(request, context) };
+}
+
+/** Only local paths are followed after sign-in, so the login page cannot redirect people off-site. */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
+  if (!to || typeof to !== "string") return fallback;
+  if (!to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+export async function requireUser(request: Request): Promise<SignedInUser> {
+  const user = await getCurrentUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+  }
+  return user;
+}
+
+/** The user, if they hold at least one of the roles; otherwise the refusal is audited and a 403 thrown. */
+export async function requireRole(request: Request, roles: Role | readonly Role[], context?: AppLoadContext) {
+  const user = await requireUser(request);
+  const allowed = typeof roles === "string" ? [roles] : roles;
+  if (!hasAnyRole(user.roles, allowed)) {
+    refuse(user, request, `needs one of: ${allowed.join(", ")}`, context);
+  }
+  return user;
+}
+
+/** Writes the refusal to the audit log and throws the 403 that the route's ErrorBoundary shows. */
+export function refuse(user: SignedInUser | null, request: Request, reason: string, context?: AppLoadContext): never {
+  const actor = user ? actorFor(user, request, context) : anonymousActor(request, context);
+  const url = new URL(request.url);
+  transaction((tx) =>
+    audit(tx, actor, { action: "access.refused", entityType: "route", entityId: url.pathname, after: { method: request.method, reason } }),
+  );
+  throw new Response("You do not have permission to do this.", { status: 403, statusText: "Forbidden" });
+}
+
+export async function signInAndRedirect({ request, userId, redirectTo, context }: { request: Request; userId: number; redirectTo: string; context?: AppLoadContext }) {
+  const previous = await sessionIdFrom(request);
+  const sessionId = startSession({
+    actor: { ...anonymousActor(request, context), label: "sign-in" },
+    userId,
+    ip: clientIp(request, context),
+    userAgent: request.headers.get("user-agent"),
+    replacesSessionId: previous,
+  });
+  return redirect(safeRedirect(redirectTo), {
+    headers: { "Set-Cookie": await sessionCookie(request).serialize(sessionId) },
+  });
+}
+
+export async function signOutAndRedirect(request: Request, context?: AppLoadContext) {
+  const sessionId = await sessionIdFrom(request);
+  if (sessionId) {
+    const user = await getCurrentUser(request);
+    endSession({ actor: user ? actorFor(user, request, context) : anonymousActor(request, context), sessionId });
+  }
+  return redirect("/login?signedOut=1", {
+    headers: { "Set-Cookie": await sessionCookie(request).serialize("", { maxAge: 0, expires: new Date(0) }) },
+  });
+}

@@ -1,0 +1,92 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import nhsukCss from "nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css?url";
+import appCss from "~/styles/app.css?url";
+import { Footer, Header, SkipLink } from "~/components/nhs";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { getCurrentUser } from "~/lib/session.server";
+import { navigationFor, ROLE_LABELS } from "~/lib/permissions";
+import { useNonce } from "~/lib/nonce";
+import { getSettings } from "~/models/settings.server";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: nhsukCss },
+  { rel: "stylesheet", href: appCss },
+  { rel: "icon", href: "/assets/images/favicon.ico", sizes: "48x48" },
+];
+
+export const meta: MetaFunction = () => [{ title: "ShareBoard" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getCurrentUser(request);
+  const settings = getSettings();
+  return {
+    requestId: context.requestId ?? null,
+    partnershipName: settings.partnership_name,
+    user: user
+      ? {
+          name: user.name,
+          email: user.email,
+          organisationName: user.organisationName,
+          roles: user.roles,
+          roleLabels: user.roles.map((r) => ROLE_LABELS[r]),
+        }
+      : null,
+    navigation: user ? navigationFor(user.roles).map(({ href, text }) => ({ href, text })) : [],
+  };
+}
+
+export type RootData = Awaited<ReturnType<typeof loader>>;
+
+function isCurrent(pathname: string, href: string) {
+  return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
+  const { pathname } = useLocation();
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <SkipLink />
+        <Header
+          serviceName="ShareBoard"
+          serviceHref="/"
+          homeHref="/"
+          navigation={(data?.navigation ?? []).map((item) => ({ ...item, current: isCurrent(pathname, item.href) }))}
+          account={data?.user ? { name: data.user.name, detail: data.user.organisationName } : undefined}
+        />
+        <div className="nhsuk-width-container">
+          <main className="nhsuk-main-wrapper" id="maincontent" role="main">
+            {children}
+          </main>
+        </div>
+        <Footer
+          links={[
+            { href: "/transparency", text: "How we share records" },
+            { href: "/healthz", text: "Service status" },
+          ]}
+          meta={data?.partnershipName ?? "ShareBoard"}
+        />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,80 @@
+// The production server: prepares the database, then serves the Remix build with security
+// headers, a same-origin guard for every write and static files. Run by `npm start` (after
+// `npm run build`) as `tsx app/server.ts`.
+import path from "node:path";
+import express from "express";
+import compression from "compression";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import { ensureSessionSecret, prepareDatabase } from "../db/setup";
+import { env } from "./lib/env.server";
+import { securityHeaders, sameOriginGuard } from "./lib/http-security.server";
+import { audit } from "./lib/audit.server";
+import { transaction } from "./lib/db.server";
+
+function log(line: string) {
+  console.log(`[shareboard] ${line}`);
+}
+
+async function main() {
+  ensureSessionSecret(log);
+  let config;
+  try {
+    config = env();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  await prepareDatabase(log);
+
+  const buildPath = path.resolve("build/server/index.js");
+  let build: ServerBuild;
+  try {
+    build = (await import(buildPath)) as ServerBuild;
+  } catch {
+    console.error(`No build found at ${buildPath}: run \`npm run build\` first (npm start does this for you).`);
+    process.exit(1);
+  }
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(compression());
+  app.use(securityHeaders({ development: false }));
+  app.use(
+    sameOriginGuard((req, reason) => {
+      transaction((tx) =>
+        audit(tx, { userId: null, label: "anonymous", ip: req.ip ?? null, requestId: null }, {
+          action: "access.refused",
+          entityType: "route",
+          entityId: req.path,
+          after: { method: req.method, reason },
+        }),
+      );
+    }),
+  );
+  app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("build/client", { maxAge: "1h" }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: "production",
+      getLoadContext: (req, res) => ({
+        cspNonce: res.locals.cspNonce as string,
+        requestId: res.locals.requestId as string,
+        clientIp: req.ip ?? "unknown",
+      }),
+    }),
+  );
+
+  const server = app.listen(config.PORT, () => log(`ShareBoard is running on http://localhost:${config.PORT}`));
+  const stop = () => server.close(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { openDatabase, DEFAULT_DATABASE_PATH } from "./client";
+
+type Log = (line: string) => void;
+
+/**
+ * When SESSION_SECRET is not set, generate one once and keep it beside the database
+ * (owner-readable only), so the quick start needs no set-up and sessions survive restarts.
+ */
+export function ensureSessionSecret(log: Log = console.log) {
+  if (process.env.SESSION_SECRET) return;
+  const dbFile = process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH;
+  const secretFile = path.join(path.dirname(path.resolve(dbFile)), "session-secret");
+  if (fs.existsSync(secretFile)) {
+    process.env.SESSION_SECRET = fs.readFileSync(secretFile, "utf8").trim();
+    log(`SESSION_SECRET not set: using the one kept in ${secretFile}`);
+    return;
+  }
+  fs.mkdirSync(path.dirname(secretFile), { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  fs.writeFileSync(secretFile, secret + "\n", { mode: 0o600 });
+  process.env.SESSION_SECRET = secret;
+  log(`SESSION_SECRET not set: generated one and kept it in ${secretFile} (readable by its owner only). Set SESSION_SECRET to use your own.`);
+}
+
+/** Creates and migrates the database file; loads the demo data when it is empty. */
+export async function prepareDatabase(log: Log = console.log) {
+  const file = process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH;
+  const started = Date.now();
+  const conn = openDatabase(file);
+  log(`Database ${path.resolve(file)} is ready (migrations applied)`);
+  const { hasDemoData, seedDemoData } = await import("../seeds");
+  if (!hasDemoData(conn.db)) {
+    await seedDemoData(conn.db);
+    log(`Database was empty: loaded the demo data in ${Date.now() - started} ms`);
+  }
+  conn.sqlite.close();
+}
+
+// `tsx db/setup.ts --seed`: prepare the database without starting the server.
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.dirname ?? "", "setup.ts")) {
+  prepareDatabase().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { expectNoAxeViolations, signIn, signOut, useBrowser } from "./support";
+
+const DEMO_USERS = [
+  { email: "admin@example.org", role: "Administrator", sees: ["Home", "Admin"], hidden: [] as string[] },
+  { email: "board@example.org", role: "Partnership board", sees: ["Home"], hidden: ["Admin"] },
+  { email: "programme@example.org", role: "Programme team", sees: ["Home"], hidden: ["Admin"] },
+  { email: "ig@example.org", role: "IG lead", sees: ["Home"], hidden: ["Admin"] },
+  { email: "ig.gp@example.org", role: "IG lead", sees: ["Home"], hidden: ["Admin"] },
+  { email: "ccg@example.org", role: "CCG indemnity manager", sees: ["Home"], hidden: ["Admin"] },
+  { email: "practitioner@example.org", role: "Practitioner", sees: ["Home"], hidden: ["Admin"] },
+  { email: "practitioner2@example.org", role: "Practitioner", sees: ["Home"], hidden: ["Admin"] },
+];
+
+describe("signing in and out", () => {
+  const b = useBrowser();
+
+  it("sends a signed-out visitor from / to the sign-in page, which passes axe", async () => {
+    await b.page.goto("/");
+    expect(new URL(b.page.url()).pathname).toBe("/login");
+    expect(new URL(b.page.url()).searchParams.get("redirectTo")).toBe("/");
+    await expect(b.page.getByRole("heading", { level: 1 })).resolves.toBeTruthy();
+    expect(await b.page.getByRole("heading", { level: 1 }).textContent()).toBe("Sign in to ShareBoard");
+    await expectNoAxeViolations(b.page);
+  });
+
+  it("shows an error summary for a wrong password, and axe is still clean", async () => {
+    await signInExpectingFailure(b.page, "board@example.org", "not-the-password");
+    expect(await b.page.locator(".nhsuk-error-summary").textContent()).toContain("Enter a correct email address and password");
+    await expectNoAxeViolations(b.page);
+  });
+
+  for (const user of DEMO_USERS) {
+    it(`signs in ${user.email}, shows the ${user.role} navigation, passes axe and signs out`, async () => {
+      await signIn(b.page, user.email);
+      expect(new URL(b.page.url()).pathname).toBe("/");
+      const nav = b.page.getByRole("navigation", { name: /primary|menu/i });
+      for (const text of user.sees) expect(await nav.getByRole("link", { name: text, exact: true }).count()).toBe(1);
+      for (const text of user.hidden) expect(await nav.getByRole("link", { name: text, exact: true }).count()).toBe(0);
+      expect(await b.page.locator("main").textContent()).toContain(user.role);
+      expect(await b.page.locator("main").textContent()).toContain("GP practices signed up");
+      await expectNoAxeViolations(b.page);
+      await signOut(b.page);
+      expect(await b.page.getByText("You have signed out of ShareBoard.").count()).toBe(1);
+      await b.page.goto("/");
+      expect(new URL(b.page.url()).pathname).toBe("/login");
+    });
+  }
+
+  it("lets the administrator open the admin page and see the audit chain verified", async () => {
+    await signIn(b.page, "admin@example.org");
+    await b.page.getByRole("link", { name: "Admin", exact: true }).click();
+    await b.page.waitForURL(/\/admin/);
+    expect(await b.page.locator("main").textContent()).toContain("The audit log is intact");
+    await expectNoAxeViolations(b.page);
+  });
+
+  it("shows a practitioner the NHS-styled 403 page for the admin area", async () => {
+    await signIn(b.page, "practitioner@example.org");
+    const response = await b.page.goto("/admin");
+    expect(response?.status()).toBe(403);
+    expect(await b.page.getByRole("heading", { level: 1 }).textContent()).toBe("You do not have permission to see this page");
+    await expectNoAxeViolations(b.page);
+  });
+
+  it("shows the NHS-styled 404 page for an unknown address", async () => {
+    await signIn(b.page, "board@example.org");
+    const response = await b.page.goto("/no-such-page");
+    expect(response?.status()).toBe(404);
+    expect(await b.page.getByRole("heading", { level: 1 }).textContent()).toBe("Page not found");
+    await expectNoAxeViolations(b.page);
+  });
+
+  it("sends security headers with a per-request script nonce", async () => {
+    const first = await b.page.goto("/login");
+    const csp = first!.headers()["content-security-policy"];
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(first!.headers()["x-content-type-options"]).toBe("nosniff");
+    expect(first!.headers()["referrer-policy"]).toBe("same-origin");
+    const second = await b.page.goto("/login");
+    const nonce = (h: string) => /'nonce-([^']+)'/.exec(h)?.[1];
+    expect(nonce(csp)).toBeTruthy();
+    expect(nonce(second!.headers()["content-security-policy"])).not.toBe(nonce(csp));
+    expect(b.consoleErrors).toEqual([]);
+  });
+});
+
+async function signInExpectingFailure(page: import("playwright-core").Page, email: string, password: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator(".nhsuk-error-summary").waitFor();
+}

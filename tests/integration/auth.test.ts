@@ -1,0 +1,174 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { eq } from "drizzle-orm";
+import { loader as homeLoader } from "~/routes/_index";
+import { loader as adminLoader } from "~/routes/admin._index";
+import { action as loginAction } from "~/routes/login";
+import { action as logoutAction } from "~/routes/logout";
+import { getDb } from "~/lib/db.server";
+import { auditLog, sessions, users } from "../../db/schema";
+import { disableUser } from "~/models/users.server";
+import { SYSTEM_ACTOR } from "~/lib/audit.server";
+import { cookieFrom, getRequest, postRequest, settle, signInAs, statusOf, dataOf } from "../helpers/requests";
+
+function login(email: string, password: string, ip = "10.1.1.1") {
+  return settle(() => loginAction({ request: postRequest("/login", { email, password, redirectTo: "/" }), params: {}, context: { clientIp: ip } }));
+}
+
+function home(cookie?: string) {
+  return settle(() => homeLoader({ request: getRequest("/", cookie), params: {}, context: {} }));
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("sign-in", () => {
+  it("signs in a demo user with the right password and shows their home", async () => {
+    const cookie = await signInAs("board@example.org");
+    const result = (await home(cookie)) as { user: { name: string }; figures: { practicesTotal: number } };
+    expect(result.user.name).toBeTruthy();
+    expect(result.figures.practicesTotal).toBe(63);
+  });
+
+  it("sends a signed-out visitor to /login with where they were going", async () => {
+    const result = (await home()) as Response;
+    expect(result.status).toBe(302);
+    expect(result.headers.get("Location")).toBe("/login?redirectTo=%2F");
+  });
+
+  it("refuses a wrong password with a message and writes the attempt to the audit log", async () => {
+    const result = await login("ccg@example.org", "wrong-password-123");
+    expect(statusOf(result)).toBe(400);
+    expect(dataOf<{ errors: { email: string } }>(result).errors.email).toBe("Enter a correct email address and password");
+    const rows = getDb().select().from(auditLog).where(eq(auditLog.action, "sign_in.failure")).all();
+    expect(rows.some((r) => r.after?.includes("ccg@example.org"))).toBe(true);
+  });
+
+  it("asks for the email and password when they are missing", async () => {
+    const result = await login("", "");
+    expect(statusOf(result)).toBe(400);
+    expect(dataOf<{ errors: Record<string, string> }>(result).errors).toMatchObject({
+      email: "Enter your email address",
+      password: "Enter your password",
+    });
+  });
+
+  it("throttles an account after 10 failures in a minute, saying when to try again", async () => {
+    for (let i = 0; i < 10; i++) expect(statusOf(await login("programme@example.org", "bad-password-xx", `10.2.0.${i}`))).toBe(400);
+    const throttled = await login("programme@example.org", "shareboard-demo", "10.2.0.99");
+    expect(statusOf(throttled)).toBe(429);
+    expect(dataOf<{ errors: { email: string } }>(throttled).errors.email).toMatch(/Too many sign-in attempts\. Wait \d+ seconds/);
+    const refusedAudit = getDb().select().from(auditLog).where(eq(auditLog.action, "sign_in.throttled")).all();
+    expect(refusedAudit.length).toBeGreaterThan(0);
+  });
+
+  it("throttles an address after 30 failures in a minute across accounts", async () => {
+    for (let i = 0; i < 30; i++) await login(`nobody${i}@example.org`, "bad-password-xx", "10.3.3.3");
+    expect(statusOf(await login("admin@example.org", "shareboard-demo", "10.3.3.3"))).toBe(429);
+    expect(statusOf(await login("admin@example.org", "shareboard-demo", "10.3.3.4"))).toBe(302);
+  });
+
+  it("lets a throttled account in again once the minute has passed", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2030-01-01T10:00:00Z"));
+    for (let i = 0; i < 10; i++) await login("practitioner2@example.org", "bad-password-xx", "10.4.0.1");
+    expect(statusOf(await login("practitioner2@example.org", "shareboard-demo", "10.4.0.2"))).toBe(429);
+    vi.setSystemTime(new Date("2030-01-01T10:01:01Z"));
+    expect(statusOf(await login("practitioner2@example.org", "shareboard-demo", "10.4.0.2"))).toBe(302);
+  });
+});
+
+describe("sessions", () => {
+  it("gives a new session id at every sign-in and ends the one the browser held before", async () => {
+    const first = await signInAs("ig@example.org");
+    const second = (await settle(() =>
+      loginAction({ request: postRequest("/login", { email: "ig@example.org", password: "shareboard-demo" }, first), params: {}, context: {} }),
+    )) as Response;
+    const secondCookie = cookieFrom(second);
+    expect(secondCookie).not.toBe(first);
+    expect(statusOf(await home(first))).toBe(302);
+    expect((await home(secondCookie)) as object).toHaveProperty("figures");
+  });
+
+  it("ends a session after 30 idle minutes", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2030-02-01T09:00:00Z"));
+    const cookie = await signInAs("board@example.org");
+    vi.setSystemTime(new Date("2030-02-01T09:29:00Z"));
+    expect(await home(cookie)).toHaveProperty("figures");
+    vi.setSystemTime(new Date("2030-02-01T10:00:00Z"));
+    expect(await home(cookie)).toHaveProperty("figures");
+    vi.setSystemTime(new Date("2030-02-01T10:31:00Z"));
+    expect(statusOf(await home(cookie))).toBe(302);
+  });
+
+  it("ends a session 12 hours after sign-in however active it is", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    let t = new Date("2030-03-01T08:00:00Z").getTime();
+    vi.setSystemTime(t);
+    const cookie = await signInAs("board@example.org");
+    for (let i = 0; i < 28; i++) {
+      t += 25 * 60 * 1000;
+      vi.setSystemTime(t);
+      expect(await home(cookie)).toHaveProperty("figures");
+    }
+    t += 25 * 60 * 1000; // 12 h 5 min after sign-in
+    vi.setSystemTime(t);
+    expect(statusOf(await home(cookie))).toBe(302);
+  });
+
+  it("signs out: the session is revoked and the cookie cleared", async () => {
+    const cookie = await signInAs("ccg@example.org");
+    const result = (await settle(() => logoutAction({ request: postRequest("/logout", {}, cookie), params: {}, context: {} }))) as Response;
+    expect(result.status).toBe(302);
+    expect(result.headers.get("Location")).toBe("/login?signedOut=1");
+    expect(result.headers.get("Set-Cookie")).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
+    expect(statusOf(await home(cookie))).toBe(302);
+  });
+
+  it("ends every session of a user who is disabled", async () => {
+    const cookie = await signInAs("practitioner@example.org");
+    const user = getDb().select().from(users).where(eq(users.email, "practitioner@example.org")).get()!;
+    disableUser({ actor: SYSTEM_ACTOR, userId: user.id });
+    expect(statusOf(await home(cookie))).toBe(302);
+    const open = getDb().select().from(sessions).where(eq(sessions.userId, user.id)).all().filter((s) => !s.revokedAt);
+    expect(open).toEqual([]);
+    expect(statusOf(await login("practitioner@example.org", "shareboard-demo"))).toBe(400);
+  });
+
+  it("sets an HttpOnly, SameSite=Lax cookie, with __Host- and Secure over HTTPS", async () => {
+    const plain = (await settle(() =>
+      loginAction({ request: postRequest("/login", { email: "admin@example.org", password: "shareboard-demo" }), params: {}, context: {} }),
+    )) as Response;
+    expect(plain.headers.get("Set-Cookie")).toMatch(/^shareboard_session=.*HttpOnly.*SameSite=Lax/);
+    const secureRequest = new Request("https://shareboard.example/login", {
+      method: "POST",
+      body: new URLSearchParams({ email: "admin@example.org", password: "shareboard-demo" }),
+    });
+    const secure = (await settle(() => loginAction({ request: secureRequest, params: {}, context: {} }))) as Response;
+    const header = secure.headers.get("Set-Cookie")!;
+    expect(header).toMatch(/^__Host-shareboard_session=/);
+    expect(header).toContain("Secure");
+    expect(header).toContain("Path=/");
+  });
+});
+
+describe("role checks", () => {
+  const refused = ["board", "programme", "ig", "ig.gp", "ccg", "practitioner", "practitioner2"];
+  for (const who of refused) {
+    it(`refuses ${who}@example.org the admin page with 403 and audits the refusal`, async () => {
+      const cookie = await signInAs(`${who}@example.org`);
+      const result = await settle(() => adminLoader({ request: getRequest("/admin", cookie), params: {}, context: {} }));
+      expect(statusOf(result)).toBe(403);
+      const last = getDb().select().from(auditLog).where(eq(auditLog.action, "access.refused")).all().at(-1)!;
+      expect(last.actorLabel).toBe(`${who}@example.org`);
+      expect(last.entityId).toBe("/admin");
+    });
+  }
+
+  it("lets the administrator in", async () => {
+    const cookie = await signInAs("admin@example.org");
+    const result = (await adminLoader({ request: getRequest("/admin", cookie), params: {}, context: {} })) as { chain: { ok: boolean } };
+    expect(result.chain.ok).toBe(true);
+  });
+});

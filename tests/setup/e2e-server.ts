@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseURL: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitForHealthy(url: string, child: ChildProcess, log: () => string) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}) before it was ready:\n${log()}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`The server did not answer /healthz within 90 s:\n${log()}`);
+}
+
+/**
+ * Starts the production build (the same server `npm start` runs) on a free port with its own
+ * fresh database, seeded with the demo data, for the browser tests.
+ */
+export default async function setup(project: TestProject) {
+  if (!fs.existsSync("build/server/index.js")) throw new Error("No build: run `npm test` (it builds first) or `npm run build`.");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-e2e-"));
+  const port = await freePort();
+  const baseURL = `http://127.0.0.1:${port}`;
+  let output = "";
+  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "app/server.ts"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      DATABASE_PATH: path.join(dir, "e2e.sqlite"),
+      SESSION_SECRET: "e2e-secret-that-is-long-enough-0123456789abcdef",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  await waitForHealthy(baseURL, child, () => output);
+  project.provide("baseURL", baseURL);
+  process.env.SHAREBOARD_E2E_DATABASE = path.join(dir, "e2e.sqlite");
+  return async () => {
+    child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 300));
+    if (child.exitCode === null) child.kill("SIGKILL");
+    if (process.env.SHAREBOARD_E2E_LOG) console.log(output);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+}
