@@ -33,7 +33,6 @@ export default defineConfig({
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/setup/e2e-server.ts"],
-          fileParallelism: false,
           testTimeout: 90000,
           hookTimeout: 120000,
         },

@@ -10,6 +10,3 @@ startTransition(() => {
     </StrictMode>,
   );
 });
-
-// nhsuk-frontend's behaviour (header "More" menu, details polyfills); once per page load.
-import("nhsuk-frontend").then((nhsuk) => nhsuk.initAll()).catch(() => {});

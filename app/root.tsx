@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import nhsukCss from "nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css?url";
 import appCss from "~/styles/app.css?url";
 import { Footer, Header, SkipLink } from "~/components/nhs";
@@ -62,7 +62,11 @@ export function Layout({ children }: { children: ReactNode }) {
           serviceHref="/"
           homeHref="/"
           navigation={(data?.navigation ?? []).map((item) => ({ ...item, current: isCurrent(pathname, item.href) }))}
-          account={data?.user ? { name: data.user.name, detail: data.user.organisationName } : undefined}
+          account={
+            data?.user
+              ? { name: data.user.name, items: [{ text: data.user.organisationName }], signOut: { action: "/logout", method: "post" } }
+              : undefined
+          }
         />
         <div className="nhsuk-width-container">
           <main className="nhsuk-main-wrapper" id="maincontent" role="main">
@@ -83,7 +87,17 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
+let nhsFrontendStarted = false;
+
 export default function App() {
+  // nhsuk-frontend's behaviour (header "More" menu), once per page load and only after
+  // hydration, because it moves nodes React rendered. Its scripts need this body class.
+  useEffect(() => {
+    if (nhsFrontendStarted) return;
+    nhsFrontendStarted = true;
+    document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
+    import("nhsuk-frontend").then((nhsuk) => nhsuk.initAll()).catch(() => {});
+  }, []);
   return <Outlet />;
 }
 

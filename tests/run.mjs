@@ -53,9 +53,9 @@ if (run(bin("remix"), ["vite:build"]) !== 0) {
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-report-"));
 const extra = process.argv.slice(2);
 
-function vitest(name, projects) {
+function vitest(name, projects, flags = []) {
   const out = path.join(reportDir, `${name}.json`);
-  const args = ["run", ...projects.flatMap((p) => ["--project", p]), "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...extra];
+  const args = ["run", ...projects.flatMap((p) => ["--project", p]), "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...flags, ...extra];
   const status = run(bin("vitest"), args, { CHROMIUM_PATH: chromium });
   let passed = 0;
   let failed = 0;
@@ -70,7 +70,8 @@ function vitest(name, projects) {
 }
 
 const fast = vitest("unit-integration", ["unit", "integration"]);
-const browser = vitest("e2e", ["e2e"]);
+// One server and one browser at a time: the browser test files share the server's database.
+const browser = vitest("e2e", ["e2e"], ["--no-file-parallelism"]);
 
 const passed = fast.passed + browser.passed;
 const failed = fast.failed + browser.failed;

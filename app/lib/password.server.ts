@@ -1,9 +1,9 @@
-import { hash, verify, Algorithm } from "@node-rs/argon2";
+import { hash, verify } from "@node-rs/argon2";
 
 export const MIN_PASSWORD_LENGTH = 12;
 
 // argon2id with OWASP's recommended parameters (19 MiB, 2 iterations).
-const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum, not importable with isolatedModules) */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string) {
   if (password.length < MIN_PASSWORD_LENGTH) {

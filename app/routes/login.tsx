@@ -49,7 +49,7 @@ export default function Login() {
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         {params.get("signedOut") ? (
-          <NotificationBanner type="success" title="Signed out">
+          <NotificationBanner variant="success" title="Signed out">
             You have signed out of ShareBoard.
           </NotificationBanner>
         ) : null}
