@@ -79,6 +79,7 @@ export function Layout({ children }: { children: ReactNode }) {
             { href: "/healthz", text: "Service status" },
           ]}
           meta={data?.partnershipName ?? "ShareBoard"}
+          copyright={false}
         />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
