@@ -1,0 +1,10 @@
+export { LineChartFigure, type LineChartFigureProps, type TargetMarker } from "./line-chart-figure";
+export { BarChartFigure, type BarChartFigureProps } from "./bar-chart-figure";
+export {
+  NHS_COLOURS,
+  SERIES_COLOURS,
+  formatNumber,
+  type ChartSeries,
+  type TargetLine,
+  type NumberKey,
+} from "./chart-parts";

@@ -1,0 +1,97 @@
+import { Form, Link, useSearchParams } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { Button } from "~/components/nhs/Button";
+import { DateInput } from "~/components/nhs/DateInput";
+import { hrefWith } from "~/lib/table-query";
+
+/**
+ * Hidden inputs that carry the current URL's other parameters through a GET form, so
+ * filtering keeps the sort and the as-at date. `page` is dropped: new filters mean page 1.
+ */
+function KeepParams({ searchParams, except }: { searchParams: URLSearchParams; except: readonly string[] }) {
+  const skip = new Set([...except, "page"]);
+  return (
+    <>
+      {[...searchParams.entries()]
+        .filter(([name]) => !skip.has(name))
+        .map(([name, value], index) => (
+          <input key={`${name}-${index}`} type="hidden" name={name} value={value} />
+        ))}
+    </>
+  );
+}
+
+export interface FilterFormProps {
+  /** Names of the parameters the children set; they are cleared by "Clear filters" and not duplicated as hidden inputs. */
+  fields: readonly string[];
+  /** Legend for the group of filters, for example "Filter organisations". */
+  legend?: ReactNode;
+  children: ReactNode;
+}
+
+/**
+ * A GET form for a table's filters: works without JavaScript, and with it Remix
+ * navigates without a full reload. Children are NHS inputs whose `name`s are in `fields`;
+ * give them `defaultValue` from the search params and a `key` of that value so they
+ * reset after a client-side navigation.
+ */
+export function FilterForm({ fields, legend = "Filters", children }: FilterFormProps) {
+  const [searchParams] = useSearchParams();
+  const active = fields.some((name) => searchParams.getAll(name).some((value) => value !== ""));
+  return (
+    <Form method="get" className="sb-filter-form" preventScrollReset>
+      <KeepParams searchParams={searchParams} except={fields} />
+      <fieldset className="nhsuk-fieldset">
+        <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
+        {children}
+      </fieldset>
+      <div className="nhsuk-button-group">
+        <Button variant="secondary" small>
+          Apply filters
+        </Button>
+        {active ? (
+          <Link
+            className="nhsuk-link"
+            to={hrefWith(searchParams, Object.fromEntries(fields.map((name) => [name, null])))}
+            preventScrollReset
+          >
+            Clear filters
+          </Link>
+        ) : null}
+      </div>
+    </Form>
+  );
+}
+
+export interface AsAtFormProps {
+  /** Used when the URL has no `asAt`: normally the reporting date. */
+  defaultValue: string;
+  /** Latest date that can be chosen, as `YYYY-MM-DD` (normally the reporting date). */
+  max?: string;
+  min?: string;
+  id?: string;
+}
+
+/** Chooses the date the page's figures are shown as at (`?asAt=YYYY-MM-DD`). */
+export function AsAtForm({ defaultValue, max, min, id = "asAt" }: AsAtFormProps) {
+  const [searchParams] = useSearchParams();
+  const value = searchParams.get("asAt") || defaultValue;
+  return (
+    <Form method="get" className="sb-as-at-form">
+      <KeepParams searchParams={searchParams} except={["asAt"]} />
+      <DateInput
+        key={value}
+        id={id}
+        name="asAt"
+        label="As at"
+        hint="Figures as they stood at the end of this day"
+        defaultValue={value}
+        max={max}
+        min={min}
+      />
+      <Button variant="secondary" small>
+        Show
+      </Button>
+    </Form>
+  );
+}

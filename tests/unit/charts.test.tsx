@@ -1,0 +1,151 @@
+import { renderToStaticMarkup } from "react-dom/server";
+import { describe, expect, it } from "vitest";
+import { BarChartFigure, LineChartFigure } from "~/components/charts";
+
+interface MonthlyUptake {
+  month: string;
+  signedUp: number;
+  live: number | null;
+}
+
+const uptake: MonthlyUptake[] = [
+  { month: "2024-10", signedUp: 40, live: 10 },
+  { month: "2024-11", signedUp: 55, live: 21 },
+  { month: "2024-12", signedUp: 61, live: null },
+  { month: "2025-01", signedUp: 72.5, live: 38 },
+];
+
+const percent = (value: number) => `${value}%`;
+const monthName = (value: string | number) =>
+  new Date(`${value}-01T00:00:00Z`).toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
+
+const lineChart = () =>
+  renderToStaticMarkup(
+    <LineChartFigure
+      id="uptake"
+      caption="Practices signed up and live, by month"
+      data={uptake}
+      xKey="month"
+      xLabel="Month"
+      series={[
+        { key: "signedUp", name: "Signed up" },
+        { key: "live", name: "Live", dash: "6 4" },
+      ]}
+      formatX={monthName}
+      formatY={percent}
+      yDomain={[0, 100]}
+      targets={[{ y: 80, label: "Target 80%" }]}
+      markers={[{ x: "2024-12", label: "Go-live" }, { x: "2025-01", y: 90, label: "March goal" }]}
+    />,
+  );
+
+/** Text of each body row of the figures table. */
+const tableRows = (html: string) =>
+  [...html.slice(html.indexOf("<tbody")).matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1].replace(/<[^>]+>/g, "")),
+  );
+
+describe("LineChartFigure", () => {
+  it("renders the chart as an SVG on the server, named by its caption", () => {
+    const html = lineChart();
+    expect(html).toMatch(/<figure[^>]*>\s*<figcaption[^>]*>Practices signed up and live, by month<\/figcaption>/);
+    expect(html).toMatch(/<svg id="uptake" role="img" aria-label="Practices signed up and live, by month"[^>]*width="800" height="320"/);
+    expect(html).toContain('clipPath id="uptake-clip"');
+    expect(html.match(/class="recharts-curve recharts-line-curve"/g)).toHaveLength(2);
+    expect(html).not.toContain("recharts-responsive-container");
+  });
+
+  it("draws the axes with formatted ticks, the target line and milestones with their labels", () => {
+    const html = lineChart();
+    expect(html).toContain(">Oct 2024</text>");
+    expect(html).toContain(">100%</text>");
+    expect(html).toContain(">Target 80%</text>");
+    expect(html).toContain(">Go-live</text>");
+    expect(html).toContain(">March goal</text>");
+    expect(html).toContain("recharts-reference-line");
+    expect(html).toContain("recharts-reference-dot");
+  });
+
+  it("gives the figures as a table in a details element, with missing values said in words", () => {
+    const html = lineChart();
+    expect(html).toMatch(/<details class="nhsuk-details[^"]*"><summary[^>]*><span[^>]*>Show the figures as a table<\/span>/);
+    expect(html).toMatch(/<th class="nhsuk-table__header" scope="col">Month<\/th>/);
+    expect(tableRows(html)).toEqual([
+      ["Oct 2024", "40%", "10%"],
+      ["Nov 2024", "55%", "21%"],
+      ["Dec 2024", "61%", "No data"],
+      ["Jan 2025", "72.5%", "38%"],
+    ]);
+    expect(html).toContain("<li>Target 80% (80%)</li>");
+    expect(html).toContain("<li>Go-live (Dec 2024)</li>");
+  });
+
+  it("shows a key when there is more than one series", () => {
+    const html = lineChart();
+    expect(html).toMatch(/sb-chart__legend[\s\S]*Signed up[\s\S]*Live/);
+    expect(html).toContain('stroke="#005eb8"');
+    expect(html).toContain('stroke="#007f3b"');
+  });
+
+  it("rounds line paths to 3 decimals, as the browser build of d3 does, so hydration matches", () => {
+    const html = lineChart();
+    const paths = [...html.matchAll(/class="recharts-curve recharts-line-curve"[^>]*d="([^"]+)"/g)].map((m) => m[1]);
+    expect(paths).toHaveLength(2);
+    for (const d of paths) {
+      expect(d).toMatch(/^M[\d.]+,[\d.]+L/);
+      expect(d).not.toMatch(/\.\d{4}/);
+    }
+    expect(lineChart()).toBe(html);
+  });
+});
+
+describe("BarChartFigure", () => {
+  const agreements = [
+    { locality: "North", signed: 12, awaiting: 3 },
+    { locality: "South and the very long named locality of somewhere", signed: 7, awaiting: 5 },
+  ];
+
+  it("stacks the series and adds a total to the table", () => {
+    const html = renderToStaticMarkup(
+      <BarChartFigure
+        id="agreements"
+        caption="Agreements by locality"
+        data={agreements}
+        xKey="locality"
+        xLabel="Locality"
+        series={[
+          { key: "signed", name: "Signed" },
+          { key: "awaiting", name: "Awaiting signature" },
+        ]}
+        stacked
+      />,
+    );
+    expect(html).toMatch(/<svg id="agreements" role="img" aria-label="Agreements by locality"/);
+    expect(html.match(/class="recharts-rectangle"/g)).toHaveLength(4);
+    expect(tableRows(html)).toEqual([
+      ["North", "12", "3", "15"],
+      ["South and the very long named locality of somewhere", "7", "5", "12"],
+    ]);
+    // Long names are shortened on the axis but whole in the table.
+    expect(html).toMatch(/>South and the very long[^<]*…<\/text>/);
+  });
+
+  it("lays bars out horizontally with room for every category", () => {
+    const html = renderToStaticMarkup(
+      <BarChartFigure
+        id="by-locality"
+        caption="Practices live by locality"
+        data={agreements}
+        xKey="locality"
+        xLabel="Locality"
+        series={[{ key: "signed", name: "Signed" }]}
+        targets={[{ y: 10, label: "Target" }]}
+        horizontal
+      />,
+    );
+    expect(html).toMatch(/<svg id="by-locality" role="img"[^>]*width="800"/);
+    expect(html).not.toContain("sb-chart__legend");
+    expect(html).toContain(">Target</text>");
+    expect(html).toContain(">North</text>");
+  });
+});

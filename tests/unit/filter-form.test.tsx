@@ -1,0 +1,69 @@
+import type { ReactNode } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
+import { describe, expect, it } from "vitest";
+import { AsAtForm, FilterForm } from "~/components/filter-form";
+import { Select } from "~/components/nhs/Select";
+
+// <Form> needs a data router, so render the way the server does: a static handler for one route.
+async function render(url: string, element: ReactNode) {
+  const routes = [{ path: "/organisations", element }];
+  const handler = createStaticHandler(routes);
+  const context = await handler.query(new Request(`http://localhost${url}`));
+  if (context instanceof Response) throw new Error("unexpected redirect");
+  return renderToStaticMarkup(
+    <StaticRouterProvider router={createStaticRouter(handler.dataRoutes, context)} context={context} hydrate={false} />,
+  );
+}
+
+const hiddenInputs = (html: string) =>
+  [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"\/>/g)].map((m) => `${m[1]}=${m[2]}`);
+
+const filters = (
+  <FilterForm fields={["locality"]} legend="Filter organisations">
+    <Select id="locality" name="locality" label="Locality" emptyOption="All localities" options={[{ value: "North", label: "North" }]} />
+  </FilterForm>
+);
+
+describe("FilterForm", () => {
+  it("is a GET form that carries the sort and as-at date but not the page or its own fields", async () => {
+    const html = await render("/organisations?locality=North&sort=-name&page=3&asAt=2025-03-31", filters);
+    expect(html).toMatch(/<form method="get"/);
+    expect(hiddenInputs(html)).toEqual(["sort=-name", "asAt=2025-03-31"]);
+    expect(html).toContain("Filter organisations");
+    expect(html).toContain('name="locality"');
+    expect(html).toMatch(/<button[^>]*type="submit"[^>]*>Apply filters<\/button>/);
+  });
+
+  it("offers to clear the filters, keeping the sort", async () => {
+    const html = await render("/organisations?locality=North&sort=-name&page=3", filters);
+    expect(html).toMatch(/<a[^>]*href="\/organisations\?sort=-name"[^>]*>Clear filters<\/a>/);
+  });
+
+  it("does not offer to clear filters that are not set", async () => {
+    const html = await render("/organisations?sort=-name", filters);
+    expect(html).not.toContain("Clear filters");
+  });
+});
+
+describe("AsAtForm", () => {
+  it("asks for a date, showing the one in the URL, and keeps the other params except the page", async () => {
+    const html = await render(
+      "/organisations?asAt=2025-01-31&locality=North&page=2",
+      <AsAtForm defaultValue="2025-03-31" max="2025-03-31" />,
+    );
+    expect(html).toMatch(/<form method="get"/);
+    expect(html).toMatch(/<label class="nhsuk-label" for="asAt">As at<\/label>/);
+    expect(html).toContain("Figures as they stood at the end of this day");
+    expect(html).toMatch(/<input[^>]*type="date"[^>]*value="2025-01-31"/);
+    expect(html).toMatch(/<input[^>]*name="asAt"/);
+    expect(html).toMatch(/<input[^>]*max="2025-03-31"/);
+    expect(hiddenInputs(html)).toEqual(["locality=North"]);
+    expect(html).toMatch(/<button[^>]*>Show<\/button>/);
+  });
+
+  it("falls back to the reporting date", async () => {
+    const html = await render("/organisations", <AsAtForm defaultValue="2025-03-31" />);
+    expect(html).toMatch(/<input[^>]*type="date"[^>]*value="2025-03-31"/);
+  });
+});
