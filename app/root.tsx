@@ -1,9 +1,10 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, type ReactNode } from "react";
 import nhsukCss from "nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css?url";
 import appCss from "~/styles/app.css?url";
-import { Footer, Header, SkipLink } from "~/components/nhs";
+import { Footer, Header, NotificationBanner, SkipLink } from "~/components/nhs";
+import { readFlash } from "~/lib/flash.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getCurrentUser } from "~/lib/session.server";
 import { navigationFor, ROLE_LABELS } from "~/lib/permissions";
@@ -21,7 +22,9 @@ export const meta: MetaFunction = () => [{ title: "ShareBoard" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request);
   const settings = getSettings();
-  return {
+  const flash = await readFlash(request);
+  return data({
+    flash: flash.message,
     requestId: context.requestId ?? null,
     partnershipName: settings.partnership_name,
     user: user
@@ -34,7 +37,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         }
       : null,
     navigation: user ? navigationFor(user.roles).map(({ href, text }) => ({ href, text })) : [],
-  };
+  }, flash.clear ? { headers: { "Set-Cookie": flash.clear } } : undefined);
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>;
@@ -70,6 +73,11 @@ export function Layout({ children }: { children: ReactNode }) {
         />
         <div className="nhsuk-width-container">
           <main className="nhsuk-main-wrapper" id="maincontent" role="main">
+            {data?.flash ? (
+              <NotificationBanner variant="success" title="Success">
+                {data.flash}
+              </NotificationBanner>
+            ) : null}
             {children}
           </main>
         </div>

@@ -1,6 +1,7 @@
 import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Role } from "../../db/schema/enums";
 import { env } from "./env.server";
+import { redirectWithFlash } from "./flash.server";
 import { audit, type Actor } from "./audit.server";
 import { transaction } from "./db.server";
 import { anonymousActor, clientIp, requestId } from "./request.server";
@@ -95,7 +96,7 @@ export async function signOutAndRedirect(request: Request, context?: AppLoadCont
     const user = await getCurrentUser(request);
     endSession({ actor: user ? actorFor(user, request, context) : anonymousActor(request, context), sessionId });
   }
-  return redirect("/login?signedOut=1", {
+  return redirectWithFlash("/login", "You have signed out of ShareBoard.", {
     headers: { "Set-Cookie": await sessionCookie(request).serialize("", { maxAge: 0, expires: new Date(0) }) },
   });
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { settings } from "../../db/schema";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
-import { todayIso } from "~/lib/dates";
+import { isIsoDate, todayIso } from "~/lib/dates";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Enter a date as YYYY-MM-DD" });
 
@@ -47,4 +47,16 @@ export function updateSettings(actor: Actor, changes: Partial<Record<SettingKey,
     audit(tx, actor, { action: "settings.update", entityType: "settings", entityId: "settings", before, after: merged });
     return merged;
   });
+}
+
+/**
+ * The as-at date a page asked for (`?asAt=YYYY-MM-DD`), or the reporting date when it asked
+ * for none. A malformed date is reported, not guessed at.
+ */
+export function resolveAsAt(searchParams: URLSearchParams, db: DbOrTx = getDb()): { asAt: string; reportingDate: string; error: string | null } {
+  const reportingDate = getReportingDate(db);
+  const raw = searchParams.get("asAt");
+  if (!raw) return { asAt: reportingDate, reportingDate, error: null };
+  if (!isIsoDate(raw)) return { asAt: reportingDate, reportingDate, error: `"${raw}" is not a date: enter it as YYYY-MM-DD, for example 2016-07-31` };
+  return { asAt: raw, reportingDate, error: null };
 }

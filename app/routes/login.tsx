@@ -1,6 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Button, ErrorSummary, NotificationBanner, TextInput } from "~/components/nhs";
+import { Button, ErrorSummary, TextInput } from "~/components/nhs";
 import { parseWith } from "~/lib/forms";
 import { anonymousActor, clientIp } from "~/lib/request.server";
 import { getCurrentUser, safeRedirect, signInAndRedirect } from "~/lib/session.server";
@@ -48,11 +48,6 @@ export default function Login() {
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        {params.get("signedOut") ? (
-          <NotificationBanner variant="success" title="Signed out">
-            You have signed out of ShareBoard.
-          </NotificationBanner>
-        ) : null}
         <ErrorSummary errors={errors} />
         <h1>Sign in to ShareBoard</h1>
         <p>

@@ -121,7 +121,7 @@ describe("sessions", () => {
     const cookie = await signInAs("ccg@example.org");
     const result = (await settle(() => logoutAction({ request: postRequest("/logout", {}, cookie), params: {}, context: {} }))) as Response;
     expect(result.status).toBe(302);
-    expect(result.headers.get("Location")).toBe("/login?signedOut=1");
+    expect(result.headers.get("Location")).toBe("/login");
     expect(result.headers.get("Set-Cookie")).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
     expect(statusOf(await home(cookie))).toBe(302);
   });
