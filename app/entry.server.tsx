@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./lib/nonce";
@@ -46,8 +46,8 @@ export default function handleRequest(
   });
 }
 
-export function handleError(error: unknown, { request }: { request: Request }) {
-  if (request.signal.aborted) return;
-  const id = request.headers.get("x-request-id") ?? "";
-  console.error(`[shareboard] request ${id} failed:`, error);
+export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
+  // Aborted requests and expected 4xx answers (not found, forbidden) are not failures to log.
+  if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return;
+  console.error(`[shareboard] request ${context?.requestId ?? ""} failed:`, error);
 }

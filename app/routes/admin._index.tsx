@@ -1,17 +1,34 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { Pagination, SummaryList, Table, Tag } from "~/components/nhs";
+import { AdminNav } from "~/components/admin-nav";
+import { Button, Pagination, SummaryList, Table, Tag } from "~/components/nhs";
 import { parseWith } from "~/lib/forms";
 import { ROLE_LABELS } from "~/lib/permissions";
-import { requireRole } from "~/lib/session.server";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { actorFor, requireRole } from "~/lib/session.server";
 import { auditChainStatus, listAuditEntries } from "~/models/audit.server";
-import { listUsers } from "~/models/users.server";
+import { disableUser, enableUser, listUsers } from "~/models/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Admin – ShareBoard" }];
 
 const QuerySchema = z.object({ page: z.coerce.number().int().min(1).catch(1).default(1) });
 const PAGE_SIZE = 25;
+
+const UserActionSchema = z.object({ intent: z.enum(["disable", "enable"]), userId: z.coerce.number().int().positive() });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "admin", context);
+  const parsed = parseWith(UserActionSchema, await request.formData());
+  if (!parsed.ok) throw new Response("Choose a user and an action", { status: 400 });
+  if (parsed.data.userId === admin.id) {
+    return redirectWithFlash("/admin", "You cannot disable your own account: ask another administrator.");
+  }
+  const actor = actorFor(admin, request, context);
+  const done = parsed.data.intent === "disable" ? disableUser({ actor, userId: parsed.data.userId }) : enableUser({ actor, userId: parsed.data.userId });
+  if (!done) throw new Response("Not found", { status: 404 });
+  return redirectWithFlash("/admin", parsed.data.intent === "disable" ? "User disabled: their sessions have ended and they cannot sign in." : "User enabled: they can sign in again.");
+}
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, "admin", context);
@@ -36,6 +53,7 @@ export default function Admin() {
   return (
     <>
       <h1>Administration</h1>
+      <AdminNav />
       <h2>Audit log integrity</h2>
       <SummaryList
         rows={[
@@ -53,13 +71,21 @@ export default function Admin() {
       <h2>Users</h2>
       <Table
         caption="Everyone who can sign in, with their roles"
-        head={["Email", "Name", "Organisation", "Roles", "Status"]}
+        head={["Email", "Name", "Organisation", "Roles", "Status", "Action"]}
         rows={users.map((u) => [
           u.email,
           u.name,
           u.organisationName,
           u.roles.join(", "),
           u.disabledAt ? <Tag color="grey">Disabled</Tag> : <Tag color="green">Active</Tag>,
+          <Form method="post" key="a">
+            <input type="hidden" name="userId" value={u.id} />
+            <input type="hidden" name="intent" value={u.disabledAt ? "enable" : "disable"} />
+            <Button type="submit" variant="secondary" small className="nhsuk-u-margin-bottom-0">
+              {u.disabledAt ? "Enable" : "Disable"}
+              <span className="nhsuk-u-visually-hidden"> {u.email}</span>
+            </Button>
+          </Form>,
         ])}
       />
       <h2 id="audit">Audit log</h2>
