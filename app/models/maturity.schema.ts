@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ORGANISATION_TYPES } from "../../db/schema/enums";
+import { ORGANISATION_TYPES, type OrganisationType } from "../../db/schema/enums";
 import { isIsoDate, formatDate } from "~/lib/dates";
 
 // Inputs of the maturity pages. Frameworks are data, so the assessment form's schema is built
@@ -128,3 +128,15 @@ export const MaturityQuerySchema = z.object({
   organisationType: z.enum(ORGANISATION_TYPES).optional().catch(undefined),
   locality: z.string().trim().max(100).optional().catch(undefined),
 });
+
+export const ORGANISATION_TYPE_LABELS: Record<OrganisationType, string> = {
+  gp_practice: "GP practice",
+  acute_trust: "Acute trust",
+  mental_health_trust: "Mental health trust",
+  community_provider: "Community provider",
+  hospice: "Hospice",
+  local_authority: "Local authority",
+  ccg: "CCG",
+  private_provider: "Private provider",
+  other: "Other",
+};

@@ -291,6 +291,28 @@ export function getOrganisationMaturity({ organisationId, asAt, db = getDb() }: 
   };
 }
 
+/** Localities of organisations, for the filter. */
+export function maturityLocalities({ db = getDb() }: { db?: DbOrTx } = {}) {
+  return db
+    .selectDistinct({ locality: organisations.locality })
+    .from(organisations)
+    .where(sql`${organisations.locality} is not null`)
+    .orderBy(asc(organisations.locality))
+    .all()
+    .map((r) => r.locality!);
+}
+
+/** The organisation a maturity page is about, by ODS code (case-insensitive); null when unknown. */
+export function findOrganisationByOdsCode({ odsCode, db = getDb() }: { odsCode: string; db?: DbOrTx }) {
+  return (
+    db
+      .select({ id: organisations.id, odsCode: organisations.odsCode, name: organisations.name, type: organisations.type, locality: organisations.locality })
+      .from(organisations)
+      .where(eq(organisations.odsCode, odsCode.toUpperCase()))
+      .get() ?? null
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Writes
 
