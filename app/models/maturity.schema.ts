@@ -116,7 +116,15 @@ export const NewFrameworkSchema = z
           .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, { error: "Each dimension must appear once: remove the repeated line" }),
       ),
   })
-  .refine((f) => f.scaleMax > f.scaleMin, { error: "The highest score must be more than the lowest score", path: ["scaleMax"] });
+  .refine((f) => f.scaleMax > f.scaleMin, {
+    error: "The highest score must be more than the lowest score",
+    path: ["scaleMax"],
+    // Checked whenever both numbers are valid, even if other fields have mistakes, so every error shows at once.
+    when: (payload) => {
+      const value = payload.value as { scaleMin?: unknown; scaleMax?: unknown };
+      return typeof value.scaleMin === "number" && typeof value.scaleMax === "number";
+    },
+  });
 
 export type NewFramework = z.infer<typeof NewFrameworkSchema>;
 
