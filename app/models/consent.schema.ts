@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { ISO_MONTH } from "~/lib/dates";
+
+// Inputs of the consent pages: the monthly return file's rows, the confirm step and the page's
+// search parameters. Isomorphic: no server imports.
+
+/** The columns a monthly opt-in return file must start with, in this order. */
+export const OPT_IN_CSV_HEADER = ["ods_code", "month", "registered", "opted_in", "declined", "not_asked"] as const;
+/** An optional seventh column: the National Data Opt-out count, kept apart from the local figures. */
+export const OPT_IN_CSV_NATIONAL_COLUMN = "national_opt_outs";
+/** Largest file the upload accepts. */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+export const MAX_UPLOAD_LABEL = "20 MB";
+/** No practice list comes near this; it stops absurd figures before they reach the sums. */
+const MAX_COUNT = 10_000_000;
+
+function count(column: string, optional = false) {
+  const base = z.string().trim();
+  return (optional ? base : base.min(1, { error: `${column} is empty: enter a whole number` })).transform((text, ctx) => {
+    if (text === "") return null;
+    if (/^-\d+(\.\d+)?$/.test(text)) {
+      ctx.addIssue({ code: "custom", message: `${column} is negative (${text}): enter 0 or more` });
+      return z.NEVER;
+    }
+    if (!/^\d+$/.test(text)) {
+      ctx.addIssue({ code: "custom", message: `${column} is not a whole number (${text})` });
+      return z.NEVER;
+    }
+    const value = Number(text);
+    if (value > MAX_COUNT) {
+      ctx.addIssue({ code: "custom", message: `${column} is more than ${MAX_COUNT.toLocaleString("en-GB")} (${text})` });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+/** One data row of a return file (text cells as read from the CSV). Cross-row and database checks live in the model. */
+export const OptInReturnCsvRowSchema = z
+  .object({
+    ods_code: z
+      .string()
+      .trim()
+      .min(1, { error: "ods_code is empty: enter the practice's ODS code" })
+      .transform((code) => code.toUpperCase()),
+    month: z.string().trim().regex(ISO_MONTH, { error: "month is not a month: enter it as YYYY-MM, for example 2016-10" }),
+    registered: count("registered"),
+    opted_in: count("opted_in"),
+    declined: count("declined"),
+    not_asked: count("not_asked"),
+    national_opt_outs: count(OPT_IN_CSV_NATIONAL_COLUMN, true).optional(),
+  })
+  .superRefine((row, ctx) => {
+    const sum = (row.opted_in ?? 0) + (row.declined ?? 0) + (row.not_asked ?? 0);
+    if (sum !== row.registered) {
+      ctx.addIssue({
+        code: "custom",
+        message: `opted_in + declined + not_asked is ${sum.toLocaleString("en-GB")}, but registered is ${(row.registered ?? 0).toLocaleString("en-GB")}: they must be equal`,
+      });
+    }
+  });
+
+export type OptInReturnCsvRow = z.infer<typeof OptInReturnCsvRowSchema>;
+
+export const ConfirmUploadSchema = z.object({
+  uploadId: z.uuid({ error: "This upload has expired or was not found: upload the file again" }),
+});
+
+export const OPT_IN_FLAGS = ["below_target", "falling", "attention"] as const;
+export type OptInFlag = (typeof OPT_IN_FLAGS)[number];
+
+/** The consent page's filters (sort and paging are read by parseTableQuery). */
+export const ConsentQuerySchema = z.object({
+  locality: z.string().trim().max(100).optional().catch(undefined),
+  flag: z.enum(OPT_IN_FLAGS).optional().catch(undefined),
+});
+
+export const OPT_IN_SORTS = ["name", "locality", "registered", "rate", "change3", "change12"] as const;
+export type OptInSort = (typeof OPT_IN_SORTS)[number];

@@ -1,0 +1,729 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { and, asc, count, desc, eq, gte, inArray, lte, max, sql, type SQL } from "drizzle-orm";
+import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { parse } from "csv-parse/sync";
+import { optInReturns, organisations } from "../../db/schema";
+import type { OrganisationType } from "../../db/schema/enums";
+import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { audit, type Actor } from "~/lib/audit.server";
+import { addMonthsToMonth, formatMonth, monthOf } from "~/lib/dates";
+import { getReportingDate, getSettings } from "~/models/settings.server";
+import {
+  OPT_IN_CSV_HEADER,
+  OPT_IN_CSV_NATIONAL_COLUMN,
+  OptInReturnCsvRowSchema,
+  type OptInFlag,
+  type OptInSort,
+} from "~/models/consent.schema";
+
+// Monthly opt-in returns: the local, point-of-care consent to share the detailed care record.
+// Rates are percentages (0–100) of registered patients; changes are in percentage points.
+// The National Data Opt-out (uses beyond individual care) is a different thing: it is reported
+// beside the local figures, never added to them.
+
+// ---------------------------------------------------------------------------------------------
+// SQL pieces
+
+/** A YYYY-MM month as a whole number of months, so "three months earlier" is plain arithmetic. */
+function monthNumber(column: SQLiteColumn | SQL) {
+  return sql<number>`(cast(substr(${column}, 1, 4) as integer) * 12 + cast(substr(${column}, 6, 2) as integer))`;
+}
+
+/** Opted in as a percentage of registered; no rate (null) for a zero list, never a division error. */
+function rateOf(optedIn: SQLiteColumn | SQL, registered: SQLiteColumn | SQL) {
+  return sql<number | null>`case when ${registered} > 0 then ${optedIn} * 100.0 / ${registered} end`;
+}
+
+export function optInRate(optedIn: number, registered: number): number | null {
+  return registered > 0 ? (optedIn * 100) / registered : null;
+}
+
+function change(now: number | null, then: number | null | undefined) {
+  return now === null || then === null || then === undefined ? null : now - then;
+}
+
+type Filters = { locality?: string | null; organisationType?: OrganisationType | null };
+
+function practiceFilter({ locality, organisationType }: Filters) {
+  return and(
+    eq(organisations.type, organisationType ?? "gp_practice"),
+    locality ? eq(organisations.locality, locality) : undefined,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Borough figures
+
+/**
+ * The month the borough figures are for, as at a date: the latest month on or before the as-at
+ * date's month for which any practice (in the filter) made a return. Null when there is none.
+ */
+export function optInMonthAsAt({ asAt, db = getDb(), ...filters }: { asAt: string; db?: DbOrTx } & Filters) {
+  const row = db
+    .select({ month: max(optInReturns.month) })
+    .from(optInReturns)
+    .innerJoin(organisations, eq(organisations.id, optInReturns.organisationId))
+    .where(and(lte(optInReturns.month, monthOf(asAt)), practiceFilter(filters)))
+    .get();
+  return row?.month ?? null;
+}
+
+export type BoroughOptIn = {
+  month: string | null;
+  registered: number;
+  optedIn: number;
+  declined: number;
+  notAsked: number;
+  rate: number | null;
+  /** Percentage points against the month before and the same month a year before (null when either has no figures). */
+  changeOnMonth: number | null;
+  changeOnYear: number | null;
+  target: number;
+  practicesReturned: number;
+  practicesTotal: number;
+  /** National Data Opt-out, only when some return for the month recorded it. Not part of the local opt-in. */
+  nationalOptOuts: { total: number; practices: number } | null;
+};
+
+/**
+ * Borough opt-in as at a date. The figure for month M sums the returns made for month M (the
+ * latest month with returns on or before the as-at month); a practice that has not returned for
+ * M is not counted, and `practicesReturned` says how many did.
+ */
+export function boroughOptIn({ asAt, db = getDb(), ...filters }: { asAt: string; db?: DbOrTx } & Filters): BoroughOptIn {
+  const target = getSettings(db).opt_in_target_percent;
+  const practicesTotal = db.select({ n: count() }).from(organisations).where(and(practiceFilter(filters), eq(organisations.status, "active"))).get()?.n ?? 0;
+  const month = optInMonthAsAt({ asAt, db, ...filters });
+  const empty: BoroughOptIn = {
+    month,
+    registered: 0,
+    optedIn: 0,
+    declined: 0,
+    notAsked: 0,
+    rate: null,
+    changeOnMonth: null,
+    changeOnYear: null,
+    target,
+    practicesReturned: 0,
+    practicesTotal,
+    nationalOptOuts: null,
+  };
+  if (!month) return empty;
+  const previous = addMonthsToMonth(month, -1);
+  const yearBefore = addMonthsToMonth(month, -12);
+  const rows = db
+    .select({
+      month: optInReturns.month,
+      registered: sql<number>`coalesce(sum(${optInReturns.registered}), 0)`,
+      optedIn: sql<number>`coalesce(sum(${optInReturns.optedIn}), 0)`,
+      declined: sql<number>`coalesce(sum(${optInReturns.declined}), 0)`,
+      notAsked: sql<number>`coalesce(sum(${optInReturns.notAsked}), 0)`,
+      practices: count(),
+      nationalTotal: sql<number | null>`sum(${optInReturns.nationalOptOuts})`,
+      nationalPractices: count(optInReturns.nationalOptOuts),
+    })
+    .from(optInReturns)
+    .innerJoin(organisations, eq(organisations.id, optInReturns.organisationId))
+    .where(and(inArray(optInReturns.month, [month, previous, yearBefore]), practiceFilter(filters)))
+    .groupBy(optInReturns.month)
+    .all();
+  const byMonth = new Map(rows.map((r) => [r.month, r]));
+  const now = byMonth.get(month)!;
+  const rate = optInRate(now.optedIn, now.registered);
+  const rateFor = (m: string) => {
+    const r = byMonth.get(m);
+    return r ? optInRate(r.optedIn, r.registered) : null;
+  };
+  return {
+    ...empty,
+    registered: now.registered,
+    optedIn: now.optedIn,
+    declined: now.declined,
+    notAsked: now.notAsked,
+    rate,
+    changeOnMonth: change(rate, rateFor(previous)),
+    changeOnYear: change(rate, rateFor(yearBefore)),
+    practicesReturned: now.practices,
+    nationalOptOuts: now.nationalPractices > 0 ? { total: Number(now.nationalTotal ?? 0), practices: now.nationalPractices } : null,
+  };
+}
+
+export type OptInTrendPoint = { month: string; registered: number; optedIn: number; rate: number | null; practices: number };
+
+/** Borough (or one locality's) opt-in for each month from `from` to `to` (YYYY-MM) that has returns. */
+export function optInTrend({ from, to, db = getDb(), ...filters }: { from: string; to: string; db?: DbOrTx } & Filters): OptInTrendPoint[] {
+  const rows = db
+    .select({
+      month: optInReturns.month,
+      registered: sql<number>`sum(${optInReturns.registered})`,
+      optedIn: sql<number>`sum(${optInReturns.optedIn})`,
+      practices: count(),
+    })
+    .from(optInReturns)
+    .innerJoin(organisations, eq(organisations.id, optInReturns.organisationId))
+    .where(and(gte(optInReturns.month, from), lte(optInReturns.month, to), practiceFilter(filters)))
+    .groupBy(optInReturns.month)
+    .orderBy(asc(optInReturns.month))
+    .all();
+  return rows.map((r) => ({ ...r, rate: optInRate(r.optedIn, r.registered) }));
+}
+
+export type LocalityTrendPoint = { month: string; locality: string; rate: number | null };
+
+/** Opt-in rate by locality and month, from `from` to `to`. */
+export function optInTrendByLocality({ from, to, db = getDb() }: { from: string; to: string; db?: DbOrTx }): LocalityTrendPoint[] {
+  const rows = db
+    .select({
+      month: optInReturns.month,
+      locality: sql<string>`coalesce(${organisations.locality}, 'No locality')`,
+      registered: sql<number>`sum(${optInReturns.registered})`,
+      optedIn: sql<number>`sum(${optInReturns.optedIn})`,
+    })
+    .from(optInReturns)
+    .innerJoin(organisations, eq(organisations.id, optInReturns.organisationId))
+    .where(and(gte(optInReturns.month, from), lte(optInReturns.month, to), eq(organisations.type, "gp_practice")))
+    .groupBy(optInReturns.month, sql`coalesce(${organisations.locality}, 'No locality')`)
+    .orderBy(asc(optInReturns.month), asc(sql`coalesce(${organisations.locality}, 'No locality')`))
+    .all();
+  return rows.map((r) => ({ month: r.month, locality: r.locality, rate: optInRate(r.optedIn, r.registered) }));
+}
+
+/** Localities that have GP practices, for the filter. */
+export function practiceLocalities({ db = getDb() }: { db?: DbOrTx } = {}) {
+  return db
+    .selectDistinct({ locality: organisations.locality })
+    .from(organisations)
+    .where(and(eq(organisations.type, "gp_practice"), sql`${organisations.locality} is not null`))
+    .orderBy(asc(organisations.locality))
+    .all()
+    .map((r) => r.locality!);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Practices
+
+export type PracticeOptIn = {
+  organisationId: number;
+  odsCode: string;
+  name: string;
+  locality: string | null;
+  /** The practice's latest return on or before the as-at month (null: none yet). */
+  month: string | null;
+  registered: number | null;
+  optedIn: number | null;
+  declined: number | null;
+  notAsked: number | null;
+  nationalOptOuts: number | null;
+  rate: number | null;
+  /** Percentage points since the return 3 and 12 months before the latest (null when that return is missing). */
+  change3: number | null;
+  change12: number | null;
+  belowTarget: boolean;
+  /** The rate fell in each of the last three month-on-month steps (four consecutive returns). */
+  falling: boolean;
+  /** No return for the borough's reporting month. */
+  returnMissing: boolean;
+};
+
+/**
+ * One row per GP practice: its latest return on or before the as-at month, the changes, and
+ * the flags. Built as a subquery so filters, sorting and paging all happen in SQL.
+ */
+function practiceOptInQuery(db: DbOrTx, { asAt, target, reportingMonth, locality, organisationId }: { asAt: string; target: number; reportingMonth: string | null; locality?: string | null; organisationId?: number }) {
+  const ranked = db
+    .select({
+      organisationId: optInReturns.organisationId,
+      month: optInReturns.month,
+      registered: optInReturns.registered,
+      optedIn: optInReturns.optedIn,
+      declined: optInReturns.declined,
+      notAsked: optInReturns.notAsked,
+      nationalOptOuts: optInReturns.nationalOptOuts,
+      rank: sql<number>`row_number() over (partition by ${optInReturns.organisationId} order by ${optInReturns.month} desc)`.as("return_rank"),
+    })
+    .from(optInReturns)
+    .where(lte(optInReturns.month, monthOf(asAt)))
+    .as("ranked_returns");
+  const back = (months: number, name: string) => {
+    const r = alias(optInReturns, name);
+    return { r, on: and(eq(r.organisationId, organisations.id), sql`${monthNumber(r.month)} = ${monthNumber(ranked.month)} - ${months}`) };
+  };
+  const m1 = back(1, "back_1");
+  const m2 = back(2, "back_2");
+  const m3 = back(3, "back_3");
+  const m12 = back(12, "back_12");
+  const rate = rateOf(ranked.optedIn, ranked.registered);
+  const inner = db
+    .select({
+      organisationId: sql<number>`${organisations.id}`.as("organisation_id"),
+      odsCode: sql<string>`${organisations.odsCode}`.as("ods_code"),
+      name: sql<string>`${organisations.name}`.as("name"),
+      locality: sql<string | null>`${organisations.locality}`.as("locality"),
+      month: sql<string | null>`${ranked.month}`.as("month"),
+      registered: sql<number | null>`${ranked.registered}`.as("registered"),
+      optedIn: sql<number | null>`${ranked.optedIn}`.as("opted_in"),
+      declined: sql<number | null>`${ranked.declined}`.as("declined"),
+      notAsked: sql<number | null>`${ranked.notAsked}`.as("not_asked"),
+      nationalOptOuts: sql<number | null>`${ranked.nationalOptOuts}`.as("national_opt_outs"),
+      rate: sql<number | null>`${rate}`.as("rate"),
+      rate1: sql<number | null>`${rateOf(m1.r.optedIn, m1.r.registered)}`.as("rate_1"),
+      rate2: sql<number | null>`${rateOf(m2.r.optedIn, m2.r.registered)}`.as("rate_2"),
+      rate3: sql<number | null>`${rateOf(m3.r.optedIn, m3.r.registered)}`.as("rate_3"),
+      rate12: sql<number | null>`${rateOf(m12.r.optedIn, m12.r.registered)}`.as("rate_12"),
+    })
+    .from(organisations)
+    .leftJoin(ranked, and(eq(ranked.organisationId, organisations.id), eq(ranked.rank, 1)))
+    .leftJoin(m1.r, m1.on)
+    .leftJoin(m2.r, m2.on)
+    .leftJoin(m3.r, m3.on)
+    .leftJoin(m12.r, m12.on)
+    .where(
+      and(
+        eq(organisations.type, "gp_practice"),
+        locality ? eq(organisations.locality, locality) : undefined,
+        organisationId !== undefined ? eq(organisations.id, organisationId) : undefined,
+      ),
+    )
+    .as("practice_opt_in");
+  const p = inner;
+  // Plain expressions (usable in WHERE and ORDER BY) and the same, named, for the select list.
+  const exprs = {
+    change3: sql<number | null>`${p.rate} - ${p.rate3}`,
+    change12: sql<number | null>`${p.rate} - ${p.rate12}`,
+    belowTarget: sql<number>`coalesce(${p.rate} < ${target}, 0)`,
+    falling: sql<number>`coalesce(${p.rate} < ${p.rate1} and ${p.rate1} < ${p.rate2} and ${p.rate2} < ${p.rate3}, 0)`,
+    returnMissing: sql<number>`case when ${reportingMonth} is null then 0 when ${p.month} is null or ${p.month} < ${reportingMonth} then 1 else 0 end`,
+  };
+  const fields = {
+    organisationId: p.organisationId,
+    odsCode: p.odsCode,
+    name: p.name,
+    locality: p.locality,
+    month: p.month,
+    registered: p.registered,
+    optedIn: p.optedIn,
+    declined: p.declined,
+    notAsked: p.notAsked,
+    nationalOptOuts: p.nationalOptOuts,
+    rate: p.rate,
+    change3: sql<number | null>`${exprs.change3}`.as("change_3"),
+    change12: sql<number | null>`${exprs.change12}`.as("change_12"),
+    belowTarget: sql<number>`${exprs.belowTarget}`.as("below_target"),
+    falling: sql<number>`${exprs.falling}`.as("falling"),
+    returnMissing: sql<number>`${exprs.returnMissing}`.as("return_missing"),
+  };
+  return { p, fields, exprs };
+}
+
+function flagCondition(exprs: ReturnType<typeof practiceOptInQuery>["exprs"], flag: OptInFlag | undefined | null) {
+  if (flag === "below_target") return sql`${exprs.belowTarget} = 1`;
+  if (flag === "falling") return sql`${exprs.falling} = 1`;
+  if (flag === "attention") return sql`(${exprs.belowTarget} = 1 or ${exprs.falling} = 1)`;
+  return undefined;
+}
+
+function toPracticeOptIn(row: Record<string, unknown>): PracticeOptIn {
+  const r = row as Omit<PracticeOptIn, "belowTarget" | "falling" | "returnMissing"> & { belowTarget: number; falling: number; returnMissing: number };
+  return { ...r, belowTarget: Boolean(r.belowTarget), falling: Boolean(r.falling), returnMissing: Boolean(r.returnMissing) };
+}
+
+export type ListOptInByPracticeArgs = {
+  asAt: string;
+  locality?: string | null;
+  flag?: OptInFlag | null;
+  sort?: { id: OptInSort; desc: boolean };
+  /** Omit page and pageSize for every row (the CSV). */
+  page?: number;
+  pageSize?: number;
+  db?: DbOrTx;
+};
+
+/** The practice table: sorted, filtered and paged in SQL. */
+export function listOptInByPractice({ asAt, locality, flag, sort = { id: "name", desc: false }, page, pageSize, db = getDb() }: ListOptInByPracticeArgs) {
+  const target = getSettings(db).opt_in_target_percent;
+  const reportingMonth = optInMonthAsAt({ asAt, db });
+  const { p, fields, exprs } = practiceOptInQuery(db, { asAt, target, reportingMonth, locality });
+  const where = flagCondition(exprs, flag);
+  const total = db.select({ n: count() }).from(p).where(where).get()?.n ?? 0;
+  const sortColumn = { name: p.name, locality: p.locality, registered: p.registered, rate: p.rate, change3: exprs.change3, change12: exprs.change12 }[sort.id];
+  let query = db
+    .select(fields)
+    .from(p)
+    .where(where)
+    // Practices without the figure go last whichever way the column is sorted.
+    .orderBy(sql`(${sortColumn} is null)`, sort.desc ? desc(sortColumn) : asc(sortColumn), asc(p.name))
+    .$dynamic();
+  if (page !== undefined && pageSize !== undefined) query = query.limit(pageSize).offset((Math.max(1, page) - 1) * pageSize);
+  const rows = query.all().map(toPracticeOptIn);
+  return { rows, total, target, reportingMonth };
+}
+
+/** Practices below the opt-in target or falling for three months, as at a date (for exceptions and the dashboard). */
+export function practicesBelowTargetOrFalling({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  return listOptInByPractice({ asAt, flag: "attention", sort: { id: "rate", desc: false }, db }).rows;
+}
+
+export type OrganisationConsent = {
+  practice: PracticeOptIn;
+  target: number;
+  trend: { month: string; registered: number; optedIn: number; declined: number; notAsked: number; nationalOptOuts: number | null; rate: number | null }[];
+};
+
+/** A practice's own opt-in: its latest figures and flags, and its returns for the 24 months to the as-at month. Null for a non-practice or a practice with no returns. */
+export function getOrganisationConsent({ organisationId, asAt, db = getDb() }: { organisationId: number; asAt: string; db?: DbOrTx }): OrganisationConsent | null {
+  const target = getSettings(db).opt_in_target_percent;
+  const reportingMonth = optInMonthAsAt({ asAt, db });
+  const { p, fields } = practiceOptInQuery(db, { asAt, target, reportingMonth, organisationId });
+  const row = db.select(fields).from(p).get();
+  if (!row || row.month === null) return null;
+  const to = monthOf(asAt);
+  const trend = db
+    .select({
+      month: optInReturns.month,
+      registered: optInReturns.registered,
+      optedIn: optInReturns.optedIn,
+      declined: optInReturns.declined,
+      notAsked: optInReturns.notAsked,
+      nationalOptOuts: optInReturns.nationalOptOuts,
+    })
+    .from(optInReturns)
+    .where(and(eq(optInReturns.organisationId, organisationId), lte(optInReturns.month, to), gte(optInReturns.month, addMonthsToMonth(to, -23))))
+    .orderBy(asc(optInReturns.month))
+    .all()
+    .map((r) => ({ ...r, rate: optInRate(r.optedIn, r.registered) }));
+  return { practice: toPracticeOptIn(row), target, trend };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monthly return upload: validate, preview, confirm
+
+export type ValidReturnRow = {
+  line: number;
+  organisationId: number;
+  odsCode: string;
+  month: string;
+  registered: number;
+  optedIn: number;
+  declined: number;
+  notAsked: number;
+  nationalOptOuts: number | null;
+};
+export type RejectedReturnRow = { line: number; odsCode: string; month: string; reason: string };
+export type ReturnFileCheck =
+  | { ok: false; fileError: string }
+  | { ok: true; valid: ValidReturnRow[]; rejected: RejectedReturnRow[]; rows: number };
+
+/**
+ * Checks a return file's text: the header, then every row (numbers, month, the sum, a known
+ * practice, not after the reporting month, no duplicate practice and month). Pure: the caller
+ * passes the practices by ODS code.
+ */
+export function checkOptInReturnFile({
+  text,
+  practiceIdByOdsCode,
+  reportingMonth,
+}: {
+  text: string;
+  practiceIdByOdsCode: ReadonlyMap<string, number>;
+  reportingMonth: string;
+}): ReturnFileCheck {
+  let parsedRecords: { record: string[]; info: { lines: number } }[];
+  try {
+    // info gives each record's line number (blank lines are skipped, so the index is not enough).
+    parsedRecords = parse(text.replace(/^\uFEFF/, ""), { relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as never;
+  } catch (error) {
+    const line = (error as { lines?: number }).lines;
+    return { ok: false, fileError: `The file could not be read as CSV${line ? ` (near line ${line})` : ""}: save it from your spreadsheet as "CSV (comma delimited)" and upload it again` };
+  }
+  const records = parsedRecords.map((r) => r.record);
+  const expected = OPT_IN_CSV_HEADER.join(",");
+  const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
+  const withNational = header.length === OPT_IN_CSV_HEADER.length + 1 && header[OPT_IN_CSV_HEADER.length] === OPT_IN_CSV_NATIONAL_COLUMN;
+  if (!OPT_IN_CSV_HEADER.every((name, i) => header[i] === name) || (header.length !== OPT_IN_CSV_HEADER.length && !withNational)) {
+    return {
+      ok: false,
+      fileError: `Line 1 must be the header ${expected} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file starts with "${(records[0] ?? []).join(",").slice(0, 120)}"`,
+    };
+  }
+  if (records.length < 2) return { ok: false, fileError: "The file has a header but no returns: add one row per practice and month" };
+
+  const columns = header.length;
+  const valid: ValidReturnRow[] = [];
+  const rejected: RejectedReturnRow[] = [];
+  const seen = new Map<string, number>();
+  const latestAllowed = formatMonth(reportingMonth);
+  for (let i = 1; i < records.length; i++) {
+    const cells = records[i]!;
+    const line = parsedRecords[i]!.info.lines;
+    const odsCode = (cells[0] ?? "").trim().toUpperCase();
+    const month = (cells[1] ?? "").trim();
+    const reject = (reason: string) => rejected.push({ line, odsCode, month, reason });
+    if (cells.length !== columns) {
+      reject(`has ${cells.length} values; every line needs ${columns} (${header.join(",")})`);
+      continue;
+    }
+    const parsed = OptInReturnCsvRowSchema.safeParse({
+      ods_code: cells[0],
+      month: cells[1],
+      registered: cells[2],
+      opted_in: cells[3],
+      declined: cells[4],
+      not_asked: cells[5],
+      national_opt_outs: withNational ? cells[6] : undefined,
+    });
+    if (!parsed.success) {
+      reject(parsed.error.issues[0]!.message);
+      continue;
+    }
+    const row = parsed.data;
+    const organisationId = practiceIdByOdsCode.get(row.ods_code);
+    if (organisationId === undefined) {
+      reject(`no GP practice in the partnership has the ODS code ${row.ods_code}`);
+      continue;
+    }
+    if (row.month > reportingMonth) {
+      reject(`month ${row.month} is after the reporting date's month (${latestAllowed}): returns can only be for months that have started`);
+      continue;
+    }
+    const key = `${row.ods_code}|${row.month}`;
+    const firstLine = seen.get(key);
+    if (firstLine !== undefined) {
+      reject(`duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
+      continue;
+    }
+    seen.set(key, line);
+    valid.push({
+      line,
+      organisationId,
+      odsCode: row.ods_code,
+      month: row.month,
+      registered: row.registered!,
+      optedIn: row.opted_in!,
+      declined: row.declined!,
+      notAsked: row.not_asked!,
+      nationalOptOuts: row.national_opt_outs ?? null,
+    });
+  }
+  return { ok: true, valid, rejected, rows: records.length - 1 };
+}
+
+type Figures = Pick<ValidReturnRow, "registered" | "optedIn" | "declined" | "notAsked" | "nationalOptOuts">;
+export type ReplacedReturn = { line: number; odsCode: string; month: string; before: Figures; after: Figures };
+
+function sameFigures(a: Figures, b: Figures) {
+  return a.registered === b.registered && a.optedIn === b.optedIn && a.declined === b.declined && a.notAsked === b.notAsked && (a.nationalOptOuts ?? null) === (b.nationalOptOuts ?? null);
+}
+
+/** Splits valid rows into new returns, returns that replace different figures, and unchanged ones. */
+function classify(db: DbOrTx, rows: ValidReturnRow[]) {
+  const months = [...new Set(rows.map((r) => r.month))];
+  const existing = new Map<string, Figures>();
+  for (let i = 0; i < months.length; i += 500) {
+    const found = db
+      .select({
+        organisationId: optInReturns.organisationId,
+        month: optInReturns.month,
+        registered: optInReturns.registered,
+        optedIn: optInReturns.optedIn,
+        declined: optInReturns.declined,
+        notAsked: optInReturns.notAsked,
+        nationalOptOuts: optInReturns.nationalOptOuts,
+      })
+      .from(optInReturns)
+      .where(inArray(optInReturns.month, months.slice(i, i + 500)))
+      .all();
+    for (const f of found) existing.set(`${f.organisationId}|${f.month}`, f);
+  }
+  const added: ValidReturnRow[] = [];
+  const replaced: (ValidReturnRow & { before: Figures })[] = [];
+  let unchanged = 0;
+  for (const row of rows) {
+    const before = existing.get(`${row.organisationId}|${row.month}`);
+    if (!before) added.push(row);
+    else if (sameFigures(before, row)) unchanged++;
+    else replaced.push({ ...row, before });
+  }
+  return { added, replaced, unchanged };
+}
+
+const UPLOAD_DIR = path.join(os.tmpdir(), "shareboard-opt-in-uploads");
+/** A preview can be confirmed for this long. */
+export const UPLOAD_TTL_MS = 30 * 60 * 1000;
+const PREVIEW_LIMIT = 100;
+
+type StoredUpload = { userId: number; createdAt: number; fileName: string; rows: [number, string, number, number, number, number, number | null, number][] };
+
+function uploadFile(uploadId: string) {
+  return path.join(UPLOAD_DIR, `${uploadId}.json`);
+}
+
+/** Removes previews nobody confirmed in time. */
+function sweepExpiredUploads() {
+  if (!fs.existsSync(UPLOAD_DIR)) return;
+  for (const name of fs.readdirSync(UPLOAD_DIR)) {
+    const file = path.join(UPLOAD_DIR, name);
+    try {
+      if (Date.now() - fs.statSync(file).mtimeMs > UPLOAD_TTL_MS) fs.rmSync(file, { force: true });
+    } catch {
+      // removed by another request meanwhile
+    }
+  }
+}
+
+export type UploadPreview =
+  | { ok: false; fileError: string }
+  | {
+      ok: true;
+      /** Set when there is something to import and nothing was rejected. */
+      uploadId: string | null;
+      fileName: string;
+      rows: number;
+      toAdd: number;
+      toReplace: number;
+      unchanged: number;
+      rejectedCount: number;
+      months: { first: string; last: string } | null;
+      /** The first 100 of each, in file order. */
+      replacements: ReplacedReturn[];
+      rejected: RejectedReturnRow[];
+      reportingMonth: string;
+    };
+
+/** Practices by ODS code, for checking a file (id and code only). */
+function practiceIds(db: DbOrTx) {
+  const rows = db.select({ id: organisations.id, odsCode: organisations.odsCode }).from(organisations).where(eq(organisations.type, "gp_practice")).all();
+  return new Map(rows.map((r) => [r.odsCode.toUpperCase(), r.id]));
+}
+
+/**
+ * Checks an uploaded return file and says what confirming it would do. Nothing in the database
+ * changes: the checked rows wait in a private temporary file (named by a random id, tied to the
+ * user, kept 30 minutes) until the same user confirms. A file with any rejected row cannot be
+ * imported: the whole file is fixed and uploaded again.
+ */
+export function previewOptInUpload({ userId, fileName, text, db = getDb() }: { userId: number; fileName: string; text: string; db?: DbOrTx }): UploadPreview {
+  const reportingMonth = monthOf(getReportingDate(db));
+  const check = checkOptInReturnFile({ text, practiceIdByOdsCode: practiceIds(db), reportingMonth });
+  if (!check.ok) return check;
+  const { added, replaced, unchanged } = classify(db, check.valid);
+  const months = check.valid.length ? check.valid.reduce((acc, r) => ({ first: r.month < acc.first ? r.month : acc.first, last: r.month > acc.last ? r.month : acc.last }), { first: check.valid[0]!.month, last: check.valid[0]!.month }) : null;
+  let uploadId: string | null = null;
+  if (check.rejected.length === 0 && added.length + replaced.length > 0) {
+    sweepExpiredUploads();
+    uploadId = crypto.randomUUID();
+    const stored: StoredUpload = {
+      userId,
+      createdAt: Date.now(),
+      fileName,
+      rows: [...added, ...replaced]
+        .sort((a, b) => a.line - b.line)
+        .map((r) => [r.organisationId, r.month, r.registered, r.optedIn, r.declined, r.notAsked, r.nationalOptOuts, r.line]),
+    };
+    fs.mkdirSync(UPLOAD_DIR, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(uploadFile(uploadId), JSON.stringify(stored), { mode: 0o600 });
+  }
+  return {
+    ok: true,
+    uploadId,
+    fileName,
+    rows: check.rows,
+    toAdd: added.length,
+    toReplace: replaced.length,
+    unchanged,
+    rejectedCount: check.rejected.length,
+    months,
+    replacements: replaced.slice(0, PREVIEW_LIMIT).map((r) => ({
+      line: r.line,
+      odsCode: r.odsCode,
+      month: r.month,
+      before: r.before,
+      after: { registered: r.registered, optedIn: r.optedIn, declined: r.declined, notAsked: r.notAsked, nationalOptOuts: r.nationalOptOuts },
+    })),
+    rejected: check.rejected.slice(0, PREVIEW_LIMIT),
+    reportingMonth,
+  };
+}
+
+export type UploadResult = { ok: true; added: number; replaced: number; unchanged: number } | { ok: false; error: string };
+
+const INSERT_CHUNK = 500;
+
+/**
+ * Imports a previewed upload: all or nothing in one transaction, one audit row for the whole
+ * file. Rows are compared again inside the transaction, so a return that someone else changed
+ * meanwhile is counted correctly and an identical row is never rewritten.
+ */
+export function confirmOptInUpload({ actor, userId, uploadId }: { actor: Actor; userId: number; uploadId: string }): UploadResult {
+  const expired = { ok: false as const, error: "This preview has expired or was not found: upload the file again" };
+  if (!/^[0-9a-f-]{36}$/.test(uploadId)) return expired;
+  const file = uploadFile(uploadId);
+  let stored: StoredUpload;
+  try {
+    stored = JSON.parse(fs.readFileSync(file, "utf8")) as StoredUpload;
+  } catch {
+    return expired;
+  }
+  if (stored.userId !== userId || Date.now() - stored.createdAt > UPLOAD_TTL_MS) return expired;
+  const rows: ValidReturnRow[] = stored.rows.map(([organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts, line]) => ({
+    line,
+    organisationId,
+    odsCode: "",
+    month,
+    registered,
+    optedIn,
+    declined,
+    notAsked,
+    nationalOptOuts,
+  }));
+  const result = transaction((tx) => {
+    const reportingMonth = monthOf(getReportingDate(tx));
+    if (rows.some((r) => r.month > reportingMonth)) return { ok: false as const, error: "The reporting date changed since the preview: upload the file again" };
+    const { added, replaced, unchanged } = classify(tx, rows);
+    const writes = [...added, ...replaced];
+    const uploadedAt = new Date().toISOString();
+    for (let i = 0; i < writes.length; i += INSERT_CHUNK) {
+      tx.insert(optInReturns)
+        .values(
+          writes.slice(i, i + INSERT_CHUNK).map((r) => ({
+            organisationId: r.organisationId,
+            month: r.month,
+            registered: r.registered,
+            optedIn: r.optedIn,
+            declined: r.declined,
+            notAsked: r.notAsked,
+            nationalOptOuts: r.nationalOptOuts,
+            uploadedBy: actor.userId,
+            uploadedAt,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [optInReturns.organisationId, optInReturns.month],
+          set: {
+            registered: sql`excluded.registered`,
+            optedIn: sql`excluded.opted_in`,
+            declined: sql`excluded.declined`,
+            notAsked: sql`excluded.not_asked`,
+            nationalOptOuts: sql`excluded.national_opt_outs`,
+            uploadedBy: sql`excluded.uploaded_by`,
+            uploadedAt: sql`excluded.uploaded_at`,
+          },
+        })
+        .run();
+    }
+    const months = [...new Set(rows.map((r) => r.month))].sort();
+    audit(tx, actor, {
+      action: "opt_in_returns.upload",
+      entityType: "opt_in_upload",
+      entityId: uploadId,
+      // The before figures of replaced returns are kept for the first 100; the counts cover all.
+      before: replaced.length ? { replaced: replaced.slice(0, PREVIEW_LIMIT).map((r) => ({ organisationId: r.organisationId, month: r.month, ...r.before })) } : null,
+      after: { fileName: stored.fileName, rows: rows.length, added: added.length, replaced: replaced.length, unchanged, firstMonth: months[0], lastMonth: months.at(-1) },
+    });
+    return { ok: true as const, added: added.length, replaced: replaced.length, unchanged };
+  });
+  fs.rmSync(file, { force: true });
+  return result;
+}

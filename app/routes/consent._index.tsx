@@ -1,0 +1,250 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { createColumnHelper } from "@tanstack/react-table";
+import { DataTable } from "~/components/data-table";
+import { AsAtForm, FilterForm } from "~/components/filter-form";
+import { LineChartFigure, type ChartSeries } from "~/components/charts";
+import { ErrorSummary, InsetText, Select, Tag } from "~/components/nhs";
+import { formatCount, formatPoints, formatRate } from "~/components/consent/format";
+import { addMonthsToMonth, formatDate, formatMonth, monthOf } from "~/lib/dates";
+import { parseWith } from "~/lib/forms";
+import { parseTableQuery } from "~/lib/table-query";
+import { requireUser } from "~/lib/session.server";
+import { ConsentQuerySchema, OPT_IN_SORTS } from "~/models/consent.schema";
+import { boroughOptIn, listOptInByPractice, optInTrend, optInTrendByLocality, practiceLocalities, type PracticeOptIn } from "~/models/consent.server";
+import { resolveAsAt } from "~/models/settings.server";
+
+export const meta: MetaFunction = () => [{ title: "Consent to share: opt-in – ShareBoard" }];
+
+const PAGE_SIZE = 25;
+const TREND_MONTHS = 24;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const url = new URL(request.url);
+  const { asAt, reportingDate, error: asAtError } = resolveAsAt(url.searchParams);
+  const filters = parseWith(ConsentQuerySchema, url.searchParams);
+  const locality = (filters.ok && filters.data.locality) || null;
+  const flag = (filters.ok && filters.data.flag) || null;
+  const table = parseTableQuery(url.searchParams, { sortable: OPT_IN_SORTS, defaultSort: { id: "rate", desc: false }, pageSizeDefault: PAGE_SIZE });
+  const borough = boroughOptIn({ asAt });
+  const to = monthOf(asAt);
+  const from = addMonthsToMonth(to, -(TREND_MONTHS - 1));
+  const boroughTrend = optInTrend({ from, to });
+  const localityTrend = locality ? optInTrend({ from, to, locality }) : [];
+  const byLocality = optInTrendByLocality({ from, to });
+  const practices = listOptInByPractice({ asAt, locality, flag, sort: table.sort, page: table.page, pageSize: table.pageSize });
+  return {
+    asAt,
+    reportingDate,
+    asAtError,
+    locality,
+    flag,
+    borough,
+    localityFigures: locality ? boroughOptIn({ asAt, locality }) : null,
+    boroughTrend: boroughTrend.map((p) => ({ month: p.month, borough: p.rate, locality: localityTrend.find((l) => l.month === p.month)?.rate ?? null })),
+    byLocality,
+    practices,
+    table,
+    localities: practiceLocalities(),
+    canUpload: user.roles.includes("programme"),
+  };
+}
+
+type PracticeRow = PracticeOptIn;
+const column = createColumnHelper<PracticeRow>();
+const columns = [
+  column.accessor("name", {
+    header: "Practice",
+    cell: ({ row }) => (
+      <>
+        <Link to={`/organisations/${row.original.odsCode}`}>{row.original.name}</Link>
+        <br />
+        <span className="nhsuk-body-s nhsuk-u-secondary-text-colour">{row.original.odsCode}</span>
+      </>
+    ),
+  }),
+  column.accessor("locality", { header: "Locality", cell: ({ getValue }) => getValue() ?? "" }),
+  column.accessor("month", { header: "Latest return", enableSorting: false, cell: ({ getValue }) => (getValue() ? formatMonth(getValue()) : "None") }),
+  column.accessor("registered", { header: "Registered", meta: { numeric: true }, sortDescFirst: true, cell: ({ getValue }) => formatCount(getValue()) }),
+  column.accessor("rate", { header: "Opt-in rate", meta: { numeric: true }, cell: ({ getValue }) => formatRate(getValue()) }),
+  column.accessor("change3", { header: "3-month change (points)", meta: { numeric: true }, cell: ({ getValue }) => formatPoints(getValue(), "No return", "") }),
+  column.accessor("change12", { header: "12-month change (points)", meta: { numeric: true }, cell: ({ getValue }) => formatPoints(getValue(), "No return", "") }),
+  column.display({ id: "status", header: "Status", cell: ({ row }) => <PracticeTags practice={row.original} /> }),
+];
+
+function PracticeTags({ practice }: { practice: PracticeRow }) {
+  const tags = [
+    practice.belowTarget ? <Tag key="below" color="orange">Below target</Tag> : null,
+    practice.falling ? <Tag key="falling" color="red">Falling 3 months</Tag> : null,
+    practice.returnMissing ? <Tag key="missing" color="grey">Return missing</Tag> : null,
+  ].filter(Boolean);
+  if (!tags.length) return <Tag color="green">On target</Tag>;
+  return <div className="sb-tag-list">{tags}</div>;
+}
+
+const FLAG_OPTIONS = [
+  { value: "", label: "All practices" },
+  { value: "below_target", label: "Below target" },
+  { value: "falling", label: "Falling for 3 months" },
+  { value: "attention", label: "Below target or falling" },
+];
+
+const DASHES = [undefined, "6 4", "2 3", "10 4 2 4"];
+
+export default function Consent() {
+  const { asAt, reportingDate, asAtError, locality, flag, borough, localityFigures, boroughTrend, byLocality, practices, table, localities, canUpload } =
+    useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const monthText = borough.month ? formatMonth(borough.month) : null;
+  const onTarget = borough.rate !== null && borough.rate >= borough.target;
+  const localityNames = [...new Set(byLocality.map((p) => p.locality))];
+  const localityRows = [...new Set(byLocality.map((p) => p.month))].map((month) => {
+    const row: Record<string, string | number | null> = { month };
+    localityNames.forEach((name, i) => (row[`l${i}`] = byLocality.find((p) => p.month === month && p.locality === name)?.rate ?? null));
+    return row;
+  });
+  const csvParams = new URLSearchParams(searchParams);
+  csvParams.delete("page");
+  csvParams.delete("pageSize");
+
+  return (
+    <>
+      <ErrorSummary errors={asAtError ? { asAt: asAtError } : null} />
+      <h1>
+        <span className="nhsuk-caption-l">Consent</span>
+        Patients' consent to share their record
+      </h1>
+      <p className="nhsuk-body-l">
+        Patients are asked at the point of care whether their detailed care record may be shared. Each GP practice sends a return every month:
+        registered patients, how many opted in, declined or have not yet been asked.
+      </p>
+      {canUpload ? (
+        <p>
+          <Link className="nhsuk-button nhsuk-button--secondary" to="/consent/upload">
+            Upload a monthly return
+          </Link>
+        </p>
+      ) : null}
+      <AsAtForm defaultValue={asAt} max={reportingDate} />
+
+      <h2 id="borough">Borough opt-in{monthText ? `, ${monthText}` : ""}</h2>
+      {borough.month === null ? (
+        <InsetText>No practice had made a return on or before {formatDate(asAt)}.</InsetText>
+      ) : (
+        <>
+          <p>
+            Returns for {monthText} from <strong>{borough.practicesReturned} of {borough.practicesTotal}</strong> practices, the latest month with
+            returns on or before {formatDate(asAt)}. A practice that has not returned for {monthText} is not counted.
+          </p>
+          <div className="sb-figures" data-testid="borough-figures">
+            <div className="sb-figure">
+              <span className="sb-figure__value" data-testid="borough-rate">{formatRate(borough.rate)}</span>
+              <span className="sb-figure__label">
+                opted in, against a target of {borough.target}%{" "}
+                {borough.rate === null ? null : onTarget ? <Tag color="green">On target</Tag> : <Tag color="orange">Below target</Tag>}
+              </span>
+            </div>
+            <Figure value={formatPoints(borough.changeOnMonth, "No figure", "")} label={`percentage points since ${formatMonth(addMonthsToMonth(borough.month, -1))}`} />
+            <Figure value={formatPoints(borough.changeOnYear, "No figure", "")} label={`percentage points since ${formatMonth(addMonthsToMonth(borough.month, -12))}`} />
+            <Figure value={formatCount(borough.registered)} label="registered patients" />
+            <Figure value={formatCount(borough.optedIn)} label="opted in" />
+            <Figure value={formatCount(borough.declined)} label="declined" />
+            <Figure value={formatCount(borough.notAsked)} label="not yet asked" />
+          </div>
+          {localityFigures?.month ? (
+            <p>
+              {locality}: <strong>{formatRate(localityFigures.rate)}</strong> opted in ({formatCount(localityFigures.optedIn)} of{" "}
+              {formatCount(localityFigures.registered)} patients, {localityFigures.practicesReturned} of {localityFigures.practicesTotal} practices);{" "}
+              {formatPoints(localityFigures.changeOnMonth)} on the month before.
+            </p>
+          ) : null}
+          {borough.nationalOptOuts ? (
+            <section aria-labelledby="national-opt-out">
+              <h3 id="national-opt-out">National Data Opt-out (uses beyond individual care) — not part of the local opt-in</h3>
+              <p>
+                {formatCount(borough.nationalOptOuts.total)} patients at the {borough.nationalOptOuts.practices} practices that reported it have
+                registered a National Data Opt-out. It covers uses of their data beyond their own care (research and planning); it is not counted in,
+                or added to, the local opt-in figures above.
+              </p>
+            </section>
+          ) : null}
+        </>
+      )}
+
+      <h2>Opt-in over time</h2>
+      <LineChartFigure
+        id="opt-in-trend"
+        caption={locality ? `Opt-in rate by month: the borough and ${locality}` : "Borough opt-in rate by month"}
+        description={`Opted in as a share of registered patients, with the ${borough.target}% target.`}
+        data={boroughTrend}
+        xKey="month"
+        xLabel="Month"
+        series={[{ key: "borough", name: "Borough" }, ...(locality ? [{ key: "locality" as const, name: locality, dash: "6 4" }] : [])]}
+        yLabel="Opted in (%)"
+        yDomain={[0, 100]}
+        formatX={(m) => formatMonth(String(m))}
+        formatY={(v) => formatRate(v)}
+        targets={[{ y: borough.target, label: `Target ${borough.target}%`, colour: "#d5281b" }]}
+      />
+      <LineChartFigure
+        id="opt-in-by-locality"
+        caption="Opt-in rate by locality and month"
+        description="Each line is one locality's practices taken together."
+        data={localityRows}
+        xKey="month"
+        xLabel="Month"
+        series={localityNames.map((name, i) => ({ key: `l${i}`, name, dash: DASHES[Math.floor(i / 6) % DASHES.length] ?? DASHES[i % DASHES.length] })) as ChartSeries<Record<string, number | null>>[] as never}
+        yLabel="Opted in (%)"
+        yDomain={[0, 100]}
+        formatX={(m) => formatMonth(String(m))}
+        formatY={(v) => formatRate(v)}
+        targets={[{ y: borough.target, label: `Target ${borough.target}%`, colour: "#d5281b" }]}
+      />
+
+      <h2 id="practices">Practices</h2>
+      <p>
+        Each practice's latest return on or before {formatDate(asAt)}, with the change in its rate (in percentage points) since its return 3 and
+        12 months earlier. <strong>Falling 3 months</strong>: the rate fell in each of the last three months.
+      </p>
+      <FilterForm fields={["locality", "flag"]} legend="Filter practices">
+        <div className="sb-filter-row">
+          <Select
+            key={`locality-${locality ?? ""}`}
+            id="locality"
+            name="locality"
+            label="Locality"
+            defaultValue={locality ?? ""}
+            options={[{ value: "", label: "All localities" }, ...localities.map((l) => ({ value: l, label: l }))]}
+          />
+          <Select key={`flag-${flag ?? ""}`} id="flag" name="flag" label="Show" defaultValue={flag ?? ""} options={FLAG_OPTIONS} />
+        </div>
+      </FilterForm>
+      <DataTable
+        caption={`GP practices' opt-in${locality ? ` in ${locality}` : ""}`}
+        columns={columns}
+        rows={practices.rows}
+        sort={table.sort}
+        total={practices.total}
+        page={table.page}
+        pageSize={table.pageSize}
+        noun={{ one: "practice", other: "practices" }}
+        emptyMessage="No practices match these filters."
+      />
+      <p>
+        <a href={`/consent.csv?${csvParams.toString()}`} download>
+          Download these practices as CSV
+        </a>
+      </p>
+    </>
+  );
+}
+
+function Figure({ value, label }: { value: string; label: string }) {
+  return (
+    <div className="sb-figure">
+      <span className="sb-figure__value">{value}</span>
+      <span className="sb-figure__label">{label}</span>
+    </div>
+  );
+}
