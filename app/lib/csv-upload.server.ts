@@ -8,8 +8,7 @@ import { parse } from "csv-parse/sync";
 // Uploaded CSV files: size limit, text checks, parsing with line numbers, and keeping an uploaded
 // file on the server between its preview and its confirmation.
 
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
-export const MAX_UPLOAD_LABEL = "20 MB";
+import { MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL } from "./upload-limits";
 
 export type UploadForm = { ok: true; form: FormData } | { ok: false; message: string };
 

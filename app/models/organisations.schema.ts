@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DSPT_STATUSES, ORGANISATION_STATUSES, ORGANISATION_TYPES } from "../../db/schema/enums";
-import { optionalCount, optionalDate, optionalText, trimmed } from "./rollout.schema";
+import { OrganisationFilterSchema, optionalCount, optionalDate, optionalText, trimmed } from "./rollout.schema";
+import { parseTableQuery } from "~/lib/table-query";
 
 /** ODS codes: a letter and 5 digits for GP practices, 3 characters for trusts and CCGs; other ranges exist. */
 export const ODS_CODE = /^[A-Z0-9]{3,8}$/;
@@ -49,3 +50,13 @@ export const ImportOptionsSchema = z.object({
     .transform((v) => v === "yes"),
 });
 export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
+
+export const ORGANISATION_SORTS = ["odsCode", "name", "type", "locality", "signedUpOn", "listSize", "dsptStatus", "liveDeployments"] as const;
+export type OrganisationSort = (typeof ORGANISATION_SORTS)[number];
+
+/** Filters, sort and page of the organisations table, from the URL (shared by the page and its CSV). */
+export function organisationListQuery(searchParams: URLSearchParams) {
+  const filters = OrganisationFilterSchema.parse(Object.fromEntries(searchParams));
+  const table = parseTableQuery(searchParams, { sortable: ORGANISATION_SORTS, defaultSort: { id: "name", desc: false } });
+  return { filters, ...table };
+}

@@ -4,11 +4,10 @@ import type { OrganisationType } from "../../db/schema/enums";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { pageOffset, type TableSort } from "~/lib/table-query";
-import type { OrganisationInput } from "./organisations.schema";
+import type { OrganisationInput, OrganisationSort } from "./organisations.schema";
+export { ORGANISATION_SORTS, type OrganisationSort } from "./organisations.schema";
 import { statusAsAt } from "./rollout.server";
 
-export const ORGANISATION_SORTS = ["odsCode", "name", "type", "locality", "signedUpOn", "listSize", "dsptStatus", "liveDeployments"] as const;
-export type OrganisationSort = (typeof ORGANISATION_SORTS)[number];
 
 export type OrganisationRow = {
   id: number;

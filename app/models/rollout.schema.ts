@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEPLOYMENT_STATUSES, ORGANISATION_TYPES, DSPT_STATUSES } from "../../db/schema/enums";
 import { isIsoDate } from "~/lib/dates";
+import { parseTableQuery } from "~/lib/table-query";
 
 // Isomorphic: the forms' rules, parsed again by every action (the browser's checks are a courtesy).
 
@@ -111,3 +112,53 @@ export const EndorsementSchema = z.object({
 export type EndorsementInput = z.infer<typeof EndorsementSchema>;
 
 export { optionalCount, optionalDate, optionalText, trimmed };
+
+// Table filters from the URL: an unknown value is ignored rather than refused (a stale bookmark still opens).
+const filterText = z
+  .string()
+  .trim()
+  .max(100)
+  .optional()
+  .catch(undefined)
+  .transform((v) => (v ? v : null));
+
+export const DeploymentFilterSchema = z.object({
+  capability: filterText,
+  status: z
+    .enum(DEPLOYMENT_STATUSES)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v ?? null),
+  locality: filterText,
+  organisationType: z
+    .enum(ORGANISATION_TYPES)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v ?? null),
+  late: z
+    .enum(["yes"])
+    .optional()
+    .catch(undefined)
+    .transform((v) => (v === "yes" ? true : null)),
+});
+export type DeploymentFilterInput = z.infer<typeof DeploymentFilterSchema>;
+
+export const OrganisationFilterSchema = z.object({
+  type: z
+    .enum(ORGANISATION_TYPES)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v ?? null),
+  locality: filterText,
+  q: filterText,
+});
+
+export const DEPLOYMENT_SORTS = ["organisation", "service", "capability", "status", "plannedGoLive", "actualGoLive", "owner", "late"] as const;
+export type DeploymentSort = (typeof DEPLOYMENT_SORTS)[number];
+
+/** Filters, sort and page of the deployments table, from the URL (shared by the page and its CSV). */
+export function deploymentListQuery(searchParams: URLSearchParams) {
+  const filters = DeploymentFilterSchema.parse(Object.fromEntries(searchParams));
+  const table = parseTableQuery(searchParams, { sortable: DEPLOYMENT_SORTS, defaultSort: { id: "organisation", desc: false } });
+  return { filters, ...table };
+}

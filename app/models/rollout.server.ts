@@ -12,7 +12,8 @@ import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { endOfMonthIso, monthOf, monthRange } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
-import type { DeploymentEditInput, NewDeploymentInput, ServiceInput, StatusChangeInput, UsageInput } from "./rollout.schema";
+import type { DeploymentEditInput, DeploymentSort, NewDeploymentInput, ServiceInput, StatusChangeInput, UsageInput } from "./rollout.schema";
+export { DEPLOYMENT_SORTS, type DeploymentSort } from "./rollout.schema";
 import { getReportingDate } from "./settings.server";
 
 /**
@@ -108,8 +109,6 @@ export function listCapabilities({ db = getDb() }: { db?: DbOrTx } = {}) {
 // ---------------------------------------------------------------------------------------------
 // Deployments as at a date
 
-export const DEPLOYMENT_SORTS = ["organisation", "service", "capability", "status", "plannedGoLive", "actualGoLive", "owner", "late"] as const;
-export type DeploymentSort = (typeof DEPLOYMENT_SORTS)[number];
 
 export type DeploymentFilters = {
   /** Capability code, e.g. mig_view. */
