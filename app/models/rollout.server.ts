@@ -518,26 +518,33 @@ export function updateService({ actor, id, input }: { actor: Actor; id: number; 
 // ---------------------------------------------------------------------------------------------
 // Usage (monthly record views per deployment)
 
-/** Record views per deployment per month for one organisation, months up to `asAt`'s month. */
-export function usageForOrganisation({ organisationId, asAt, months = 12, db = getDb() }: { organisationId: number; asAt: string; months?: number; db?: DbOrTx }) {
+/**
+ * Record views through each of an organisation's deployments: in `asAt`'s month, in the 12 months
+ * up to it, and in all months up to it (summed in SQL).
+ */
+export function usageForOrganisation({ organisationId, asAt, db = getDb() }: { organisationId: number; asAt: string; db?: DbOrTx }) {
   const last = monthOf(asAt);
+  const first = shiftMonth(last, -11);
   const rows = db
-    .select({ deploymentId: deploymentUsage.deploymentId, serviceName: services.name, capabilityName: capabilities.name, month: deploymentUsage.month, views: deploymentUsage.views })
+    .select({
+      deploymentId: deployments.id,
+      serviceName: services.name,
+      capabilityName: capabilities.name,
+      inMonth: sql<number>`coalesce(sum(case when ${deploymentUsage.month} = ${last} then ${deploymentUsage.views} else 0 end), 0)`,
+      last12Months: sql<number>`coalesce(sum(case when ${deploymentUsage.month} >= ${first} then ${deploymentUsage.views} else 0 end), 0)`,
+      toDate: sql<number>`coalesce(sum(${deploymentUsage.views}), 0)`,
+    })
     .from(deploymentUsage)
     .innerJoin(deployments, eq(deployments.id, deploymentUsage.deploymentId))
     .innerJoin(services, eq(services.id, deployments.serviceId))
     .innerJoin(capabilities, eq(capabilities.id, deployments.capabilityId))
-    .where(and(eq(services.organisationId, organisationId), lte(deploymentUsage.month, last), gte(deploymentUsage.month, shiftMonth(last, -(months - 1)))))
-    .orderBy(desc(deploymentUsage.month), asc(services.name))
-    .all();
-  const totals = db
-    .select({ views: sum(deploymentUsage.views) })
-    .from(deploymentUsage)
-    .innerJoin(deployments, eq(deployments.id, deploymentUsage.deploymentId))
-    .innerJoin(services, eq(services.id, deployments.serviceId))
     .where(and(eq(services.organisationId, organisationId), lte(deploymentUsage.month, last)))
-    .get();
-  return { rows, totalViews: Number(totals?.views ?? 0) };
+    .groupBy(deployments.id)
+    .orderBy(asc(sql`${services.name} collate nocase`), asc(capabilities.id))
+    .all()
+    .map((r) => ({ ...r, inMonth: Number(r.inMonth), last12Months: Number(r.last12Months), toDate: Number(r.toDate) }));
+  const total = (key: "inMonth" | "last12Months" | "toDate") => rows.reduce((sum, r) => sum + r[key], 0);
+  return { month: last, firstMonth: first, rows, totals: { inMonth: total("inMonth"), last12Months: total("last12Months"), toDate: total("toDate") } };
 }
 
 function shiftMonth(month: string, by: number) {

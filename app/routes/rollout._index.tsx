@@ -94,7 +94,6 @@ const columns = [
   column.accessor("plannedGoLive", { id: "plannedGoLive", header: "Planned go-live", cell: (info) => formatDate(info.getValue()) || "Not set" }),
   column.accessor("actualGoLive", { id: "actualGoLive", header: "Went live", cell: (info) => formatDate(info.getValue()) || "Not yet" }),
   column.accessor("owner", { id: "owner", header: "Owner", cell: (info) => info.getValue() ?? "" }),
-  column.accessor("late", { id: "late", header: "Late", sortDescFirst: true, cell: (info) => (info.getValue() ? "Yes" : "No") }),
 ];
 
 export default function Rollout() {

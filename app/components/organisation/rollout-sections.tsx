@@ -61,78 +61,85 @@ export function ServicesSection({
         ) : null
       }
     >
-      {services.length === 0 ? <p>{organisation.name} has no services in the programme yet.</p> : null}
-      {services.map((service) => {
-        const rows = deployments.filter((d) => d.serviceId === service.id);
-        return (
-          <div key={service.id} className="nhsuk-u-margin-bottom-6">
-            <h3>
-              {service.name}
-              {service.category ? <span className="nhsuk-caption-m">{service.category}</span> : null}
-            </h3>
-            {service.description ? <p>{service.description}</p> : null}
-            {rows.length ? (
-              <Table
-                caption={`Deployments at ${service.name} as at ${formatDate(asAt)}`}
-                captionSize="s"
-                head={["Capability", "Status", "Planned go-live", "Went live", "Owner"]}
-                rows={rows.map((d) => [
-                  <Link key="c" to={`/rollout/deployments/${d.id}`}>
-                    {d.capabilityName}
-                  </Link>,
-                  <span key="s">
-                    <DeploymentStatusTag status={d.status} />
-                    {d.late ? (
-                      <>
-                        {" "}
-                        <LateTag />
-                      </>
-                    ) : null}
-                  </span>,
-                  formatDate(d.plannedGoLive) || "Not set",
-                  formatDate(d.actualGoLive) || "Not yet",
-                  d.owner ?? "",
-                ])}
-              />
-            ) : (
-              <p>{service.deployments > 0 ? "No deployment had started by this date." : "No deployments yet."}</p>
-            )}
-            {canEdit ? (
-              <ul className="nhsuk-list">
-                <li>
-                  <Link to={`/rollout/deployments/new?serviceId=${service.id}`}>
-                    Add a deployment<span className="nhsuk-u-visually-hidden"> at {service.name}</span>
-                  </Link>
-                </li>
-                <li>
-                  <Link to={`${base}/services/${service.id}/edit`}>
-                    Edit service<span className="nhsuk-u-visually-hidden"> {service.name}</span>
-                  </Link>
-                </li>
-              </ul>
-            ) : null}
-          </div>
-        );
-      })}
+      {deployments.length ? (
+        <Table
+          caption={`Deployments as at ${formatDate(asAt)}`}
+          captionSize="s"
+          scroll
+          head={["Service", "Capability", "Status", "Planned go-live", "Went live", "Owner"]}
+          rows={deployments.map((d) => [
+            d.serviceName,
+            <Link key="c" to={`/rollout/deployments/${d.id}`}>
+              {d.capabilityName}
+              <span className="nhsuk-u-visually-hidden"> at {d.serviceName}</span>
+            </Link>,
+            <span key="s">
+              <DeploymentStatusTag status={d.status} />
+              {d.late ? (
+                <>
+                  {" "}
+                  <LateTag />
+                </>
+              ) : null}
+            </span>,
+            formatDate(d.plannedGoLive) || "Not set",
+            formatDate(d.actualGoLive) || "Not yet",
+            d.owner ?? "",
+          ])}
+        />
+      ) : (
+        <p>No deployment had started at {organisation.name} by {formatDate(asAt)}.</p>
+      )}
+      {services.length ? (
+        <Table
+          caption="Services"
+          captionSize="s"
+          head={["Service", "Category", { content: "Deployments", format: "numeric" }, ...(canEdit ? ["Actions"] : [])]}
+          rows={services.map((service) => [
+            service.name,
+            service.category ?? "",
+            { content: String(service.deployments), format: "numeric" },
+            ...(canEdit
+              ? [
+                  <ul key="a" className="nhsuk-list nhsuk-u-margin-bottom-0">
+                    <li>
+                      <Link to={`/rollout/deployments/new?serviceId=${service.id}`}>
+                        Add a deployment<span className="nhsuk-u-visually-hidden"> at {service.name}</span>
+                      </Link>
+                    </li>
+                    <li>
+                      <Link to={`${base}/services/${service.id}/edit`}>
+                        Edit<span className="nhsuk-u-visually-hidden"> {service.name}</span>
+                      </Link>
+                    </li>
+                  </ul>,
+                ]
+              : []),
+          ])}
+        />
+      ) : (
+        <p>{organisation.name} has no services in the programme yet.</p>
+      )}
     </OrganisationSection>
   );
 }
 
-export function UsageSection({ usage, asAt }: { usage: ReturnType<typeof usageForOrganisation>; asAt: string }) {
+export function UsageSection({ usage }: { usage: ReturnType<typeof usageForOrganisation> }) {
+  const n = (v: number) => ({ content: v.toLocaleString("en-GB"), format: "numeric" as const });
   return (
     <OrganisationSection id="usage" title="Usage">
-      <p>
-        Record views a month through the organisation&apos;s deployments: {usage.totalViews.toLocaleString("en-GB")} in all up to {formatMonth(asAt.slice(0, 7))}.
-      </p>
       {usage.rows.length ? (
         <Table
-          caption="Record views by month (last 12 months)"
+          caption={`Record views through each deployment, up to ${formatMonth(usage.month)}`}
           captionSize="s"
-          head={["Month", "Service", "Capability", { content: "Record views", format: "numeric" }]}
-          rows={usage.rows.map((r) => [formatMonth(r.month), r.serviceName, r.capabilityName, { content: r.views.toLocaleString("en-GB"), format: "numeric" }])}
+          head={["Service", "Capability", { content: `In ${formatMonth(usage.month)}`, format: "numeric" }, { content: `${formatMonth(usage.firstMonth)} to ${formatMonth(usage.month)}`, format: "numeric" }, { content: "All months", format: "numeric" }]}
+          rows={[
+            ...usage.rows.map((r) => [r.serviceName, r.capabilityName, n(r.inMonth), n(r.last12Months), n(r.toDate)]),
+            [<strong key="t">Total</strong>, "", n(usage.totals.inMonth), n(usage.totals.last12Months), n(usage.totals.toDate)],
+          ]}
         />
       ) : (
-        <p>No usage figures recorded for the last 12 months.</p>
+        <p>No usage figures have been recorded for this organisation&apos;s deployments.</p>
       )}
     </OrganisationSection>
   );

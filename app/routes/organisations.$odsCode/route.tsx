@@ -52,7 +52,7 @@ const SECTION_ORDER: { id: string; title: string; render: (data: PageData) => JS
     title: "Services and deployments",
     render: (d) => <ServicesSection organisation={d.organisation} asAt={d.asAt} {...d.sections.services} />,
   },
-  { id: "usage", title: "Usage", render: (d) => <UsageSection usage={d.sections.usage} asAt={d.asAt} /> },
+  { id: "usage", title: "Usage", render: (d) => <UsageSection usage={d.sections.usage} /> },
 ];
 
 export default function OrganisationPage() {
