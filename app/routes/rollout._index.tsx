@@ -137,7 +137,7 @@ export default function Rollout() {
 
       <h2>Where the roll-out stands</h2>
       <div className="sb-figures" data-testid="rollout-figures">
-        <Figure value={chart.servicesLive} label={`services with the ${chart.capabilityName.toLowerCase()} live`} testId="services-live" />
+        <Figure value={chart.servicesLive} label={`services live: ${chart.capabilityName}`} testId="services-live" />
         <Figure value={summary.byStatus.in_progress ?? 0} label="deployments in progress" />
         <Figure value={summary.late} label="deployments late" />
         <Figure value={usage.inMonth.toLocaleString("en-GB")} label={`record views in ${formatMonth(usage.month)} (${usage.toDate.toLocaleString("en-GB")} to date)`} />
@@ -145,7 +145,7 @@ export default function Rollout() {
 
       <LineChartFigure
         id="services-live-chart"
-        caption={`Services with the ${chart.capabilityName.toLowerCase()} live, by month`}
+        caption={`Services live by month: ${chart.capabilityName}`}
         description={`Cumulative count at the end of each month (the last month up to ${formatDate(asAt)}), with the milestone targets.`}
         data={chart.data}
         xKey="month"
