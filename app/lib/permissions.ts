@@ -20,6 +20,8 @@ export type NavItem = { href: string; text: string; roles: readonly Role[] };
 /** Primary navigation, in order. An item shows only to users holding one of its roles. */
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", text: "Home", roles: ALL_ROLES },
+  { href: "/rollout", text: "Roll-out", roles: ALL_ROLES },
+  { href: "/organisations", text: "Organisations", roles: ALL_ROLES },
   { href: "/consent", text: "Consent", roles: ALL_ROLES },
   { href: "/maturity", text: "Maturity", roles: ALL_ROLES },
   { href: "/admin", text: "Admin", roles: ["admin"] },

@@ -1,0 +1,44 @@
+import { Form, useNavigation } from "@remix-run/react";
+import { Button, DateInput, ErrorSummary, Radios, Select, TextInput } from "~/components/nhs";
+import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
+import { DSPT_STATUSES, ORGANISATION_STATUSES, ORGANISATION_TYPES } from "../../../db/schema/enums";
+
+export type OrganisationFormValues = Partial<Record<string, string | number | boolean | null>>;
+
+const STATUS_LABELS: Record<(typeof ORGANISATION_STATUSES)[number], string> = { active: "Active", closed: "Closed", dormant: "Dormant", proposed: "Proposed" };
+
+/** Add or edit an organisation (programme team). Values are what was saved or what was typed. */
+export function OrganisationForm({ values, errors, submitLabel }: { values: OrganisationFormValues; errors: Record<string, string>; submitLabel: string }) {
+  const navigation = useNavigation();
+  const text = (key: string) => (values[key] === null || values[key] === undefined ? "" : String(values[key]));
+  return (
+    <Form method="post" noValidate>
+      <ErrorSummary errors={errors} />
+      <TextInput id="odsCode" name="odsCode" label="ODS code" hint="A letter and 5 digits for a GP practice (P92001); 3 characters for a trust or CCG (RRF)" width={10} code defaultValue={text("odsCode")} error={errors.odsCode} autoComplete="off" spellCheck={false} />
+      <TextInput id="name" name="name" label="Name" defaultValue={text("name")} error={errors.name} />
+      <Select id="type" name="type" label="Type" emptyOption="Choose a type" defaultValue={text("type")} error={errors.type} options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))} />
+      <TextInput id="locality" name="locality" label="Locality (optional)" width={20} defaultValue={text("locality")} error={errors.locality} />
+      <Radios
+        id="nhsBadgedPrivate"
+        name="nhsBadgedPrivate"
+        label="Is it a private organisation working under the NHS badge?"
+        inline
+        small
+        defaultValue={values.nhsBadgedPrivate === true || values.nhsBadgedPrivate === "yes" ? "yes" : "no"}
+        items={[
+          { value: "yes", label: "Yes" },
+          { value: "no", label: "No" },
+        ]}
+      />
+      <TextInput id="listSize" name="listSize" label="Registered list size (optional)" hint="GP practices only: patients on the practice list" width={10} inputMode="numeric" defaultValue={text("listSize")} error={errors.listSize} />
+      <DateInput id="signedUpOn" name="signedUpOn" label="Date it signed up to the programme (optional)" defaultValue={text("signedUpOn")} error={errors.signedUpOn} />
+      <Select id="dsptStatus" name="dsptStatus" label="DSPT status (optional)" emptyOption="Not recorded" defaultValue={text("dsptStatus")} error={errors.dsptStatus} options={DSPT_STATUSES.map((s) => ({ value: s, label: DSPT_STATUS_LABELS[s] }))} />
+      <TextInput id="dsptYear" name="dsptYear" label="DSPT year (optional)" hint="For example, 2016/17" width={5} defaultValue={text("dsptYear")} error={errors.dsptYear} />
+      <Select id="status" name="status" label="Status" defaultValue={text("status") || "active"} error={errors.status} options={ORGANISATION_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
+      <TextInput id="postcode" name="postcode" label="Postcode (optional)" width={10} autoComplete="postal-code" defaultValue={text("postcode")} error={errors.postcode} />
+      <Button type="submit" disabled={navigation.state === "submitting"}>
+        {submitLabel}
+      </Button>
+    </Form>
+  );
+}

@@ -1,0 +1,178 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
+import { deployments, organisations, services } from "../../db/schema";
+import type { OrganisationType } from "../../db/schema/enums";
+import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { audit, type Actor } from "~/lib/audit.server";
+import { pageOffset, type TableSort } from "~/lib/table-query";
+import type { OrganisationInput, OrganisationSort } from "./organisations.schema";
+export { ORGANISATION_SORTS, type OrganisationSort } from "./organisations.schema";
+import { statusAsAt } from "./rollout.server";
+
+
+export type OrganisationRow = {
+  id: number;
+  odsCode: string;
+  name: string;
+  type: OrganisationType;
+  locality: string | null;
+  /** The sign-up date, only when it is on or before the as-at date. */
+  signedUpOn: string | null;
+  listSize: number | null;
+  dsptStatus: string | null;
+  dsptYear: string | null;
+  status: string;
+  /** Deployments live at the end of the as-at date. */
+  liveDeployments: number;
+};
+
+/** LIKE pattern matching `text` anywhere, with the wildcards in it taken literally. */
+function containsPattern(text: string) {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Partner organisations as at `asAt`: sign-up shown only if it had happened by then, and the count
+ * of deployments live at the end of that day. Filtered, sorted and paged in SQL; omit
+ * `page`/`pageSize` for every row (the CSV).
+ */
+export function listOrganisations({
+  asAt,
+  type,
+  locality,
+  q,
+  sort = { id: "name", desc: false },
+  page,
+  pageSize,
+  db = getDb(),
+}: {
+  asAt: string;
+  type?: OrganisationType | null;
+  locality?: string | null;
+  /** Free text: part of the name, or of the ODS code. */
+  q?: string | null;
+  sort?: TableSort<OrganisationSort>;
+  page?: number;
+  pageSize?: number;
+  db?: DbOrTx;
+}): { rows: OrganisationRow[]; total: number } {
+  const current = statusAsAt(db, asAt);
+  const liveByOrg = db.$with("live_by_organisation").as(
+    db
+      .select({ organisationId: sql<number>`${services.organisationId}`.as("live_organisation_id"), n: count().as("live_count") })
+      .from(current)
+      .innerJoin(deployments, eq(deployments.id, current.deploymentId))
+      .innerJoin(services, eq(services.id, deployments.serviceId))
+      .where(eq(current.status, "live"))
+      .groupBy(services.organisationId),
+  );
+
+  const conditions: SQL[] = [];
+  if (type) conditions.push(eq(organisations.type, type));
+  if (locality) conditions.push(eq(organisations.locality, locality));
+  const text = q?.trim();
+  if (text) {
+    const pattern = containsPattern(text);
+    conditions.push(or(sql`${organisations.name} like ${pattern} escape '\\'`, sql`${organisations.odsCode} like ${pattern} escape '\\'`)!);
+  }
+  const where = conditions.length ? and(...conditions) : undefined;
+
+  const total = db.select({ n: count() }).from(organisations).where(where).get()?.n ?? 0;
+
+  const live = sql<number>`coalesce(${liveByOrg.n}, 0)`;
+  const signedUp = sql<string | null>`case when ${organisations.signedUpOn} <= ${asAt} then ${organisations.signedUpOn} end`;
+  const sortColumn: Record<OrganisationSort, SQL> = {
+    odsCode: sql`${organisations.odsCode}`,
+    name: sql`${organisations.name} collate nocase`,
+    type: sql`${organisations.type}`,
+    locality: sql`${organisations.locality} collate nocase`,
+    signedUpOn: signedUp,
+    listSize: sql`${organisations.listSize}`,
+    dsptStatus: sql`${organisations.dsptStatus}`,
+    liveDeployments: live,
+  };
+  let query = db
+    .with(current, liveByOrg)
+    .select({
+      id: organisations.id,
+      odsCode: organisations.odsCode,
+      name: organisations.name,
+      type: organisations.type,
+      locality: organisations.locality,
+      signedUpOn: signedUp,
+      listSize: organisations.listSize,
+      dsptStatus: organisations.dsptStatus,
+      dsptYear: organisations.dsptYear,
+      status: organisations.status,
+      liveDeployments: live,
+    })
+    .from(organisations)
+    .leftJoin(liveByOrg, eq(liveByOrg.organisationId, organisations.id))
+    .where(where)
+    .orderBy(sort.desc ? desc(sortColumn[sort.id]) : asc(sortColumn[sort.id]), asc(sql`${organisations.name} collate nocase`), asc(organisations.id))
+    .$dynamic();
+  if (page && pageSize) query = query.limit(pageSize).offset(pageOffset(page, pageSize));
+  return { rows: query.all().map((r) => ({ ...r, liveDeployments: Number(r.liveDeployments) })), total };
+}
+
+export function listLocalities({ db = getDb() }: { db?: DbOrTx } = {}) {
+  return db
+    .selectDistinct({ locality: organisations.locality })
+    .from(organisations)
+    .where(isNotNull(organisations.locality))
+    .orderBy(asc(organisations.locality))
+    .all()
+    .map((r) => r.locality!)
+    .filter(Boolean);
+}
+
+export function getOrganisationByOdsCode({ odsCode, db = getDb() }: { odsCode: string; db?: DbOrTx }) {
+  return db.select().from(organisations).where(eq(organisations.odsCode, odsCode.toUpperCase())).get() ?? null;
+}
+export type Organisation = NonNullable<ReturnType<typeof getOrganisationByOdsCode>>;
+
+export class OrganisationRuleError extends Error {
+  constructor(
+    public field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function createOrganisation({ actor, input }: { actor: Actor; input: OrganisationInput }) {
+  return transaction((tx) => {
+    if (getOrganisationByOdsCode({ odsCode: input.odsCode, db: tx })) {
+      throw new OrganisationRuleError("odsCode", `An organisation with ODS code ${input.odsCode} already exists`);
+    }
+    const after = tx.insert(organisations).values(input).returning().get();
+    audit(tx, actor, { action: "organisation.create", entityType: "organisation", entityId: after.id, after });
+    return after;
+  });
+}
+
+/** Edits an organisation; its ODS code may change (ODS re-codes happen) but must stay unique. */
+export function updateOrganisation({ actor, id, input }: { actor: Actor; id: number; input: OrganisationInput }) {
+  return transaction((tx) => {
+    const before = tx.select().from(organisations).where(eq(organisations.id, id)).get();
+    if (!before) return null;
+    const clash = getOrganisationByOdsCode({ odsCode: input.odsCode, db: tx });
+    if (clash && clash.id !== id) throw new OrganisationRuleError("odsCode", `Another organisation (${clash.name}) already has ODS code ${input.odsCode}`);
+    const after = tx
+      .update(organisations)
+      .set({ ...input, updatedAt: new Date().toISOString() })
+      .where(eq(organisations.id, id))
+      .returning()
+      .get();
+    audit(tx, actor, { action: "organisation.update", entityType: "organisation", entityId: id, before, after });
+    return after;
+  });
+}
+
+/** Existing organisations by ODS code (for the import's comparison), in chunks of 500 codes. */
+export function organisationsByCodes({ codes, db = getDb() }: { codes: string[]; db?: DbOrTx }) {
+  const out = new Map<string, Organisation>();
+  for (let i = 0; i < codes.length; i += 500) {
+    for (const row of db.select().from(organisations).where(inArray(organisations.odsCode, codes.slice(i, i + 500))).all()) out.set(row.odsCode, row);
+  }
+  return out;
+}

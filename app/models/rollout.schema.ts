@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { DEPLOYMENT_STATUSES, ORGANISATION_TYPES, DSPT_STATUSES } from "../../db/schema/enums";
+import { isIsoDate } from "~/lib/dates";
+import { parseTableQuery } from "~/lib/table-query";
+
+// Isomorphic: the forms' rules, parsed again by every action (the browser's checks are a courtesy).
+
+/** Labels people read for the stored enumerations. */
+export const DEPLOYMENT_STATUS_LABELS: Record<(typeof DEPLOYMENT_STATUSES)[number], string> = {
+  planned: "Planned",
+  in_progress: "In progress",
+  live: "Live",
+  paused: "Paused",
+  withdrawn: "Withdrawn",
+};
+
+export const ORGANISATION_TYPE_LABELS: Record<(typeof ORGANISATION_TYPES)[number], string> = {
+  gp_practice: "GP practice",
+  acute_trust: "Acute trust",
+  mental_health_trust: "Mental health trust",
+  community_provider: "Community provider",
+  hospice: "Hospice",
+  local_authority: "Local authority",
+  ccg: "CCG",
+  private_provider: "Private provider",
+  other: "Other",
+};
+
+export const DSPT_STATUS_LABELS: Record<(typeof DSPT_STATUSES)[number], string> = {
+  standards_exceeded: "Standards Exceeded",
+  standards_met: "Standards Met",
+  approaching_standards: "Approaching Standards",
+  not_met: "Not Met",
+  not_published: "Not published",
+};
+
+const trimmed = (message: string) => z.string({ error: message }).trim().min(1, { error: message });
+const optionalText = (max: number, message: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, { error: message })
+    .optional()
+    .transform((v) => (v ? v : null));
+const requiredDate = (message: string) =>
+  z
+    .string({ error: message })
+    .trim()
+    .min(1, { error: message })
+    .refine(isIsoDate, { error: "Enter a real date as YYYY-MM-DD, for example 2016-07-31" });
+const optionalDate = z
+  .string()
+  .trim()
+  .optional()
+  .refine((v) => !v || isIsoDate(v), { error: "Enter a real date as YYYY-MM-DD, for example 2016-07-31" })
+  .transform((v) => (v ? v : null));
+/** A whole number typed into a text box; "" means none. */
+const optionalCount = (message: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || /^\d{1,9}$/.test(v.replace(/,/g, "")), { error: message })
+    .transform((v) => (v ? Number(v.replace(/,/g, "")) : null));
+
+export const ServiceSchema = z.object({
+  name: trimmed("Enter the service's name").pipe(z.string().max(200, { error: "Enter a name of 200 characters or fewer" })),
+  category: optionalText(100, "Enter a category of 100 characters or fewer"),
+  description: optionalText(2000, "Enter a description of 2,000 characters or fewer"),
+});
+export type ServiceInput = z.infer<typeof ServiceSchema>;
+
+export const DeploymentSchema = z.object({
+  serviceId: trimmed("Choose the service").pipe(z.string().regex(/^\d+$/, { error: "Choose the service" })).transform(Number),
+  capabilityCode: trimmed("Choose what is being rolled out"),
+  plannedGoLive: optionalDate,
+  owner: optionalText(200, "Enter an owner of 200 characters or fewer"),
+  notes: optionalText(2000, "Enter notes of 2,000 characters or fewer"),
+});
+export type DeploymentInput = z.infer<typeof DeploymentSchema>;
+
+export const NewDeploymentSchema = DeploymentSchema.extend({
+  status: z.enum(DEPLOYMENT_STATUSES, { error: "Choose the deployment's status" }),
+  effectiveOn: requiredDate("Enter the date the deployment had this status from"),
+});
+export type NewDeploymentInput = z.infer<typeof NewDeploymentSchema>;
+
+export const DeploymentEditSchema = DeploymentSchema.omit({ serviceId: true, capabilityCode: true });
+export type DeploymentEditInput = z.infer<typeof DeploymentEditSchema>;
+
+export const StatusChangeSchema = z.object({
+  status: z.enum(DEPLOYMENT_STATUSES, { error: "Choose the new status" }),
+  effectiveOn: requiredDate("Enter the date the status changed"),
+  note: optionalText(2000, "Enter a note of 2,000 characters or fewer"),
+});
+export type StatusChangeInput = z.infer<typeof StatusChangeSchema>;
+
+export const UsageSchema = z.object({
+  month: trimmed("Enter the month as YYYY-MM").pipe(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "Enter the month as YYYY-MM, for example 2016-07" })),
+  views: trimmed("Enter the number of record views")
+    .transform((v) => v.replace(/,/g, ""))
+    .pipe(z.string().regex(/^\d{1,9}$/, { error: "Enter the number of record views as a whole number, 0 or more" }))
+    .transform(Number),
+});
+export type UsageInput = z.infer<typeof UsageSchema>;
+
+export const EndorsementSchema = z.object({
+  endorsedOn: requiredDate("Enter the date the board endorsed the priority"),
+  minuteReference: trimmed("Enter the board minute reference").pipe(z.string().max(200, { error: "Enter a reference of 200 characters or fewer" })),
+  note: optionalText(2000, "Enter a note of 2,000 characters or fewer"),
+});
+export type EndorsementInput = z.infer<typeof EndorsementSchema>;
+
+export { optionalCount, optionalDate, optionalText, trimmed };
+
+// Table filters from the URL: an unknown value is ignored rather than refused (a stale bookmark still opens).
+const filterText = z
+  .string()
+  .trim()
+  .max(100)
+  .optional()
+  .catch(undefined)
+  .transform((v) => (v ? v : null));
+
+export const DeploymentFilterSchema = z.object({
+  capability: filterText,
+  status: z
+    .enum(DEPLOYMENT_STATUSES)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v ?? null),
+  locality: filterText,
+  organisationType: z
+    .enum(ORGANISATION_TYPES)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v ?? null),
+  late: z
+    .enum(["yes"])
+    .optional()
+    .catch(undefined)
+    .transform((v) => (v === "yes" ? true : null)),
+});
+export type DeploymentFilterInput = z.infer<typeof DeploymentFilterSchema>;
+
+export const OrganisationFilterSchema = z.object({
+  type: z
+    .enum(ORGANISATION_TYPES)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v ?? null),
+  locality: filterText,
+  q: filterText,
+});
+
+export const DEPLOYMENT_SORTS = ["organisation", "service", "capability", "status", "plannedGoLive", "actualGoLive", "owner", "late"] as const;
+export type DeploymentSort = (typeof DEPLOYMENT_SORTS)[number];
+
+/** Filters, sort and page of the deployments table, from the URL (shared by the page and its CSV). */
+export function deploymentListQuery(searchParams: URLSearchParams) {
+  const filters = DeploymentFilterSchema.parse(Object.fromEntries(searchParams));
+  const table = parseTableQuery(searchParams, { sortable: DEPLOYMENT_SORTS, defaultSort: { id: "organisation", desc: false } });
+  return { filters, ...table };
+}

@@ -1,0 +1,143 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { createColumnHelper } from "@tanstack/react-table";
+import { DataTable } from "~/components/data-table";
+import { AsAtForm, FilterForm } from "~/components/filter-form";
+import { Button, ErrorSummary, Select, TextInput } from "~/components/nhs";
+import { formatDate } from "~/lib/dates";
+import { hasAnyRole } from "~/lib/permissions";
+import { requireUser } from "~/lib/session.server";
+import { organisationListQuery } from "~/models/organisations.schema";
+import { listLocalities, listOrganisations, type OrganisationRow } from "~/models/organisations.server";
+import { countPractices } from "~/models/rollout.server";
+import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
+import { resolveAsAt } from "~/models/settings.server";
+import { ORGANISATION_TYPES } from "../../db/schema/enums";
+
+export const meta: MetaFunction = () => [{ title: "Organisations – ShareBoard" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const searchParams = new URL(request.url).searchParams;
+  const { asAt, reportingDate, error } = resolveAsAt(searchParams);
+  const { filters, sort, page, pageSize } = organisationListQuery(searchParams);
+  return {
+    asAt,
+    reportingDate,
+    asAtError: error,
+    canEdit: hasAnyRole(user.roles, ["programme"]),
+    localities: listLocalities(),
+    filters,
+    sort,
+    page,
+    pageSize,
+    practices: countPractices({ asAt }),
+    organisations: listOrganisations({ asAt, ...filters, sort, page, pageSize }),
+  };
+}
+
+const column = createColumnHelper<OrganisationRow>();
+const columns = [
+  column.accessor("odsCode", { id: "odsCode", header: "ODS code" }),
+  column.accessor("name", {
+    id: "name",
+    header: "Name",
+    cell: (info) => <Link to={`/organisations/${encodeURIComponent(info.row.original.odsCode)}`}>{info.getValue()}</Link>,
+  }),
+  column.accessor("type", { id: "type", header: "Type", cell: (info) => ORGANISATION_TYPE_LABELS[info.getValue()] }),
+  column.accessor("locality", { id: "locality", header: "Locality", cell: (info) => info.getValue() ?? "" }),
+  column.accessor("signedUpOn", { id: "signedUpOn", header: "Signed up", cell: (info) => formatDate(info.getValue()) || "Not signed up" }),
+  column.accessor("listSize", {
+    id: "listSize",
+    header: "List size",
+    meta: { numeric: true },
+    cell: (info) => info.getValue()?.toLocaleString("en-GB") ?? "",
+  }),
+  column.accessor("dsptStatus", {
+    id: "dsptStatus",
+    header: "DSPT status",
+    cell: (info) => {
+      const value = info.getValue() as keyof typeof DSPT_STATUS_LABELS | null;
+      return value ? `${DSPT_STATUS_LABELS[value]}${info.row.original.dsptYear ? ` (${info.row.original.dsptYear})` : ""}` : "Not recorded";
+    },
+  }),
+  column.accessor("liveDeployments", { id: "liveDeployments", header: "Live deployments", meta: { numeric: true }, sortDescFirst: true }),
+];
+
+export default function Organisations() {
+  const data = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const csvHref = `/organisations.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
+  return (
+    <>
+      <ErrorSummary errors={data.asAtError ? { asAt: data.asAtError } : null} />
+      <h1>
+        <span className="nhsuk-caption-l">As at {formatDate(data.asAt)}</span>
+        Organisations
+      </h1>
+      <p className="nhsuk-body-l">
+        Every partner organisation. {data.practices.signedUp} of {data.practices.total} GP practices had signed up by {formatDate(data.asAt)}.
+      </p>
+      <div className="nhsuk-grid-row">
+        <div className="nhsuk-grid-column-one-half">
+          <AsAtForm defaultValue={data.reportingDate} />
+        </div>
+        {data.canEdit ? (
+          <div className="nhsuk-grid-column-one-half">
+            <div className="nhsuk-button-group">
+              <Button href="/organisations/new" variant="secondary">
+                Add an organisation
+              </Button>
+              <Link to="/organisations/import">Import organisations (epraccur.csv)</Link>
+            </div>
+          </div>
+        ) : null}
+      </div>
+      <FilterForm fields={["q", "type", "locality"]} legend="Filter organisations">
+        <div className="nhsuk-grid-row">
+          <div className="nhsuk-grid-column-one-third">
+            <TextInput key={data.filters.q ?? ""} id="q" name="q" label="Name or ODS code" defaultValue={data.filters.q ?? ""} type="search" />
+          </div>
+          <div className="nhsuk-grid-column-one-third">
+            <Select
+              key={data.filters.type ?? ""}
+              id="type"
+              name="type"
+              label="Type"
+              emptyOption="All"
+              defaultValue={data.filters.type ?? ""}
+              options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))}
+            />
+          </div>
+          <div className="nhsuk-grid-column-one-third">
+            <Select
+              key={data.filters.locality ?? ""}
+              id="locality"
+              name="locality"
+              label="Locality"
+              emptyOption="All"
+              defaultValue={data.filters.locality ?? ""}
+              options={data.localities.map((l) => ({ value: l, label: l }))}
+            />
+          </div>
+        </div>
+      </FilterForm>
+      <DataTable
+        caption={`Partner organisations as at ${formatDate(data.asAt)}`}
+        columns={columns}
+        rows={data.organisations.rows}
+        total={data.organisations.total}
+        sort={data.sort}
+        page={data.page}
+        pageSize={data.pageSize}
+        noun={{ one: "organisation", other: "organisations" }}
+        emptyMessage="No organisations match these filters."
+      />
+      <p>
+        <a href={csvHref} download>
+          Download these organisations as CSV
+        </a>
+      </p>
+    </>
+  );
+}
