@@ -91,7 +91,7 @@ describe("digital maturity", () => {
     expect(await page.getByRole("link", { name: "Record an assessment" }).count()).toBe(0);
     await expectNoAxeViolations(page);
 
-    await page.getByRole("link", { name: /^Organisation/ }).click();
+    await page.getByRole("main").getByRole("link", { name: /^Organisation/ }).click();
     await page.waitForURL(/sort=name/);
     await page.getByLabel("Framework").selectOption("dma2016");
     await page.getByRole("button", { name: "Apply filters" }).click();
