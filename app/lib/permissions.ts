@@ -20,6 +20,8 @@ export type NavItem = { href: string; text: string; roles: readonly Role[] };
 /** Primary navigation, in order. An item shows only to users holding one of its roles. */
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", text: "Home", roles: ALL_ROLES },
+  { href: "/agreements", text: "Agreements", roles: ALL_ROLES },
+  { href: "/indemnity", text: "Indemnity", roles: ["ccg", "board", "programme"] },
   { href: "/admin", text: "Admin", roles: ["admin"] },
 ];
 

@@ -12,6 +12,7 @@ import {
   RISK_LEVELS,
 } from "../../db/schema/enums";
 import { addDaysIso, isIsoDate } from "~/lib/dates";
+import { parseTableQuery } from "~/lib/table-query";
 
 export type AgreementPurpose = (typeof AGREEMENT_PURPOSES)[number];
 export type Article6Basis = (typeof ARTICLE_6_BASES)[number];
@@ -293,3 +294,10 @@ export type AgreementFilters = z.output<typeof AgreementFiltersSchema>;
 
 export const AGREEMENT_SORTS = ["reference", "title", "status", "purpose", "effectiveOn", "reviewOn"] as const;
 export type AgreementSort = (typeof AGREEMENT_SORTS)[number];
+
+/** The register's query (filters, sort, page) from the URL; the page and its CSV download share it. */
+export function parseAgreementQuery(searchParams: URLSearchParams) {
+  const filters = AgreementFiltersSchema.parse(Object.fromEntries(searchParams));
+  const table = parseTableQuery(searchParams, { sortable: AGREEMENT_SORTS, defaultSort: { id: "reference", desc: false } });
+  return { filters, table };
+}

@@ -368,7 +368,7 @@ export function getAgreement({ reference, version, asAt, db = getDb() }: { refer
     };
   });
   return {
-    agreement: { ...row, status, reviewState, createdByName: createdBy?.name ?? null },
+    agreement: { ...row, storedStatus: row.status, status, reviewState, createdByName: createdBy?.name ?? null },
     latestVersion: versions[0]!.version,
     parties: partiesOf(db, row.id),
     coverage: coverageOf(db, row.id),
@@ -821,7 +821,7 @@ export function signAgreement({ actor, user, reference, input, db }: { actor: Ac
       .returning()
       .all();
     if (signed.length !== 1) throw new GovernanceError(409, "Your organisation's signature is no longer waiting");
-    audit(tx, actor, { action: "agreement.sign", entityType: "agreement", entityId: reference, before, after: { ...snapshot(tx, row.id), note: `Signed for ${user.name}'s organisation` } });
+    audit(tx, actor, { action: "agreement.sign", entityType: "agreement", entityId: reference, before, after: snapshot(tx, row.id) });
     const activated = activateIfFullySigned(tx, actor, row.id);
     return { reference, version: row.version, activated: activated !== null, activatedOn: activated };
   };

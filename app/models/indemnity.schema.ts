@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { INDEMNITY_STATUSES, ORGANISATION_TYPES } from "../../db/schema/enums";
 import { isIsoDate } from "~/lib/dates";
+import { parseTableQuery } from "~/lib/table-query";
 
 /**
  * A cover's status as it stands on a date: "active" only between its start and end dates,
@@ -111,3 +112,10 @@ export const ORGANISATION_TYPE_LABELS: Record<(typeof ORGANISATION_TYPES)[number
   private_provider: "Private provider",
   other: "Other",
 };
+
+/** The register's query (filters, sort, page) from the URL; the page and its CSV download share it. */
+export function parseCoverQuery(searchParams: URLSearchParams) {
+  const filters = CoverFiltersSchema.parse(Object.fromEntries(searchParams));
+  const table = parseTableQuery(searchParams, { sortable: COVER_SORTS, defaultSort: { id: "organisation", desc: false } });
+  return { filters, table };
+}
