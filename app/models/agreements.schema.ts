@@ -159,6 +159,21 @@ export type PartyInput = z.infer<typeof PartySchema>;
 /** A coverage choice from the form: `s:<serviceId>` (a whole service) or `d:<deploymentId>` (one capability at it). */
 export const COVERAGE_VALUE = /^(s|d):(\d+)$/;
 
+/** Party rows are pairs of (organisation, role) fields; a row with no organisation is unused. */
+function partyRows(organisationIds: readonly string[], roles: readonly string[]) {
+  const parties: PartyInput[] = [];
+  const problems: string[] = [];
+  organisationIds.forEach((org, i) => {
+    if (!org) return;
+    const parsed = PartySchema.safeParse({ organisationId: org, role: roles[i] || "" });
+    if (parsed.success) parties.push(parsed.data);
+    else problems.push(`Choose the organisation and role of party ${i + 1} from the lists`);
+  });
+  if (new Set(parties.map((p) => p.organisationId)).size !== parties.length) problems.push("Name each organisation as a party only once");
+  if (parties.length < 2) problems.push("Name at least two parties: an agreement shares information between organisations");
+  return { parties, problems };
+}
+
 export const AgreementSchema = z
   .object({
     title: requiredText("Enter the agreement's title", 200),
@@ -183,27 +198,14 @@ export const AgreementSchema = z
     partyRole: list,
     coverage: list.refine((values) => values.every((v) => COVERAGE_VALUE.test(v)), { error: "Choose services from the list" }),
   })
-  .transform(({ partyOrganisationId, partyRole, ...rest }, ctx) => {
-    // Party rows are pairs of (organisation, role) fields; a row with no organisation is unused.
-    const parties: PartyInput[] = [];
-    partyOrganisationId.forEach((org, i) => {
-      if (!org) return;
-      const role = partyRole[i] || "";
-      const parsed = PartySchema.safeParse({ organisationId: org, role });
-      if (!parsed.success) {
-        ctx.addIssue({ code: "custom", path: ["parties"], message: `Choose the role of party ${i + 1}` });
-        return;
-      }
-      parties.push(parsed.data);
-    });
-    if (new Set(parties.map((p) => p.organisationId)).size !== parties.length) {
-      ctx.addIssue({ code: "custom", path: ["parties"], message: "Name each organisation as a party only once" });
-    }
-    if (parties.length < 2) {
-      ctx.addIssue({ code: "custom", path: ["parties"], message: "Name at least two parties: an agreement shares information between organisations" });
-    }
-    return { ...rest, parties };
-  });
+  // Runs even when other fields are wrong, so every problem is reported in one go.
+  .superRefine(
+    (d, ctx) => {
+      for (const message of partyRows(d.partyOrganisationId ?? [], d.partyRole ?? []).problems) ctx.addIssue({ code: "custom", path: ["parties"], message });
+    },
+    { when: () => true },
+  )
+  .transform(({ partyOrganisationId, partyRole, ...rest }) => ({ ...rest, parties: partyRows(partyOrganisationId, partyRole).parties }));
 export type AgreementInput = z.output<typeof AgreementSchema>;
 
 export const NewAgreementSchema = z
