@@ -22,6 +22,8 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/", text: "Home", roles: ALL_ROLES },
   { href: "/rollout", text: "Roll-out", roles: ALL_ROLES },
   { href: "/organisations", text: "Organisations", roles: ALL_ROLES },
+  { href: "/agreements", text: "Agreements", roles: ALL_ROLES },
+  { href: "/indemnity", text: "Indemnity", roles: ["ccg", "board", "programme"] },
   { href: "/consent", text: "Consent", roles: ALL_ROLES },
   { href: "/maturity", text: "Maturity", roles: ALL_ROLES },
   { href: "/admin", text: "Admin", roles: ["admin"] },

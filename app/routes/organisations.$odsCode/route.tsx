@@ -11,6 +11,8 @@ import { listDeployments, listServicesOf, usageForOrganisation } from "~/models/
 import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
 import { resolveAsAt } from "~/models/settings.server";
 import { getOrganisationConsent } from "~/models/consent.server";
+import { getOrganisationGovernance } from "~/models/governance.server";
+import { OrganisationGovernanceSection } from "~/components/organisation/governance-section";
 import { getOrganisationMaturity } from "~/models/maturity.server";
 import { OrganisationConsentSection } from "~/components/organisation/consent-section";
 import { OrganisationMaturitySection } from "~/components/organisation/maturity-section";
@@ -42,6 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         deployments: listDeployments({ asAt, organisationId: organisation.id, sort: { id: "service", desc: false } }).rows,
       },
       usage: usageForOrganisation({ organisationId: organisation.id, asAt }),
+      governance: getOrganisationGovernance({ organisationId: organisation.id, asAt }),
       consent: getOrganisationConsent({ organisationId: organisation.id, asAt }),
       maturity: getOrganisationMaturity({ organisationId: organisation.id, asAt }),
     },
@@ -62,6 +65,12 @@ const SECTION_ORDER: { id: string; title: string; anchor?: string; show?: (data:
     render: (d) => <ServicesSection organisation={d.organisation} asAt={d.asAt} {...d.sections.services} />,
   },
   { id: "usage", title: "Usage", render: (d) => <UsageSection usage={d.sections.usage} /> },
+  {
+    id: "governance",
+    title: "Governance: agreements and indemnity",
+    anchor: "organisation-governance",
+    render: (d) => <OrganisationGovernanceSection governance={d.sections.governance} />,
+  },
   {
     id: "consent",
     title: "Consent to share (opt-in)",

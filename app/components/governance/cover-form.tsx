@@ -1,0 +1,58 @@
+import { Form, Link } from "@remix-run/react";
+import { Button, DateInput, ErrorSummary, Radios, Select, TextInput, Textarea } from "~/components/nhs";
+import { INDEMNITY_STATUSES } from "../../../db/schema/enums";
+import { STORED_COVER_STATUS_LABELS } from "~/models/indemnity.schema";
+
+/** The CCG's form for indemnity cover: new cover (with the organisation), a renewal, or a change. */
+export function CoverForm({
+  values,
+  errors,
+  organisations,
+  submitLabel,
+  cancelHref,
+}: {
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  /** Given for new cover only: the organisations the CCG indemnifies. */
+  organisations?: { id: number; name: string; odsCode: string }[];
+  submitLabel: string;
+  cancelHref: string;
+}) {
+  return (
+    <>
+      <ErrorSummary errors={errors} />
+      <Form method="post" noValidate>
+        {organisations ? (
+          <Select
+            id="organisationId"
+            name="organisationId"
+            label="Organisation"
+            hint="GP practices and private organisations working under the NHS badge"
+            emptyOption="Choose an organisation"
+            options={organisations.map((o) => ({ value: String(o.id), label: `${o.name} (${o.odsCode})` }))}
+            defaultValue={values.organisationId ?? ""}
+            error={errors.organisationId}
+          />
+        ) : null}
+        <Textarea id="scope" name="scope" label="What the cover indemnifies" rows={2} defaultValue={values.scope} error={errors.scope} />
+        <DateInput id="startOn" name="startOn" label="Start date" defaultValue={values.startOn} error={errors.startOn} />
+        <DateInput id="endOn" name="endOn" label="End date" hint="The last day of cover" defaultValue={values.endOn} error={errors.endOn} />
+        <Radios
+          id="status"
+          name="status"
+          label="Status"
+          legendSize="s"
+          items={INDEMNITY_STATUSES.map((s) => ({ value: s, label: STORED_COVER_STATUS_LABELS[s] }))}
+          defaultValue={values.status}
+          error={errors.status}
+        />
+        <TextInput id="documentReference" name="documentReference" label="Document reference (optional)" width={20} code defaultValue={values.documentReference} error={errors.documentReference} />
+        <TextInput id="signedBy" name="signedBy" label="Signed for the CCG by" hint="Name and role. Needed for active cover." defaultValue={values.signedBy} error={errors.signedBy} />
+        <div className="nhsuk-button-group">
+          <Button type="submit">{submitLabel}</Button>
+          <Link to={cancelHref}>Cancel</Link>
+        </div>
+      </Form>
+    </>
+  );
+}

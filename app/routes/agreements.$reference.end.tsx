@@ -1,0 +1,80 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BackLink, Button, DateInput, ErrorSummary, Radios, Textarea } from "~/components/nhs";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { formToObject, parseWith } from "~/lib/forms";
+import { actorFor, refuse, requireRole } from "~/lib/session.server";
+import { activeVersionOf, endAgreement, mayManageAgreement } from "~/models/agreements.server";
+import { EndAgreementSchema } from "~/models/agreements.schema";
+import { runGovernance } from "~/models/governance-errors.server";
+import { getReportingDate } from "~/models/settings.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `End ${data?.reference ?? "agreement"} – ShareBoard` }];
+
+const MANAGERS = ["ig_lead", "programme"] as const;
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireRole(request, MANAGERS, context);
+  const reference = params.reference!;
+  const active = activeVersionOf({ reference });
+  if (!active) throw new Response("Not found", { status: 404 });
+  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
+  return { reference, version: active.version, title: active.title, defaults: { endedOn: getReportingDate() } as Record<string, string> };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, MANAGERS, context);
+  const reference = params.reference!;
+  const form = await request.formData();
+  const values = formToObject(form) as Record<string, string>;
+  const parsed = parseWith(EndAgreementSchema, form);
+  if (!parsed.ok) return data({ errors: parsed.errors, values }, { status: 400 });
+  const result = runGovernance(() => endAgreement({ actor: actorFor(user, request, context), user, reference, input: parsed.data }), { user, request, context });
+  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
+  return redirectWithFlash(`/agreements/${encodeURIComponent(reference)}`, `${reference} was recorded as ${parsed.data.status}. From its end date it covers nothing.`);
+}
+
+export default function EndAgreementPage() {
+  const loaded = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors: Record<string, string> = actionData?.errors ?? {};
+  const values = { ...loaded.defaults, ...(actionData?.values ?? {}) };
+  const href = `/agreements/${encodeURIComponent(loaded.reference)}`;
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <BackLink href={href}>Back to {loaded.reference}</BackLink>
+        <ErrorSummary errors={errors} />
+        <h1>
+          <span className="nhsuk-caption-l">
+            {loaded.reference} version {loaded.version}
+          </span>
+          End the agreement
+        </h1>
+        <p>{loaded.title}. From the end date it no longer covers any deployment, and live sharing under it shows as an exception.</p>
+        <Form method="post" noValidate>
+          <Radios
+            id="status"
+            name="status"
+            label="How it ended"
+            legendSize="s"
+            items={[
+              { value: "expired", label: "Expired", hint: "It reached the end of its term" },
+              { value: "terminated", label: "Terminated", hint: "The parties ended it early" },
+            ]}
+            defaultValue={values.status}
+            error={errors.status}
+          />
+          <DateInput id="endedOn" name="endedOn" label="End date" defaultValue={values.endedOn} error={errors.endedOn} />
+          <Textarea id="endReason" name="endReason" label="Why it ended" rows={3} defaultValue={values.endReason} error={errors.endReason} />
+          <div className="nhsuk-button-group">
+            <Button type="submit" variant="warning">
+              End the agreement
+            </Button>
+            <Link to={href}>Cancel</Link>
+          </div>
+        </Form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { BackLink, Button, Checkboxes, DateInput, ErrorSummary, TextInput, Textarea } from "~/components/nhs";
+import { formatDate } from "~/lib/dates";
+import { redirectWithFlash } from "~/lib/flash.server";
+import { formToObject, parseWith } from "~/lib/forms";
+import { actorFor, requireRole } from "~/lib/session.server";
+import { declineAgreement, signAgreement, signatureRequestFor } from "~/models/agreements.server";
+import { DeclineSchema, SignSchema } from "~/models/agreements.schema";
+import { runGovernance } from "~/models/governance-errors.server";
+import { getReportingDate } from "~/models/settings.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Sign ${data?.request.reference ?? "agreement"} – ShareBoard` }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "ig_lead", context);
+  const reference = params.reference!;
+  // The model says whether this user's organisation has a signature waiting (403 / 404 / 409 otherwise).
+  const result = runGovernance(() => signatureRequestFor({ user, reference }), { user, request, context });
+  if (!result.ok) throw new Response("Not found", { status: 404 });
+  return {
+    request: result.value,
+    organisationName: user.organisationName,
+    defaults: { signatoryName: user.name, signatoryRole: user.jobTitle ?? "", signedOn: getReportingDate() },
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, "ig_lead", context);
+  const reference = params.reference!;
+  const form = await request.formData();
+  const values = formToObject(form) as Record<string, string>;
+  const actor = actorFor(user, request, context);
+  const href = `/agreements/${encodeURIComponent(reference)}`;
+  if (form.get("intent") === "decline") {
+    const parsed = parseWith(DeclineSchema, form);
+    if (!parsed.ok) return data({ errors: parsed.errors, values }, { status: 400 });
+    const result = runGovernance(() => declineAgreement({ actor, user, reference, reason: parsed.data.declineReason }), { user, request, context });
+    if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
+    return redirectWithFlash(href, `You declined to sign ${reference} for ${user.organisationName}. The other parties can see your reason.`);
+  }
+  const parsed = parseWith(SignSchema, form);
+  if (!parsed.ok) return data({ errors: parsed.errors, values }, { status: 400 });
+  const result = runGovernance(() => signAgreement({ actor, user, reference, input: parsed.data }), { user, request, context });
+  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
+  const { activated, activatedOn } = result.value;
+  return redirectWithFlash(
+    href,
+    activated
+      ? `You signed ${reference} for ${user.organisationName}. Every party has now signed: it is in force from ${formatDate(activatedOn)}.`
+      : `You signed ${reference} for ${user.organisationName}.`,
+  );
+}
+
+export default function SignAgreement() {
+  const { request, organisationName, defaults } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors: Record<string, string> = actionData?.errors ?? {};
+  const values: Record<string, string> = { ...defaults, ...(actionData?.values ?? {}) };
+  const href = `/agreements/${encodeURIComponent(request.reference)}`;
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        <BackLink href={href}>Back to {request.reference}</BackLink>
+        <ErrorSummary errors={errors} />
+        <h1>
+          <span className="nhsuk-caption-l">
+            {request.reference} version {request.version}
+          </span>
+          Sign for {organisationName}
+        </h1>
+        <p>
+          {request.title}. It takes effect on {formatDate(request.effectiveOn)} once every party has signed.{" "}
+          <a href={href}>Read the agreement</a> before you sign.
+        </p>
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="sign" />
+          <TextInput id="signatoryName" name="signatoryName" label="Your full name" autoComplete="name" defaultValue={values.signatoryName} error={errors.signatoryName} />
+          <TextInput id="signatoryRole" name="signatoryRole" label="Your role" defaultValue={values.signatoryRole} error={errors.signatoryRole} />
+          <DateInput id="signedOn" name="signedOn" label="Date of signature" hint="On or before the reporting date" defaultValue={values.signedOn} error={errors.signedOn} />
+          <Checkboxes
+            id="authorityDeclared"
+            name="authorityDeclared"
+            label="Declaration"
+            legendSize="s"
+            items={[{ value: "yes", label: `I have authority to sign this agreement on behalf of ${organisationName}` }]}
+            defaultValue={values.authorityDeclared === "yes" ? ["yes"] : []}
+            error={errors.authorityDeclared}
+          />
+          <Button type="submit">Sign the agreement</Button>
+        </Form>
+
+        <h2>Or decline to sign</h2>
+        <p>The agreement cannot come into force while a party declines. Say why, so it can be changed.</p>
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="decline" />
+          <Textarea id="declineReason" name="declineReason" label="Why your organisation declines" rows={3} defaultValue={values.declineReason} error={errors.declineReason} />
+          <Button type="submit" variant="warning">
+            Decline to sign
+          </Button>
+        </Form>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { createColumnHelper } from "@tanstack/react-table";
+import { DataTable } from "~/components/data-table";
+import { FilterForm } from "~/components/filter-form";
+import { Button, Select, WarningCallout } from "~/components/nhs";
+import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
+import { formatDate } from "~/lib/dates";
+import { hasAnyRole } from "~/lib/permissions";
+import { requireUser } from "~/lib/session.server";
+import { countAgreementReviewsDue, listAgreements, listPartyOrganisations, liveDeploymentsWithoutActiveAgreement, type AgreementListRow } from "~/models/agreements.server";
+import {
+  AGREEMENT_STATUS_LABELS,
+  EFFECTIVE_AGREEMENT_STATUSES,
+  parseAgreementQuery,
+  PURPOSE_LABELS,
+  REVIEW_FILTER_LABELS,
+  REVIEW_FILTERS,
+} from "~/models/agreements.schema";
+import { AGREEMENT_PURPOSES } from "../../db/schema/enums";
+import { getReportingDate } from "~/models/settings.server";
+
+export const meta: MetaFunction = () => [{ title: "Data sharing agreements – ShareBoard" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const { searchParams } = new URL(request.url);
+  const { filters, table } = parseAgreementQuery(searchParams);
+  const asAt = getReportingDate();
+  const { total, rows } = listAgreements({
+    asAt,
+    status: filters.status,
+    purpose: filters.purpose,
+    partyOdsCode: filters.party,
+    reviewDue: filters.review,
+    sort: table.sort,
+    page: table.page,
+    pageSize: table.pageSize,
+  });
+  return {
+    asAt,
+    total,
+    rows,
+    table,
+    parties: listPartyOrganisations(),
+    reviews: countAgreementReviewsDue({ asAt }),
+    uncovered: liveDeploymentsWithoutActiveAgreement({ asAt }),
+    canCreate: hasAnyRole(user.roles, ["ig_lead", "programme"]),
+  };
+}
+
+type Row = AgreementListRow;
+const column = createColumnHelper<Row>();
+const columns = [
+  column.accessor("reference", {
+    header: "Reference",
+    cell: ({ row }) => (
+      <Link className="nhsuk-link" to={`/agreements/${encodeURIComponent(row.original.reference)}?version=${row.original.version}`}>
+        {row.original.reference}
+        <span className="sb-version"> v{row.original.version}</span>
+      </Link>
+    ),
+  }),
+  column.accessor("title", { header: "Title" }),
+  column.accessor("purpose", { header: "Purpose", cell: ({ getValue }) => PURPOSE_LABELS[getValue()] }),
+  column.accessor("status", {
+    header: "Status",
+    cell: ({ row }) => <AgreementStatusTag status={row.original.status} activatedOn={row.original.activatedOn} />,
+  }),
+  column.display({
+    id: "signatures",
+    header: "Signatures",
+    enableSorting: false,
+    cell: ({ row }) =>
+      row.original.storedStatus === "draft" ? (
+        "Not sent"
+      ) : (
+        <>
+          {row.original.signed} of {row.original.parties} signed
+          {row.original.declined ? <strong className="sb-declined">, {row.original.declined} declined</strong> : null}
+        </>
+      ),
+  }),
+  column.accessor("effectiveOn", { header: "Effective", cell: ({ getValue }) => formatDate(getValue()) }),
+  column.accessor("reviewOn", {
+    header: "Review",
+    cell: ({ row }) => (
+      <>
+        {formatDate(row.original.reviewOn)} <ReviewStateTag state={row.original.reviewState} />
+      </>
+    ),
+  }),
+];
+
+const FILTER_FIELDS = ["status", "purpose", "party", "review"] as const;
+
+export default function AgreementsRegister() {
+  const { asAt, total, rows, table, parties, reviews, uncovered, canCreate } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const csvHref = `/agreements.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
+  return (
+    <>
+      <h1>Data sharing agreements</h1>
+      <p className="nhsuk-body-l">
+        Every agreement, who it binds and who has signed, as at the reporting date, <strong>{formatDate(asAt)}</strong>.
+      </p>
+      {canCreate ? (
+        <Button href="/agreements/new" variant="secondary">
+          Create an agreement
+        </Button>
+      ) : null}
+
+      {uncovered.length || reviews.due || reviews.overdue ? (
+        <WarningCallout heading="Needs attention" headingLevel={2}>
+          <ul>
+            {uncovered.map((d) => (
+              <li key={d.deploymentId}>
+                <strong>Sharing without an agreement:</strong> {d.serviceName} ({d.organisationName}) has had {d.capabilityName} live since{" "}
+                {formatDate(d.liveSince)} and no active agreement covers it.
+              </li>
+            ))}
+            {reviews.overdue ? (
+              <li>
+                <Link to="?review=overdue">
+                  {reviews.overdue} agreement{reviews.overdue === 1 ? "" : "s"} past {reviews.overdue === 1 ? "its" : "their"} review date
+                </Link>
+              </li>
+            ) : null}
+            {reviews.due ? (
+              <li>
+                <Link to="?review=due">
+                  {reviews.due} agreement{reviews.due === 1 ? "" : "s"} due for review within the notice period
+                </Link>
+              </li>
+            ) : null}
+          </ul>
+        </WarningCallout>
+      ) : null}
+
+      <FilterForm fields={FILTER_FIELDS} legend="Filter agreements">
+        <div className="sb-filter-grid">
+          <Select
+            key={`status-${searchParams.get("status") ?? ""}`}
+            id="filter-status"
+            name="status"
+            label="Status"
+            emptyOption="Any (not superseded)"
+            options={EFFECTIVE_AGREEMENT_STATUSES.map((s) => ({ value: s, label: AGREEMENT_STATUS_LABELS[s] }))}
+            defaultValue={searchParams.get("status") ?? ""}
+          />
+          <Select
+            key={`purpose-${searchParams.get("purpose") ?? ""}`}
+            id="filter-purpose"
+            name="purpose"
+            label="Purpose"
+            emptyOption="Any purpose"
+            options={AGREEMENT_PURPOSES.map((p) => ({ value: p, label: PURPOSE_LABELS[p] }))}
+            defaultValue={searchParams.get("purpose") ?? ""}
+          />
+          <Select
+            key={`party-${searchParams.get("party") ?? ""}`}
+            id="filter-party"
+            name="party"
+            label="Party organisation"
+            emptyOption="Any organisation"
+            options={parties.map((p) => ({ value: p.odsCode, label: `${p.name} (${p.odsCode})` }))}
+            defaultValue={searchParams.get("party") ?? ""}
+          />
+          <Select
+            key={`review-${searchParams.get("review") ?? ""}`}
+            id="filter-review"
+            name="review"
+            label="Review"
+            emptyOption="Any"
+            options={REVIEW_FILTERS.map((r) => ({ value: r, label: REVIEW_FILTER_LABELS[r] }))}
+            defaultValue={searchParams.get("review") ?? ""}
+          />
+        </div>
+      </FilterForm>
+
+      <DataTable
+        caption="Data sharing agreements"
+        columns={columns}
+        rows={rows}
+        sort={table.sort}
+        total={total}
+        page={table.page}
+        pageSize={table.pageSize}
+        noun={{ one: "agreement", other: "agreements" }}
+        emptyMessage="No agreements match these filters."
+      />
+      <p>
+        <a className="nhsuk-link" href={csvHref} download>
+          Download these agreements as CSV
+        </a>
+      </p>
+    </>
+  );
+}

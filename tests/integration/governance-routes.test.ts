@@ -1,0 +1,204 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import type { ActionFunction, LoaderFunction } from "@remix-run/node";
+import { getDb } from "~/lib/db.server";
+import { auditLog, indemnityCovers, organisations } from "../../db/schema";
+import * as register from "~/routes/agreements._index";
+import * as registerCsv from "~/routes/agreements[.]csv";
+import * as newAgreement from "~/routes/agreements.new";
+import * as agreementPage from "~/routes/agreements.$reference._index";
+import * as editAgreement from "~/routes/agreements.$reference.edit";
+import * as signPage from "~/routes/agreements.$reference.sign";
+import * as dpiaPage from "~/routes/agreements.$reference.dpia";
+import * as endPage from "~/routes/agreements.$reference.end";
+import * as indemnity from "~/routes/indemnity._index";
+import * as indemnityCsv from "~/routes/indemnity[.]csv";
+import * as newCover from "~/routes/indemnity.new";
+import * as renewCoverPage from "~/routes/indemnity.$coverId.renew";
+import * as editCover from "~/routes/indemnity.$coverId.edit";
+import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
+
+const ROLE_USERS = {
+  admin: "admin@example.org",
+  board: "board@example.org",
+  programme: "programme@example.org",
+  ig_lead: "ig@example.org",
+  ccg: "ccg@example.org",
+  practitioner: "practitioner@example.org",
+} as const;
+type RoleName = keyof typeof ROLE_USERS;
+const cookies = {} as Record<RoleName | "ig_other", string>;
+
+beforeAll(async () => {
+  for (const [role, email] of Object.entries(ROLE_USERS)) cookies[role as RoleName] = await signInAs(email);
+  cookies.ig_other = await signInAs("ig.mentalhealth@example.org"); // RTV: not a party to ISA-002 or ISA-003
+});
+
+const run = (fn: LoaderFunction | ActionFunction, request: Request, params: Record<string, string> = {}) => settle(() => fn({ request, params, context: {} }));
+const get = (fn: LoaderFunction, path: string, who: keyof typeof cookies, params: Record<string, string> = {}) => run(fn, getRequest(path, cookies[who]), params);
+const post = (fn: ActionFunction, path: string, who: keyof typeof cookies, fields: Record<string, string | string[]>, params: Record<string, string> = {}) =>
+  run(fn, postRequest(path, fields, cookies[who]), params);
+
+const orgId = (ods: string) => String(getDb().select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id);
+const coverIdOf = (ods: string) => String(getDb().select({ id: indemnityCovers.id }).from(indemnityCovers).where(eq(indemnityCovers.organisationId, Number(orgId(ods)))).all().at(-1)!.id);
+
+function agreementFields(reference: string) {
+  return {
+    reference,
+    title: "Route test agreement",
+    purpose: "direct_care",
+    article6Basis: "6_1_e",
+    article9Condition: "9_2_h",
+    commonLawBasis: "implied_consent",
+    consentModel: "opt_in_point_of_care",
+    dataItems: "Detailed care record",
+    reviewIntervalMonths: "24",
+    effectiveOn: "2016-10-01",
+    partyOrganisationId: [orgId("RRF"), orgId("P92001"), ""],
+    partyRole: ["joint_controller", "joint_controller", "joint_controller"],
+    intent: "save",
+  };
+}
+const coverFields = { scope: "Direct care", startOn: "2016-11-05", endOn: "2018-11-04", status: "active", signedBy: "Jane Whitfield" };
+
+function refusedCount() {
+  return getDb().select().from(auditLog).where(eq(auditLog.action, "access.refused")).all().length;
+}
+
+describe("the agreements register", () => {
+  for (const role of Object.keys(ROLE_USERS) as RoleName[]) {
+    it(`is open to ${role}`, async () => {
+      const result = await get(register.loader, "/agreements", role);
+      expect(statusOf(result)).toBe(200);
+      expect(dataOf<{ total: number }>(result).total).toBe(5);
+    });
+  }
+
+  it("sends a signed-out visitor to sign in", async () => {
+    const result = (await run(register.loader, getRequest("/agreements"))) as Response;
+    expect(result.status).toBe(302);
+  });
+
+  it("downloads the filtered register as CSV", async () => {
+    const response = (await get(registerCsv.loader, "/agreements.csv?party=WLHSP", "board")) as Response;
+    expect(response.headers.get("Content-Type")).toContain("text/csv");
+    const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(lines[0]).toContain('"Reference","Version","Title"');
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(['"ISA-002"', '"ISA-003"']);
+  });
+});
+
+describe("agreement writes are refused for roles that may not make them", () => {
+  const nonManagers: RoleName[] = ["admin", "board", "ccg", "practitioner"];
+  for (const role of nonManagers) {
+    it(`refuses ${role} creating, changing, sending, keeping the DPIA of or ending an agreement`, async () => {
+      const before = refusedCount();
+      expect(statusOf(await get(newAgreement.loader, "/agreements/new", role))).toBe(403);
+      expect(statusOf(await post(newAgreement.action, "/agreements/new", role, agreementFields(`ROUTE-${role.toUpperCase()}`)))).toBe(403);
+      expect(statusOf(await get(editAgreement.loader, "/agreements/ISA-004/edit", role, { reference: "ISA-004" }))).toBe(403);
+      expect(statusOf(await post(editAgreement.action, "/agreements/ISA-004/edit", role, agreementFields("ISA-004"), { reference: "ISA-004" }))).toBe(403);
+      expect(statusOf(await post(agreementPage.action, "/agreements/ISA-004", role, { intent: "send" }, { reference: "ISA-004" }))).toBe(403);
+      expect(statusOf(await post(dpiaPage.action, "/agreements/ISA-004/dpia", role, { reference: "D", status: "not_started" }, { reference: "ISA-004" }))).toBe(403);
+      expect(statusOf(await post(endPage.action, "/agreements/ISA-001/end", role, { status: "terminated", endedOn: "2016-10-31", endReason: "x" }, { reference: "ISA-001" }))).toBe(403);
+      expect(refusedCount()).toBe(before + 7);
+    });
+  }
+
+  for (const role of ["admin", "board", "ccg", "practitioner", "programme"] as RoleName[]) {
+    it(`refuses ${role} signing or declining for a party`, async () => {
+      expect(statusOf(await get(signPage.loader, "/agreements/ISA-003/sign", role, { reference: "ISA-003" }))).toBe(403);
+      expect(statusOf(await post(signPage.action, "/agreements/ISA-003/sign", role, { intent: "decline", declineReason: "No" }, { reference: "ISA-003" }))).toBe(403);
+    });
+  }
+
+  it("refuses an IG lead signing, declining or changing for an organisation that is not a party", async () => {
+    const sign = { intent: "sign", signatoryName: "Ruth Ashcroft", signatoryRole: "IG lead", signedOn: "2016-10-31", authorityDeclared: "yes" };
+    expect(statusOf(await get(signPage.loader, "/agreements/ISA-003/sign", "ig_other", { reference: "ISA-003" }))).toBe(403);
+    expect(statusOf(await post(signPage.action, "/agreements/ISA-003/sign", "ig_other", sign, { reference: "ISA-003" }))).toBe(403);
+    expect(statusOf(await post(editAgreement.action, "/agreements/ISA-002/edit", "ig_other", agreementFields("ISA-002"), { reference: "ISA-002" }))).toBe(403);
+    expect(statusOf(await post(endPage.action, "/agreements/ISA-002/end", "ig_other", { status: "terminated", endedOn: "2016-10-31", endReason: "x" }, { reference: "ISA-002" }))).toBe(403);
+  });
+
+  it("lets the acute trust's IG lead sign ISA-003 for the trust, and shows it on the agreement page", async () => {
+    const sign = { intent: "sign", signatoryName: "Ian Governance", signatoryRole: "Head of IG", signedOn: "2016-10-31", authorityDeclared: "yes" };
+    const result = (await post(signPage.action, "/agreements/ISA-003/sign", "ig_lead", sign, { reference: "ISA-003" })) as Response;
+    expect(result.status).toBe(302);
+    expect(result.headers.get("Location")).toBe("/agreements/ISA-003");
+    const page = dataOf<{ parties: { odsCode: string; signatureStatus: string; signatoryName: string }[] }>(await get(agreementPage.loader, "/agreements/ISA-003", "board", { reference: "ISA-003" }));
+    expect(page.parties.find((p) => p.odsCode === "RRF")).toMatchObject({ signatureStatus: "signed", signatoryName: "Ian Governance" });
+  });
+
+  it("answers 404 for an agreement that does not exist", async () => {
+    expect(statusOf(await get(agreementPage.loader, "/agreements/NOPE", "board", { reference: "NOPE" }))).toBe(404);
+  });
+});
+
+describe("creating an agreement through the form", () => {
+  it("keeps what was typed and says what to fix", async () => {
+    const result = await post(newAgreement.action, "/agreements/new", "programme", { ...agreementFields("ROUTE-BAD"), reviewIntervalMonths: "61", partyOrganisationId: [orgId("RRF"), ""] });
+    expect(statusOf(result)).toBe(400);
+    const body = dataOf<{ errors: Record<string, string>; values: Record<string, unknown> }>(result);
+    expect(body.errors).toMatchObject({ reviewIntervalMonths: "Enter a review interval from 1 to 60 months", parties: expect.stringMatching(/at least two parties/) });
+    expect(body.values.title).toBe("Route test agreement");
+  });
+
+  it("creates a draft and redirects to it", async () => {
+    const result = (await post(newAgreement.action, "/agreements/new", "ig_lead", agreementFields("route-ok"))) as Response;
+    expect(result.status).toBe(302);
+    expect(result.headers.get("Location")).toBe("/agreements/ROUTE-OK");
+  });
+});
+
+describe("the indemnity register", () => {
+  for (const role of ["ccg", "board", "programme"] as RoleName[]) {
+    it(`is open to ${role}`, async () => {
+      const result = await get(indemnity.loader, "/indemnity", role);
+      expect(statusOf(result)).toBe(200);
+      expect(dataOf<{ sharingWithoutCover: { odsCode: string }[] }>(result).sharingWithoutCover.map((o) => o.odsCode)).toEqual(["FWG21"]);
+      expect(statusOf(await get(indemnityCsv.loader, "/indemnity.csv", role))).toBe(200);
+    });
+  }
+
+  for (const role of ["admin", "ig_lead", "practitioner"] as RoleName[]) {
+    it(`is refused to ${role}`, async () => {
+      expect(statusOf(await get(indemnity.loader, "/indemnity", role))).toBe(403);
+      expect(statusOf(await get(indemnityCsv.loader, "/indemnity.csv", role))).toBe(403);
+    });
+  }
+
+  for (const role of ["admin", "board", "programme", "ig_lead", "practitioner"] as RoleName[]) {
+    it(`refuses ${role} adding, renewing or changing cover`, async () => {
+      const coverId = coverIdOf("P92010");
+      expect(statusOf(await get(newCover.loader, "/indemnity/new", role))).toBe(403);
+      expect(statusOf(await post(newCover.action, "/indemnity/new", role, { ...coverFields, organisationId: orgId("P92010") }))).toBe(403);
+      expect(statusOf(await get(renewCoverPage.loader, `/indemnity/${coverId}/renew`, role, { coverId }))).toBe(403);
+      expect(statusOf(await post(renewCoverPage.action, `/indemnity/${coverId}/renew`, role, { ...coverFields, startOn: "2017-01-20", endOn: "2019-01-19" }, { coverId }))).toBe(403);
+      expect(statusOf(await post(editCover.action, `/indemnity/${coverId}/edit`, role, { ...coverFields, status: "revoked" }, { coverId }))).toBe(403);
+      expect(coverIdOf("P92010")).toBe(coverId);
+    });
+  }
+
+  it("filters the CSV like the page", async () => {
+    const response = (await get(indemnityCsv.loader, "/indemnity.csv?expiringWithin=30", "board")) as Response;
+    const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual(['"P92020"', '"P92031"']);
+  });
+
+  it("lets the CCG renew a practice's cover, after which it is no longer expiring", async () => {
+    const coverId = coverIdOf("P92031");
+    const bad = await post(renewCoverPage.action, `/indemnity/${coverId}/renew`, "ccg", { ...coverFields, endOn: "2016-11-01" }, { coverId });
+    expect(statusOf(bad)).toBe(400);
+    expect(dataOf<{ errors: Record<string, string> }>(bad).errors.endOn).toBe("Enter an end date after the start date");
+    const result = (await post(renewCoverPage.action, `/indemnity/${coverId}/renew`, "ccg", coverFields, { coverId })) as Response;
+    expect(result.status).toBe(302);
+    const page = dataOf<{ expiring: { odsCode: string }[] }>(await get(indemnity.loader, "/indemnity", "ccg"));
+    expect(page.expiring.map((c) => c.odsCode)).toEqual(["P92020", "P92010"]);
+  });
+
+  it("reports a malformed as-at date instead of guessing", async () => {
+    const page = dataOf<{ asAtError: string | null; asAt: string }>(await get(indemnity.loader, "/indemnity?asAt=31/10/2016", "board"));
+    expect(page.asAtError).toMatch(/is not a date/);
+    expect(page.asAt).toBe("2016-10-31");
+  });
+});
