@@ -20,6 +20,7 @@ export type NavItem = { href: string; text: string; roles: readonly Role[] };
 /** Primary navigation, in order. An item shows only to users holding one of its roles. */
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", text: "Home", roles: ALL_ROLES },
+  { href: "/cases", text: "Business cases", roles: ALL_ROLES },
   { href: "/admin", text: "Admin", roles: ["admin"] },
 ];
 

@@ -16,6 +16,8 @@ import {
   type Role,
 } from "../../db/schema/enums";
 import { isIsoDate } from "~/lib/dates";
+import { parseWith } from "~/lib/forms";
+import { parseTableQuery } from "~/lib/table-query";
 
 export { CASE_STATES, type CaseState };
 
@@ -713,4 +715,41 @@ export function diffSnapshots(before: Record<string, unknown>, after: Record<str
 
 export function riskScore(r: Pick<CaseRisk, "likelihood" | "impact">) {
   return r.likelihood && r.impact ? r.likelihood * r.impact : null;
+}
+
+/** What a step in a case's history is called on its timeline. */
+export function stepLabel(from: CaseState | null, to: CaseState): string {
+  if (from === null) return "Case started";
+  switch (to) {
+    case "submitted":
+      return from === "changes_requested" ? "Resubmitted for IG review after changes" : "Submitted for IG review";
+    case "ig_review":
+      return "IG review started";
+    case "changes_requested":
+      return "Changes requested by IG";
+    case "board_review":
+      return from === "deferred" ? "Returned to board review" : "Passed to the board with an IG recommendation";
+    case "approved":
+      return "Approved by the board";
+    case "rejected":
+      return "Rejected by the board";
+    case "deferred":
+      return "Deferred by the board";
+    case "withdrawn":
+      return "Withdrawn by its author";
+    case "implemented":
+      return "Implemented: its deployments are live";
+    default:
+      return CASE_STATE_LABELS[to];
+  }
+}
+
+/** A case list's scope, filters, sort and page from the URL (the page and its CSV read the same). */
+export function parseCaseListQuery(searchParams: URLSearchParams, roles: readonly Role[]) {
+  const filters = parseWith(CaseListFiltersSchema, searchParams);
+  const f = filters.ok ? filters.data : { scope: undefined, state: undefined, sponsor: undefined, q: undefined };
+  const queueable = queueStatesFor(roles).length > 0;
+  const scope: CaseScope = f.scope === "queue" && !queueable ? "mine" : (f.scope ?? defaultScopeFor(roles));
+  const table = parseTableQuery(searchParams, { sortable: CASE_SORTS, defaultSort: scope === "queue" ? { id: "since", desc: false } : { id: "reference", desc: true } });
+  return { scope, state: f.state, sponsor: f.sponsor, q: f.q, table, queueable };
 }
