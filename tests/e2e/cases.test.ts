@@ -43,7 +43,7 @@ describe("business cases", () => {
     await page.locator("#summary").fill("Let the community falls team view the GP record of patients referred after a fall.");
     await submitAndWait(page, "Save draft", /\/cases\/BC-\d{4}-\d{3}\/edit$/);
     const reference = new URL(page.url()).pathname.split("/")[2]!;
-    expect(await flash(page)).toContain(`Your draft has been saved as ${reference}`);
+    await expect.poll(() => flash(page)).toContain(`Your draft has been saved as ${reference}`);
     expect(await page.locator(".nhsuk-card--feature").textContent()).toContain("Still to do before you can submit");
     await expectNoAxeViolations(page);
 
@@ -77,7 +77,7 @@ describe("business cases", () => {
     for (let k = 1; k <= 8; k++) await page.locator(`#caldicott-${k}`).fill(`The falls team meets principle ${k}.`);
     await page.locator("#targetGoLive").fill("2017-03-06");
     await submitAndWait(page, "Submit for IG review", new RegExp(`/cases/${reference}$`));
-    expect(await flash(page)).toContain(`${reference} has been submitted for IG review`);
+    await expect.poll(() => flash(page)).toContain(`${reference} has been submitted for IG review`);
     await expect.poll(() => stateTag(page)).toBe("Submitted");
     await expectNoAxeViolations(page);
     await signOut(page);
@@ -130,7 +130,7 @@ describe("business cases", () => {
     await page.getByLabel("Rationale").fill("Approved: proportionate sharing with clear benefit to people at risk of falls.");
     await page.getByLabel("Board meeting date").fill("2016-11-08");
     await submitAndWait(page, "Record decision");
-    expect(await flash(page)).toContain(`${reference}: Approved by the board.`);
+    await expect.poll(() => flash(page)).toContain(`${reference}: Approved by the board.`);
     await expect.poll(() => stateTag(page)).toBe("Approved");
 
     const steps = await page.locator(".sb-timeline__item h3").allTextContents();
@@ -160,7 +160,7 @@ describe("business cases", () => {
     expect(await page.locator("#comments ~ .sb-comment").first().textContent()).toContain("indemnity lapsed");
     await page.getByLabel("Add a comment").fill(`The pharmacy chain's renewal is with the CCG board ${Date.now().toString(36)}.`);
     await submitAndWait(page, "Add comment");
-    expect(await flash(page)).toContain("Your comment has been added.");
+    await expect.poll(() => flash(page)).toContain("Your comment has been added.");
     expect(await page.getByText("Change or delete your comment").count()).toBe(1);
     await expectNoAxeViolations(page);
     await page.goto("/cases?scope=all&state=approved");
