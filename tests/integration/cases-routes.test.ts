@@ -8,7 +8,7 @@ import { loader as csvLoader } from "~/routes/cases[.]csv";
 import { action as newAction, loader as newLoader } from "~/routes/cases.new";
 import { action as caseAction, loader as caseLoader } from "~/routes/cases.$reference._index";
 import { action as editAction, loader as editLoader } from "~/routes/cases.$reference.edit";
-import { CASE_TRANSITIONS, caseFormValues, type CaseAction } from "~/models/cases.schema";
+import { CASE_TRANSITIONS, caseFormValues, type CaseAction, type CaseDraft } from "~/models/cases.schema";
 import { createBusinessCase, type BusinessCaseValues } from "../../seeds/factories";
 import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
 
@@ -241,7 +241,7 @@ describe("/cases/new and /cases/:reference/edit", () => {
   });
 
   it("submits a complete case straight from the form", async () => {
-    const values = caseFormValues({ ...(complete() as never), proposedDeployments: [], partnerOrganisationIds: [orgId("P92002")] });
+    const values = caseFormValues({ ...(complete() as unknown as Partial<CaseDraft>), proposedDeployments: [], partnerOrganisationIds: [orgId("P92002")] });
     const result = (await postNew({ ...(values as Record<string, string | string[]>), intent: "submit", title: "Complete from the form" })) as Response;
     expect(result.status).toBe(302);
     const reference = result.headers.get("Location")!.split("/")[2]!;
@@ -255,7 +255,7 @@ describe("/cases/new and /cases/:reference/edit", () => {
       expect(statusOf(await settle(() => editLoader({ request: getRequest(path, cookies[who]), params: { reference: kase.reference }, context: {} })))).toBe(403);
       expect(statusOf(await post(path, kase.reference, { intent: "save", version: "1", title: "Hijack" }, who))).toBe(403);
     }
-    const values = caseFormValues({ ...(complete() as never), proposedDeployments: [], partnerOrganisationIds: [orgId("P92002")] });
+    const values = caseFormValues({ ...(complete() as unknown as Partial<CaseDraft>), proposedDeployments: [], partnerOrganisationIds: [orgId("P92002")] });
     const saved = (await post(path, kase.reference, { ...(values as Record<string, string>), intent: "save", version: "1", dataItems: "Fewer items." }, "practitioner")) as Response;
     expect(saved.status).toBe(302);
     expect(saved.headers.get("Location")).toBe(path);
