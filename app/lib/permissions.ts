@@ -26,6 +26,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/indemnity", text: "Indemnity", roles: ["ccg", "board", "programme"] },
   { href: "/consent", text: "Consent", roles: ALL_ROLES },
   { href: "/maturity", text: "Maturity", roles: ALL_ROLES },
+  { href: "/cases", text: "Business cases", roles: ALL_ROLES },
   { href: "/admin", text: "Admin", roles: ["admin"] },
 ];
 

@@ -69,7 +69,8 @@ const SECTION_ORDER: { id: string; title: string; anchor?: string; show?: (data:
     id: "governance",
     title: "Governance: agreements and indemnity",
     anchor: "organisation-governance",
-    render: (d) => <OrganisationGovernanceSection governance={d.sections.governance} />,
+    show: (d) => Boolean(d.sections.governance),
+    render: (d) => (d.sections.governance ? <OrganisationGovernanceSection governance={d.sections.governance} /> : <></>),
   },
   {
     id: "consent",
