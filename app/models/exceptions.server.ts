@@ -1,0 +1,291 @@
+import { inArray } from "drizzle-orm";
+import { agreementParties, organisations } from "../../db/schema";
+import type { CaseState, OrganisationType, Role } from "../../db/schema/enums";
+import { getDb, type DbOrTx } from "~/lib/db.server";
+import { daysBetween, formatDate } from "~/lib/dates";
+import { liveDeploymentsWithoutActiveAgreement, listAgreements } from "./agreements.server";
+import { coverExpiring, organisationsSharingWithoutCover } from "./indemnity.server";
+import { listDeployments } from "./rollout.server";
+import { practicesBelowTargetOrFalling } from "./consent.server";
+import { lowMaturityAtRisk } from "./maturity.server";
+import { casesWaitingPastSla } from "./cases.server";
+import { listPriorities } from "./milestones.server";
+import { getSettings } from "./settings.server";
+import {
+  SEVERITY_RANK,
+  type ExceptionKind,
+  type ExceptionOrganisation,
+  type ExceptionSeverity,
+  type ProgrammeException,
+} from "./exceptions.schema";
+
+export type ExceptionFilters = {
+  asAt: string;
+  locality?: string | null;
+  organisationType?: OrganisationType | null;
+  kind?: ExceptionKind | null;
+  severity?: ExceptionSeverity | null;
+  /** Only the exceptions this role should act on. */
+  role?: Role | null;
+  organisationId?: number | null;
+};
+
+const CASE_ACTOR: Partial<Record<CaseState, Role>> = { submitted: "ig_lead", ig_review: "ig_lead", board_review: "board" };
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function organisationsById(db: DbOrTx, ids: number[]) {
+  const unique = [...new Set(ids)];
+  const rows = unique.length
+    ? db
+        .select({ id: organisations.id, odsCode: organisations.odsCode, name: organisations.name, type: organisations.type, locality: organisations.locality })
+        .from(organisations)
+        .where(inArray(organisations.id, unique))
+        .all()
+    : [];
+  return new Map(rows.map((r) => [r.id, { odsCode: r.odsCode, name: r.name, type: r.type, locality: r.locality } satisfies ExceptionOrganisation]));
+}
+
+/** Every exception as at a date, one list from every rule, most severe first. */
+function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] {
+  const settings = getSettings(db);
+  const out: (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] = [];
+
+  for (const d of liveDeploymentsWithoutActiveAgreement({ asAt, db })) {
+    out.push({
+      id: `sharing_without_agreement:${d.deploymentId}`,
+      kind: "sharing_without_agreement",
+      severity: "high",
+      title: `${d.serviceName} (${d.organisationName}) shares records with no active agreement covering it`,
+      detail: `${d.capabilityName} live since ${formatDate(d.liveSince)}; no data sharing agreement in force on ${formatDate(asAt)} covers this service.`,
+      organisation: null,
+      organisationId: d.organisationId,
+      record: null,
+      href: `/rollout/deployments/${d.deploymentId}`,
+      actionRole: "ig_lead",
+      dueOn: d.liveSince,
+    });
+  }
+
+  for (const o of organisationsSharingWithoutCover({ asAt, db })) {
+    out.push({
+      id: `sharing_without_cover:${o.odsCode}`,
+      kind: "sharing_without_cover",
+      severity: "high",
+      title: `${o.organisationName} is sharing with no indemnity cover`,
+      detail: `${plural(o.liveDeployments, "live deployment")} and no CCG indemnity cover in force${o.lastCoverEndedOn ? `; the last cover ended on ${formatDate(o.lastCoverEndedOn)}` : ""}.`,
+      organisation: null,
+      organisationId: o.organisationId,
+      record: null,
+      href: `/indemnity?organisationType=${o.organisationType}`,
+      actionRole: "ccg",
+      dueOn: o.lastCoverEndedOn,
+    });
+  }
+
+  for (const c of coverExpiring({ asAt, withinDays: settings.indemnity_warning_days, db })) {
+    out.push({
+      id: `cover_expiring:${c.odsCode}:${c.coverId}`,
+      kind: "cover_expiring",
+      severity: c.daysLeft <= 7 ? "high" : c.daysLeft <= 30 ? "medium" : "low",
+      title: `Indemnity cover for ${c.organisationName} ends in ${plural(c.daysLeft, "day")}`,
+      detail: `Cover ${c.documentReference ?? ""} ends on ${formatDate(c.endOn)} and no renewal has been recorded.`.replace("  ", " "),
+      organisation: null,
+      organisationId: c.organisationId,
+      record: c.documentReference,
+      href: `/indemnity/${c.coverId}/renew`,
+      actionRole: "ccg",
+      dueOn: c.endOn,
+    });
+  }
+
+  const reviews = listAgreements({ asAt, status: "active", reviewDue: "due_or_overdue", page: 1, pageSize: 10_000, db }).rows;
+  const partyRows = reviews.length
+    ? db
+        .select({ agreementId: agreementParties.agreementId, organisationId: agreementParties.organisationId })
+        .from(agreementParties)
+        .where(inArray(agreementParties.agreementId, reviews.map((r) => r.id)))
+        .all()
+    : [];
+  for (const a of reviews) {
+    const overdue = a.reviewState === "overdue";
+    out.push({
+      id: `agreement_review:${a.reference}:${a.version}`,
+      kind: overdue ? "agreement_review_overdue" : "agreement_review_due",
+      severity: overdue ? "medium" : "low",
+      title: overdue
+        ? `Review of ${a.reference} "${a.title}" is ${plural(daysBetween(a.reviewOn, asAt), "day")} overdue`
+        : `Review of ${a.reference} "${a.title}" is due on ${formatDate(a.reviewOn)}`,
+      detail: `Version ${a.version}, ${plural(a.parties, "party", "parties")}. The review date is ${formatDate(a.reviewOn)}.`,
+      organisation: null,
+      organisationId: null,
+      partyIds: partyRows.filter((p) => p.agreementId === a.id).map((p) => p.organisationId),
+      record: `${a.reference} v${a.version}`,
+      href: `/agreements/${encodeURIComponent(a.reference)}`,
+      actionRole: "ig_lead",
+      dueOn: a.reviewOn,
+    });
+  }
+
+  for (const d of listDeployments({ asAt, late: true, db }).rows) {
+    out.push({
+      id: `deployment_late:${d.id}`,
+      kind: "deployment_late",
+      severity: "medium",
+      title: `${d.serviceName} (${d.organisationName}): ${d.capabilityName} is late`,
+      detail: `Planned to go live on ${formatDate(d.plannedGoLive)}; ${d.status.replace("_", " ")} on ${formatDate(asAt)}${d.owner ? `. Owner: ${d.owner}` : ""}.`,
+      organisation: null,
+      organisationId: d.organisationId,
+      record: null,
+      href: `/rollout/deployments/${d.id}`,
+      actionRole: "programme",
+      dueOn: d.plannedGoLive,
+    });
+  }
+
+  for (const p of practicesBelowTargetOrFalling({ asAt, db })) {
+    if (p.falling) {
+      out.push({
+        id: `opt_in_falling:${p.odsCode}`,
+        kind: "opt_in_falling",
+        severity: "medium",
+        title: `Opt-in at ${p.name} has fallen three months running`,
+        detail: `${p.rate === null ? "No rate" : `${p.rate.toFixed(1)}%`} in ${p.month ?? "its latest return"} against a target of ${settings.opt_in_target_percent}%.`,
+        organisation: null,
+        organisationId: p.organisationId,
+        record: null,
+        href: `/organisations/${p.odsCode}`,
+        actionRole: "programme",
+        dueOn: null,
+      });
+    } else if (p.belowTarget) {
+      out.push({
+        id: `opt_in_below_target:${p.odsCode}`,
+        kind: "opt_in_below_target",
+        severity: "low",
+        title: `Opt-in at ${p.name} is below the ${settings.opt_in_target_percent}% target`,
+        detail: `${p.rate === null ? "No rate" : `${p.rate.toFixed(1)}%`} of registered patients opted in (${p.month ?? "latest return"}).`,
+        organisation: null,
+        organisationId: p.organisationId,
+        record: null,
+        href: `/organisations/${p.odsCode}`,
+        actionRole: "programme",
+        dueOn: null,
+      });
+    }
+  }
+
+  for (const m of lowMaturityAtRisk({ asAt, db })) {
+    out.push({
+      id: `low_maturity:${m.odsCode}:${m.frameworkCode}`,
+      kind: "low_maturity_rollout_planned",
+      severity: "medium",
+      title: `${m.name} has low digital maturity (${m.frameworkName}) with roll-out planned`,
+      detail: `${m.frameworkName}: overall ${Number(m.overallScore).toFixed(1)} (${Math.round(m.percentOfScale)}% of the scale, assessed ${formatDate(m.assessedOn)}); ${plural(Number(m.deploymentsPlannedOrInProgress), "deployment")} planned or in progress.`,
+      organisation: null,
+      organisationId: m.organisationId,
+      record: null,
+      href: `/maturity/${m.odsCode}`,
+      actionRole: "programme",
+      dueOn: null,
+    });
+  }
+
+  for (const c of casesWaitingPastSla({ asAt, db })) {
+    out.push({
+      id: `case_waiting:${c.reference}`,
+      kind: "case_waiting_past_sla",
+      severity: "medium",
+      title: `${c.reference} "${c.title}" has waited ${plural(c.workingDays, "working day")} at ${c.state.replace("_", " ")}`,
+      detail: `The service level is ${c.sla} working days per stage; waiting since ${formatDate(c.since)}${c.sponsorName ? `. Sponsor: ${c.sponsorName}` : ""}.`,
+      organisation: null,
+      organisationId: null,
+      record: c.reference,
+      href: `/cases/${encodeURIComponent(c.reference)}`,
+      actionRole: CASE_ACTOR[c.state as CaseState] ?? "programme",
+      dueOn: c.since,
+    });
+  }
+
+  for (const p of listPriorities({ asAt, db })) {
+    if (p.state !== "overdue" && p.state !== "due_soon" && p.state !== "never") continue;
+    out.push({
+      id: `priority_endorsement:${p.id}`,
+      kind: "priority_endorsement_due",
+      severity: p.state === "due_soon" ? "low" : "medium",
+      title:
+        p.state === "never"
+          ? `Priority "${p.title}" has never been endorsed by the board`
+          : p.state === "overdue"
+            ? `Priority "${p.title}" was due for re-endorsement on ${formatDate(p.dueOn)}`
+            : `Priority "${p.title}" is due for re-endorsement on ${formatDate(p.dueOn)}`,
+      detail: p.lastEndorsedOn ? `Last endorsed on ${formatDate(p.lastEndorsedOn)}${p.minuteReference ? ` (${p.minuteReference})` : ""}.` : "No endorsement recorded.",
+      organisation: null,
+      organisationId: null,
+      record: null,
+      href: `/rollout/priorities/${p.id}/endorse`,
+      actionRole: "board",
+      dueOn: p.dueOn,
+    });
+  }
+
+  // Attach the organisations in one query.
+  const orgs = organisationsById(db, out.map((e) => e.organisationId).filter((id): id is number => id !== null));
+  for (const e of out) e.organisation = e.organisationId ? (orgs.get(e.organisationId) ?? null) : null;
+  return out;
+}
+
+function matchesOrganisationFilters(
+  e: ReturnType<typeof computeAll>[number],
+  filters: ExceptionFilters,
+  partyOrgs: Map<number, { type: OrganisationType; locality: string | null }>,
+) {
+  if (!filters.locality && !filters.organisationType && !filters.organisationId) return true;
+  const fits = (o: { type: OrganisationType; locality: string | null } | null | undefined) =>
+    Boolean(o) && (!filters.locality || o!.locality === filters.locality) && (!filters.organisationType || o!.type === filters.organisationType);
+  if (filters.organisationId) {
+    if (e.organisationId === filters.organisationId) return true;
+    return Boolean(e.partyIds?.includes(filters.organisationId));
+  }
+  if (e.organisation) return fits(e.organisation);
+  // An agreement concerns the filtered group when any of its parties is in it.
+  if (e.partyIds) return e.partyIds.some((id) => fits(partyOrgs.get(id)));
+  // Partnership-wide exceptions (business cases, priorities) concern everyone.
+  return true;
+}
+
+/**
+ * The one exception engine: every exception in PRODUCT.md's list, computed from the data as at
+ * `asAt`, filtered, most severe first (then the earliest due date). Used by the dashboard,
+ * organisation pages, /exceptions, the task inbox, the board pack and the API.
+ */
+export function listExceptions({ db = getDb(), ...filters }: ExceptionFilters & { db?: DbOrTx }): ProgrammeException[] {
+  const all = computeAll(db, filters.asAt);
+  const partyIds = all.flatMap((e) => e.partyIds ?? []);
+  const partyOrgs = new Map(
+    partyIds.length
+      ? db
+          .select({ id: organisations.id, type: organisations.type, locality: organisations.locality })
+          .from(organisations)
+          .where(inArray(organisations.id, [...new Set(partyIds)]))
+          .all()
+          .map((o) => [o.id, o] as const)
+      : [],
+  );
+  return all
+    .filter((e) => (!filters.kind || e.kind === filters.kind) && (!filters.severity || e.severity === filters.severity) && (!filters.role || e.actionRole === filters.role))
+    .filter((e) => matchesOrganisationFilters(e, filters, partyOrgs))
+    .sort(
+      (a, b) =>
+        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+        (a.dueOn ?? "9999").localeCompare(b.dueOn ?? "9999") ||
+        a.title.localeCompare(b.title),
+    )
+    .map(({ organisationId: _o, partyIds: _p, ...e }) => e);
+}
+
+export function countExceptionsBySeverity(filters: ExceptionFilters & { db?: DbOrTx }): Record<ExceptionSeverity, number> {
+  const counts: Record<ExceptionSeverity, number> = { high: 0, medium: 0, low: 0 };
+  for (const e of listExceptions(filters)) counts[e.severity]++;
+  return counts;
+}
