@@ -101,17 +101,7 @@ export type CoverFilters = z.output<typeof CoverFiltersSchema>;
 export const COVER_SORTS = ["organisation", "type", "startOn", "endOn", "status"] as const;
 export type CoverSort = (typeof COVER_SORTS)[number];
 
-export const ORGANISATION_TYPE_LABELS: Record<(typeof ORGANISATION_TYPES)[number], string> = {
-  gp_practice: "GP practice",
-  acute_trust: "Acute trust",
-  mental_health_trust: "Mental health trust",
-  community_provider: "Community provider",
-  hospice: "Hospice",
-  local_authority: "Local authority",
-  ccg: "CCG",
-  private_provider: "Private provider",
-  other: "Other",
-};
+export { ORGANISATION_TYPE_LABELS } from "./rollout.schema";
 
 /** The register's query (filters, sort, page) from the URL; the page and its CSV download share it. */
 export function parseCoverQuery(searchParams: URLSearchParams) {

@@ -137,14 +137,4 @@ export const MaturityQuerySchema = z.object({
   locality: z.string().trim().max(100).optional().catch(undefined),
 });
 
-export const ORGANISATION_TYPE_LABELS: Record<OrganisationType, string> = {
-  gp_practice: "GP practice",
-  acute_trust: "Acute trust",
-  mental_health_trust: "Mental health trust",
-  community_provider: "Community provider",
-  hospice: "Hospice",
-  local_authority: "Local authority",
-  ccg: "CCG",
-  private_provider: "Private provider",
-  other: "Other",
-};
+export { ORGANISATION_TYPE_LABELS } from "./rollout.schema";
