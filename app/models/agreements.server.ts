@@ -14,6 +14,7 @@ import {
   services,
   users,
 } from "../../db/schema";
+import { hasOrganisationFilter, organisationInFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, auditTrailFor, type Actor } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso, formatDate } from "~/lib/dates";
@@ -188,13 +189,24 @@ export function listAgreements({
 export type AgreementListRow = ReturnType<typeof listAgreements>["rows"][number];
 
 /** Active agreements (in force at the end of `asAt`, default the reporting date). */
-export function countActiveAgreements({ db = getDb(), asAt }: { db?: DbOrTx; asAt?: string } = {}) {
+export function countActiveAgreements({ db = getDb(), asAt, ...filter }: { db?: DbOrTx; asAt?: string } & OrganisationFilter = {}) {
   const date = asAt ?? getReportingDate(db);
-  return db.select({ n: count() }).from(agreements).where(inForceSql(date)).get()?.n ?? 0;
+  return db.select({ n: count() }).from(agreements).where(and(inForceSql(date), partyInFilterSql(db, filter))).get()?.n ?? 0;
+}
+
+/** An agreement concerns a filtered group (locality, organisation type) when any of its parties is in it. */
+function partyInFilterSql(db: DbOrTx, filter: OrganisationFilter) {
+  if (!hasOrganisationFilter(filter)) return undefined;
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(agreementParties)
+      .where(and(eq(agreementParties.agreementId, agreements.id), organisationInFilterSql(db, agreementParties.organisationId, filter))),
+  );
 }
 
 /** Agreements in force on `asAt` whose review is due (within the notice period) or overdue. */
-export function countAgreementReviewsDue({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+export function countAgreementReviewsDue({ asAt, db = getDb(), ...filter }: { asAt: string; db?: DbOrTx } & OrganisationFilter) {
   const review = reviewStateSql(asAt, getSettings(db).agreement_review_notice_days);
   const row = db
     .select({
@@ -202,7 +214,7 @@ export function countAgreementReviewsDue({ asAt, db = getDb() }: { asAt: string;
       overdue: sql<number>`coalesce(sum(case when ${review} = 'overdue' then 1 else 0 end), 0)`,
     })
     .from(agreements)
-    .where(inForceSql(asAt))
+    .where(and(inForceSql(asAt), partyInFilterSql(db, filter)))
     .get();
   return { due: Number(row?.due ?? 0), overdue: Number(row?.overdue ?? 0) };
 }

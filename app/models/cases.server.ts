@@ -19,6 +19,7 @@ import {
   users,
 } from "../../db/schema";
 import type { CaseState, Role } from "../../db/schema/enums";
+import { organisationInFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { getDb, transaction, type DbOrTx, type Tx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { hasAnyRole } from "~/lib/permissions";
@@ -928,10 +929,17 @@ function stateAsAt(db: DbOrTx, asAt: string) {
 }
 
 /** How many cases were in each state at the end of `asAt` (default the reporting date). */
-export function pipelineByState({ asAt, db = getDb() }: { asAt?: string; db?: DbOrTx } = {}) {
+export function pipelineByState({ asAt, db = getDb(), ...filter }: { asAt?: string; db?: DbOrTx } & OrganisationFilter = {}) {
   const date = asAt ?? getReportingDate(db);
   const states = stateAsAt(db, date);
-  const rows = db.with(states).select({ state: states.state, n: count() }).from(states).groupBy(sql`${states.state}`).all();
+  const rows = db
+    .with(states)
+    .select({ state: states.state, n: count() })
+    .from(states)
+    .innerJoin(businessCases, eq(businessCases.id, states.caseId))
+    .where(organisationInFilterSql(db, businessCases.sponsorOrganisationId, filter))
+    .groupBy(sql`${states.state}`)
+    .all();
   return Object.fromEntries(rows.map((r) => [r.state, r.n])) as Partial<Record<CaseState, number>>;
 }
 
@@ -957,7 +965,7 @@ export function casesWaitingPastSla({ asAt, db = getDb() }: { asAt?: string; db?
  * The median number of calendar days from a case's first submission to the board's first final
  * decision (approved or rejected), over cases decided by the end of `asAt`.
  */
-export function medianDaysToDecision({ asAt, db = getDb() }: { asAt?: string; db?: DbOrTx } = {}) {
+export function medianDaysToDecision({ asAt, db = getDb(), ...filter }: { asAt?: string; db?: DbOrTx } & OrganisationFilter = {}) {
   const date = asAt ?? getReportingDate(db);
   const end = `${date}T23:59:59.999Z`;
   const perCase = db
@@ -965,7 +973,8 @@ export function medianDaysToDecision({ asAt, db = getDb() }: { asAt?: string; db
       days: sql<number>`julianday(substr(min(case when ${businessCaseTransitions.toState} in ('approved', 'rejected') then ${businessCaseTransitions.at} end), 1, 10)) - julianday(substr(min(case when ${businessCaseTransitions.toState} = 'submitted' then ${businessCaseTransitions.at} end), 1, 10))`.as("days_to_decision"),
     })
     .from(businessCaseTransitions)
-    .where(sql`${businessCaseTransitions.at} <= ${end}`)
+    .innerJoin(businessCases, eq(businessCases.id, businessCaseTransitions.caseId))
+    .where(and(sql`${businessCaseTransitions.at} <= ${end}`, organisationInFilterSql(db, businessCases.sponsorOrganisationId, filter)))
     .groupBy(businessCaseTransitions.caseId)
     .as("per_case");
   const ordered = db

@@ -4,6 +4,7 @@
 import { and, asc, count, countDistinct, desc, eq, exists, inArray, max, ne, not, or, sql, type SQL } from "drizzle-orm";
 import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { deployments, indemnityCovers, organisations, services } from "../../db/schema";
+import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso, daysBetween, formatDate } from "~/lib/dates";
@@ -238,14 +239,15 @@ export function organisationsNeverCovered({ db = getDb() }: { db?: DbOrTx } = {}
 }
 
 /** GP practices (active) with cover in force at the end of `asAt`, and how many practices there are. */
-export function countPracticesWithActiveCover({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+export function countPracticesWithActiveCover({ asAt, locality, organisationType, db = getDb() }: { asAt: string; db?: DbOrTx } & OrganisationFilter) {
+  if (organisationType && organisationType !== "gp_practice") return { covered: 0, total: 0 };
   const row = db
     .select({
       total: count(),
       covered: sql<number>`coalesce(sum(case when ${hasCoverSql(db, asAt)} then 1 else 0 end), 0)`,
     })
     .from(organisations)
-    .where(and(eq(organisations.type, "gp_practice"), eq(organisations.status, "active")))
+    .where(and(eq(organisations.type, "gp_practice"), eq(organisations.status, "active"), organisationFilterSql({ locality })))
     .get();
   return { covered: Number(row?.covered ?? 0), total: row?.total ?? 0 };
 }

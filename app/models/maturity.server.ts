@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import { deployments, maturityAssessments, maturityDimensions, maturityFrameworks, maturityScores, organisations, services } from "../../db/schema";
 import type { OrganisationType, Role } from "../../db/schema/enums";
+import { organisationInFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import type { FieldErrors } from "~/lib/forms";
@@ -201,20 +202,20 @@ export function maturityHeatMap({ frameworkCode, asAt, organisationType, localit
 }
 
 /** Mean of the latest assessments (on or before the date) across organisations, overall and per dimension. */
-export function averageMaturity({ asAt, frameworkCode, db = getDb() }: { asAt: string; frameworkCode: string; db?: DbOrTx }) {
+export function averageMaturity({ asAt, frameworkCode, db = getDb(), ...filter }: { asAt: string; frameworkCode: string; db?: DbOrTx } & OrganisationFilter) {
   const framework = getFramework({ code: frameworkCode, db });
   if (!framework) return null;
   const latest = latestAssessments(db, asAt);
   const overall = db
     .select({ organisations: count(), average: sql<number | null>`avg(${latest.overallScore})` })
     .from(latest)
-    .where(eq(latest.frameworkId, framework.id))
+    .where(and(eq(latest.frameworkId, framework.id), organisationInFilterSql(db, latest.organisationId, filter)))
     .get();
   const perDimension = db
     .select({ dimensionId: maturityScores.dimensionId, average: sql<number>`avg(${maturityScores.score})` })
     .from(latest)
     .innerJoin(maturityScores, eq(maturityScores.assessmentId, latest.id))
-    .where(eq(latest.frameworkId, framework.id))
+    .where(and(eq(latest.frameworkId, framework.id), organisationInFilterSql(db, latest.organisationId, filter)))
     .groupBy(maturityScores.dimensionId)
     .all();
   const average = overall?.average ?? null;

@@ -9,6 +9,7 @@ import {
 } from "../../db/schema";
 import type { DeploymentStatus, OrganisationType } from "../../db/schema/enums";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { endOfMonthIso, monthOf, monthRange } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
@@ -65,7 +66,13 @@ export function isLate({ plannedGoLive, status, wentLiveOn, asAt }: { plannedGoL
 }
 
 /** Distinct services with the capability live at the end of `asAt` (default capability: the detailed care record). */
-export function countServicesLive({ asAt, capabilityCode = "mig_view", db = getDb() }: { asAt: string; capabilityCode?: string; db?: DbOrTx }) {
+export function countServicesLive({
+  asAt,
+  capabilityCode = "mig_view",
+  locality,
+  organisationType,
+  db = getDb(),
+}: { asAt: string; capabilityCode?: string; db?: DbOrTx } & OrganisationFilter) {
   const current = statusAsAt(db, asAt);
   const row = db
     .with(current)
@@ -73,20 +80,23 @@ export function countServicesLive({ asAt, capabilityCode = "mig_view", db = getD
     .from(current)
     .innerJoin(deployments, eq(deployments.id, current.deploymentId))
     .innerJoin(capabilities, eq(capabilities.id, deployments.capabilityId))
-    .where(and(eq(current.status, "live"), eq(capabilities.code, capabilityCode)))
+    .innerJoin(services, eq(services.id, deployments.serviceId))
+    .innerJoin(organisations, eq(organisations.id, services.organisationId))
+    .where(and(eq(current.status, "live"), eq(capabilities.code, capabilityCode), organisationFilterSql({ locality, organisationType })))
     .get();
   return row?.n ?? 0;
 }
 
-/** GP practices in the partnership, and how many had signed up by `asAt`. */
-export function countPractices({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+/** GP practices in the partnership, and how many had signed up by `asAt` (none when the filter is another organisation type). */
+export function countPractices({ asAt, locality, organisationType, db = getDb() }: { asAt: string; db?: DbOrTx } & OrganisationFilter) {
+  if (organisationType && organisationType !== "gp_practice") return { total: 0, signedUp: 0 };
   const row = db
     .select({
       total: count(),
       signedUp: sql<number>`coalesce(sum(case when ${organisations.signedUpOn} <= ${asAt} then 1 else 0 end), 0)`,
     })
     .from(organisations)
-    .where(and(eq(organisations.type, "gp_practice"), eq(organisations.status, "active")))
+    .where(and(eq(organisations.type, "gp_practice"), eq(organisations.status, "active"), organisationFilterSql({ locality })))
     .get();
   return { total: row?.total ?? 0, signedUp: Number(row?.signedUp ?? 0) };
 }

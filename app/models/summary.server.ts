@@ -1,0 +1,92 @@
+import { and, asc, desc, eq, gte, isNull, or } from "drizzle-orm";
+import { capabilities, milestones } from "../../db/schema";
+import { CASE_STATES, type CaseState } from "../../db/schema/enums";
+import { getDb, type DbOrTx } from "~/lib/db.server";
+import { countAgreementReviewsDue, countActiveAgreements } from "./agreements.server";
+import { medianDaysToDecision, pipelineByState } from "./cases.server";
+import { boroughOptIn } from "./consent.server";
+import { countExceptionsBySeverity } from "./exceptions.server";
+import { countPracticesWithActiveCover } from "./indemnity.server";
+import { averageMaturity } from "./maturity.server";
+import type { OrganisationFilter } from "./organisation-filter.server";
+import { countPractices, countServicesLive, listDeployments } from "./rollout.server";
+import type { ExceptionSeverity } from "./exceptions.schema";
+
+/** States a case is "in the pipeline" in: proposed and not yet decided, withdrawn or implemented. */
+export const PIPELINE_STATES: readonly CaseState[] = ["submitted", "ig_review", "changes_requested", "board_review", "deferred"];
+
+export type ProgrammeSummary = {
+  asAt: string;
+  locality: string | null;
+  organisationType: string | null;
+  practicesTotal: number;
+  practicesSignedUp: number;
+  servicesLive: number;
+  /** The services-live milestone that applies on the date: the next one due, or the last one passed. */
+  servicesLiveTarget: { title: string; target: number; dueOn: string } | null;
+  deploymentsLate: number;
+  optInRate: number | null;
+  optInMonth: string | null;
+  optInTarget: number;
+  practicesWithActiveIndemnity: number;
+  agreementsActive: number;
+  agreementReviewsDue: number;
+  agreementReviewsOverdue: number;
+  casesByState: Record<CaseState, number>;
+  casesInPipeline: number;
+  medianDaysToDecision: number | null;
+  averageMaturity: { framework: string; overall: number | null; percentOfScale: number | null; organisations: number } | null;
+  exceptionsBySeverity: Record<ExceptionSeverity, number>;
+};
+
+function servicesLiveMilestone(db: DbOrTx, asAt: string) {
+  const isServicesLive = and(eq(milestones.metric, "services_live"), or(isNull(milestones.capabilityId), eq(capabilities.code, "mig_view")));
+  const query = (when: ReturnType<typeof and>, order: ReturnType<typeof asc>) =>
+    db
+      .select({ title: milestones.title, target: milestones.targetValue, dueOn: milestones.dueOn })
+      .from(milestones)
+      .leftJoin(capabilities, eq(capabilities.id, milestones.capabilityId))
+      .where(when)
+      .orderBy(order)
+      .limit(1)
+      .get();
+  const row = query(and(isServicesLive, gte(milestones.dueOn, asAt)), asc(milestones.dueOn)) ?? query(isServicesLive, desc(milestones.dueOn));
+  return row && row.target !== null ? { title: row.title, target: row.target, dueOn: row.dueOn } : null;
+}
+
+/**
+ * The board's headline figures as at a date, for one locality and/or organisation type or the
+ * whole partnership. Every figure comes from the same model function its own page uses, each
+ * aggregated in SQL. The dashboard, the board pack and /api/v1/summary all read this.
+ */
+export function getProgrammeSummary({ asAt, locality = null, organisationType = null, db = getDb() }: { asAt: string; db?: DbOrTx } & OrganisationFilter): ProgrammeSummary {
+  const filter = { locality, organisationType };
+  const practices = countPractices({ asAt, db, ...filter });
+  const optIn = boroughOptIn({ asAt, db, ...filter });
+  const reviews = countAgreementReviewsDue({ asAt, db, ...filter });
+  const pipeline = pipelineByState({ asAt, db, ...filter });
+  const casesByState = Object.fromEntries(CASE_STATES.map((s) => [s, pipeline[s] ?? 0])) as Record<CaseState, number>;
+  const maturity = averageMaturity({ asAt, frameworkCode: "wgll", db, ...filter });
+  return {
+    asAt,
+    locality,
+    organisationType,
+    practicesTotal: practices.total,
+    practicesSignedUp: practices.signedUp,
+    servicesLive: countServicesLive({ asAt, db, ...filter }),
+    servicesLiveTarget: servicesLiveMilestone(db, asAt),
+    deploymentsLate: listDeployments({ asAt, late: true, page: 1, pageSize: 1, db, ...filter }).total,
+    optInRate: optIn.rate,
+    optInMonth: optIn.month,
+    optInTarget: optIn.target,
+    practicesWithActiveIndemnity: countPracticesWithActiveCover({ asAt, db, ...filter }).covered,
+    agreementsActive: countActiveAgreements({ asAt, db, ...filter }),
+    agreementReviewsDue: reviews.due + reviews.overdue,
+    agreementReviewsOverdue: reviews.overdue,
+    casesByState,
+    casesInPipeline: PIPELINE_STATES.reduce((sum, s) => sum + casesByState[s], 0),
+    medianDaysToDecision: medianDaysToDecision({ asAt, db, ...filter }).medianDays,
+    averageMaturity: maturity ? { framework: maturity.framework.name, overall: maturity.overall, percentOfScale: maturity.percentOfScale, organisations: maturity.organisations } : null,
+    exceptionsBySeverity: countExceptionsBySeverity({ asAt, db, ...filter }),
+  };
+}
