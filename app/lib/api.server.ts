@@ -41,7 +41,13 @@ export function queryProblems(query: z.ZodObject, searchParams: URLSearchParams)
   if (errors.length) return { ok: false, errors };
   const parsed = query.safeParse(formToObject(searchParams));
   if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, errors: parsed.error.issues.map((i) => ({ parameter: i.path.join(".") || "query", problem: i.message })) };
+  // One problem per parameter: the first check it fails says what to do.
+  const byParameter = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const parameter = issue.path.join(".") || "query";
+    if (!byParameter.has(parameter)) byParameter.set(parameter, issue.message);
+  }
+  return { ok: false, errors: [...byParameter].map(([parameter, problem]) => ({ parameter, problem })) };
 }
 
 /**

@@ -86,8 +86,9 @@ const PageEnvelope = {
   total: count.describe("Rows matching the filters, on every page"),
 };
 
-export function pageOf<T extends z.ZodType>(item: T, extra: z.ZodRawShape = {}) {
-  return z.object({ ...PageEnvelope, ...extra, data: z.array(item) });
+/** A page of a list: the envelope, any figures for the whole list (`extra`), then the rows. */
+export function pageOf<T extends z.ZodType, E extends z.ZodRawShape = {}>(item: T, extra?: E) {
+  return z.object({ ...PageEnvelope, ...(extra ?? ({} as E)), data: z.array(item) });
 }
 
 const OrganisationRef = z
@@ -123,12 +124,25 @@ export const SummaryEndpoint = endpoint({
     practicesTotal: count.describe("GP practices in the partnership (in the filter)"),
     practicesSignedUp: count.describe("GP practices signed up by the as-at date"),
     servicesLive: count.describe("Services with the detailed care record (MIG view) live"),
+    servicesLiveTarget: z
+      .object({ title: z.string(), target: count, dueOn: isoDate })
+      .nullable()
+      .describe("The services-live milestone that applies: the next one due, or the last one passed"),
     deploymentsLate: count.describe("Deployments past their planned go-live and not live"),
     optInRate: percent.nullable().describe("Borough opt-in rate for the latest month with returns (null when none)"),
+    optInMonth: isoMonth.nullable().describe("The month the opt-in rate is for"),
+    optInTarget: percent,
     practicesWithActiveIndemnity: count.describe("GP practices with indemnity cover in force"),
     agreementsActive: count.describe("Data sharing agreements in force"),
     agreementReviewsDue: count.describe("Agreements in force whose review is due or overdue"),
+    agreementReviewsOverdue: count.describe("Of those, overdue"),
     casesByState: z.record(z.enum(CASE_STATES), count).describe("Business cases in each state (states with none are 0)"),
+    casesInPipeline: count.describe("Cases submitted and not yet decided (including deferred)"),
+    medianDaysToDecision: z.number().nullable().describe("Median calendar days from submission to the board's decision"),
+    averageMaturity: z
+      .object({ framework: z.string(), overall: z.number().nullable(), percentOfScale: percent.nullable(), organisations: count })
+      .nullable()
+      .describe("Average digital maturity score of the organisations assessed"),
     exceptionsBySeverity: z.record(z.enum(SEVERITIES), count).describe("Exceptions by severity"),
   }),
 });
