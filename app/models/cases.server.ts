@@ -1017,3 +1017,83 @@ export function decisionsBetween({ from, to, db = getDb() }: { from: string; to:
     .orderBy(asc(businessCaseTransitions.at), asc(businessCaseTransitions.id))
     .all();
 }
+
+export type CaseAsAtRow = {
+  reference: string;
+  title: string;
+  state: CaseState;
+  /** When the case entered that state (ISO timestamp). */
+  stateSince: string;
+  sponsorOdsCode: string | null;
+  sponsorName: string | null;
+  targetGoLive: string | null;
+  /** Working days waited in the state by `asAt`, when a reviewer is due to act; else null. */
+  waitingWorkingDays: number | null;
+  overSla: boolean;
+};
+
+/**
+ * Every case as it stood at the end of `asAt` (state and since when from its transitions; a case
+ * with no step by then did not exist yet), for callers that are not a signed-in user (the read
+ * API). No personal data: no author, reviewer or comment. Filtered and paged in SQL.
+ */
+export function listCasesAsAt({
+  asAt,
+  state,
+  sponsorOdsCode,
+  q,
+  page = 1,
+  pageSize = 100,
+  db = getDb(),
+}: {
+  asAt: string;
+  state?: CaseState | null;
+  sponsorOdsCode?: string | null;
+  q?: string | null;
+  page?: number;
+  pageSize?: number;
+  db?: DbOrTx;
+}): { rows: CaseAsAtRow[]; total: number; sla: number } {
+  const sla = getSettings(db).case_sla_working_days;
+  const states = stateAsAt(db, asAt);
+  const conditions: SQL[] = [];
+  if (state) conditions.push(eq(states.state, state));
+  if (sponsorOdsCode) conditions.push(eq(organisations.odsCode, sponsorOdsCode));
+  const text = q?.trim();
+  if (text) conditions.push(sql`(instr(lower(${businessCases.title}), lower(${text})) > 0 or instr(lower(${businessCases.reference}), lower(${text})) > 0)`);
+  const where = conditions.length ? and(...conditions) : undefined;
+  const waitingDays = workingDaysSql(sql`substr(${states.since}, 1, 10)`, sql`${asAt}`);
+  const isWaiting = inArray(states.state, [...WAITING_STATES]);
+  const total =
+    db
+      .with(states)
+      .select({ n: count() })
+      .from(states)
+      .innerJoin(businessCases, eq(businessCases.id, states.caseId))
+      .leftJoin(organisations, eq(organisations.id, businessCases.sponsorOrganisationId))
+      .where(where)
+      .get()?.n ?? 0;
+  const rows = db
+    .with(states)
+    .select({
+      reference: businessCases.reference,
+      title: businessCases.title,
+      state: states.state,
+      stateSince: states.since,
+      sponsorOdsCode: organisations.odsCode,
+      sponsorName: organisations.name,
+      targetGoLive: businessCases.targetGoLive,
+      waitingWorkingDays: sql<number | null>`case when ${isWaiting} then ${waitingDays} end`,
+      overSla: sql<number>`case when ${isWaiting} and ${waitingDays} > ${sla} then 1 else 0 end`,
+    })
+    .from(states)
+    .innerJoin(businessCases, eq(businessCases.id, states.caseId))
+    .leftJoin(organisations, eq(organisations.id, businessCases.sponsorOrganisationId))
+    .where(where)
+    .orderBy(asc(businessCases.reference))
+    .limit(pageSize)
+    .offset(pageOffset(page, pageSize))
+    .all()
+    .map((r) => ({ ...r, waitingWorkingDays: r.waitingWorkingDays === null ? null : Number(r.waitingWorkingDays), overSla: Number(r.overSla) === 1 }));
+  return { rows, total, sla };
+}

@@ -273,6 +273,8 @@ export function servicesLiveByMonth({
   from,
   to,
   asAt,
+  locality,
+  organisationType,
   db = getDb(),
 }: {
   capabilityCode?: string;
@@ -280,13 +282,46 @@ export function servicesLiveByMonth({
   to: string;
   asAt?: string;
   db?: DbOrTx;
-}): { month: string; servicesLive: number | null }[] {
-  return monthRange(from, to).map((month) => {
+} & OrganisationFilter): { month: string; servicesLive: number | null }[] {
+  const points = monthRange(from, to).map((month) => {
     const end = endOfMonthIso(month);
-    if (asAt && month > monthOf(asAt)) return { month, servicesLive: null };
-    const date = asAt && end > asAt ? asAt : end;
-    return { month, servicesLive: countServicesLive({ asAt: date, capabilityCode, db }) };
+    if (asAt && month > monthOf(asAt)) return { month, date: null };
+    return { month, date: asAt && end > asAt ? asAt : end };
   });
+  const dates = [...new Set(points.flatMap((p) => (p.date ? [p.date] : [])))];
+  if (!dates.length) return points.map((p) => ({ month: p.month, servicesLive: null }));
+  // One query for every month (a count per month was 36 window scans, ~0.5 s at national scale):
+  // each status event holds from its date until the deployment's next event, so a deployment is
+  // live at the end of day D when a live event's interval contains D (statusAsAt's rule: the latest
+  // event on or before D, the later id winning a same-day tie, whose interval is then empty).
+  const intervals = db.$with("status_intervals").as(
+    db
+      .select({
+        deploymentId: deploymentStatusEvents.deploymentId,
+        status: sql<DeploymentStatus>`${deploymentStatusEvents.status}`.as("interval_status"),
+        fromOn: sql<string>`${deploymentStatusEvents.effectiveOn}`.as("interval_from"),
+        toOn: sql<string | null>`lead(${deploymentStatusEvents.effectiveOn}) over (partition by ${deploymentStatusEvents.deploymentId} order by ${deploymentStatusEvents.effectiveOn}, ${deploymentStatusEvents.id})`.as(
+          "interval_to",
+        ),
+      })
+      .from(deploymentStatusEvents),
+  );
+  const days = sql`(${sql.join(dates.map((d) => sql`select ${d} as day`), sql` union all `)}) chart_days`;
+  const day = sql<string>`chart_days.day`;
+  const rows = db
+    .with(intervals)
+    .select({ day, n: countDistinct(deployments.serviceId) })
+    .from(intervals)
+    .innerJoin(days, sql`${intervals.fromOn} <= ${day} and (${intervals.toOn} is null or ${intervals.toOn} > ${day})`)
+    .innerJoin(deployments, eq(deployments.id, intervals.deploymentId))
+    .innerJoin(capabilities, eq(capabilities.id, deployments.capabilityId))
+    .innerJoin(services, eq(services.id, deployments.serviceId))
+    .innerJoin(organisations, eq(organisations.id, services.organisationId))
+    .where(and(eq(intervals.status, "live"), eq(capabilities.code, capabilityCode), organisationFilterSql({ locality, organisationType })))
+    .groupBy(day)
+    .all();
+  const byDay = new Map(rows.map((r) => [r.day, Number(r.n)]));
+  return points.map((p) => ({ month: p.month, servicesLive: p.date ? (byDay.get(p.date) ?? 0) : null }));
 }
 
 // ---------------------------------------------------------------------------------------------
