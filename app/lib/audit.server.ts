@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import { auditLog } from "../../db/schema";
 import type { DbOrTx } from "./db.server";
+import { bumpDataVersion, isDataChange } from "./data-version.server";
 
 export type Actor = {
   userId: number | null;
@@ -64,6 +65,7 @@ export function audit(tx: DbOrTx, actor: Actor, entry: AuditEntry) {
   };
   const hash = rowHash(prevHash, row);
   tx.insert(auditLog).values({ ...row, prevHash, hash }).run();
+  if (isDataChange(entry.action)) bumpDataVersion(tx);
   return hash;
 }
 

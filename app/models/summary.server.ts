@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, isNull, or } from "drizzle-orm";
 import { capabilities, milestones } from "../../db/schema";
 import { CASE_STATES, type CaseState } from "../../db/schema/enums";
 import { getDb, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { countAgreementReviewsDue, countActiveAgreements } from "./agreements.server";
 import { medianDaysToDecision, pipelineByState } from "./cases.server";
 import { boroughOptIn } from "./consent.server";
@@ -60,7 +61,11 @@ function servicesLiveMilestone(db: DbOrTx, asAt: string) {
  * aggregated in SQL. The dashboard, the board pack and /api/v1/summary all read this.
  */
 export function getProgrammeSummary({ asAt, locality = null, organisationType = null, db = getDb() }: { asAt: string; db?: DbOrTx } & OrganisationFilter): ProgrammeSummary {
-  const filter = { locality, organisationType };
+  return memoiseByDataVersion("summary", { asAt, locality, organisationType }, db, () => computeSummary({ asAt, locality, organisationType, db }));
+}
+
+function computeSummary({ asAt, locality, organisationType, db }: { asAt: string; locality: string | null; organisationType: OrganisationFilter["organisationType"]; db: DbOrTx }): ProgrammeSummary {
+  const filter = { locality, organisationType: organisationType ?? null };
   const practices = countPractices({ asAt, db, ...filter });
   const optIn = boroughOptIn({ asAt, db, ...filter });
   const reviews = countAgreementReviewsDue({ asAt, db, ...filter });
@@ -70,7 +75,7 @@ export function getProgrammeSummary({ asAt, locality = null, organisationType = 
   return {
     asAt,
     locality,
-    organisationType,
+    organisationType: organisationType ?? null,
     practicesTotal: practices.total,
     practicesSignedUp: practices.signedUp,
     servicesLive: countServicesLive({ asAt, db, ...filter }),
