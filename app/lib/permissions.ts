@@ -27,6 +27,7 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/consent", text: "Consent", roles: ALL_ROLES },
   { href: "/maturity", text: "Maturity", roles: ALL_ROLES },
   { href: "/cases", text: "Business cases", roles: ALL_ROLES },
+  { href: "/board-pack", text: "Board pack", roles: ["board", "programme"] },
   { href: "/admin", text: "Admin", roles: ["admin"] },
 ];
 

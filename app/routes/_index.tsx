@@ -1,62 +1,175 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { requireUser } from "~/lib/session.server";
+import { Link, useLoaderData } from "@remix-run/react";
+import { BoardCharts } from "~/components/board/board-charts";
+import { ExceptionsTable } from "~/components/board/exceptions-list";
+import { HeadlineFigures } from "~/components/board/headlines";
+import { AsAtForm, FilterForm } from "~/components/filter-form";
+import { Button, ErrorSummary, InsetText, Select } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
-import { ROLE_LABELS } from "~/lib/permissions";
-import { getReportingDate } from "~/models/settings.server";
-import { countPractices, countServicesLive } from "~/models/rollout.server";
-import { countActiveAgreements } from "~/models/agreements.server";
-import { countCasesByState } from "~/models/cases.server";
+import { parseWith } from "~/lib/forms";
+import { hasAnyRole, ROLE_LABELS } from "~/lib/permissions";
+import { requireUser } from "~/lib/session.server";
+import { previousBoardPack } from "~/models/board-pack.server";
+import { decisionsBetween } from "~/models/cases.server";
+import { CASE_STATE_LABELS } from "~/models/cases.schema";
+import { getDashboard } from "~/models/dashboard.server";
+import { DashboardFilterSchema } from "~/models/dashboard.schema";
+import { listLocalities } from "~/models/organisations.server";
+import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
+import { resolveAsAt } from "~/models/settings.server";
+import { addDaysIso } from "~/lib/dates";
+import { ORGANISATION_TYPES } from "../../db/schema/enums";
 
-export const meta: MetaFunction = () => [{ title: "Home – ShareBoard" }];
+export const meta: MetaFunction = () => [{ title: "Programme dashboard – ShareBoard" }];
 
-const PIPELINE_STATES = ["submitted", "ig_review", "changes_requested", "board_review", "deferred"] as const;
+/** Decisions shown on the dashboard; the board pack has them all. */
+const DASHBOARD_DECISIONS = 5;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const asAt = getReportingDate();
-  const practices = countPractices({ asAt });
-  const casesByState = countCasesByState();
+  const url = new URL(request.url);
+  const { asAt, reportingDate, error: asAtError } = resolveAsAt(url.searchParams);
+  const parsed = parseWith(DashboardFilterSchema, url.searchParams);
+  const filter = parsed.ok ? parsed.data : { locality: null, organisationType: null };
+  const dashboard = getDashboard({ asAt, ...filter });
+  const since = previousBoardPack({ asAt });
+  const decisions = decisionsBetween({ from: addDaysIso(since.since, 1), to: asAt });
   return {
     user: { name: user.name, organisationName: user.organisationName, roles: user.roles.map((r) => ROLE_LABELS[r]) },
+    canSeeBoardPack: hasAnyRole(user.roles, ["board", "programme"]),
+    isPractitioner: user.roles.includes("practitioner"),
     asAt,
-    figures: {
-      practicesSignedUp: practices.signedUp,
-      practicesTotal: practices.total,
-      servicesLive: countServicesLive({ asAt }),
-      agreementsActive: countActiveAgreements(),
-      casesInPipeline: PIPELINE_STATES.reduce((sum, s) => sum + (casesByState[s] ?? 0), 0),
+    reportingDate,
+    asAtError,
+    filter,
+    localities: listLocalities(),
+    figures: dashboard.summary,
+    previousAsAt: dashboard.previousAsAt,
+    headlines: dashboard.headlines,
+    charts: dashboard.charts,
+    exceptions: dashboard.exceptions,
+    exceptionsTotal: dashboard.exceptionsTotal,
+    decisions: {
+      since: since.since,
+      sinceBoardPack: since.recorded,
+      total: decisions.length,
+      latest: decisions.slice(-DASHBOARD_DECISIONS).reverse(),
     },
   };
 }
 
-export default function Home() {
-  const { user, asAt, figures } = useLoaderData<typeof loader>();
-  return (
-    <>
-      <h1>
-        <span className="nhsuk-caption-l">{user.organisationName}</span>
-        Welcome, {user.name}
-      </h1>
-      <p className="nhsuk-body-l">
-        Signed in as {user.roles.join(", ")}. Figures are as at the reporting date, <strong>{formatDate(asAt)}</strong>.
-      </p>
-      <h2>Where the programme stands</h2>
-      <div className="sb-figures">
-        <Figure value={`${figures.practicesSignedUp} of ${figures.practicesTotal}`} label="GP practices signed up" />
-        <Figure value={figures.servicesLive} label="services with the detailed care record live" />
-        <Figure value={figures.agreementsActive} label="active data sharing agreements" />
-        <Figure value={figures.casesInPipeline} label="business cases in the pipeline" />
-      </div>
-    </>
-  );
+function query(params: Record<string, string | null>) {
+  const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
+  return search.toString() ? `?${search}` : "";
 }
 
-function Figure({ value, label }: { value: string | number; label: string }) {
+export default function Dashboard() {
+  const data = useLoaderData<typeof loader>();
+  const { filter, asAt } = data;
+  const scope = [filter.locality, filter.organisationType ? ORGANISATION_TYPE_LABELS[filter.organisationType] : null].filter(Boolean).join(", ") || "the whole partnership";
+  const asAtParam = asAt !== data.reportingDate ? asAt : null;
+  const exceptionsHref = `/exceptions${query({ asAt: asAtParam, locality: filter.locality, organisationType: filter.organisationType })}`;
   return (
-    <div className="sb-figure">
-      <span className="sb-figure__value">{value}</span>
-      <span className="sb-figure__label">{label}</span>
-    </div>
+    <>
+      <ErrorSummary errors={data.asAtError ? { asAt: data.asAtError } : null} />
+      <h1>
+        <span className="nhsuk-caption-l">
+          As at {formatDate(asAt)}: {scope}
+        </span>
+        Programme dashboard
+      </h1>
+      <p className="nhsuk-body-l">
+        Welcome, {data.user.name} ({data.user.roles.join(", ")}, {data.user.organisationName}). Where the programme stands, what needs
+        attention and what the board has decided.
+      </p>
+
+      <div className="nhsuk-grid-row sb-dashboard-controls">
+        <div className="nhsuk-grid-column-one-third">
+          <AsAtForm defaultValue={data.reportingDate} />
+        </div>
+        <div className="nhsuk-grid-column-two-thirds">
+          <FilterForm fields={["locality", "organisationType"]} legend="Show figures for">
+            <div className="nhsuk-grid-row">
+              <div className="nhsuk-grid-column-one-half">
+                <Select
+                  key={filter.locality ?? ""}
+                  id="locality"
+                  name="locality"
+                  label="Locality"
+                  emptyOption="All localities"
+                  defaultValue={filter.locality ?? ""}
+                  options={data.localities.map((l) => ({ value: l, label: l }))}
+                />
+              </div>
+              <div className="nhsuk-grid-column-one-half">
+                <Select
+                  key={filter.organisationType ?? ""}
+                  id="organisationType"
+                  name="organisationType"
+                  label="Organisation type"
+                  emptyOption="All types"
+                  defaultValue={filter.organisationType ?? ""}
+                  options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))}
+                />
+              </div>
+            </div>
+          </FilterForm>
+        </div>
+      </div>
+      {data.canSeeBoardPack || data.isPractitioner ? (
+        <div className="nhsuk-button-group">
+          {data.canSeeBoardPack ? (
+            <Button href={`/board-pack?asAt=${asAt}`} variant="secondary">
+              Open the board pack as at {formatDate(asAt)}
+            </Button>
+          ) : null}
+          {data.isPractitioner ? <Link to="/cases?scope=mine">Your cases</Link> : null}
+        </div>
+      ) : null}
+
+      <h2 id="where-we-are">Where we are</h2>
+      <p>
+        Each figure as at {formatDate(asAt)} for {scope}, with its target, its status (Green on track, Amber at risk, Red off track) and the
+        change since the end of the previous month, {formatDate(data.previousAsAt)}.
+      </p>
+      <HeadlineFigures headlines={data.headlines} linkQuery={query({ asAt: asAtParam })} />
+
+      <h2 id="what-needs-us">What needs us</h2>
+      {data.exceptionsTotal === 0 ? (
+        <InsetText>No exceptions as at {formatDate(asAt)} for {scope}.</InsetText>
+      ) : (
+        <>
+          <ExceptionsTable
+            exceptions={data.exceptions}
+            caption={`The ${Math.min(data.exceptions.length, data.exceptionsTotal)} most severe of ${data.exceptionsTotal} exceptions`}
+          />
+          <p>
+            <Link to={exceptionsHref}>See all {data.exceptionsTotal} exceptions</Link>
+          </p>
+        </>
+      )}
+
+      <h2 id="what-we-decided">What we decided</h2>
+      <p>
+        Board decisions on business cases since {data.decisions.sinceBoardPack ? "the previous board pack" : "a month before"},{" "}
+        {formatDate(data.decisions.since)} (partnership-wide): {data.decisions.total}.
+      </p>
+      {data.decisions.latest.length ? (
+        <ul className="sb-decisions" data-testid="dashboard-decisions">
+          {data.decisions.latest.map((d) => (
+            <li key={`${d.reference}-${d.at}`}>
+              <Link to={`/cases/${d.reference}`}>
+                {d.reference}: {d.title}
+              </Link>{" "}
+              — {CASE_STATE_LABELS[d.decision as keyof typeof CASE_STATE_LABELS] ?? d.decision} on {formatDate(d.at)}
+              {d.meetingReference ? ` (${d.meetingReference})` : ""}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      <h2 id="trends">Trends</h2>
+      <BoardCharts charts={data.charts} asAt={asAt} scope={scope} />
+    </>
   );
 }

@@ -3,14 +3,14 @@ import { expectNoAxeViolations, signIn, signOut, useBrowser } from "./support";
 
 const EVERYONE = ["Home", "Roll-out", "Organisations", "Agreements", "Consent", "Maturity", "Business cases"];
 const DEMO_USERS = [
-  { email: "admin@example.org", role: "Administrator", sees: [...EVERYONE, "Admin"], hidden: ["Indemnity"] },
-  { email: "board@example.org", role: "Partnership board", sees: [...EVERYONE, "Indemnity"], hidden: ["Admin"] },
-  { email: "programme@example.org", role: "Programme team", sees: [...EVERYONE, "Indemnity"], hidden: ["Admin"] },
-  { email: "ig@example.org", role: "IG lead", sees: EVERYONE, hidden: ["Admin", "Indemnity"] },
-  { email: "ig.gp@example.org", role: "IG lead", sees: EVERYONE, hidden: ["Admin", "Indemnity"] },
-  { email: "ccg@example.org", role: "CCG indemnity manager", sees: [...EVERYONE, "Indemnity"], hidden: ["Admin"] },
-  { email: "practitioner@example.org", role: "Practitioner", sees: EVERYONE, hidden: ["Admin", "Indemnity"] },
-  { email: "practitioner2@example.org", role: "Practitioner", sees: EVERYONE, hidden: ["Admin", "Indemnity"] },
+  { email: "admin@example.org", role: "Administrator", sees: [...EVERYONE, "Admin"], hidden: ["Indemnity", "Board pack"] },
+  { email: "board@example.org", role: "Partnership board", sees: [...EVERYONE, "Indemnity", "Board pack"], hidden: ["Admin"] },
+  { email: "programme@example.org", role: "Programme team", sees: [...EVERYONE, "Indemnity", "Board pack"], hidden: ["Admin"] },
+  { email: "ig@example.org", role: "IG lead", sees: EVERYONE, hidden: ["Admin", "Indemnity", "Board pack"] },
+  { email: "ig.gp@example.org", role: "IG lead", sees: EVERYONE, hidden: ["Admin", "Indemnity", "Board pack"] },
+  { email: "ccg@example.org", role: "CCG indemnity manager", sees: [...EVERYONE, "Indemnity"], hidden: ["Admin", "Board pack"] },
+  { email: "practitioner@example.org", role: "Practitioner", sees: EVERYONE, hidden: ["Admin", "Indemnity", "Board pack"] },
+  { email: "practitioner2@example.org", role: "Practitioner", sees: EVERYONE, hidden: ["Admin", "Indemnity", "Board pack"] },
 ];
 
 describe("signing in and out", () => {

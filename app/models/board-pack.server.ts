@@ -1,0 +1,138 @@
+import { and, asc, count, desc, eq, gt, lt, lte, sql } from "drizzle-orm";
+import { agreements, boardPacks, capabilities, deploymentStatusEvents, deployments, organisations, services, users } from "../../db/schema";
+import { audit, type Actor } from "~/lib/audit.server";
+import { addDaysIso, addMonthsIso } from "~/lib/dates";
+import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { inForceSql } from "./agreements.server";
+import { boardCharts } from "./dashboard.server";
+import { decisionsBetween } from "./cases.server";
+import { listExceptions } from "./exceptions.server";
+import { buildHeadlines, previousMonthEnd } from "./rag";
+import { getSettings } from "./settings.server";
+import { getProgrammeSummary } from "./summary.server";
+
+/** Roll-out changes listed in the pack; the rest are counted (the roll-out page has them all). */
+export const ROLLOUT_CHANGES_LIMIT = 100;
+
+export class BoardPackConflictError extends Error {}
+
+/**
+ * Where "since the previous board pack" starts for a pack as at `asAt`: the latest pack recorded
+ * as issued before that date, or one month earlier when none was.
+ */
+export function previousBoardPack({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }): { since: string; recorded: boolean } {
+  const row = db.select({ asAt: boardPacks.asAt }).from(boardPacks).where(lt(boardPacks.asAt, asAt)).orderBy(desc(boardPacks.asAt)).limit(1).get();
+  return row ? { since: row.asAt, recorded: true } : { since: addMonthsIso(asAt, -1), recorded: false };
+}
+
+/** The record of a pack issued as at `asAt`, if there is one. */
+export function issuedBoardPack({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  return (
+    db
+      .select({ id: boardPacks.id, asAt: boardPacks.asAt, issuedAt: boardPacks.issuedAt, issuedBy: users.name })
+      .from(boardPacks)
+      .leftJoin(users, eq(users.id, boardPacks.issuedBy))
+      .where(eq(boardPacks.asAt, asAt))
+      .orderBy(asc(boardPacks.id))
+      .limit(1)
+      .get() ?? null
+  );
+}
+
+/** Records the pack as at `asAt` as issued, so the next pack's "since the previous board pack" starts there. Once per date. */
+export function recordBoardPack({ actor, asAt }: { actor: Actor; asAt: string }) {
+  return transaction((tx) => {
+    if (issuedBoardPack({ asAt, db: tx })) throw new BoardPackConflictError("A board pack as at this date has already been recorded as issued.");
+    const row = tx.insert(boardPacks).values({ asAt, issuedBy: actor.userId, issuedAt: new Date().toISOString() }).returning().get();
+    audit(tx, actor, { action: "board_pack.issued", entityType: "board_pack", entityId: row.id, before: null, after: row });
+    return row;
+  });
+}
+
+/** Agreements that came into force (every party signed) after `from`, up to `to`. */
+export function agreementsActivatedBetween({ from, to, db = getDb() }: { from: string; to: string; db?: DbOrTx }) {
+  return db
+    .select({ reference: agreements.reference, version: agreements.version, title: agreements.title, activatedOn: agreements.activatedOn, reviewOn: agreements.reviewOn })
+    .from(agreements)
+    .where(and(sql`${agreements.activatedOn} > ${from}`, sql`${agreements.activatedOn} <= ${to}`))
+    .orderBy(asc(agreements.activatedOn), asc(agreements.reference))
+    .all();
+}
+
+/** Agreements in force on `asAt` whose review falls due within the notice period, or is overdue; and those that ended in the period. */
+export function agreementsDueOrEnding({ from, to, db = getDb() }: { from: string; to: string; db?: DbOrTx }) {
+  const notice = getSettings(db).agreement_review_notice_days;
+  const reviewDue = db
+    .select({ reference: agreements.reference, version: agreements.version, title: agreements.title, reviewOn: agreements.reviewOn })
+    .from(agreements)
+    .where(and(inForceSql(to), lte(agreements.reviewOn, addDaysIso(to, notice))))
+    .orderBy(asc(agreements.reviewOn), asc(agreements.reference))
+    .all()
+    .map((a) => ({ ...a, overdue: a.reviewOn < to }));
+  const ended = db
+    .select({ reference: agreements.reference, version: agreements.version, title: agreements.title, endedOn: agreements.endedOn, status: agreements.status, endReason: agreements.endReason })
+    .from(agreements)
+    .where(and(sql`${agreements.endedOn} > ${from}`, sql`${agreements.endedOn} <= ${to}`))
+    .orderBy(asc(agreements.endedOn), asc(agreements.reference))
+    .all();
+  return { reviewDue, ended, noticeDays: notice };
+}
+
+/** Deployment status changes that took effect after `from`, up to `to`, oldest first (at most `limit`, with the total). */
+export function rolloutChangesBetween({ from, to, limit = ROLLOUT_CHANGES_LIMIT, db = getDb() }: { from: string; to: string; limit?: number; db?: DbOrTx }) {
+  const inPeriod = and(gt(deploymentStatusEvents.effectiveOn, from), lte(deploymentStatusEvents.effectiveOn, to));
+  const total = db.select({ n: count() }).from(deploymentStatusEvents).where(inPeriod).get()?.n ?? 0;
+  const rows = db
+    .select({
+      id: deploymentStatusEvents.id,
+      deploymentId: deployments.id,
+      effectiveOn: deploymentStatusEvents.effectiveOn,
+      status: deploymentStatusEvents.status,
+      note: deploymentStatusEvents.note,
+      serviceName: services.name,
+      organisationName: organisations.name,
+      odsCode: organisations.odsCode,
+      capabilityName: capabilities.name,
+    })
+    .from(deploymentStatusEvents)
+    .innerJoin(deployments, eq(deployments.id, deploymentStatusEvents.deploymentId))
+    .innerJoin(services, eq(services.id, deployments.serviceId))
+    .innerJoin(organisations, eq(organisations.id, services.organisationId))
+    .innerJoin(capabilities, eq(capabilities.id, deployments.capabilityId))
+    .where(inPeriod)
+    .orderBy(asc(deploymentStatusEvents.effectiveOn), asc(deploymentStatusEvents.id))
+    .limit(limit)
+    .all();
+  return { total, rows };
+}
+
+/**
+ * Everything in the board pack as at `asAt`, partnership-wide: headline figures with status and
+ * change since the previous month's end, the charts, every exception, and what happened since the
+ * previous board pack (decisions, agreements, roll-out changes).
+ */
+export function getBoardPack({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  const settings = getSettings(db);
+  const summary = getProgrammeSummary({ asAt, db });
+  const previousAsAt = previousMonthEnd(asAt);
+  const previous = getProgrammeSummary({ asAt: previousAsAt, db });
+  const period = previousBoardPack({ asAt, db });
+  const from = period.since;
+  return {
+    asAt,
+    partnershipName: settings.partnership_name,
+    previousAsAt,
+    period: { from, recorded: period.recorded },
+    issued: issuedBoardPack({ asAt, db }),
+    headlines: buildHeadlines(summary, previous, { caseSlaWorkingDays: settings.case_sla_working_days, maturityLowThreshold: settings.maturity_low_threshold_percent }),
+    summary,
+    charts: boardCharts({ asAt, summary, db }),
+    exceptions: listExceptions({ asAt, db }),
+    // Decisions taken after the previous pack's date, up to and including this one's.
+    decisions: decisionsBetween({ from: addDaysIso(from, 1), to: asAt, db }),
+    agreementsSigned: agreementsActivatedBetween({ from, to: asAt, db }),
+    agreementsDue: agreementsDueOrEnding({ from, to: asAt, db }),
+    rolloutChanges: rolloutChangesBetween({ from, to: asAt, db }),
+  };
+}
+export type BoardPack = ReturnType<typeof getBoardPack>;
