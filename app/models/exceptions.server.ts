@@ -77,7 +77,8 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
       organisation: null,
       organisationId: o.organisationId,
       record: null,
-      href: `/indemnity?organisationType=${o.organisationType}`,
+      // The register filters by `type` (organisationType is not one of its parameters).
+      href: `/indemnity?type=${o.organisationType}#sharing-without-cover`,
       actionRole: "ccg",
       dueOn: o.lastCoverEndedOn,
     });
