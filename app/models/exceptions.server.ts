@@ -46,12 +46,36 @@ function organisationsById(db: DbOrTx, ids: number[]) {
   return new Map(rows.map((r) => [r.id, { odsCode: r.odsCode, name: r.name, type: r.type, locality: r.locality } satisfies ExceptionOrganisation]));
 }
 
-/** Every exception as at a date, one list from every rule, most severe first. */
-function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] {
+/** The roles each kind of exception can ask to act, so a filtered call runs only the rules it needs. */
+const KIND_ROLES: Record<ExceptionKind, readonly Role[]> = {
+  sharing_without_agreement: ["ig_lead"],
+  sharing_without_cover: ["ccg"],
+  cover_expiring: ["ccg"],
+  agreement_review_overdue: ["ig_lead"],
+  agreement_review_due: ["ig_lead"],
+  deployment_late: ["programme"],
+  opt_in_falling: ["programme"],
+  opt_in_below_target: ["programme"],
+  low_maturity_rollout_planned: ["programme"],
+  case_waiting_past_sla: ["ig_lead", "board", "programme"],
+  priority_endorsement_due: ["board"],
+};
+
+/** Whether a rule producing these kinds can contribute to a list filtered by kind and role. */
+function ruleWanted(filters: Pick<ExceptionFilters, "kind" | "role">, ...kinds: ExceptionKind[]) {
+  return kinds.some((k) => (!filters.kind || filters.kind === k) && (!filters.role || KIND_ROLES[k].includes(filters.role)));
+}
+
+/**
+ * Every exception as at a date, one list from every rule (only the rules that can produce the
+ * kind and role asked for: the task count in the header runs on every request).
+ */
+function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "kind" | "role"> = {}): (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] {
   const settings = getSettings(db);
+  const wants = (...kinds: ExceptionKind[]) => ruleWanted(wanted, ...kinds);
   const out: (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] = [];
 
-  for (const d of liveDeploymentsWithoutActiveAgreement({ asAt, db })) {
+  if (wants("sharing_without_agreement")) for (const d of liveDeploymentsWithoutActiveAgreement({ asAt, db })) {
     out.push({
       id: `sharing_without_agreement:${d.deploymentId}`,
       kind: "sharing_without_agreement",
@@ -67,7 +91,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const o of organisationsSharingWithoutCover({ asAt, db })) {
+  if (wants("sharing_without_cover")) for (const o of organisationsSharingWithoutCover({ asAt, db })) {
     out.push({
       id: `sharing_without_cover:${o.odsCode}`,
       kind: "sharing_without_cover",
@@ -84,7 +108,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const c of coverExpiring({ asAt, withinDays: settings.indemnity_warning_days, db })) {
+  if (wants("cover_expiring")) for (const c of coverExpiring({ asAt, withinDays: settings.indemnity_warning_days, db })) {
     out.push({
       id: `cover_expiring:${c.odsCode}:${c.coverId}`,
       kind: "cover_expiring",
@@ -100,7 +124,9 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  const reviews = listAgreements({ asAt, status: "active", reviewDue: "due_or_overdue", page: 1, pageSize: 10_000, db }).rows;
+  const reviews = wants("agreement_review_due", "agreement_review_overdue")
+    ? listAgreements({ asAt, status: "active", reviewDue: "due_or_overdue", page: 1, pageSize: 10_000, db }).rows
+    : [];
   const partyRows = reviews.length
     ? db
         .select({ agreementId: agreementParties.agreementId, organisationId: agreementParties.organisationId })
@@ -128,7 +154,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const d of listDeployments({ asAt, late: true, db }).rows) {
+  if (wants("deployment_late")) for (const d of listDeployments({ asAt, late: true, db }).rows) {
     out.push({
       id: `deployment_late:${d.id}`,
       kind: "deployment_late",
@@ -144,7 +170,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const p of practicesBelowTargetOrFalling({ asAt, db })) {
+  if (wants("opt_in_falling", "opt_in_below_target")) for (const p of practicesBelowTargetOrFalling({ asAt, db })) {
     if (p.falling) {
       out.push({
         id: `opt_in_falling:${p.odsCode}`,
@@ -176,7 +202,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     }
   }
 
-  for (const m of lowMaturityAtRisk({ asAt, db })) {
+  if (wants("low_maturity_rollout_planned")) for (const m of lowMaturityAtRisk({ asAt, db })) {
     out.push({
       id: `low_maturity:${m.odsCode}:${m.frameworkCode}`,
       kind: "low_maturity_rollout_planned",
@@ -192,7 +218,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const c of casesWaitingPastSla({ asAt, db })) {
+  if (wants("case_waiting_past_sla")) for (const c of casesWaitingPastSla({ asAt, db })) {
     out.push({
       id: `case_waiting:${c.reference}`,
       kind: "case_waiting_past_sla",
@@ -208,7 +234,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const p of listPriorities({ asAt, db })) {
+  if (wants("priority_endorsement_due")) for (const p of listPriorities({ asAt, db })) {
     if (p.state !== "overdue" && p.state !== "due_soon" && p.state !== "never") continue;
     out.push({
       id: `priority_endorsement:${p.id}`,
@@ -261,7 +287,7 @@ function matchesOrganisationFilters(
  * organisation pages, /exceptions, the task inbox, the board pack and the API.
  */
 export function listExceptions({ db = getDb(), ...filters }: ExceptionFilters & { db?: DbOrTx }): ProgrammeException[] {
-  const all = computeAll(db, filters.asAt);
+  const all = computeAll(db, filters.asAt, filters);
   const partyIds = all.flatMap((e) => e.partyIds ?? []);
   const partyOrgs = new Map(
     partyIds.length
