@@ -5,6 +5,7 @@ import { DataTable } from "~/components/data-table";
 import { AsAtForm, FilterForm } from "~/components/filter-form";
 import { ErrorSummary, Select, Tag } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
+import { hrefWith } from "~/lib/table-query";
 import { ROLE_LABELS } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
 import { listExceptions } from "~/models/exceptions.server";
@@ -30,10 +31,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { searchParams } = new URL(request.url);
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { filters, table } = parseExceptionQuery(searchParams);
-  // The engine returns the whole (small) list; the counts are of the filtered list before paging.
-  const exceptions = listExceptions({ asAt, ...filters });
+  // The engine returns the whole (small) list. The counts by severity follow every filter but
+  // severity itself, so choosing "High" still shows how many medium and low there are.
+  const { severity, ...others } = filters;
+  const matching = listExceptions({ asAt, ...others });
   const counts = { high: 0, medium: 0, low: 0 };
-  for (const e of exceptions) counts[e.severity]++;
+  for (const e of matching) counts[e.severity]++;
+  const exceptions = severity ? matching.filter((e) => e.severity === severity) : matching;
   const start = (table.page - 1) * table.pageSize;
   return {
     asAt,
@@ -94,7 +98,11 @@ export default function ExceptionsPage() {
       <div className="sb-figures" aria-label="Exceptions by severity" role="group">
         {SEVERITIES.map((s) => (
           <div className="sb-figure" key={s}>
-            <span className="sb-figure__value">{d.counts[s]}</span>
+            <span className="sb-figure__value">
+              <Link to={hrefWith(searchParams, { severity: s })} aria-label={`${d.counts[s]} ${SEVERITY_LABELS[s].toLowerCase()} severity: show only these`}>
+                {d.counts[s]}
+              </Link>
+            </span>
             <span className="sb-figure__label">
               <Tag color={SEVERITY_COLOURS[s]}>{SEVERITY_LABELS[s]}</Tag> severity
             </span>

@@ -30,26 +30,34 @@ export default function TransparencyPage() {
 
       <h2 id="who-can-see">Which services can see a shared record</h2>
       <p>
-        {d.serviceCount} services at {d.organisationCount} organisations can view a shared record today. They see it only while they are caring for you, every
+        {d.serviceCount} services can view a shared record today. They see it only while they are caring for you, every
         view is recorded, and your GP practice can see who looked.
       </p>
-      {d.viewingOrganisations.map((o, i) => (
-        <section key={o.name} aria-labelledby={`viewing-organisation-${i}`}>
-          <h3 id={`viewing-organisation-${i}`}>
-            {o.name} <span className="nhsuk-caption-m">{o.type}</span>
-          </h3>
-          <Table
-            caption={`Services at ${o.name} that can view a shared record`}
-            head={["Service", "What it can do", "Why", "Agreement"]}
-            rows={o.services.map((s) => [
-              s.name,
-              s.capabilities.join("; "),
-              s.purposes.length ? s.purposes.map((p) => (p === "Direct care" ? "Your direct care (treating you)" : p)).join("; ") : "Being added to an agreement",
-              s.agreements.length ? s.agreements.join(", ") : "None in force yet: the partnership is putting this right",
-            ])}
-          />
-        </section>
-      ))}
+      <Table
+        caption="Services that can view a shared record, by organisation"
+        head={["Organisation", "Services", "What they can do", "Why", "Under agreement"]}
+        rows={d.viewingOrganisations.map((o) => {
+          const distinct = (values: string[]) => [...new Set(values)];
+          return [
+            <span key="o">
+              <strong>{o.name}</strong>
+              <br />
+              <span className="nhsuk-body-s">{o.type}</span>
+            </span>,
+            <ul key="s" className="nhsuk-list nhsuk-body-s nhsuk-u-margin-bottom-0">
+              {o.services.map((s) => (
+                <li key={s.name}>
+                  {s.name}
+                  {s.agreements.length ? null : <em> (its agreement is being put in place)</em>}
+                </li>
+              ))}
+            </ul>,
+            distinct(o.services.flatMap((s) => s.capabilities)).join("; "),
+            distinct(o.services.flatMap((s) => s.purposes)).map((p) => (p === "Direct care" ? "Your direct care (treating you)" : p)).join("; ") || "Not yet agreed",
+            distinct(o.services.flatMap((s) => s.agreements)).join(", ") || "None yet",
+          ];
+        })}
+      />
 
       <h2 id="agreements">The agreements that allow it</h2>
       <p>Every organisation that shares records signs a data sharing agreement. These are the agreements in force:</p>
