@@ -10,6 +10,7 @@ import { getCurrentUser } from "~/lib/session.server";
 import { navigationFor, ROLE_LABELS } from "~/lib/permissions";
 import { useNonce } from "~/lib/nonce";
 import { getSettings } from "~/models/settings.server";
+import { taskCountForHeader } from "~/models/tasks.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: nhsukCss },
@@ -23,6 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getCurrentUser(request);
   const settings = getSettings();
   const flash = await readFlash(request);
+  const taskCount = user ? taskCountForHeader({ user }) : 0;
   return data({
     flash: flash.message,
     requestId: context.requestId ?? null,
@@ -36,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           roleLabels: user.roles.map((r) => ROLE_LABELS[r]),
         }
       : null,
-    navigation: user ? navigationFor(user.roles).map(({ href, text }) => ({ href, text })) : [],
+    navigation: user ? navigationFor(user.roles).map(({ href, text }) => ({ href, text: href === "/tasks" ? `${text} (${taskCount})` : text })) : [],
   }, flash.clear ? { headers: { "Set-Cookie": flash.clear } } : undefined);
 }
 

@@ -20,6 +20,9 @@ export type NavItem = { href: string; text: string; roles: readonly Role[] };
 /** Primary navigation, in order. An item shows only to users holding one of its roles. */
 export const NAV_ITEMS: NavItem[] = [
   { href: "/", text: "Home", roles: ALL_ROLES },
+  // The root loader adds the user's task count to this item's text ("Tasks (5)").
+  { href: "/tasks", text: "Tasks", roles: ALL_ROLES },
+  { href: "/exceptions", text: "Exceptions", roles: ALL_ROLES },
   { href: "/rollout", text: "Roll-out", roles: ALL_ROLES },
   { href: "/organisations", text: "Organisations", roles: ALL_ROLES },
   { href: "/agreements", text: "Agreements", roles: ALL_ROLES },

@@ -978,3 +978,31 @@ export function activeVersionOf({ reference, db = getDb() }: { reference: string
       .get() ?? null
   );
 }
+
+/**
+ * Agreements waiting for this organisation's signature (its party's signature requested on a
+ * version awaiting signatures), oldest request first: what its IG lead has to sign.
+ */
+export function agreementsAwaitingSignatureBy({ organisationId, db = getDb() }: { organisationId: number; db?: DbOrTx }) {
+  return db
+    .select({ reference: agreements.reference, version: agreements.version, title: agreements.title, effectiveOn: agreements.effectiveOn, requestedAt: agreementSignatures.requestedAt })
+    .from(agreementSignatures)
+    .innerJoin(agreementParties, eq(agreementParties.id, agreementSignatures.partyId))
+    .innerJoin(agreements, eq(agreements.id, agreementSignatures.agreementId))
+    .where(and(eq(agreementParties.organisationId, organisationId), eq(agreementSignatures.status, "requested"), eq(agreements.status, "awaiting_signatures")))
+    .orderBy(asc(agreementSignatures.requestedAt), asc(agreements.reference))
+    .all();
+}
+
+/** How many agreements wait for this organisation's signature (one indexed count, for the header). */
+export function countAgreementsAwaitingSignatureBy({ organisationId, db = getDb() }: { organisationId: number; db?: DbOrTx }) {
+  return (
+    db
+      .select({ n: count() })
+      .from(agreementSignatures)
+      .innerJoin(agreementParties, eq(agreementParties.id, agreementSignatures.partyId))
+      .innerJoin(agreements, eq(agreements.id, agreementSignatures.agreementId))
+      .where(and(eq(agreementParties.organisationId, organisationId), eq(agreementSignatures.status, "requested"), eq(agreements.status, "awaiting_signatures")))
+      .get()?.n ?? 0
+  );
+}

@@ -1,4 +1,6 @@
-import type { OrganisationType, Role } from "../../db/schema/enums";
+import { z } from "zod";
+import { ORGANISATION_TYPES, ROLES, type OrganisationType, type Role } from "../../db/schema/enums";
+import { parseTableQuery } from "~/lib/table-query";
 
 // Isomorphic: what an exception is, how bad, and who should act. Computed by
 // app/models/exceptions.server.ts, never typed in.
@@ -59,3 +61,30 @@ export type ProgrammeException = {
 };
 
 export const SEVERITY_RANK: Record<ExceptionSeverity, number> = { high: 0, medium: 1, low: 2 };
+
+/** Tag colours for severities: high red, medium orange, low yellow. */
+export const SEVERITY_COLOURS: Record<ExceptionSeverity, "red" | "orange" | "yellow"> = { high: "red", medium: "orange", low: "yellow" };
+
+// An unknown value in the URL means "any" rather than an error: filters are links people share.
+export const ExceptionQuerySchema = z.object({
+  kind: z.enum(EXCEPTION_KINDS).optional().catch(undefined),
+  severity: z.enum(SEVERITIES).optional().catch(undefined),
+  role: z.enum(ROLES).optional().catch(undefined),
+  locality: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v || undefined),
+  organisationType: z.enum(ORGANISATION_TYPES).optional().catch(undefined),
+});
+export type ExceptionQuery = z.output<typeof ExceptionQuerySchema>;
+export const EXCEPTION_FILTER_FIELDS = ["kind", "severity", "role", "locality", "organisationType"] as const;
+
+/** The /exceptions filters and page from the URL; the page and its CSV download share it. */
+export function parseExceptionQuery(searchParams: URLSearchParams) {
+  const filters = ExceptionQuerySchema.parse(Object.fromEntries(searchParams));
+  const table = parseTableQuery(searchParams, { sortable: ["severity"] as const, defaultSort: { id: "severity", desc: false }, pageSizeDefault: 50 });
+  return { filters, table };
+}

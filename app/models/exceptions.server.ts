@@ -2,6 +2,7 @@ import { inArray } from "drizzle-orm";
 import { agreementParties, organisations } from "../../db/schema";
 import type { CaseState, OrganisationType, Role } from "../../db/schema/enums";
 import { getDb, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { daysBetween, formatDate } from "~/lib/dates";
 import { liveDeploymentsWithoutActiveAgreement, listAgreements } from "./agreements.server";
 import { coverExpiring, organisationsSharingWithoutCover } from "./indemnity.server";
@@ -46,12 +47,36 @@ function organisationsById(db: DbOrTx, ids: number[]) {
   return new Map(rows.map((r) => [r.id, { odsCode: r.odsCode, name: r.name, type: r.type, locality: r.locality } satisfies ExceptionOrganisation]));
 }
 
-/** Every exception as at a date, one list from every rule, most severe first. */
-function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] {
+/** The roles each kind of exception can ask to act, so a filtered call runs only the rules it needs. */
+const KIND_ROLES: Record<ExceptionKind, readonly Role[]> = {
+  sharing_without_agreement: ["ig_lead"],
+  sharing_without_cover: ["ccg"],
+  cover_expiring: ["ccg"],
+  agreement_review_overdue: ["ig_lead"],
+  agreement_review_due: ["ig_lead"],
+  deployment_late: ["programme"],
+  opt_in_falling: ["programme"],
+  opt_in_below_target: ["programme"],
+  low_maturity_rollout_planned: ["programme"],
+  case_waiting_past_sla: ["ig_lead", "board", "programme"],
+  priority_endorsement_due: ["board"],
+};
+
+/** Whether a rule producing these kinds can contribute to a list filtered by kind and role. */
+function ruleWanted(filters: Pick<ExceptionFilters, "kind" | "role">, ...kinds: ExceptionKind[]) {
+  return kinds.some((k) => (!filters.kind || filters.kind === k) && (!filters.role || KIND_ROLES[k].includes(filters.role)));
+}
+
+/**
+ * Every exception as at a date, one list from every rule (only the rules that can produce the
+ * kind and role asked for: the task count in the header runs on every request).
+ */
+function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "kind" | "role"> = {}): (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] {
   const settings = getSettings(db);
+  const wants = (...kinds: ExceptionKind[]) => ruleWanted(wanted, ...kinds);
   const out: (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] = [];
 
-  for (const d of liveDeploymentsWithoutActiveAgreement({ asAt, db })) {
+  if (wants("sharing_without_agreement")) for (const d of liveDeploymentsWithoutActiveAgreement({ asAt, db })) {
     out.push({
       id: `sharing_without_agreement:${d.deploymentId}`,
       kind: "sharing_without_agreement",
@@ -67,7 +92,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const o of organisationsSharingWithoutCover({ asAt, db })) {
+  if (wants("sharing_without_cover")) for (const o of organisationsSharingWithoutCover({ asAt, db })) {
     out.push({
       id: `sharing_without_cover:${o.odsCode}`,
       kind: "sharing_without_cover",
@@ -77,13 +102,14 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
       organisation: null,
       organisationId: o.organisationId,
       record: null,
-      href: `/indemnity?organisationType=${o.organisationType}`,
+      // The register filters by `type` (organisationType is not one of its parameters).
+      href: `/indemnity?type=${o.organisationType}#sharing-without-cover`,
       actionRole: "ccg",
       dueOn: o.lastCoverEndedOn,
     });
   }
 
-  for (const c of coverExpiring({ asAt, withinDays: settings.indemnity_warning_days, db })) {
+  if (wants("cover_expiring")) for (const c of coverExpiring({ asAt, withinDays: settings.indemnity_warning_days, db })) {
     out.push({
       id: `cover_expiring:${c.odsCode}:${c.coverId}`,
       kind: "cover_expiring",
@@ -99,7 +125,9 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  const reviews = listAgreements({ asAt, status: "active", reviewDue: "due_or_overdue", page: 1, pageSize: 10_000, db }).rows;
+  const reviews = wants("agreement_review_due", "agreement_review_overdue")
+    ? listAgreements({ asAt, status: "active", reviewDue: "due_or_overdue", page: 1, pageSize: 10_000, db }).rows
+    : [];
   const partyRows = reviews.length
     ? db
         .select({ agreementId: agreementParties.agreementId, organisationId: agreementParties.organisationId })
@@ -127,7 +155,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const d of listDeployments({ asAt, late: true, db }).rows) {
+  if (wants("deployment_late")) for (const d of listDeployments({ asAt, late: true, db }).rows) {
     out.push({
       id: `deployment_late:${d.id}`,
       kind: "deployment_late",
@@ -143,7 +171,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const p of practicesBelowTargetOrFalling({ asAt, db })) {
+  if (wants("opt_in_falling", "opt_in_below_target")) for (const p of practicesBelowTargetOrFalling({ asAt, db })) {
     if (p.falling) {
       out.push({
         id: `opt_in_falling:${p.odsCode}`,
@@ -175,7 +203,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     }
   }
 
-  for (const m of lowMaturityAtRisk({ asAt, db })) {
+  if (wants("low_maturity_rollout_planned")) for (const m of lowMaturityAtRisk({ asAt, db })) {
     out.push({
       id: `low_maturity:${m.odsCode}:${m.frameworkCode}`,
       kind: "low_maturity_rollout_planned",
@@ -191,7 +219,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const c of casesWaitingPastSla({ asAt, db })) {
+  if (wants("case_waiting_past_sla")) for (const c of casesWaitingPastSla({ asAt, db })) {
     out.push({
       id: `case_waiting:${c.reference}`,
       kind: "case_waiting_past_sla",
@@ -207,7 +235,7 @@ function computeAll(db: DbOrTx, asAt: string): (ProgrammeException & { organisat
     });
   }
 
-  for (const p of listPriorities({ asAt, db })) {
+  if (wants("priority_endorsement_due")) for (const p of listPriorities({ asAt, db })) {
     if (p.state !== "overdue" && p.state !== "due_soon" && p.state !== "never") continue;
     out.push({
       id: `priority_endorsement:${p.id}`,
@@ -260,7 +288,9 @@ function matchesOrganisationFilters(
  * organisation pages, /exceptions, the task inbox, the board pack and the API.
  */
 export function listExceptions({ db = getDb(), ...filters }: ExceptionFilters & { db?: DbOrTx }): ProgrammeException[] {
-  const all = computeAll(db, filters.asAt);
+  // Every rule runs once per as-at date (and kind/role) until the data changes; filtering is cheap.
+  const wanted = { kind: filters.kind ?? null, role: filters.role ?? null };
+  const all = memoiseByDataVersion("exceptions", { asAt: filters.asAt, ...wanted }, db, () => computeAll(db, filters.asAt, wanted));
   const partyIds = all.flatMap((e) => e.partyIds ?? []);
   const partyOrgs = new Map(
     partyIds.length

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expectNoAxeViolations, signIn, signOut, useBrowser } from "./support";
 
-const EVERYONE = ["Home", "Roll-out", "Organisations", "Agreements", "Consent", "Maturity", "Business cases"];
+const EVERYONE = ["Home", "Exceptions", "Roll-out", "Organisations", "Agreements", "Consent", "Maturity", "Business cases"];
 const DEMO_USERS = [
   { email: "admin@example.org", role: "Administrator", sees: [...EVERYONE, "Admin"], hidden: ["Indemnity", "Board pack"] },
   { email: "board@example.org", role: "Partnership board", sees: [...EVERYONE, "Indemnity", "Board pack"], hidden: ["Admin"] },
@@ -40,6 +40,8 @@ describe("signing in and out", () => {
       const link = (text: string) => nav.getByRole("link", { name: text, exact: true, includeHidden: true });
       for (const text of user.sees) await expect.poll(() => link(text).count()).toBe(1);
       for (const text of user.hidden) expect(await link(text).count()).toBe(0);
+      // "Tasks (N)": the item carries the user's task count.
+      await expect.poll(() => nav.getByRole("link", { name: /^Tasks \(\d+\)$/, includeHidden: true }).count()).toBe(1);
       expect(await b.page.locator("main").textContent()).toContain(user.role);
       expect(await b.page.locator("main").textContent()).toContain("GP practices signed up");
       await expectNoAxeViolations(b.page);

@@ -97,6 +97,8 @@ describe("governance registers", () => {
     await expectNoAxeViolations(page);
     await page.getByRole("link", { name: "Version 1" }).click();
     await page.waitForURL("**/agreements/ISA-002?version=1");
+    // The URL changes a moment before the page does: wait for the version's own text.
+    await page.getByText("This is version 1, not the latest").first().waitFor();
     expect(await main(page)).toContain("This is version 1, not the latest");
     await expectNoAxeViolations(page);
     for (const path of ["/agreements/ISA-002/edit", "/agreements/ISA-002/dpia", "/agreements/ISA-002/end", "/agreements?review=due"]) {

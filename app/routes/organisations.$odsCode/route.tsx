@@ -16,6 +16,8 @@ import { OrganisationGovernanceSection } from "~/components/organisation/governa
 import { getOrganisationMaturity } from "~/models/maturity.server";
 import { OrganisationConsentSection } from "~/components/organisation/consent-section";
 import { OrganisationMaturitySection } from "~/components/organisation/maturity-section";
+import { OrganisationExceptionsSection } from "~/components/organisation/exceptions-section";
+import { listExceptions } from "~/models/exceptions.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "Organisation"} – ShareBoard` }];
 
@@ -38,6 +40,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     roles: user.roles,
     sections: {
       details: { canEdit },
+      exceptions: listExceptions({ asAt, organisationId: organisation.id }),
       services: {
         canEdit,
         services: listServicesOf({ organisationId: organisation.id }),
@@ -59,6 +62,13 @@ type PageData = ReturnType<typeof useLoaderData<typeof loader>>;
  */
 const SECTION_ORDER: { id: string; title: string; anchor?: string; show?: (data: PageData) => boolean; render: (data: PageData) => JSX.Element }[] = [
   { id: "details", title: "Details", render: (d) => <OrganisationDetailsSection organisation={d.organisation} canEdit={d.sections.details.canEdit} /> },
+  {
+    id: "exceptions",
+    title: "Exceptions",
+    anchor: "organisation-exceptions-heading",
+    show: (d) => d.sections.exceptions.length > 0,
+    render: (d) => <OrganisationExceptionsSection exceptions={d.sections.exceptions} asAt={d.asAt} />,
+  },
   {
     id: "services",
     title: "Services and deployments",

@@ -1,0 +1,111 @@
+// The public transparency page: who can view a shared record, under which agreements, and the
+// borough opt-in rate. Everything here is published without sign-in, so it returns organisation
+// and service names only (never a person's name or email) and suppresses every small count.
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { agreementCoverage, agreementParties, agreements, organisations } from "../../db/schema";
+import { getDb, type DbOrTx } from "~/lib/db.server";
+import { addMonthsToMonth, monthOf } from "~/lib/dates";
+import { suppressSmallNumber, suppressedRate } from "~/lib/suppression";
+import { inForceSql } from "./agreements.server";
+import { ARTICLE_6_LABELS, ARTICLE_9_LABELS, CONSENT_MODEL_LABELS, PURPOSE_LABELS } from "./agreements.schema";
+import { optInTrend } from "./consent.server";
+import { listDeployments } from "./rollout.server";
+import { ORGANISATION_TYPE_LABELS } from "./rollout.schema";
+
+/** Capabilities that let staff view a shared record (EDT sends documents; it is not a view). */
+const VIEWING_CAPABILITIES = ["mig_view", "two_way"] as const;
+const TREND_MONTHS = 24;
+
+export type TransparencyService = { name: string; capabilities: string[]; agreements: string[]; purposes: string[] };
+export type TransparencyOrganisation = { name: string; type: string; services: TransparencyService[] };
+
+/**
+ * Everything the public page shows, as at `asAt` (the reporting date): services with a live
+ * viewing deployment grouped by organisation, the agreements in force, and the borough opt-in
+ * rate by month for the two years to `asAt`, with every patient count suppressed below 10.
+ */
+export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  const live = listDeployments({ asAt, status: "live", db }).rows.filter((d) => (VIEWING_CAPABILITIES as readonly string[]).includes(d.capabilityCode));
+
+  // Agreements in force covering each live viewing deployment (the whole service, or that deployment).
+  const coverage = live.length
+    ? db
+        .select({ serviceId: agreementCoverage.serviceId, deploymentId: agreementCoverage.deploymentId, reference: agreements.reference, purpose: agreements.purpose })
+        .from(agreementCoverage)
+        .innerJoin(agreements, eq(agreements.id, agreementCoverage.agreementId))
+        .where(and(inArray(agreementCoverage.serviceId, [...new Set(live.map((d) => d.serviceId))]), inForceSql(asAt)))
+        .all()
+    : [];
+
+  const byOrganisation = new Map<string, TransparencyOrganisation>();
+  for (const d of live) {
+    const org = byOrganisation.get(d.odsCode) ?? { name: d.organisationName, type: ORGANISATION_TYPE_LABELS[d.organisationType], services: [] };
+    byOrganisation.set(d.odsCode, org);
+    let service = org.services.find((s) => s.name === d.serviceName);
+    if (!service) {
+      service = { name: d.serviceName, capabilities: [], agreements: [], purposes: [] };
+      org.services.push(service);
+    }
+    service.capabilities.push(d.capabilityCode === "two_way" ? "Views the GP record, and GPs view its records (two-way)" : "Views the GP record (read-only)");
+    for (const c of coverage.filter((c) => c.serviceId === d.serviceId && (c.deploymentId === null || c.deploymentId === d.id))) {
+      if (!service.agreements.includes(c.reference)) service.agreements.push(c.reference);
+      const purpose = PURPOSE_LABELS[c.purpose];
+      if (!service.purposes.includes(purpose)) service.purposes.push(purpose);
+    }
+  }
+  const viewingOrganisations = [...byOrganisation.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const serviceCount = viewingOrganisations.reduce((n, o) => n + o.services.length, 0);
+
+  const agreementRows = db
+    .select({
+      id: agreements.id,
+      reference: agreements.reference,
+      version: agreements.version,
+      title: agreements.title,
+      purpose: agreements.purpose,
+      article6Basis: agreements.article6Basis,
+      article9Condition: agreements.article9Condition,
+      consentModel: agreements.consentModel,
+      effectiveOn: agreements.effectiveOn,
+      reviewOn: agreements.reviewOn,
+    })
+    .from(agreements)
+    .where(inForceSql(asAt))
+    .orderBy(asc(agreements.reference), asc(agreements.version))
+    .all();
+  const parties = agreementRows.length
+    ? db
+        .select({ agreementId: agreementParties.agreementId, name: organisations.name })
+        .from(agreementParties)
+        .innerJoin(organisations, eq(organisations.id, agreementParties.organisationId))
+        .where(inArray(agreementParties.agreementId, agreementRows.map((a) => a.id)))
+        .orderBy(asc(organisations.name))
+        .all()
+    : [];
+  const activeAgreements = agreementRows.map(({ id, article6Basis, article9Condition, purpose, consentModel, ...a }) => ({
+    ...a,
+    purpose: PURPOSE_LABELS[purpose],
+    article6: ARTICLE_6_LABELS[article6Basis],
+    article9: article9Condition ? ARTICLE_9_LABELS[article9Condition] : null,
+    consentModel: CONSENT_MODEL_LABELS[consentModel],
+    parties: parties.filter((p) => p.agreementId === id).map((p) => p.name),
+  }));
+
+  const to = monthOf(asAt);
+  const optIn = optInTrend({ from: addMonthsToMonth(to, -(TREND_MONTHS - 1)), to, db }).map((p) => ({
+    month: p.month,
+    rate: suppressedRate(p.optedIn, p.registered),
+    registered: suppressSmallNumber(p.registered),
+    optedIn: suppressSmallNumber(p.optedIn),
+  }));
+
+  return {
+    asAt,
+    viewingOrganisations,
+    organisationCount: suppressSmallNumber(viewingOrganisations.length),
+    serviceCount: suppressSmallNumber(serviceCount),
+    activeAgreements,
+    optIn,
+  };
+}
+export type TransparencyReport = ReturnType<typeof transparencyReport>;

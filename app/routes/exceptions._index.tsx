@@ -1,0 +1,183 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { createColumnHelper } from "@tanstack/react-table";
+import { DataTable } from "~/components/data-table";
+import { AsAtForm, FilterForm } from "~/components/filter-form";
+import { ErrorSummary, Select, Tag } from "~/components/nhs";
+import { formatDate } from "~/lib/dates";
+import { hrefWith } from "~/lib/table-query";
+import { ROLE_LABELS } from "~/lib/permissions";
+import { requireUser } from "~/lib/session.server";
+import { listExceptions } from "~/models/exceptions.server";
+import {
+  EXCEPTION_FILTER_FIELDS,
+  EXCEPTION_KIND_LABELS,
+  EXCEPTION_KINDS,
+  SEVERITIES,
+  SEVERITY_COLOURS,
+  SEVERITY_LABELS,
+  parseExceptionQuery,
+  type ProgrammeException,
+} from "~/models/exceptions.schema";
+import { listLocalities } from "~/models/organisations.server";
+import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
+import { resolveAsAt } from "~/models/settings.server";
+import { ORGANISATION_TYPES, ROLES } from "../../db/schema/enums";
+
+export const meta: MetaFunction = () => [{ title: "Exceptions – ShareBoard" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  const { searchParams } = new URL(request.url);
+  const { asAt, reportingDate, error } = resolveAsAt(searchParams);
+  const { filters, table } = parseExceptionQuery(searchParams);
+  // The engine returns the whole (small) list. The counts by severity follow every filter but
+  // severity itself, so choosing "High" still shows how many medium and low there are.
+  const { severity, ...others } = filters;
+  const matching = listExceptions({ asAt, ...others });
+  const counts = { high: 0, medium: 0, low: 0 };
+  for (const e of matching) counts[e.severity]++;
+  const exceptions = severity ? matching.filter((e) => e.severity === severity) : matching;
+  const start = (table.page - 1) * table.pageSize;
+  return {
+    asAt,
+    reportingDate,
+    asAtError: error,
+    counts,
+    total: exceptions.length,
+    rows: exceptions.slice(start, start + table.pageSize),
+    table,
+    localities: listLocalities(),
+  };
+}
+
+const column = createColumnHelper<ProgrammeException>();
+const COLUMNS = [
+  column.accessor("severity", {
+    header: "Severity",
+    enableSorting: false,
+    cell: ({ getValue }) => <Tag color={SEVERITY_COLOURS[getValue()]}>{SEVERITY_LABELS[getValue()]}</Tag>,
+  }),
+  column.accessor("title", {
+    header: "Exception",
+    enableSorting: false,
+    cell: ({ row }) => (
+      <>
+        <span className="nhsuk-caption-m sb-exception-kind">{EXCEPTION_KIND_LABELS[row.original.kind]}</span>
+        <Link to={row.original.href}>{row.original.title}</Link>
+        <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">{row.original.detail}</p>
+      </>
+    ),
+  }),
+  column.accessor("organisation", {
+    header: "Organisation",
+    enableSorting: false,
+    cell: ({ getValue }) => {
+      const o = getValue();
+      return o ? <Link to={`/organisations/${o.odsCode}`}>{o.name}</Link> : "Partnership-wide";
+    },
+  }),
+  column.accessor("record", { header: "Record", enableSorting: false, cell: ({ getValue }) => getValue() ?? "" }),
+  column.accessor("actionRole", { header: "Who should act", enableSorting: false, cell: ({ getValue }) => ROLE_LABELS[getValue()] }),
+  column.accessor("dueOn", { header: "Due", enableSorting: false, cell: ({ getValue }) => (getValue() ? formatDate(getValue()) : "") }),
+];
+
+export default function ExceptionsPage() {
+  const d = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const csvHref = `/exceptions.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
+  const value = (name: string) => searchParams.get(name) ?? "";
+  return (
+    <>
+      <ErrorSummary errors={d.asAtError ? { asAt: d.asAtError } : null} />
+      <h1>Exceptions</h1>
+      <p className="nhsuk-body-l">
+        What needs attention as at <strong>{formatDate(d.asAt)}</strong>, most severe first. Every exception is worked out from the data; none is typed in.
+      </p>
+      <AsAtForm defaultValue={d.reportingDate} />
+      <div className="sb-figures" aria-label="Exceptions by severity" role="group">
+        {SEVERITIES.map((s) => (
+          <div className="sb-figure" key={s}>
+            <span className="sb-figure__value">
+              <Link to={hrefWith(searchParams, { severity: s })} aria-label={`${d.counts[s]} ${SEVERITY_LABELS[s].toLowerCase()} severity: show only these`}>
+                {d.counts[s]}
+              </Link>
+            </span>
+            <span className="sb-figure__label">
+              <Tag color={SEVERITY_COLOURS[s]}>{SEVERITY_LABELS[s]}</Tag> severity
+            </span>
+          </div>
+        ))}
+      </div>
+      <FilterForm fields={EXCEPTION_FILTER_FIELDS} legend="Filter exceptions">
+        <div className="sb-filter-grid">
+          <Select
+            key={`kind-${value("kind")}`}
+            id="filter-kind"
+            name="kind"
+            label="Kind"
+            emptyOption="Any kind"
+            options={EXCEPTION_KINDS.map((k) => ({ value: k, label: EXCEPTION_KIND_LABELS[k] }))}
+            defaultValue={value("kind")}
+          />
+          <Select
+            key={`severity-${value("severity")}`}
+            id="filter-severity"
+            name="severity"
+            label="Severity"
+            emptyOption="Any severity"
+            options={SEVERITIES.map((s) => ({ value: s, label: SEVERITY_LABELS[s] }))}
+            defaultValue={value("severity")}
+          />
+          <Select
+            key={`role-${value("role")}`}
+            id="filter-role"
+            name="role"
+            label="Who should act"
+            emptyOption="Anyone"
+            options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+            defaultValue={value("role")}
+          />
+          <Select
+            key={`locality-${value("locality")}`}
+            id="filter-locality"
+            name="locality"
+            label="Locality"
+            emptyOption="Any locality"
+            options={d.localities.map((l) => ({ value: l, label: l }))}
+            defaultValue={value("locality")}
+          />
+          <Select
+            key={`type-${value("organisationType")}`}
+            id="filter-organisation-type"
+            name="organisationType"
+            label="Organisation type"
+            emptyOption="Any type"
+            options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))}
+            defaultValue={value("organisationType")}
+          />
+        </div>
+      </FilterForm>
+      <p className="nhsuk-body-s">
+        Partnership-wide exceptions (business cases and priorities) concern every locality and type, so filtering by locality or organisation type keeps them;
+        an agreement&apos;s review shows when any of its parties is in the chosen group.
+      </p>
+      <DataTable
+        caption={`Exceptions as at ${formatDate(d.asAt)}`}
+        columns={COLUMNS}
+        rows={d.rows}
+        sort={d.table.sort}
+        total={d.total}
+        page={d.table.page}
+        pageSize={d.table.pageSize}
+        noun={{ one: "exception", other: "exceptions" }}
+        emptyMessage="No exceptions match these filters."
+      />
+      <p>
+        <a href={csvHref} download>
+          Download these exceptions as CSV
+        </a>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Tag } from "~/components/nhs";
+import { formatDate } from "~/lib/dates";
+import { requireUser } from "~/lib/session.server";
+import { getReportingDate } from "~/models/settings.server";
+import { tasksFor } from "~/models/tasks.server";
+
+export const meta: MetaFunction = () => [{ title: "Your tasks – ShareBoard" }];
+
+/** What the signed-in user has to do now, judged at the reporting date (tasks have no as-at view). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const asAt = getReportingDate();
+  const groups = tasksFor({ user, asAt });
+  return { asAt, groups, total: groups.reduce((sum, g) => sum + g.items.length, 0) };
+}
+
+export default function TasksPage() {
+  const { asAt, groups, total } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Your tasks</h1>
+      <p className="nhsuk-body-l">
+        {total === 0 ? "Nothing is waiting for you" : `${total} thing${total === 1 ? "" : "s"} waiting for you`} on {formatDate(asAt)}, the reporting date.
+      </p>
+      {groups.length === 0 ? <p>Your role has no tasks in ShareBoard. The exceptions page lists everything that needs attention across the partnership.</p> : null}
+      {groups.map((g) => (
+        <section key={g.id} aria-labelledby={`tasks-${g.id}`} className="nhsuk-u-margin-bottom-6">
+          <h2 id={`tasks-${g.id}`}>
+            {g.heading} ({g.items.length})
+          </h2>
+          {g.items.length ? (
+            <ul className="nhsuk-list nhsuk-list--border">
+              {g.items.map((item) => (
+                <li key={item.id}>
+                  {item.tag ? (
+                    <>
+                      <Tag color={item.tag.color}>{item.tag.text}</Tag>{" "}
+                    </>
+                  ) : null}
+                  <Link to={item.href}>{item.title}</Link>
+                  <br />
+                  <span className="nhsuk-body-s">{item.detail}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>Nothing waiting for you.</p>
+          )}
+        </section>
+      ))}
+      <p>
+        <Link to="/exceptions">See every exception across the partnership</Link>
+      </p>
+    </>
+  );
+}

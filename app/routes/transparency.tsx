@@ -1,0 +1,135 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { LineChartFigure } from "~/components/charts";
+import { Details, InsetText, SummaryList, Table } from "~/components/nhs";
+import { formatDate, formatMonth } from "~/lib/dates";
+import { SUPPRESSED_TEXT } from "~/lib/suppression";
+import { getReportingDate, getSettings } from "~/models/settings.server";
+import { transparencyReport } from "~/models/transparency.server";
+
+export const meta: MetaFunction = () => [{ title: "How we share health and care records – ShareBoard" }];
+
+/** Public: no sign-in. Judged at the reporting date; every patient count is suppressed below 10. */
+export async function loader(_: LoaderFunctionArgs) {
+  const asAt = getReportingDate();
+  return { partnershipName: getSettings().partnership_name, ...transparencyReport({ asAt }) };
+}
+
+const rateText = (rate: number | null) => (rate === null ? `suppressed (${SUPPRESSED_TEXT} patients)` : `${rate.toFixed(1)}%`);
+
+export default function TransparencyPage() {
+  const d = useLoaderData<typeof loader>();
+  const latest = [...d.optIn].reverse().find((p) => p.rate !== null) ?? null;
+  return (
+    <>
+      <h1>How we share health and care records</h1>
+      <p className="nhsuk-body-l">
+        The {d.partnershipName} lets the people caring for you see your GP record, so they have the full picture when they treat you. This page says who
+        can see it, why, under which agreements, and how you choose. It is correct on {formatDate(d.asAt)}.
+      </p>
+
+      <h2 id="who-can-see">Which services can see a shared record</h2>
+      <p>
+        {d.serviceCount} services can view a shared record today. They see it only while they are caring for you, every
+        view is recorded, and your GP practice can see who looked.
+      </p>
+      <Table
+        caption="Services that can view a shared record, by organisation"
+        head={["Organisation", "Services", "What they can do", "Why", "Under agreement"]}
+        rows={d.viewingOrganisations.map((o) => {
+          const distinct = (values: string[]) => [...new Set(values)];
+          return [
+            <span key="o">
+              <strong>{o.name}</strong>
+              <br />
+              <span className="nhsuk-body-s">{o.type}</span>
+            </span>,
+            <ul key="s" className="nhsuk-list nhsuk-body-s nhsuk-u-margin-bottom-0">
+              {o.services.map((s) => (
+                <li key={s.name}>
+                  {s.name}
+                  {s.agreements.length ? null : <em> (its agreement is being put in place)</em>}
+                </li>
+              ))}
+            </ul>,
+            distinct(o.services.flatMap((s) => s.capabilities)).join("; "),
+            distinct(o.services.flatMap((s) => s.purposes)).map((p) => (p === "Direct care" ? "Your direct care (treating you)" : p)).join("; ") || "Not yet agreed",
+            distinct(o.services.flatMap((s) => s.agreements)).join(", ") || "None yet",
+          ];
+        })}
+      />
+
+      <h2 id="agreements">The agreements that allow it</h2>
+      <p>Every organisation that shares records signs a data sharing agreement. These are the agreements in force:</p>
+      {d.activeAgreements.map((a) => (
+        <section key={`${a.reference}-${a.version}`} aria-labelledby={`agreement-${a.reference}-${a.version}`} className="nhsuk-u-margin-bottom-5">
+          <h3 id={`agreement-${a.reference}-${a.version}`}>
+            {a.reference}: {a.title}
+          </h3>
+          <SummaryList
+            rows={[
+              { key: "Purpose", value: a.purpose },
+              {
+                key: "Legal basis (UK GDPR)",
+                value: (
+                  <>
+                    Article {a.article6}
+                    {a.article9 ? (
+                      <>
+                        <br />
+                        Article {a.article9}
+                      </>
+                    ) : null}
+                  </>
+                ),
+              },
+              { key: "How you choose", value: a.consentModel },
+              { key: "In force from", value: formatDate(a.effectiveOn) },
+              { key: "Next review", value: formatDate(a.reviewOn) },
+            ]}
+          />
+          <Details summary={`The ${a.parties.length} organisations that signed it`}>
+            <ul>
+              {a.parties.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          </Details>
+        </section>
+      ))}
+
+      <h2 id="consent">How consent works</h2>
+      <p>
+        Your record is shared only if you agree. The first time a service needs to look at your GP record, the person treating you asks whether you are
+        happy for them to see it. You can say no, and you can change your mind at any time by telling your GP practice. Saying no does not affect the care
+        you receive.
+      </p>
+      <InsetText>
+        This local choice is not the same as the National Data Opt-out. The National Data Opt-out covers uses of your information beyond your individual
+        care, such as research and planning; it does not stop the people treating you from seeing your record. You can set it at nhs.uk/your-nhs-data-matters.
+      </InsetText>
+
+      <h2 id="opt-in">How many people have agreed</h2>
+      {latest ? (
+        <p>
+          In {formatMonth(latest.month)}, {rateText(latest.rate)} of patients registered with a GP practice in the borough had agreed to share their record ({latest.optedIn} of{" "}
+          {latest.registered}).
+        </p>
+      ) : null}
+      <LineChartFigure
+        id="transparency-opt-in"
+        caption="Share of registered patients who have agreed to share their record, by month"
+        description={`Figures for groups of ${SUPPRESSED_TEXT} patients are not published.`}
+        data={d.optIn}
+        xKey="month"
+        xLabel="Month"
+        series={[{ key: "rate", name: "Borough" }]}
+        yLabel="Agreed to share (%)"
+        yDomain={[0, 100]}
+        formatX={(m) => formatMonth(String(m))}
+        formatY={(v) => (v === null || v === undefined ? SUPPRESSED_TEXT : `${Number(v).toFixed(1)}%`)}
+      />
+      <p className="nhsuk-body-s">No names or other personal details appear on this page. Any figure about fewer than 10 patients is shown as &ldquo;{SUPPRESSED_TEXT}&rdquo;.</p>
+    </>
+  );
+}
