@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
 import { capabilities, milestones, optInReturns, priorities, priorityEndorsements, users } from "../../db/schema";
 import { audit, type Actor } from "~/lib/audit.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { addDaysIso, addMonthsIso, monthOf } from "~/lib/dates";
 import type { EndorsementInput } from "./rollout.schema";
@@ -41,6 +42,11 @@ function measure(db: DbOrTx, metric: string, capabilityCode: string | null, date
  * date (when that has passed), and whether it was met, met late, missed, or is still to come.
  */
 export function listMilestoneProgress({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  // Two as-at counts per milestone: reused until the data changes.
+  return memoiseByDataVersion("milestone-progress", { asAt }, db, () => computeMilestoneProgress(asAt, db));
+}
+
+function computeMilestoneProgress(asAt: string, db: DbOrTx) {
   const rows = db
     .select({
       id: milestones.id,
