@@ -1,4 +1,5 @@
-import { addMonthsToMonth, monthOf, monthRange, endOfMonthIso } from "~/lib/dates";
+import { addMonthsToMonth, monthOf } from "~/lib/dates";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
 import { CASE_STATE_LABELS } from "./cases.schema";
 import { optInTrend } from "./consent.server";
@@ -6,7 +7,7 @@ import { listExceptions } from "./exceptions.server";
 import { listMilestoneProgress } from "./milestones.server";
 import type { OrganisationFilter } from "./organisation-filter.server";
 import { buildHeadlines, previousMonthEnd, type Headline } from "./rag";
-import { countServicesLive, earliestStatusEventDate } from "./rollout.server";
+import { earliestStatusEventDate, servicesLiveByMonth } from "./rollout.server";
 import { getSettings } from "./settings.server";
 import { getProgrammeSummary, PIPELINE_STATES, type ProgrammeSummary } from "./summary.server";
 
@@ -20,16 +21,18 @@ export const DASHBOARD_EXCEPTIONS = 8;
  * `asAt`), for one locality or organisation type or the whole partnership. One SQL count per month.
  */
 export function servicesLiveTrend({ from, to, asAt, db = getDb(), ...filter }: { from: string; to: string; asAt: string; db?: DbOrTx } & OrganisationFilter) {
-  return monthRange(from, to).map((month) => {
-    const end = endOfMonthIso(month);
-    return { month, servicesLive: countServicesLive({ asAt: end > asAt ? asAt : end, db, ...filter }) as number | null };
-  });
+  return servicesLiveByMonth({ capabilityCode: "mig_view", from, to, asAt, db, ...filter }).map((p) => ({ month: p.month, servicesLive: p.servicesLive as number | null }));
 }
 
 export type BoardCharts = ReturnType<typeof boardCharts>;
 
 /** The three charts the board looks at: services live against milestones, borough opt-in, pipeline by stage. */
 export function boardCharts({ asAt, summary, db = getDb(), ...filter }: { asAt: string; summary: ProgrammeSummary; db?: DbOrTx } & OrganisationFilter) {
+  // Months of history for every chart: reused until the data changes.
+  return memoiseByDataVersion("board-charts", { asAt, filter, target: summary.optInTarget, pipeline: summary.casesByState }, db, () => computeBoardCharts({ asAt, summary, db, ...filter }));
+}
+
+function computeBoardCharts({ asAt, summary, db, ...filter }: { asAt: string; summary: ProgrammeSummary; db: DbOrTx } & OrganisationFilter) {
   const to = monthOf(asAt);
   const earliest = earliestStatusEventDate({ db });
   const windowStart = addMonthsToMonth(to, -(CHART_MONTHS - 1));
