@@ -9,6 +9,7 @@ import {
 } from "../../db/schema";
 import type { DeploymentStatus, OrganisationType } from "../../db/schema/enums";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { endOfMonthIso, monthOf, monthRange } from "~/lib/dates";
@@ -159,14 +160,21 @@ export type DeploymentRow = {
  * SQL. Deployments with no status event by `asAt` did not exist yet and are left out. Late is judged
  * against `asAt` (the reporting date when a page asks for none). Omit `page`/`pageSize` for every row.
  */
-export function listDeployments({
+type ListDeploymentsArgs = DeploymentFilters & { asAt: string; sort?: TableSort<DeploymentSort>; page?: number; pageSize?: number; db?: DbOrTx };
+
+export function listDeployments({ db = getDb(), ...args }: ListDeploymentsArgs): { rows: DeploymentRow[]; total: number } {
+  // Pages, CSVs, the API and the exception engine ask for the same lists: reused until the data changes.
+  return memoiseByDataVersion("deployments", args, db, () => computeDeployments({ ...args, db }));
+}
+
+function computeDeployments({
   asAt,
   sort = { id: "organisation", desc: false },
   page,
   pageSize,
   db = getDb(),
   ...filters
-}: DeploymentFilters & { asAt: string; sort?: TableSort<DeploymentSort>; page?: number; pageSize?: number; db?: DbOrTx }): { rows: DeploymentRow[]; total: number } {
+}: ListDeploymentsArgs): { rows: DeploymentRow[]; total: number } {
   const current = statusAsAt(db, asAt);
   const firstLive = firstLiveAsAt(db, asAt);
   const late = sql<number>`(case when ${deployments.plannedGoLive} < ${asAt} and ${current.status} in ('planned', 'in_progress', 'paused') and ${firstLive.liveOn} is null then 1 else 0 end)`;
@@ -243,6 +251,10 @@ export function listDeployments({
 
 /** How many deployments are in each status as at `asAt`, and how many are late. */
 export function deploymentSummary({ asAt, capability, db = getDb() }: { asAt: string; capability?: string | null; db?: DbOrTx }) {
+  return memoiseByDataVersion("deployment-summary", { asAt, capability }, db, () => computeDeploymentSummary({ asAt, capability, db }));
+}
+
+function computeDeploymentSummary({ asAt, capability, db }: { asAt: string; capability?: string | null; db: DbOrTx }) {
   const current = statusAsAt(db, asAt);
   const firstLive = firstLiveAsAt(db, asAt);
   const rows = db
