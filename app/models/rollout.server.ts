@@ -73,7 +73,13 @@ export function countServicesLive({
   locality,
   organisationType,
   db = getDb(),
-}: { asAt: string; capabilityCode?: string; db?: DbOrTx } & OrganisationFilter) {
+}: { asAt: string; capabilityCode?: string; db?: DbOrTx } & OrganisationFilter): number {
+  return memoiseByDataVersion("services-live", { asAt, capabilityCode, locality, organisationType }, db, () =>
+    computeServicesLive({ asAt, capabilityCode, locality, organisationType, db }),
+  );
+}
+
+function computeServicesLive({ asAt, capabilityCode, locality, organisationType, db }: { asAt: string; capabilityCode: string; db: DbOrTx } & OrganisationFilter) {
   const current = statusAsAt(db, asAt);
   const row = db
     .with(current)
@@ -280,7 +286,19 @@ function computeDeploymentSummary({ asAt, capability, db }: { asAt: string; capa
  * the cumulative chart. A month after `asAt` (if given) is null: it has not happened yet; the
  * as-at month is counted at `asAt` itself, so the last point matches the headline figure.
  */
-export function servicesLiveByMonth({
+type ServicesLiveByMonthArgs = {
+  capabilityCode?: string;
+  from: string;
+  to: string;
+  asAt?: string;
+  db?: DbOrTx;
+} & OrganisationFilter;
+
+export function servicesLiveByMonth({ db = getDb(), ...args }: ServicesLiveByMonthArgs): { month: string; servicesLive: number | null }[] {
+  return memoiseByDataVersion("services-live-by-month", args, db, () => computeServicesLiveByMonth({ ...args, db }));
+}
+
+function computeServicesLiveByMonth({
   capabilityCode = "mig_view",
   from,
   to,
