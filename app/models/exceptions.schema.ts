@@ -52,8 +52,10 @@ export type ProgrammeException = {
   organisation: ExceptionOrganisation | null;
   /** The record it concerns, e.g. "ISA-001 v1", "BC-2016-007". */
   record: string | null;
-  /** Where to look or act. */
+  /** Where to look: a page every role that sees the exception can open. */
   href: string;
+  /** Where the acting role acts, when that is a page only they may open (e.g. renewing cover). */
+  actionHref?: string;
   /** The role that should act. */
   actionRole: Role;
   /** The date it fell or falls due, when there is one. */

@@ -119,7 +119,8 @@ function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "ki
       organisation: null,
       organisationId: c.organisationId,
       record: c.documentReference,
-      href: `/indemnity/${c.coverId}/renew`,
+      href: `/indemnity?asAt=${asAt}#expiring`,
+      actionHref: `/indemnity/${c.coverId}/renew`,
       actionRole: "ccg",
       dueOn: c.endOn,
     });

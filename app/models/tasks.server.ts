@@ -32,7 +32,7 @@ const fromException = (e: ProgrammeException): TaskItem => ({
   id: e.id,
   title: e.title,
   detail: `${EXCEPTION_KIND_LABELS[e.kind]}${e.dueOn ? ` · due ${formatDate(e.dueOn)}` : ""}`,
-  href: e.href,
+  href: e.actionHref ?? e.href,
   tag: { text: SEVERITY_LABELS[e.severity], color: SEVERITY_COLOURS[e.severity] },
 });
 

@@ -55,7 +55,7 @@ describe("the demo data's exceptions at the reporting date", () => {
     expect(list[0]!.title).toContain("4 days");
     expect(list[1]!.title).toContain("24 days");
     expect(list[2]!.title).toContain("80 days");
-    expect(list.every((e) => e.actionRole === "ccg" && e.href.endsWith("/renew"))).toBe(true);
+    expect(list.every((e) => e.actionRole === "ccg" && e.actionHref?.endsWith("/renew") && e.href.startsWith("/indemnity?"))).toBe(true);
   });
 
   it("lists ISA-001's review as due (low), not overdue", () => {
