@@ -76,6 +76,22 @@ describe("signing in and out", () => {
     await expectNoAxeViolations(b.page);
   });
 
+  it("refuses a write that another site sent, before any route runs", async () => {
+    const crossSite = await b.page.request.post("/login", {
+      headers: { Origin: "https://evil.example", "Sec-Fetch-Site": "cross-site" },
+      form: { email: "board@example.org", password: "shareboard-demo" },
+      maxRedirects: 0,
+    });
+    expect(crossSite.status()).toBe(403);
+    expect(await crossSite.text()).toContain("came from another site");
+    const sameSite = await b.page.request.post("/login", {
+      headers: { Origin: new URL(b.baseURL).origin },
+      form: { email: "board@example.org", password: "shareboard-demo" },
+      maxRedirects: 0,
+    });
+    expect(sameSite.status()).toBe(302);
+  });
+
   it("sends security headers with a per-request script nonce", async () => {
     const first = await b.page.goto("/login");
     const csp = first!.headers()["content-security-policy"];
