@@ -3,7 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
 import { FilterForm } from "~/components/filter-form";
-import { Button, Select, WarningCallout } from "~/components/nhs";
+import { Button, ErrorSummary, Select, WarningCallout } from "~/components/nhs";
 import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
@@ -18,7 +18,8 @@ import {
   REVIEW_FILTERS,
 } from "~/models/agreements.schema";
 import { AGREEMENT_PURPOSES } from "../../db/schema/enums";
-import { getReportingDate } from "~/models/settings.server";
+import { resolveAsAt } from "~/models/settings.server";
+import { AsAtForm } from "~/components/filter-form";
 
 export const meta: MetaFunction = () => [{ title: "Data sharing agreements – ShareBoard" }];
 
@@ -26,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const { searchParams } = new URL(request.url);
   const { filters, table } = parseAgreementQuery(searchParams);
-  const asAt = getReportingDate();
+  const { asAt, reportingDate, error: asAtError } = resolveAsAt(searchParams);
   const { total, rows } = listAgreements({
     asAt,
     status: filters.status,
@@ -39,6 +40,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   return {
     asAt,
+    reportingDate,
+    asAtError,
     total,
     rows,
     table,
@@ -95,15 +98,18 @@ const columns = [
 const FILTER_FIELDS = ["status", "purpose", "party", "review"] as const;
 
 export default function AgreementsRegister() {
-  const { asAt, total, rows, table, parties, reviews, uncovered, canCreate } = useLoaderData<typeof loader>();
+  const { asAt, reportingDate, asAtError, total, rows, table, parties, reviews, uncovered, canCreate } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const csvHref = `/agreements.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
   return (
     <>
       <h1>Data sharing agreements</h1>
       <p className="nhsuk-body-l">
-        Every agreement, who it binds and who has signed, as at the reporting date, <strong>{formatDate(asAt)}</strong>.
+        Every agreement, who it binds and who has signed, as at {asAt === reportingDate ? "the reporting date, " : ""}
+        <strong>{formatDate(asAt)}</strong>.
       </p>
+      <ErrorSummary errors={asAtError ? { asAt: asAtError } : {}} />
+      <AsAtForm defaultValue={reportingDate} />
       {canCreate ? (
         <Button href="/agreements/new" variant="secondary">
           Create an agreement

@@ -3,13 +3,13 @@ import { csvResponse, toCsv } from "~/lib/csv.server";
 import { requireUser } from "~/lib/session.server";
 import { listAgreements } from "~/models/agreements.server";
 import { AGREEMENT_STATUS_LABELS, parseAgreementQuery, PURPOSE_LABELS, REVIEW_STATE_LABELS } from "~/models/agreements.schema";
-import { getReportingDate } from "~/models/settings.server";
+import { resolveAsAt } from "~/models/settings.server";
 
 /** The register as CSV, with the page's filters and sort (every page, not just the one shown). */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
   const { filters, table } = parseAgreementQuery(new URL(request.url).searchParams);
-  const asAt = getReportingDate();
+  const { asAt } = resolveAsAt(new URL(request.url).searchParams);
   const { rows } = listAgreements({
     asAt,
     status: filters.status,

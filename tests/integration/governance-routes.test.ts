@@ -74,6 +74,16 @@ describe("the agreements register", () => {
     });
   }
 
+  it("shows the register as at an earlier date, and says when that date is malformed", async () => {
+    const then = dataOf<{ asAt: string; rows: { reference: string; version: number; status: string }[] }>(await get(register.loader, "/agreements?asAt=2016-01-01", "board"));
+    expect(then.asAt).toBe("2016-01-01");
+    // ISA-002 v2 was not yet in force then: v1 was the active version.
+    const isa002 = then.rows.filter((r) => r.reference === "ISA-002");
+    expect(isa002.find((r) => r.status === "active")?.version).toBe(1);
+    const bad = dataOf<{ asAt: string; asAtError: string | null }>(await get(register.loader, "/agreements?asAt=2016-13-45", "board"));
+    expect(bad.asAtError).toMatch(/YYYY-MM-DD/);
+  });
+
   it("sends a signed-out visitor to sign in", async () => {
     const result = (await run(register.loader, getRequest("/agreements"))) as Response;
     expect(result.status).toBe(302);
