@@ -60,6 +60,9 @@ export default function Milestones() {
           </span>,
         ])}
       />
+      <p>
+        <a href={`/rollout/milestones.csv?asAt=${data.asAt}`}>Download the milestones as CSV</a>
+      </p>
       <h2>Programme priorities</h2>
       <p>
         The board endorses each priority again at its interval. A re-endorsement shows as due soon from {data.noticeDays} days before its due date.
@@ -87,6 +90,9 @@ export default function Milestones() {
             : []),
         ])}
       />
+      <p>
+        <a href={`/rollout/priorities.csv?asAt=${data.asAt}`}>Download the priorities as CSV</a>
+      </p>
     </>
   );
 }

@@ -19,7 +19,7 @@ export function LateTag() {
   return <Tag color="red">Late</Tag>;
 }
 
-const MILESTONE_STATES = {
+export const MILESTONE_STATES = {
   met: ["Met", "green"],
   met_late: ["Met late", "yellow"],
   missed: ["Missed", "red"],
@@ -33,7 +33,7 @@ export function MilestoneStateTag({ state }: { state: keyof typeof MILESTONE_STA
   return <Tag color={colour}>{text}</Tag>;
 }
 
-const ENDORSEMENT_STATES = {
+export const ENDORSEMENT_STATES = {
   endorsed: ["Endorsed", "green"],
   due_soon: ["Re-endorsement due soon", "yellow"],
   overdue: ["Re-endorsement overdue", "red"],
