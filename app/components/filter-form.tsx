@@ -2,6 +2,7 @@ import { Form, Link, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Button } from "~/components/nhs/Button";
 import { DateInput } from "~/components/nhs/DateInput";
+import { Select } from "~/components/nhs/Select";
 import { hrefWith } from "~/lib/table-query";
 
 /**
@@ -94,4 +95,26 @@ export function AsAtForm({ defaultValue, max, min, id = "asAt" }: AsAtFormProps)
       </Button>
     </Form>
   );
+}
+
+type FilterSelectProps = {
+  /** The URL parameter the select sets. */
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  /** The choice meaning "no filter", e.g. "Any status". */
+  emptyOption: string;
+  id?: string;
+  /** The current value when the page has parsed it; otherwise it is read from the URL. */
+  value?: string | null;
+};
+
+/**
+ * One filter in a FilterForm: an NHS select bound to a URL parameter. Re-keyed on the value so
+ * it shows the URL's choice after client-side navigation (defaultValue only applies on mount).
+ */
+export function FilterSelect({ name, label, options, emptyOption, id = `filter-${name}`, value }: FilterSelectProps) {
+  const [searchParams] = useSearchParams();
+  const current = value ?? searchParams.get(name) ?? "";
+  return <Select key={`${name}-${current}`} id={id} name={name} label={label} emptyOption={emptyOption} options={options} defaultValue={current} />;
 }

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
-import { FilterForm } from "~/components/filter-form";
-import { Button, ErrorSummary, Select, WarningCallout } from "~/components/nhs";
+import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
+import { Button, ErrorSummary, WarningCallout } from "~/components/nhs";
 import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
@@ -19,7 +19,6 @@ import {
 } from "~/models/agreements.schema";
 import { AGREEMENT_PURPOSES } from "../../db/schema/enums";
 import { resolveAsAt } from "~/models/settings.server";
-import { AsAtForm } from "~/components/filter-form";
 
 export const meta: MetaFunction = () => [{ title: "Data sharing agreements – ShareBoard" }];
 
@@ -145,42 +144,10 @@ export default function AgreementsRegister() {
 
       <FilterForm fields={FILTER_FIELDS} legend="Filter agreements">
         <div className="sb-filter-grid">
-          <Select
-            key={`status-${searchParams.get("status") ?? ""}`}
-            id="filter-status"
-            name="status"
-            label="Status"
-            emptyOption="Any (not superseded)"
-            options={EFFECTIVE_AGREEMENT_STATUSES.map((s) => ({ value: s, label: AGREEMENT_STATUS_LABELS[s] }))}
-            defaultValue={searchParams.get("status") ?? ""}
-          />
-          <Select
-            key={`purpose-${searchParams.get("purpose") ?? ""}`}
-            id="filter-purpose"
-            name="purpose"
-            label="Purpose"
-            emptyOption="Any purpose"
-            options={AGREEMENT_PURPOSES.map((p) => ({ value: p, label: PURPOSE_LABELS[p] }))}
-            defaultValue={searchParams.get("purpose") ?? ""}
-          />
-          <Select
-            key={`party-${searchParams.get("party") ?? ""}`}
-            id="filter-party"
-            name="party"
-            label="Party organisation"
-            emptyOption="Any organisation"
-            options={parties.map((p) => ({ value: p.odsCode, label: `${p.name} (${p.odsCode})` }))}
-            defaultValue={searchParams.get("party") ?? ""}
-          />
-          <Select
-            key={`review-${searchParams.get("review") ?? ""}`}
-            id="filter-review"
-            name="review"
-            label="Review"
-            emptyOption="Any"
-            options={REVIEW_FILTERS.map((r) => ({ value: r, label: REVIEW_FILTER_LABELS[r] }))}
-            defaultValue={searchParams.get("review") ?? ""}
-          />
+          <FilterSelect name="status" label="Status" emptyOption="Any (not superseded)" options={EFFECTIVE_AGREEMENT_STATUSES.map((s) => ({ value: s, label: AGREEMENT_STATUS_LABELS[s] }))} />
+          <FilterSelect name="purpose" label="Purpose" emptyOption="Any purpose" options={AGREEMENT_PURPOSES.map((p) => ({ value: p, label: PURPOSE_LABELS[p] }))} />
+          <FilterSelect name="party" label="Party organisation" emptyOption="Any organisation" options={parties.map((p) => ({ value: p.odsCode, label: `${p.name} (${p.odsCode})` }))} />
+          <FilterSelect name="review" label="Review" emptyOption="Any" options={REVIEW_FILTERS.map((r) => ({ value: r, label: REVIEW_FILTER_LABELS[r] }))} />
         </div>
       </FilterForm>
 

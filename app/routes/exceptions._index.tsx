@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
-import { AsAtForm, FilterForm } from "~/components/filter-form";
-import { ErrorSummary, Select, Tag } from "~/components/nhs";
+import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
+import { ErrorSummary, Tag } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { hrefWith } from "~/lib/table-query";
 import { ROLE_LABELS } from "~/lib/permissions";
@@ -86,7 +86,6 @@ export default function ExceptionsPage() {
   const d = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const csvHref = `/exceptions.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
-  const value = (name: string) => searchParams.get(name) ?? "";
   return (
     <>
       <ErrorSummary errors={d.asAtError ? { asAt: d.asAtError } : null} />
@@ -111,51 +110,11 @@ export default function ExceptionsPage() {
       </div>
       <FilterForm fields={EXCEPTION_FILTER_FIELDS} legend="Filter exceptions">
         <div className="sb-filter-grid">
-          <Select
-            key={`kind-${value("kind")}`}
-            id="filter-kind"
-            name="kind"
-            label="Kind"
-            emptyOption="Any kind"
-            options={EXCEPTION_KINDS.map((k) => ({ value: k, label: EXCEPTION_KIND_LABELS[k] }))}
-            defaultValue={value("kind")}
-          />
-          <Select
-            key={`severity-${value("severity")}`}
-            id="filter-severity"
-            name="severity"
-            label="Severity"
-            emptyOption="Any severity"
-            options={SEVERITIES.map((s) => ({ value: s, label: SEVERITY_LABELS[s] }))}
-            defaultValue={value("severity")}
-          />
-          <Select
-            key={`role-${value("role")}`}
-            id="filter-role"
-            name="role"
-            label="Who should act"
-            emptyOption="Anyone"
-            options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
-            defaultValue={value("role")}
-          />
-          <Select
-            key={`locality-${value("locality")}`}
-            id="filter-locality"
-            name="locality"
-            label="Locality"
-            emptyOption="Any locality"
-            options={d.localities.map((l) => ({ value: l, label: l }))}
-            defaultValue={value("locality")}
-          />
-          <Select
-            key={`type-${value("organisationType")}`}
-            id="filter-organisation-type"
-            name="organisationType"
-            label="Organisation type"
-            emptyOption="Any type"
-            options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))}
-            defaultValue={value("organisationType")}
-          />
+          <FilterSelect name="kind" label="Kind" emptyOption="Any kind" options={EXCEPTION_KINDS.map((k) => ({ value: k, label: EXCEPTION_KIND_LABELS[k] }))} />
+          <FilterSelect name="severity" label="Severity" emptyOption="Any severity" options={SEVERITIES.map((s) => ({ value: s, label: SEVERITY_LABELS[s] }))} />
+          <FilterSelect name="role" label="Who should act" emptyOption="Anyone" options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+          <FilterSelect name="locality" label="Locality" emptyOption="Any locality" options={d.localities.map((l) => ({ value: l, label: l }))} />
+          <FilterSelect id="filter-organisation-type" name="organisationType" label="Organisation type" emptyOption="Any type" options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))} />
         </div>
       </FilterForm>
       <p className="nhsuk-body-s">

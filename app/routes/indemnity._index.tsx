@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
-import { AsAtForm, FilterForm } from "~/components/filter-form";
-import { Button, ErrorSummary, Select, Table, Tag, TextInput, WarningCallout } from "~/components/nhs";
+import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
+import { Button, ErrorSummary, Table, Tag, TextInput, WarningCallout } from "~/components/nhs";
 import { CoverStatusTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
 import { requireRole } from "~/lib/session.server";
@@ -184,15 +184,7 @@ export default function IndemnityRegister() {
       <p>Renewals are new rows, so each organisation&apos;s history stays in the register. The scope and who signed each cover are in the CSV download.</p>
       <FilterForm fields={FILTER_FIELDS} legend="Filter cover">
         <div className="sb-filter-grid">
-          <Select
-            key={`status-${searchParams.get("status") ?? ""}`}
-            id="filter-status"
-            name="status"
-            label="Status"
-            emptyOption="Any status"
-            options={EFFECTIVE_COVER_STATUSES.map((s) => ({ value: s, label: COVER_STATUS_LABELS[s] }))}
-            defaultValue={searchParams.get("status") ?? ""}
-          />
+          <FilterSelect name="status" label="Status" emptyOption="Any status" options={EFFECTIVE_COVER_STATUSES.map((s) => ({ value: s, label: COVER_STATUS_LABELS[s] }))} />
           <TextInput
             key={`within-${searchParams.get("expiringWithin") ?? ""}`}
             id="filter-expiring"
@@ -202,15 +194,7 @@ export default function IndemnityRegister() {
             width={4}
             defaultValue={searchParams.get("expiringWithin") ?? ""}
           />
-          <Select
-            key={`type-${searchParams.get("type") ?? ""}`}
-            id="filter-type"
-            name="type"
-            label="Organisation type"
-            emptyOption="Any type"
-            options={d.types.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))}
-            defaultValue={searchParams.get("type") ?? ""}
-          />
+          <FilterSelect name="type" label="Organisation type" emptyOption="Any type" options={d.types.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))} />
         </div>
       </FilterForm>
       <DataTable

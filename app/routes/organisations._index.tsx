@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
-import { AsAtForm, FilterForm } from "~/components/filter-form";
-import { Button, ErrorSummary, Select, TextInput } from "~/components/nhs";
+import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
+import { Button, ErrorSummary, TextInput } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
@@ -99,26 +99,10 @@ export default function Organisations() {
             <TextInput key={data.filters.q ?? ""} id="q" name="q" label="Name or ODS code" defaultValue={data.filters.q ?? ""} type="search" />
           </div>
           <div className="nhsuk-grid-column-one-third">
-            <Select
-              key={data.filters.type ?? ""}
-              id="type"
-              name="type"
-              label="Type"
-              emptyOption="All"
-              defaultValue={data.filters.type ?? ""}
-              options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))}
-            />
+            <FilterSelect id="type" name="type" label="Type" emptyOption="All" value={data.filters.type ?? ""} options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))} />
           </div>
           <div className="nhsuk-grid-column-one-third">
-            <Select
-              key={data.filters.locality ?? ""}
-              id="locality"
-              name="locality"
-              label="Locality"
-              emptyOption="All"
-              defaultValue={data.filters.locality ?? ""}
-              options={data.localities.map((l) => ({ value: l, label: l }))}
-            />
+            <FilterSelect id="locality" name="locality" label="Locality" emptyOption="All" value={data.filters.locality ?? ""} options={data.localities.map((l) => ({ value: l, label: l }))} />
           </div>
         </div>
       </FilterForm>

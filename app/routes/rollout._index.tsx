@@ -3,8 +3,8 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { LineChartFigure } from "~/components/charts";
 import { DataTable } from "~/components/data-table";
-import { AsAtForm, FilterForm } from "~/components/filter-form";
-import { Button, ErrorSummary, Select, Checkboxes } from "~/components/nhs";
+import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
+import { Button, ErrorSummary, Checkboxes } from "~/components/nhs";
 import { DeploymentStatusTag, LateTag } from "~/components/rollout/tags";
 import { formatDate, formatMonth, monthOf } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
@@ -169,48 +169,16 @@ export default function Rollout() {
       <FilterForm fields={["capability", "status", "locality", "organisationType", "late"]} legend="Filter deployments">
         <div className="nhsuk-grid-row">
           <div className="nhsuk-grid-column-one-quarter">
-            <Select
-              key={data.filters.capability ?? ""}
-              id="capability"
-              name="capability"
-              label="Capability"
-              emptyOption="All"
-              defaultValue={data.filters.capability ?? ""}
-              options={data.capabilities.map((c) => ({ value: c.code, label: c.name }))}
-            />
+            <FilterSelect id="capability" name="capability" label="Capability" emptyOption="All" value={data.filters.capability ?? ""} options={data.capabilities.map((c) => ({ value: c.code, label: c.name }))} />
           </div>
           <div className="nhsuk-grid-column-one-quarter">
-            <Select
-              key={data.filters.status ?? ""}
-              id="status"
-              name="status"
-              label="Status"
-              emptyOption="All"
-              defaultValue={data.filters.status ?? ""}
-              options={DEPLOYMENT_STATUSES.map((s) => ({ value: s, label: DEPLOYMENT_STATUS_LABELS[s] }))}
-            />
+            <FilterSelect id="status" name="status" label="Status" emptyOption="All" value={data.filters.status ?? ""} options={DEPLOYMENT_STATUSES.map((s) => ({ value: s, label: DEPLOYMENT_STATUS_LABELS[s] }))} />
           </div>
           <div className="nhsuk-grid-column-one-quarter">
-            <Select
-              key={data.filters.locality ?? ""}
-              id="locality"
-              name="locality"
-              label="Locality"
-              emptyOption="All"
-              defaultValue={data.filters.locality ?? ""}
-              options={data.localities.map((l) => ({ value: l, label: l }))}
-            />
+            <FilterSelect id="locality" name="locality" label="Locality" emptyOption="All" value={data.filters.locality ?? ""} options={data.localities.map((l) => ({ value: l, label: l }))} />
           </div>
           <div className="nhsuk-grid-column-one-quarter">
-            <Select
-              key={data.filters.organisationType ?? ""}
-              id="organisationType"
-              name="organisationType"
-              label="Organisation type"
-              emptyOption="All"
-              defaultValue={data.filters.organisationType ?? ""}
-              options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))}
-            />
+            <FilterSelect id="organisationType" name="organisationType" label="Organisation type" emptyOption="All" value={data.filters.organisationType ?? ""} options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))} />
           </div>
         </div>
         <Checkboxes

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
 import { describe, expect, it } from "vitest";
-import { AsAtForm, FilterForm } from "~/components/filter-form";
+import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
 import { Select } from "~/components/nhs/Select";
 
 // <Form> needs a data router, so render the way the server does: a static handler for one route.
@@ -65,5 +65,26 @@ describe("AsAtForm", () => {
   it("falls back to the reporting date", async () => {
     const html = await render("/organisations", <AsAtForm defaultValue="2025-03-31" />);
     expect(html).toMatch(/<input[^>]*type="date"[^>]*value="2025-03-31"/);
+  });
+});
+
+describe("FilterSelect", () => {
+  const options = [
+    { value: "North", label: "North" },
+    { value: "South", label: "South" },
+  ];
+
+  it("shows the URL's choice for its parameter, with an 'any' choice first", async () => {
+    const html = await render("/organisations?locality=South", <FilterSelect name="locality" label="Locality" emptyOption="Any locality" options={options} />);
+    expect(html).toContain('id="filter-locality"');
+    expect(html).toContain('name="locality"');
+    expect(html).toMatch(/<option value="">Any locality<\/option>/);
+    expect(html).toMatch(/<option value="South" selected="">South<\/option>/);
+  });
+
+  it("prefers the value the page parsed over the raw URL", async () => {
+    const html = await render("/organisations?locality=Nowhere", <FilterSelect name="locality" label="Locality" emptyOption="Any" value="" options={options} />);
+    expect(html).toMatch(/<option value="" selected="">Any<\/option>/);
+    expect(html).not.toMatch(/value="(North|South)" selected/);
   });
 });
