@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { AdminNav } from "~/components/admin-nav";
 import { Button, Pagination, SummaryList, Table, Tag } from "~/components/nhs";
 import { parseWith } from "~/lib/forms";
@@ -9,13 +8,12 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { auditChainStatus, listAuditEntries } from "~/models/audit.server";
 import { disableUser, enableUser, listUsers } from "~/models/users.server";
+import { AdminQuerySchema, UserActionSchema } from "~/models/admin.schema";
 
 export const meta: MetaFunction = () => [{ title: "Admin – ShareBoard" }];
 
-const QuerySchema = z.object({ page: z.coerce.number().int().min(1).catch(1).default(1) });
 const PAGE_SIZE = 25;
 
-const UserActionSchema = z.object({ intent: z.enum(["disable", "enable"]), userId: z.coerce.number().int().positive() });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin", context);
@@ -32,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, "admin", context);
-  const query = parseWith(QuerySchema, new URL(request.url).searchParams);
+  const query = parseWith(AdminQuerySchema, new URL(request.url).searchParams);
   const page = query.ok ? query.data.page : 1;
   const audit = listAuditEntries({ page, pageSize: PAGE_SIZE });
   return {

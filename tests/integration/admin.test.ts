@@ -105,6 +105,16 @@ describe("settings", () => {
 });
 
 describe("users", () => {
+  it("refuses a malformed user action with 400 and changes nothing", async () => {
+    const cookie = await signInAs("admin@example.org");
+    const before = getDb().select().from(users).all().filter((u) => u.disabledAt).length;
+    for (const fields of [{ intent: "delete", userId: "2" }, { intent: "disable", userId: "x" }, { intent: "disable" }]) {
+      const result = await settle(() => adminAction({ request: postRequest("/admin", fields, cookie), params: {}, context: {} }));
+      expect(statusOf(result)).toBe(400);
+    }
+    expect(getDb().select().from(users).all().filter((u) => u.disabledAt).length).toBe(before);
+  });
+
   it("lets an administrator disable and enable a user, but not themselves", async () => {
     const cookie = await signInAs("admin@example.org");
     const target = getDb().select().from(users).where(eq(users.email, "ig.hospice@example.org")).get()!;
