@@ -108,7 +108,8 @@ describe("users", () => {
   it("refuses a malformed user action with 400 and changes nothing", async () => {
     const cookie = await signInAs("admin@example.org");
     const before = getDb().select().from(users).all().filter((u) => u.disabledAt).length;
-    for (const fields of [{ intent: "delete", userId: "2" }, { intent: "disable", userId: "x" }, { intent: "disable" }]) {
+    const malformed: Record<string, string>[] = [{ intent: "delete", userId: "2" }, { intent: "disable", userId: "x" }, { intent: "disable" }];
+    for (const fields of malformed) {
       const result = await settle(() => adminAction({ request: postRequest("/admin", fields, cookie), params: {}, context: {} }));
       expect(statusOf(result)).toBe(400);
     }
