@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every test, the browser tests included, on a fresh machine.
-// 1. finds Chromium (or installs Debian's package when it can), 2. builds the app,
+// 1. finds Chromium (or installs Debian's package when it can), 2. type-checks and builds the app,
 // 3. runs the unit and integration tests, then the browser tests against the production build,
 // 4. prints one closing line "N passed, N failed" that adds up both runs.
 import { spawnSync } from "node:child_process";
@@ -42,6 +42,13 @@ function run(cmd, args, env = {}) {
 }
 
 const bin = (name) => path.join("node_modules", ".bin", name);
+
+console.log("Type-checking...");
+if (run(bin("tsc"), ["--noEmit", "-p", "."]) !== 0) {
+  console.error("Type errors: fix them, then run npm test again.");
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 
 console.log("Building the app for the browser tests...");
 if (run(bin("remix"), ["vite:build"]) !== 0) {

@@ -63,7 +63,8 @@ describe("the board's view: dashboard and board pack", () => {
     for (const heading of ["1. Headline figures", "2. Charts", "3. Exceptions", "4. Decisions since the previous board pack", "5. Agreements", "6. Roll-out changes"]) {
       expect(await b.page.getByRole("heading", { level: 2, name: heading }).count()).toBe(1);
     }
-    expect(await b.page.getByRole("button", { name: "Print or save as PDF" }).count()).toBe(1);
+    // The print button appears once the page has hydrated (it needs JavaScript): wait for it.
+    await expect.poll(() => b.page.getByRole("button", { name: "Print or save as PDF" }).count(), { timeout: 15_000 }).toBe(1);
     await expectNoAxeViolations(b.page);
 
     await b.page.emulateMedia({ media: "print" });
