@@ -12,6 +12,7 @@ import type { InferInsertModel, InferSelectModel } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { DbOrTx } from "../app/lib/db.server";
 import { addMonthsIso } from "../app/lib/dates";
+import { refreshDeploymentStatusIntervals } from "../app/models/rollout.read-model.server";
 import {
   agreementCoverage,
   agreementParties,
@@ -199,6 +200,7 @@ export function createDeployment(db: DbOrTx, values: DeploymentValues) {
           deploymentStatusEvents,
           sorted.map((e) => ({ deploymentId: deployment.id, ...e })),
         );
+  refreshDeploymentStatusIntervals(db, deployment.id);
   return { ...deployment, events: eventRows };
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, lt, lte, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, isNull, lt, lte, sql } from "drizzle-orm";
 import { agreements, boardPacks, capabilities, deploymentStatusEvents, deployments, organisations, services, users } from "../../db/schema";
 import { audit, type Actor } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso } from "~/lib/dates";
@@ -80,7 +80,8 @@ export function agreementsDueOrEnding({ from, to, db = getDb() }: { from: string
 
 /** Deployment status changes that took effect after `from`, up to `to`, oldest first (at most `limit`, with the total). */
 export function rolloutChangesBetween({ from, to, limit = ROLLOUT_CHANGES_LIMIT, db = getDb() }: { from: string; to: string; limit?: number; db?: DbOrTx }) {
-  const inPeriod = and(gt(deploymentStatusEvents.effectiveOn, from), lte(deploymentStatusEvents.effectiveOn, to));
+  // Status events recorded in error are corrections, not changes: they are not news for the board.
+  const inPeriod = and(gt(deploymentStatusEvents.effectiveOn, from), lte(deploymentStatusEvents.effectiveOn, to), isNull(deploymentStatusEvents.voidedAt));
   const total = db.select({ n: count() }).from(deploymentStatusEvents).where(inPeriod).get()?.n ?? 0;
   const rows = db
     .select({

@@ -27,6 +27,7 @@ import { workingDaysBetween } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
 import { getReportingDate, getSettings } from "~/models/settings.server";
 import { statusAsAt } from "~/models/rollout.server";
+import { refreshDeploymentStatusIntervals } from "~/models/rollout.read-model.server";
 import {
   CASE_STATE_LABELS,
   COMMENT_EDIT_WINDOW_MS,
@@ -817,6 +818,7 @@ export function createPlannedDeployments({ actor, user, reference }: { actor: Ac
             .values({ deploymentId: deployment.id, status: "planned", effectiveOn: reportingDate, note: `Approved in business case ${kase.reference}.`, recordedBy: user.id })
             .returning()
             .get();
+          refreshDeploymentStatusIntervals(tx, deployment.id);
           audit(tx, actor, { action: "deployment.create", entityType: "deployment", entityId: deployment.id, after: { ...deployment, firstEvent: event } });
           deploymentId = deployment.id;
           created++;

@@ -81,7 +81,7 @@ export type DeploymentInput = z.infer<typeof DeploymentSchema>;
 
 export const NewDeploymentSchema = DeploymentSchema.extend({
   status: z.enum(DEPLOYMENT_STATUSES, { error: "Choose the deployment's status" }),
-  effectiveOn: requiredDate("Enter the date the deployment had this status from"),
+  effectiveOn: requiredDate("Enter the date the deployment's first status starts"),
 });
 export type NewDeploymentInput = z.infer<typeof NewDeploymentSchema>;
 
@@ -94,6 +94,12 @@ export const StatusChangeSchema = z.object({
   note: optionalText(2000, "Enter a note of 2,000 characters or fewer"),
 });
 export type StatusChangeInput = z.infer<typeof StatusChangeSchema>;
+
+/** A correction: why a status event was recorded in error. */
+export const VoidStatusEventSchema = z.object({
+  reason: trimmed("Enter why this status was recorded in error").pipe(z.string().max(2000, { error: "Enter a reason of 2,000 characters or fewer" })),
+});
+export type VoidStatusEventInput = z.infer<typeof VoidStatusEventSchema>;
 
 export const UsageSchema = z.object({
   month: trimmed("Enter the month as YYYY-MM").pipe(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "Enter the month as YYYY-MM, for example 2016-07" })),

@@ -1,7 +1,8 @@
-import { and, asc, count, countDistinct, desc, eq, gte, inArray, lte, min, sql, sum, type SQL } from "drizzle-orm";
+import { and, asc, count, countDistinct, desc, eq, gte, inArray, lte, max, min, sql, sum, type SQL } from "drizzle-orm";
 import {
   capabilities,
   deploymentStatusEvents,
+  deploymentStatusIntervals,
   deploymentUsage,
   deployments,
   organisations,
@@ -12,35 +13,29 @@ import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { audit, type Actor } from "~/lib/audit.server";
-import { endOfMonthIso, monthOf, monthRange } from "~/lib/dates";
+import { endOfMonthIso, formatDate, monthOf, monthRange } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
-import type { DeploymentEditInput, DeploymentSort, NewDeploymentInput, ServiceInput, StatusChangeInput, UsageInput } from "./rollout.schema";
+import { DEPLOYMENT_STATUS_LABELS, type DeploymentEditInput, type DeploymentSort, type NewDeploymentInput, type ServiceInput, type StatusChangeInput, type UsageInput, type VoidStatusEventInput } from "./rollout.schema";
+import { deploymentStatusIntervalsOf, refreshDeploymentStatusIntervals, type StatusInterval } from "./rollout.read-model.server";
+import { EARLIEST_AS_AT, isValidOn, validOnSql } from "./temporal";
 export { DEPLOYMENT_SORTS, type DeploymentSort } from "./rollout.schema";
 import { getReportingDate } from "./settings.server";
 
 /**
- * The one as-at computation: each deployment's status as it stood at the end of `asAt`,
- * from its dated status events (the latest event on or before that date; a deployment with
- * no event by then did not exist yet). Every page, CSV and API uses this.
+ * The one as-at computation: each deployment's status interval valid on `asAt` (temporal.ts's
+ * rule, read from the deployment_status_intervals read model by an index seek). A deployment with
+ * no interval on that date did not exist yet. Every page, CSV and API uses this.
  */
 export function statusAsAt(db: DbOrTx, asAt: string) {
-  const ranked = db
-    .select({
-      deploymentId: deploymentStatusEvents.deploymentId,
-      status: sql<DeploymentStatus>`${deploymentStatusEvents.status}`.as("status_as_at"),
-      since: sql<string>`${deploymentStatusEvents.effectiveOn}`.as("status_since"),
-      rank: sql<number>`row_number() over (partition by ${deploymentStatusEvents.deploymentId} order by ${deploymentStatusEvents.effectiveOn} desc, ${deploymentStatusEvents.id} desc)`.as(
-        "status_rank",
-      ),
-    })
-    .from(deploymentStatusEvents)
-    .where(lte(deploymentStatusEvents.effectiveOn, asAt))
-    .as("ranked_status");
   return db.$with("status_as_at").as(
     db
-      .select({ deploymentId: ranked.deploymentId, status: ranked.status, since: ranked.since })
-      .from(ranked)
-      .where(eq(ranked.rank, 1)),
+      .select({
+        deploymentId: deploymentStatusIntervals.deploymentId,
+        status: sql<DeploymentStatus>`${deploymentStatusIntervals.status}`.as("status_as_at"),
+        since: sql<string>`${deploymentStatusIntervals.validFrom}`.as("status_since"),
+      })
+      .from(deploymentStatusIntervals)
+      .where(validOnSql(deploymentStatusIntervals.validFrom, deploymentStatusIntervals.validTo, asAt)),
   );
 }
 
@@ -48,10 +43,10 @@ export function statusAsAt(db: DbOrTx, asAt: string) {
 function firstLiveAsAt(db: DbOrTx, asAt: string) {
   return db.$with("first_live").as(
     db
-      .select({ deploymentId: deploymentStatusEvents.deploymentId, liveOn: min(deploymentStatusEvents.effectiveOn).as("live_on") })
-      .from(deploymentStatusEvents)
-      .where(and(eq(deploymentStatusEvents.status, "live"), lte(deploymentStatusEvents.effectiveOn, asAt)))
-      .groupBy(deploymentStatusEvents.deploymentId),
+      .select({ deploymentId: deploymentStatusIntervals.deploymentId, liveOn: min(deploymentStatusIntervals.validFrom).as("live_on") })
+      .from(deploymentStatusIntervals)
+      .where(and(eq(deploymentStatusIntervals.status, "live"), lte(deploymentStatusIntervals.validFrom, asAt)))
+      .groupBy(deploymentStatusIntervals.deploymentId),
   );
 }
 
@@ -108,12 +103,14 @@ export function countPractices({ asAt, locality, organisationType, db = getDb() 
   return { total: row?.total ?? 0, signedUp: Number(row?.signedUp ?? 0) };
 }
 
+/** The latest date any deployment's status changed (voided events count for nothing). */
 export function latestStatusEventDate({ db = getDb() }: { db?: DbOrTx } = {}) {
-  return db.select({ on: deploymentStatusEvents.effectiveOn }).from(deploymentStatusEvents).orderBy(desc(deploymentStatusEvents.effectiveOn)).limit(1).get()?.on ?? null;
+  return db.select({ on: max(deploymentStatusIntervals.validFrom) }).from(deploymentStatusIntervals).get()?.on ?? null;
 }
 
+/** The earliest date any deployment has a status. */
 export function earliestStatusEventDate({ db = getDb() }: { db?: DbOrTx } = {}) {
-  return db.select({ on: deploymentStatusEvents.effectiveOn }).from(deploymentStatusEvents).orderBy(asc(deploymentStatusEvents.effectiveOn)).limit(1).get()?.on ?? null;
+  return db.select({ on: min(deploymentStatusIntervals.validFrom) }).from(deploymentStatusIntervals).get()?.on ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,29 +317,14 @@ function computeServicesLiveByMonth({
   });
   const dates = [...new Set(points.flatMap((p) => (p.date ? [p.date] : [])))];
   if (!dates.length) return points.map((p) => ({ month: p.month, servicesLive: null }));
-  // One query for every month (a count per month was 36 window scans, ~0.5 s at national scale):
-  // each status event holds from its date until the deployment's next event, so a deployment is
-  // live at the end of day D when a live event's interval contains D (statusAsAt's rule: the latest
-  // event on or before D, the later id winning a same-day tie, whose interval is then empty).
-  const intervals = db.$with("status_intervals").as(
-    db
-      .select({
-        deploymentId: deploymentStatusEvents.deploymentId,
-        status: sql<DeploymentStatus>`${deploymentStatusEvents.status}`.as("interval_status"),
-        fromOn: sql<string>`${deploymentStatusEvents.effectiveOn}`.as("interval_from"),
-        toOn: sql<string | null>`lead(${deploymentStatusEvents.effectiveOn}) over (partition by ${deploymentStatusEvents.deploymentId} order by ${deploymentStatusEvents.effectiveOn}, ${deploymentStatusEvents.id})`.as(
-          "interval_to",
-        ),
-      })
-      .from(deploymentStatusEvents),
-  );
+  // One query for every month: the stored status intervals holding on each day, by index seek.
+  const intervals = deploymentStatusIntervals;
   const days = sql`(${sql.join(dates.map((d) => sql`select ${d} as day`), sql` union all `)}) chart_days`;
   const day = sql<string>`chart_days.day`;
   const rows = db
-    .with(intervals)
     .select({ day, n: countDistinct(deployments.serviceId) })
-    .from(intervals)
-    .innerJoin(days, sql`${intervals.fromOn} <= ${day} and (${intervals.toOn} is null or ${intervals.toOn} > ${day})`)
+    .from(days)
+    .innerJoin(intervals, validOnSql(intervals.validFrom, intervals.validTo, day))
     .innerJoin(deployments, eq(deployments.id, intervals.deploymentId))
     .innerJoin(capabilities, eq(capabilities.id, deployments.capabilityId))
     .innerJoin(services, eq(services.id, deployments.serviceId))
@@ -361,9 +343,7 @@ export function getDeployment({ id, asAt, db = getDb() }: { id: number; asAt?: s
   const row = db
     .select({
       id: deployments.id,
-      status: deployments.status,
       plannedGoLive: deployments.plannedGoLive,
-      actualGoLive: deployments.actualGoLive,
       owner: deployments.owner,
       notes: deployments.notes,
       businessCaseId: deployments.businessCaseId,
@@ -383,42 +363,55 @@ export function getDeployment({ id, asAt, db = getDb() }: { id: number; asAt?: s
     .get();
   if (!row) return null;
   const events = db
-    .select({ id: deploymentStatusEvents.id, status: deploymentStatusEvents.status, effectiveOn: deploymentStatusEvents.effectiveOn, note: deploymentStatusEvents.note, recordedAt: deploymentStatusEvents.recordedAt })
+    .select({
+      id: deploymentStatusEvents.id,
+      status: deploymentStatusEvents.status,
+      effectiveOn: deploymentStatusEvents.effectiveOn,
+      note: deploymentStatusEvents.note,
+      recordedAt: deploymentStatusEvents.recordedAt,
+      voidedAt: deploymentStatusEvents.voidedAt,
+      voidReason: deploymentStatusEvents.voidReason,
+    })
     .from(deploymentStatusEvents)
     .where(eq(deploymentStatusEvents.deploymentId, id))
     .orderBy(asc(deploymentStatusEvents.effectiveOn), asc(deploymentStatusEvents.id))
     .all();
-  const date = asAt ?? getReportingDate(db);
-  const asAtEvents = events.filter((e) => e.effectiveOn <= date);
-  const statusAtDate = asAtEvents.at(-1)?.status ?? null;
-  const wentLiveOn = asAtEvents.find((e) => e.status === "live")?.effectiveOn ?? null;
+  // Status, go-live and history all come from the same stored intervals, so they never disagree.
+  const intervals = deploymentStatusIntervalsOf(db, id);
+  const reportingDate = getReportingDate(db);
+  const date = asAt ?? reportingDate;
+  const statusOn = (on: string) => intervals.find((i) => isValidOn(i, on))?.status ?? null;
+  const statusAtDate = statusOn(date);
+  const wentLiveOn = intervals.find((i) => i.status === "live" && i.validFrom <= date)?.validFrom ?? null;
   return {
     ...row,
     events,
+    intervals,
     asAt: date,
+    reportingDate,
     statusAsAt: statusAtDate,
+    /** The status on the reporting date (null: none on record). */
+    currentStatus: statusOn(reportingDate),
+    /** First go-live on or before the as-at date. */
+    wentLiveOn,
     late: statusAtDate ? isLate({ plannedGoLive: row.plannedGoLive, status: statusAtDate, wentLiveOn, asAt: date }) : false,
   };
 }
 export type DeploymentDetail = NonNullable<ReturnType<typeof getDeployment>>;
 
-/** What the deployment row must say given its events: the latest event's status; the first live date. */
+/**
+ * Rewrites the deployment's status intervals from its events, then keeps the deployment row's
+ * summary columns (latest status, first go-live) in step with them.
+ */
 function syncDeploymentFromEvents(tx: DbOrTx, deploymentId: number) {
-  const latest = tx
-    .select({ status: deploymentStatusEvents.status })
-    .from(deploymentStatusEvents)
-    .where(eq(deploymentStatusEvents.deploymentId, deploymentId))
-    .orderBy(desc(deploymentStatusEvents.effectiveOn), desc(deploymentStatusEvents.id))
-    .limit(1)
-    .get();
-  const firstLive = tx
-    .select({ on: min(deploymentStatusEvents.effectiveOn) })
-    .from(deploymentStatusEvents)
-    .where(and(eq(deploymentStatusEvents.deploymentId, deploymentId), eq(deploymentStatusEvents.status, "live")))
-    .get();
+  const intervals = refreshDeploymentStatusIntervals(tx, deploymentId);
   return tx
     .update(deployments)
-    .set({ status: latest?.status ?? "planned", actualGoLive: firstLive?.on ?? null, updatedAt: new Date().toISOString() })
+    .set({
+      status: intervals.at(-1)?.status ?? "planned",
+      actualGoLive: intervals.find((i) => i.status === "live")?.validFrom ?? null,
+      updatedAt: new Date().toISOString(),
+    })
     .where(eq(deployments.id, deploymentId))
     .returning()
     .get();
@@ -439,14 +432,23 @@ function capabilityByCode(tx: DbOrTx, code: string) {
   return capability;
 }
 
+/** A status date must lie between the earliest as-at date and the reporting date. */
+function assertStatusDateInRange(effectiveOn: string, reportingDate: string) {
+  if (effectiveOn > reportingDate) {
+    throw new RolloutRuleError("effectiveOn", `Enter a date on or before the reporting date, ${formatDate(reportingDate)}: a status is recorded once it has happened`);
+  }
+  if (effectiveOn < EARLIEST_AS_AT) throw new RolloutRuleError("effectiveOn", `Enter a date on or after ${formatDate(EARLIEST_AS_AT)}`);
+}
+
+const statusLabel = (status: DeploymentStatus) => DEPLOYMENT_STATUS_LABELS[status].toLowerCase();
+
 /**
- * A new deployment with its first status event (dated `effectiveOn`, no later than the reporting
- * date). One deployment per capability per service.
+ * A new deployment with its first status event (dated `effectiveOn`: the date its first status
+ * starts, no later than the reporting date). One deployment per capability per service.
  */
 export function createDeployment({ actor, input, db }: { actor: Actor; input: NewDeploymentInput; db?: DbOrTx }) {
   const run = (tx: DbOrTx) => {
-    const reportingDate = getReportingDate(tx);
-    if (input.effectiveOn > reportingDate) throw new RolloutRuleError("effectiveOn", `Enter a date on or before the reporting date, ${reportingDate}: statuses are recorded once they have happened`);
+    assertStatusDateInRange(input.effectiveOn, getReportingDate(tx));
     const service = tx.select().from(services).where(eq(services.id, input.serviceId)).get();
     if (!service) throw new RolloutRuleError("serviceId", "Choose the service from the list");
     const capability = capabilityByCode(tx, input.capabilityCode);
@@ -487,35 +489,67 @@ export function updateDeployment({ actor, id, input }: { actor: Actor; id: numbe
 }
 
 /**
- * Records a dated status change. The date may be earlier than the latest event (history is
- * corrected or caught up late: the as-at computation orders by date) but not after the reporting
- * date, and the status must differ from the one the deployment had on that date. The deployment's
- * current status and actual go-live are then re-derived from all its events.
+ * Why a status change dated `effectiveOn` makes no sense against the deployment's intervals, as
+ * the message to show at the field, or null when it may be recorded. Refused: a date before the
+ * deployment's first status, a date that already has a status, and the same status twice in a
+ * row (the status already in force on that date, or the one the deployment changes to next).
+ */
+export function statusChangeRefusal(intervals: readonly StatusInterval[], input: { status: DeploymentStatus; effectiveOn: string }): { field: "effectiveOn" | "status"; message: string } | null {
+  if (!intervals.length) return null;
+  const first = intervals[0]!;
+  const on = formatDate(input.effectiveOn);
+  if (input.effectiveOn < first.validFrom) {
+    return {
+      field: "effectiveOn",
+      message: `Enter a date on or after ${formatDate(first.validFrom)}, when the deployment's first status (${statusLabel(first.status)}) starts. If it really started earlier, mark that first status as recorded in error and record the right one`,
+    };
+  }
+  const startingThatDay = intervals.find((i) => i.validFrom === input.effectiveOn);
+  if (startingThatDay) {
+    return {
+      field: "effectiveOn",
+      message: `The deployment is already recorded as ${statusLabel(startingThatDay.status)} from ${on}: enter a different date, or mark that status as recorded in error first`,
+    };
+  }
+  const inForce = intervals.find((i) => isValidOn(i, input.effectiveOn));
+  if (inForce?.status === input.status) {
+    return {
+      field: "status",
+      message: `The deployment was already ${statusLabel(input.status)} on ${on} (since ${formatDate(inForce.validFrom)}): the same status twice in a row changes nothing. Choose the status it changed to`,
+    };
+  }
+  const next = intervals.find((i) => i.validFrom > input.effectiveOn);
+  if (next?.status === input.status) {
+    return {
+      field: "status",
+      message: `The deployment becomes ${statusLabel(input.status)} on ${formatDate(next.validFrom)} already: the same status twice in a row. If it really changed on ${on}, mark the change of ${formatDate(next.validFrom)} as recorded in error, then record it again`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Records a dated status change. The date may be earlier than the latest change (history caught up
+ * late) but not before the deployment's first status, not after the reporting date, and never
+ * the same status twice in a row (statusChangeRefusal). The stored intervals and the deployment's
+ * summary columns are rewritten in the same audited transaction.
  */
 export function changeDeploymentStatus({ actor, id, input }: { actor: Actor; id: number; input: StatusChangeInput }) {
   return transaction((tx) => {
     const before = tx.select().from(deployments).where(eq(deployments.id, id)).get();
     if (!before) return null;
     const reportingDate = getReportingDate(tx);
-    if (input.effectiveOn > reportingDate) {
-      throw new RolloutRuleError("effectiveOn", `Enter a date on or before the reporting date, ${reportingDate}: record a change once it has happened`);
-    }
-    const onThatDate = tx
-      .select({ status: deploymentStatusEvents.status })
-      .from(deploymentStatusEvents)
-      .where(and(eq(deploymentStatusEvents.deploymentId, id), lte(deploymentStatusEvents.effectiveOn, input.effectiveOn)))
-      .orderBy(desc(deploymentStatusEvents.effectiveOn), desc(deploymentStatusEvents.id))
-      .limit(1)
-      .get();
-    if (onThatDate?.status === input.status) {
-      throw new RolloutRuleError("status", `The deployment was already ${input.status.replace("_", " ")} on ${input.effectiveOn}: choose a different status or date`);
-    }
+    assertStatusDateInRange(input.effectiveOn, reportingDate);
+    const refusal = statusChangeRefusal(deploymentStatusIntervalsOf(tx, id), input);
+    if (refusal) throw new RolloutRuleError(refusal.field, refusal.message);
     const event = tx
       .insert(deploymentStatusEvents)
       .values({ deploymentId: id, status: input.status, effectiveOn: input.effectiveOn, note: input.note, recordedBy: actor.userId })
       .returning()
       .get();
     const after = syncDeploymentFromEvents(tx, id);
+    const intervals = deploymentStatusIntervalsOf(tx, id);
+    const statusOnReportingDate = intervals.find((i) => isValidOn(i, reportingDate))?.status ?? null;
     audit(tx, actor, {
       action: "deployment.status_change",
       entityType: "deployment",
@@ -523,7 +557,44 @@ export function changeDeploymentStatus({ actor, id, input }: { actor: Actor; id:
       before: { status: before.status, actualGoLive: before.actualGoLive },
       after: { status: after.status, actualGoLive: after.actualGoLive, event: { id: event.id, status: event.status, effectiveOn: event.effectiveOn, note: event.note } },
     });
-    return { deployment: after, event };
+    return { deployment: after, event, statusOnReportingDate };
+  });
+}
+
+/**
+ * A correction: marks a status event as recorded in error, with the reason. It stays in the
+ * deployment's history; the intervals (and so every figure as at every date) are recomputed
+ * without it, in the same audited transaction. Who may do it is checked by the route.
+ */
+export function voidStatusEvent({ actor, deploymentId, eventId, input }: { actor: Actor; deploymentId: number; eventId: number; input: VoidStatusEventInput }) {
+  return transaction((tx) => {
+    const event = tx
+      .select()
+      .from(deploymentStatusEvents)
+      .where(and(eq(deploymentStatusEvents.id, eventId), eq(deploymentStatusEvents.deploymentId, deploymentId)))
+      .get();
+    if (!event) return null;
+    if (event.voidedAt) {
+      throw new RolloutRuleError("reason", `This status was already marked as recorded in error on ${formatDate(event.voidedAt.slice(0, 10))}: there is nothing more to correct`);
+    }
+    const before = { intervals: deploymentStatusIntervalsOf(tx, deploymentId) };
+    const voided = tx
+      .update(deploymentStatusEvents)
+      .set({ voidedAt: new Date().toISOString(), voidedBy: actor.userId, voidReason: input.reason })
+      .where(eq(deploymentStatusEvents.id, eventId))
+      .returning()
+      .get();
+    const deployment = syncDeploymentFromEvents(tx, deploymentId);
+    const intervals = deploymentStatusIntervalsOf(tx, deploymentId);
+    audit(tx, actor, {
+      action: "deployment.status_void",
+      entityType: "deployment",
+      entityId: deploymentId,
+      before: { ...before, event: { ...event } },
+      after: { intervals, event: voided },
+    });
+    const reportingDate = getReportingDate(tx);
+    return { deployment, event: voided, statusOnReportingDate: intervals.find((i) => isValidOn(i, reportingDate))?.status ?? null };
   });
 }
 

@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, SummaryList, Table } from "~/components/nhs";
+import { BackLink, Button, SummaryList, Table, Tag } from "~/components/nhs";
 import { DeploymentStatusTag, LateTag } from "~/components/rollout/tags";
 import { formatDate, formatMonth } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
 import { getDeployment, usageForDeployment } from "~/models/rollout.server";
+import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.schema";
 import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -63,19 +64,57 @@ export default function DeploymentPage() {
           { key: "Organisation", value: <Link to={`/organisations/${encodeURIComponent(d.odsCode)}`}>{d.organisationName}</Link> },
           { key: "Service", value: d.serviceName },
           { key: "Capability", value: d.capabilityName },
-          { key: "Current status", value: <DeploymentStatusTag status={d.status} /> },
+          { key: `Status as at ${formatDate(d.asAt)}`, value: d.statusAsAt ? <DeploymentStatusTag status={d.statusAsAt} /> : "Not yet recorded" },
           { key: "Planned go-live", value: formatDate(d.plannedGoLive) || "Not set" },
-          { key: "Went live", value: formatDate(d.actualGoLive) || "Not yet" },
+          { key: "Went live", value: formatDate(d.wentLiveOn) || `Not by ${formatDate(d.asAt)}` },
           { key: "Owner", value: d.owner ?? "Not recorded" },
           d.notes ? { key: "Notes", value: d.notes } : null,
         ]}
       />
       <h2>Status history</h2>
+      <p>
+        A status recorded in error is not deleted: it stays here, marked &ldquo;Recorded in error&rdquo; with the reason, and counts for nothing in any figure.
+      </p>
       <Table
         caption="Every status change, in date order"
         captionSize="s"
-        head={["From", "Status", "Note"]}
-        rows={d.events.map((e) => [formatDate(e.effectiveOn), <DeploymentStatusTag key={e.id} status={e.status} />, e.note ?? ""])}
+        head={canEdit ? ["From", "Status", "Note", "Correction"] : ["From", "Status", "Note"]}
+        rows={d.events.map((e) => {
+          const cells = [
+            e.voidedAt ? <s key="from">{formatDate(e.effectiveOn)}</s> : formatDate(e.effectiveOn),
+            e.voidedAt ? (
+              <span key="status">
+                <Tag color="red">Recorded in error</Tag> <s>{DEPLOYMENT_STATUS_LABELS[e.status]}</s>
+              </span>
+            ) : (
+              <DeploymentStatusTag key="status" status={e.status} />
+            ),
+            e.voidedAt ? (
+              <span key="note">
+                {e.note ? (
+                  <>
+                    {e.note}
+                    <br />
+                  </>
+                ) : null}
+                Recorded in error on {formatDate(e.voidedAt)}: {e.voidReason}
+              </span>
+            ) : (
+              (e.note ?? "")
+            ),
+          ];
+          if (!canEdit) return cells;
+          return [
+            ...cells,
+            e.voidedAt ? (
+              ""
+            ) : (
+              <Link key="void" to={`${base}/events/${e.id}/void`}>
+                Mark as recorded in error<span className="nhsuk-u-visually-hidden">: {DEPLOYMENT_STATUS_LABELS[e.status].toLowerCase()} from {formatDate(e.effectiveOn)}</span>
+              </Link>
+            ),
+          ];
+        })}
       />
       <h2>Usage</h2>
       {usage.length ? (

@@ -36,10 +36,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     const result = changeDeploymentStatus({ actor: actorFor(user, request, context), id: deployment.id, input: parsed.data });
     if (!result) throw new Response("Not found", { status: 404 });
     const label = DEPLOYMENT_STATUS_LABELS[parsed.data.status].toLowerCase();
+    const onReportingDate = result.statusOnReportingDate;
     const message =
-      result.deployment.status === parsed.data.status
+      onReportingDate === parsed.data.status
         ? `${deployment.serviceName} is now ${label} (from ${formatDate(parsed.data.effectiveOn)}).`
-        : `Recorded: ${label} from ${formatDate(parsed.data.effectiveOn)}. Its current status is still ${DEPLOYMENT_STATUS_LABELS[result.deployment.status].toLowerCase()}, because a later change is on record.`;
+        : `Recorded: ${label} from ${formatDate(parsed.data.effectiveOn)}. A later change is on record, so its status as at the reporting date is ${onReportingDate ? DEPLOYMENT_STATUS_LABELS[onReportingDate].toLowerCase() : "not recorded"}.`;
     return redirectWithFlash(`/rollout/deployments/${deployment.id}`, message);
   } catch (error) {
     if (error instanceof RolloutRuleError) return data({ errors: { [error.field]: error.message }, values }, { status: 400 });
@@ -65,7 +66,13 @@ export default function ChangeStatus() {
           Change status
         </h1>
         <p>
-          Current status: <DeploymentStatusTag status={d.status} />
+          {d.currentStatus ? (
+            <>
+              Status as at the reporting date: <DeploymentStatusTag status={d.currentStatus} />
+            </>
+          ) : (
+            <>No status on record: record its first status.</>
+          )}
         </p>
         <Form method="post" noValidate>
           <Radios
@@ -80,7 +87,7 @@ export default function ChangeStatus() {
             id="effectiveOn"
             name="effectiveOn"
             label="Date of the change"
-            hint={`The day it took effect, on or before the reporting date (${formatDate(reportingDate)}). An earlier date than the last change is allowed, to put history right.`}
+            hint={`The day it took effect: on or after the deployment's first status${d.intervals[0] ? ` (${formatDate(d.intervals[0].validFrom)})` : ""} and on or before the reporting date (${formatDate(reportingDate)}). A status recorded in error is corrected from the deployment's history, not here.`}
             defaultValue={values.effectiveOn ?? reportingDate}
             error={errors.effectiveOn}
           />

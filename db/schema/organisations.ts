@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, uniqueIndex, check, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, index, uniqueIndex, check, primaryKey, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
 import { enumCheck, nowIso } from "./helpers";
 import { users } from "./auth";
@@ -110,11 +110,42 @@ export const deploymentStatusEvents = sqliteTable(
     note: text("note"),
     recordedBy: integer("recorded_by").references(() => users.id),
     recordedAt: text("recorded_at").notNull().default(nowIso),
+    // A correction: the event was recorded in error. It stays in the history, counts for nothing.
+    voidedAt: text("voided_at"),
+    // The user who voided it (no foreign key: SQLite adds a referencing column only by rebuilding the table).
+    voidedBy: integer("voided_by"),
+    voidReason: text("void_reason"),
   },
   (t) => [
     index("deployment_status_events_deployment_date_idx").on(t.deploymentId, t.effectiveOn),
     index("deployment_status_events_date_idx").on(t.effectiveOn),
     enumCheck("deployment_status_events_status_check", t.status, DEPLOYMENT_STATUSES),
+  ],
+);
+
+/**
+ * Read model: each deployment's status as stored validity intervals (valid_from inclusive,
+ * valid_to exclusive, null = still in force), derived from its non-voided status events and
+ * rewritten in the same transaction as every event write or correction
+ * (app/models/rollout.read-model.server.ts). Every "status as at D" question reads this table.
+ */
+export const deploymentStatusIntervals = sqliteTable(
+  "deployment_status_intervals",
+  {
+    deploymentId: integer("deployment_id")
+      .notNull()
+      .references(() => deployments.id, { onDelete: "cascade" }),
+    status: text("status", { enum: DEPLOYMENT_STATUSES }).notNull(),
+    validFrom: text("valid_from").notNull(),
+    validTo: text("valid_to"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deploymentId, t.validFrom] }),
+    // "Valid on D" by seek: the open intervals (valid_to null) and those ending after D are ranges of this index.
+    index("deployment_status_intervals_valid_on_idx").on(t.validTo, t.validFrom, t.status, t.deploymentId),
+    index("deployment_status_intervals_status_from_idx").on(t.status, t.validFrom, t.deploymentId),
+    enumCheck("deployment_status_intervals_status_check", t.status, DEPLOYMENT_STATUSES),
+    check("deployment_status_intervals_period_check", sql`${t.validTo} IS NULL OR ${t.validTo} > ${t.validFrom}`),
   ],
 );
 

@@ -5,6 +5,7 @@ import { openDatabase } from "../../db/client";
 import * as schema from "../../db/schema";
 import { seedDemoData } from "../../seeds";
 import { insertMany, insertManyReturning } from "../../seeds/factories";
+import { rebuildDeploymentStatusIntervals } from "../../app/models/rollout.read-model.server";
 import { audit, SYSTEM_ACTOR } from "../../app/lib/audit.server";
 import { addMonthsToMonth } from "../../app/lib/dates";
 
@@ -114,6 +115,7 @@ export async function buildNationalDatabase(file: string, log: (s: string) => vo
           : []),
       ]),
     );
+    rebuildDeploymentStatusIntervals(tx);
 
     // 1,000 active agreements, each with three parties and covering two services.
     const agreements = insertManyReturning(

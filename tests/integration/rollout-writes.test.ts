@@ -81,7 +81,7 @@ describe("programme team forms", () => {
     expect(result.status).toBe(302);
     expect(result.headers.get("Location")).toBe("/rollout/deployments/40");
     const future = await settle(() => (changeStatus as Action)({ request: postRequest("/rollout/deployments/40/status", { status: "paused", effectiveOn: "2016-11-30" }, cookie), params: { deploymentId: "40" }, context: {} }));
-    expect(dataOf<{ errors: Record<string, string> }>(future).errors.effectiveOn).toMatch(/on or before the reporting date, 2016-10-31/);
+    expect(dataOf<{ errors: Record<string, string> }>(future).errors.effectiveOn).toMatch(/on or before the reporting date, 31 October 2016/);
   });
 
   it("lets the board record an endorsement, which is audited", async () => {
