@@ -96,5 +96,5 @@ describe("deployment history over time", () => {
     );
     // The property was tested against real later facts, not only refused ones.
     expect(laterFactsRecorded).toBeGreaterThan(10);
-  });
+  }, 90_000);
 });
