@@ -5,6 +5,7 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./lib/nonce";
+import { logger } from "./lib/logger.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -38,7 +39,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) logger().error({ requestId: loadContext?.requestId, err: error }, "render failed");
         },
       },
     );
@@ -49,5 +50,5 @@ export default function handleRequest(
 export function handleError(error: unknown, { request, context }: { request: Request; context: AppLoadContext }) {
   // Aborted requests and expected 4xx answers (not found, forbidden) are not failures to log.
   if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return;
-  console.error(`[shareboard] request ${context?.requestId ?? ""} failed:`, error);
+  logger().error({ requestId: context?.requestId ?? null, err: error }, "request failed");
 }

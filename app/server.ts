@@ -4,16 +4,17 @@
 import path from "node:path";
 import express from "express";
 import compression from "compression";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { ensureSessionSecret, prepareDatabase } from "../db/setup";
 import { env } from "./lib/env.server";
-import { securityHeaders, sameOriginGuard } from "./lib/http-security.server";
+import { securityHeaders, sameOriginGuard, trustProxySetting } from "./lib/http-security.server";
+import { finalErrorHandler, guardedRequestHandler, requestLog } from "./lib/http-guard.server";
+import { logger } from "./lib/logger.server";
 import { audit } from "./lib/audit.server";
 import { transaction } from "./lib/db.server";
 
 function log(line: string) {
-  console.log(`[shareboard] ${line}`);
+  logger().info(line);
 }
 
 async function main() {
@@ -38,13 +39,14 @@ async function main() {
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", trustProxySetting(process.env.TRUST_PROXY));
   app.use(compression());
   app.use(securityHeaders({ development: false }));
+  app.use(requestLog());
   app.use(
-    sameOriginGuard((req, reason) => {
+    sameOriginGuard((req, res, reason) => {
       transaction((tx) =>
-        audit(tx, { userId: null, label: "anonymous", ip: req.ip ?? null, requestId: null }, {
+        audit(tx, { userId: null, label: "anonymous", ip: req.ip ?? null, requestId: res.locals.requestId as string }, {
           action: "access.refused",
           entityType: "route",
           entityId: req.path,
@@ -57,7 +59,7 @@ async function main() {
   app.use(express.static("build/client", { maxAge: "1h" }));
   app.all(
     "*",
-    createRequestHandler({
+    guardedRequestHandler({
       build,
       mode: "production",
       getLoadContext: (req, res) => ({
@@ -67,6 +69,7 @@ async function main() {
       }),
     }),
   );
+  app.use(finalErrorHandler());
 
   const server = app.listen(config.PORT, () => log(`ShareBoard is running on http://localhost:${config.PORT}`));
   const stop = () => server.close(() => process.exit(0));

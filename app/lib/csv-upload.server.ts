@@ -18,7 +18,13 @@ export type UploadForm = { ok: true; form: FormData } | { ok: false; message: st
  */
 export async function readUploadForm(request: Request, maxBytes = MAX_UPLOAD_BYTES): Promise<UploadForm> {
   const type = request.headers.get("Content-Type") ?? "";
-  if (!type.startsWith("multipart/form-data")) return { ok: true, form: await request.formData() };
+  if (!type.startsWith("multipart/form-data")) {
+    try {
+      return { ok: true, form: await request.formData() };
+    } catch {
+      return { ok: false, message: "The form could not be read: choose the file again and upload it" };
+    }
+  }
   try {
     const form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: maxBytes }));
     return { ok: true, form };

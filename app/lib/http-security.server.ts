@@ -23,7 +23,9 @@ export function securityHeaders({ development = false } = {}) {
   return (req: Request, res: Response, next: NextFunction) => {
     const nonce = randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
-    res.locals.requestId = (req.get("x-request-id") || randomUUID()).slice(0, 64);
+    // The id is always the server's own; a client's X-Request-Id is only logged beside it, once validated.
+    res.locals.requestId = randomUUID();
+    res.locals.clientRequestId = validClientRequestId(req.get("x-request-id"));
     res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce, { development }));
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
@@ -58,16 +60,50 @@ export function crossSiteReason({ method, origin, secFetchSite, host }: { method
 }
 
 /** Refuses every non-GET request that another site sent (CSRF defence in depth beside SameSite=Lax). */
-export function sameOriginGuard(onRefuse?: (req: Request, reason: string) => void) {
+export function sameOriginGuard(onRefuse?: (req: Request, res: Response, reason: string) => void) {
   return (req: Request, res: Response, next: NextFunction) => {
     const reason = crossSiteReason({
       method: req.method,
       origin: req.get("origin") ?? undefined,
       secFetchSite: req.get("sec-fetch-site") ?? undefined,
-      host: req.get("x-forwarded-host") ?? req.get("host") ?? undefined,
+      host: siteHost(req) ?? undefined,
     });
     if (!reason) return next();
-    onRefuse?.(req, reason);
+    onRefuse?.(req, res, reason);
     res.status(403).type("text/plain").send("Refused: this request came from another site. Submit the form from ShareBoard itself.");
   };
+}
+
+/** A client's X-Request-Id when it is safe to log: at most 64 characters of letters, digits and hyphens. */
+export function validClientRequestId(value: string | undefined | null) {
+  return value && /^[A-Za-z0-9-]{1,64}$/.test(value) ? value : undefined;
+}
+
+/**
+ * Express's `trust proxy` value from TRUST_PROXY: unset or empty means no proxy is trusted (the
+ * socket's address and the Host header are the truth); otherwise a comma-separated list of the
+ * proxy's addresses or subnets (e.g. `10.0.0.5` or `loopback`), so X-Forwarded-For, -Host and
+ * -Proto are honoured only when that proxy sent them.
+ */
+export function trustProxySetting(value: string | undefined): false | string[] {
+  const names = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (!names.length || names.some((n) => ["false", "0", "off", "no"].includes(n.toLowerCase()))) return false;
+  return names;
+}
+
+function fromTrustedProxy(req: Request) {
+  const trust = req.app.get("trust proxy fn") as ((addr: string | undefined, i: number) => boolean) | undefined;
+  return Boolean(trust && trust(req.socket.remoteAddress, 0));
+}
+
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The host (with port) the browser addressed: X-Forwarded-Host only from a trusted proxy,
+ * otherwise the Host header. Null when it is missing or not a valid host name.
+ */
+export function siteHost(req: Request): string | null {
+  const forwarded = fromTrustedProxy(req) ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+  const host = forwarded || req.get("host");
+  return host && HOST.test(host) ? host : null;
 }

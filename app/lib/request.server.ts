@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { Actor } from "./audit.server";
+import { currentRequestId } from "./logger.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
@@ -9,12 +10,14 @@ declare module "@remix-run/node" {
   }
 }
 
-export function clientIp(request: Request, context?: AppLoadContext) {
-  return context?.clientIp || request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+/** The client's address as the server worked it out (X-Forwarded-For only from a trusted proxy: see TRUST_PROXY). */
+export function clientIp(_request: Request, context?: AppLoadContext) {
+  return context?.clientIp || "unknown";
 }
 
-export function requestId(request: Request, context?: AppLoadContext) {
-  return context?.requestId || request.headers.get("x-request-id") || null;
+/** The server's own id for this request; a client's X-Request-Id is never used (only logged once validated). */
+export function requestId(_request: Request, context?: AppLoadContext) {
+  return context?.requestId || currentRequestId();
 }
 
 export function anonymousActor(request: Request, context?: AppLoadContext): Actor {

@@ -6,6 +6,7 @@ import { audit, type Actor } from "./audit.server";
 import { transaction } from "./db.server";
 import { anonymousActor, clientIp, requestId } from "./request.server";
 import { hasAnyRole } from "./permissions";
+import { noteSignedInUser } from "./logger.server";
 import { endSession, findActiveSession, startSession, ABSOLUTE_TIMEOUT_MS } from "~/models/sessions.server";
 import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
 
@@ -33,18 +34,37 @@ export async function getCurrentUser(request: Request): Promise<SignedInUser | n
   if (!sessionId) return null;
   const session = findActiveSession({ sessionId });
   if (!session) return null;
-  return getUserWithRoles({ userId: session.userId });
+  const user = getUserWithRoles({ userId: session.userId });
+  noteSignedInUser(user?.id ?? null);
+  return user;
 }
 
 export function actorFor(user: SignedInUser, request: Request, context?: AppLoadContext): Actor {
   return { userId: user.id, label: user.email, ip: clientIp(request, context), requestId: requestId(request, context) };
 }
 
-/** Only local paths are followed after sign-in, so the login page cannot redirect people off-site. */
+// Control characters (C0, DEL, C1), every Unicode space and line/paragraph separator, and
+// backslashes: browsers strip or reinterpret them, which is how "/\t/evil.example" leaves the site.
+const UNSAFE_IN_REDIRECT = /[\u0000-\u0020\u007f-\u00a0\u1680\u180e\u2000-\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff\\]/;
+const SITE = "http://shareboard.invalid";
+
+/**
+ * Only paths on this site are followed after sign-in, so the login page cannot send people
+ * elsewhere: the value must be a path ("/…", not "//…"), free of control characters, spaces and
+ * backslashes, and still on this site's origin once a browser would resolve it. Anything else: fallback.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/") {
-  if (!to || typeof to !== "string") return fallback;
-  if (!to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (!to || typeof to !== "string" || to.length > 2048) return fallback;
+  if (!to.startsWith("/") || to.startsWith("//") || UNSAFE_IN_REDIRECT.test(to)) return fallback;
+  let resolved: URL;
+  try {
+    resolved = new URL(to, SITE);
+  } catch {
+    return fallback;
+  }
+  if (resolved.origin !== SITE) return fallback;
+  const path = resolved.pathname + resolved.search + resolved.hash;
+  return path.startsWith("//") ? fallback : path;
 }
 
 export async function requireUser(request: Request): Promise<SignedInUser> {

@@ -778,6 +778,20 @@ export function sendForSignature({ actor, user, reference, db }: { actor: Actor;
   return db ? run(db) : transaction(run);
 }
 
+/** Whether the user is an IG lead of a party to the latest version (who may sign or decline it); checked before any input. */
+export function maySignForParty({ user, reference, db = getDb() }: { user: GovernanceUser; reference: string; db?: DbOrTx }) {
+  if (!hasRole(user, "ig_lead")) return false;
+  const row = latestVersionRow(db, reference);
+  if (!row) return false;
+  return Boolean(
+    db
+      .select({ id: agreementParties.id })
+      .from(agreementParties)
+      .where(and(eq(agreementParties.agreementId, row.id), eq(agreementParties.organisationId, user.organisationId)))
+      .get(),
+  );
+}
+
 /**
  * The signature of the user's own organisation, if it is a party to the latest version and its
  * signature is waiting. The WHERE clause is the rule: nobody acts for another organisation.

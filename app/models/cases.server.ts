@@ -204,6 +204,48 @@ function withRefusalsAudited<T>(actor: Actor, reference: string, what: string, f
 }
 
 // ---------------------------------------------------------------------------------------------
+// Permission first: who may act is decided before any input is read or validated, so someone who
+// may not act is refused (403, audited once) rather than shown field errors.
+
+/** Throws the 403 (audited) when this user may not take this kind of step on this case, whatever its state or input. */
+export function assertMayActOnCase({ actor, user, reference, action }: { actor: Actor; user: CaseUser; reference: string; action: CaseAction }) {
+  withRefusalsAudited(actor, reference, action, () => {
+    const db = getDb();
+    const kase = findCase(db, reference);
+    if (!kase) throw notFound(reference);
+    const rule = transitionRule(action);
+    const isAuthor = isAuthorOf(db, kase.id, user.id);
+    if (rule.who === "authors") {
+      if (!isAuthor) throw new CaseRuleError(403, `Only the case's author or co-authors can ${VERBS[rule.action]} it.`);
+    } else if (!hasAnyRole(user.roles, rule.who)) {
+      throw new CaseRuleError(403, `Only ${orList(rule.who.map((r) => ROLE_NOUNS[r]))} can ${VERBS[rule.action]} a case.`);
+    }
+    if (rule.review && isAuthor) throw new CaseRuleError(403, `You wrote this case, so you cannot review or decide it: someone who did not write it must ${VERBS[rule.action]} it.`);
+  });
+}
+
+/** Throws the 403 (audited) when this user is not an author or co-author of the case. */
+export function assertMayEditCase({ actor, user, reference }: { actor: Actor; user: CaseUser; reference: string }) {
+  withRefusalsAudited(actor, reference, "edit", () => {
+    const db = getDb();
+    const kase = findCase(db, reference);
+    if (!kase) throw notFound(reference);
+    if (!isAuthorOf(db, kase.id, user.id)) throw new CaseRuleError(403, "Only the case's author or co-authors can change it.");
+  });
+}
+
+/** Throws the 403 (audited) when the comment exists on the case and someone else wrote it. */
+export function assertMayChangeComment({ actor, user, reference, commentId, what }: { actor: Actor; user: CaseUser; reference: string; commentId: number; what: string }) {
+  withRefusalsAudited(actor, reference, what, () => {
+    const db = getDb();
+    const kase = findCase(db, reference);
+    if (!kase) throw notFound(reference);
+    const comment = db.select({ authorId: businessCaseComments.authorId }).from(businessCaseComments).where(and(eq(businessCaseComments.id, commentId), eq(businessCaseComments.caseId, kase.id))).get();
+    if (comment && comment.authorId !== user.id) throw new CaseRuleError(403, "Only the person who wrote a comment can change or delete it.");
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // The state machine
 
 export type TransitionArgs = {

@@ -38,6 +38,8 @@ export function updateSettings(actor: Actor, changes: Partial<Record<SettingKey,
   return transaction((tx) => {
     const before = getSettings(tx);
     const merged = SettingsSchema.parse({ ...before, ...changes });
+    // Saving the settings unchanged changes nothing and writes no audit row.
+    if (JSON.stringify(merged) === JSON.stringify(SettingsSchema.parse(before))) return merged;
     for (const [key, value] of Object.entries(changes)) {
       const text = String(merged[key as SettingKey]);
       const existing = tx.select().from(settings).where(eq(settings.key, key)).get();

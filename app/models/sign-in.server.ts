@@ -1,20 +1,29 @@
-import { and, count, eq, gte, min } from "drizzle-orm";
+import { and, count, eq, gte, min, type SQL } from "drizzle-orm";
 import { signInAttempts } from "../../db/schema";
 import { getDb, transaction } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { verifyPassword } from "~/lib/password.server";
 import { findUserForSignIn, normaliseEmail } from "./users.server";
 
-export const THROTTLE_WINDOW_MS = 60 * 1000;
-export const MAX_FAILURES_PER_ACCOUNT = 10;
-export const MAX_FAILURES_PER_ADDRESS = 30;
+// Failed sign-ins are limited three ways, so an attacker elsewhere cannot lock the owner out:
+// - per (account, address) pair: the tight limit, which stops guessing one password from one place;
+// - per address, across accounts: stops one place trying many accounts;
+// - per account, across addresses: slower and larger, against guessing from many places; an address
+//   the owner has signed in from successfully within KNOWN_ADDRESS_DAYS is exempt from it.
+// Counters live in the database (sign_in_attempts), so every server process shares them.
+export const SIGN_IN_LIMITS = {
+  pair: { max: 10, windowMs: 15 * 60 * 1000 },
+  address: { max: 50, windowMs: 15 * 60 * 1000 },
+  account: { max: 100, windowMs: 60 * 60 * 1000 },
+} as const;
+export const KNOWN_ADDRESS_DAYS = 30;
 
 export type SignInResult =
   | { kind: "ok"; userId: number }
   | { kind: "invalid" }
   | { kind: "throttled"; retryAfterSeconds: number };
 
-function failuresSince(where: ReturnType<typeof eq>, since: number) {
+function failuresSince(where: SQL | undefined, since: number) {
   return getDb()
     .select({ n: count(), oldest: min(signInAttempts.at) })
     .from(signInAttempts)
@@ -22,20 +31,42 @@ function failuresSince(where: ReturnType<typeof eq>, since: number) {
     .get()!;
 }
 
+/** Seconds until the oldest counted failure leaves the window, when the limit is reached; else 0. */
+function waitFor(where: SQL | undefined, limit: { max: number; windowMs: number }, now: number) {
+  const failures = failuresSince(where, now - limit.windowMs);
+  return failures.n >= limit.max && failures.oldest ? failures.oldest + limit.windowMs - now : 0;
+}
+
+function signedInFromBefore(email: string, ip: string, now: number) {
+  const since = now - KNOWN_ADDRESS_DAYS * 24 * 60 * 60 * 1000;
+  return Boolean(
+    getDb()
+      .select({ id: signInAttempts.id })
+      .from(signInAttempts)
+      .where(and(eq(signInAttempts.email, email), eq(signInAttempts.ip, ip), eq(signInAttempts.succeeded, true), gte(signInAttempts.at, since)))
+      .limit(1)
+      .get(),
+  );
+}
+
 /** Seconds until the caller may try again, or 0 when not throttled. */
 export function throttleFor({ email, ip, now = Date.now() }: { email: string; ip: string; now?: number }) {
-  const since = now - THROTTLE_WINDOW_MS;
-  const byAccount = failuresSince(eq(signInAttempts.email, normaliseEmail(email)), since);
-  const byAddress = failuresSince(eq(signInAttempts.ip, ip), since);
-  const waits: number[] = [];
-  if (byAccount.n >= MAX_FAILURES_PER_ACCOUNT && byAccount.oldest) waits.push(byAccount.oldest + THROTTLE_WINDOW_MS - now);
-  if (byAddress.n >= MAX_FAILURES_PER_ADDRESS && byAddress.oldest) waits.push(byAddress.oldest + THROTTLE_WINDOW_MS - now);
-  return waits.length ? Math.max(1, Math.ceil(Math.max(...waits) / 1000)) : 0;
+  const account = normaliseEmail(email);
+  const waits = [
+    waitFor(and(eq(signInAttempts.email, account), eq(signInAttempts.ip, ip)), SIGN_IN_LIMITS.pair, now),
+    waitFor(eq(signInAttempts.ip, ip), SIGN_IN_LIMITS.address, now),
+  ];
+  const accountWait = waitFor(eq(signInAttempts.email, account), SIGN_IN_LIMITS.account, now);
+  if (accountWait > 0 && !signedInFromBefore(account, ip, now)) waits.push(accountWait);
+  const longest = Math.max(...waits);
+  return longest > 0 ? Math.max(1, Math.ceil(longest / 1000)) : 0;
 }
 
 function record(actor: Actor, email: string, ip: string, succeeded: boolean, outcome: string, userId?: number) {
   transaction((tx) => {
-    tx.insert(signInAttempts).values({ email, ip, at: Date.now(), succeeded }).run();
+    // A refused (throttled) attempt checks no password, so it is audited but not counted: an
+    // attacker who keeps trying does not extend anyone's wait.
+    if (outcome !== "throttled") tx.insert(signInAttempts).values({ email, ip, at: Date.now(), succeeded }).run();
     audit(tx, { ...actor, userId: userId ?? actor.userId }, {
       action: succeeded ? "sign_in.success" : `sign_in.${outcome}`,
       entityType: "user",
@@ -46,8 +77,8 @@ function record(actor: Actor, email: string, ip: string, succeeded: boolean, out
 }
 
 /**
- * Checks an email and password. Every attempt is recorded and audited; after too many
- * failures in a minute (per account or per address) attempts are refused without checking.
+ * Checks an email and password. Every attempt is audited; after too many failures (SIGN_IN_LIMITS)
+ * attempts are refused without checking.
  */
 export async function attemptSignIn({ email, password, ip, actor }: { email: string; password: string; ip: string; actor: Actor }): Promise<SignInResult> {
   const normalised = normaliseEmail(email);

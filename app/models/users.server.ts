@@ -68,6 +68,8 @@ export function disableUser({ actor, userId }: { actor: Actor; userId: number })
   return transaction((tx) => {
     const before = tx.select({ id: users.id, email: users.email, disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId)).get();
     if (!before) return null;
+    // Idempotent: disabling a disabled user changes nothing and writes no audit row.
+    if (before.disabledAt) return { changed: false, at: before.disabledAt };
     const at = new Date().toISOString();
     tx.update(users).set({ disabledAt: at, updatedAt: at }).where(eq(users.id, userId)).run();
     tx.update(sessions)
@@ -75,7 +77,7 @@ export function disableUser({ actor, userId }: { actor: Actor; userId: number })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
       .run();
     audit(tx, actor, { action: "user.disable", entityType: "user", entityId: userId, before, after: { ...before, disabledAt: at } });
-    return at;
+    return { changed: true, at };
   });
 }
 
@@ -83,8 +85,9 @@ export function enableUser({ actor, userId }: { actor: Actor; userId: number }) 
   return transaction((tx) => {
     const before = tx.select({ id: users.id, email: users.email, disabledAt: users.disabledAt }).from(users).where(eq(users.id, userId)).get();
     if (!before) return null;
+    if (!before.disabledAt) return { changed: false };
     tx.update(users).set({ disabledAt: null, updatedAt: new Date().toISOString() }).where(eq(users.id, userId)).run();
     audit(tx, actor, { action: "user.enable", entityType: "user", entityId: userId, before, after: { ...before, disabledAt: null } });
-    return true;
+    return { changed: true };
   });
 }

@@ -25,6 +25,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const actor = actorFor(admin, request, context);
   const done = parsed.data.intent === "disable" ? disableUser({ actor, userId: parsed.data.userId }) : enableUser({ actor, userId: parsed.data.userId });
   if (!done) throw new Response("Not found", { status: 404 });
+  if (!done.changed) return redirectWithFlash("/admin", parsed.data.intent === "disable" ? "That user was already disabled: nothing changed." : "That user was already enabled: nothing changed.");
   return redirectWithFlash("/admin", parsed.data.intent === "disable" ? "User disabled: their sessions have ended and they cannot sign in." : "User enabled: they can sign in again.");
 }
 

@@ -4,7 +4,7 @@ import { BackLink, Button, InsetText, SummaryList, Table, Tag, WarningCallout } 
 import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { actorFor, requireRole, requireUser } from "~/lib/session.server";
+import { actorFor, requireRole, requireUser, refuse } from "~/lib/session.server";
 import { getAgreement, mayManageAgreement, sendForSignature } from "~/models/agreements.server";
 import {
   ARTICLE_6_LABELS,
@@ -51,6 +51,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ["ig_lead", "programme"], context);
   const reference = params.reference!;
+  // Permission first: an IG lead who is not party to the agreement (nor created it) is refused before any input is checked.
+  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
   const form = await request.formData();
   if (form.get("intent") !== "send") throw new Response("Unknown action", { status: 400 });
   const result = runGovernance(() => sendForSignature({ actor: actorFor(user, request, context), user, reference }), { user, request, context });

@@ -39,6 +39,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, MANAGERS, context);
   const reference = params.reference!;
+  // Permission first: an IG lead who is not party to the agreement (nor created it) is refused before any input is checked.
+  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
   const form = await request.formData();
   const values = formToObject(form) as Record<string, string>;
   const parsed = parseWith(DpiaSchema, form);

@@ -4,8 +4,8 @@ import { BackLink, Button, Checkboxes, DateInput, ErrorSummary, TextInput, Texta
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
-import { actorFor, requireRole } from "~/lib/session.server";
-import { declineAgreement, signAgreement, signatureRequestFor } from "~/models/agreements.server";
+import { actorFor, requireRole, refuse } from "~/lib/session.server";
+import { declineAgreement, signAgreement, signatureRequestFor, maySignForParty } from "~/models/agreements.server";
 import { DeclineSchema, SignSchema } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
@@ -28,6 +28,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, "ig_lead", context);
   const reference = params.reference!;
+  // Permission first: only an IG lead of a party signs or declines for it; anyone else is refused before any input is checked.
+  if (!maySignForParty({ user, reference })) refuse(user, request, "signing or declining for an organisation that is not a party", context);
   const form = await request.formData();
   const values = formToObject(form) as Record<string, string>;
   const actor = actorFor(user, request, context);

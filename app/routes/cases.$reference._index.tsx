@@ -10,10 +10,21 @@ import { formatDate } from "~/lib/dates";
 import { formToObject, parseWith } from "~/lib/forms";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actorFor, requireUser } from "~/lib/session.server";
-import { CaseRuleError, addComment, createPlannedDeployments, deleteComment, editComment, getCase, transitionCase } from "~/models/cases.server";
+import {
+  CaseRuleError,
+  addComment,
+  assertMayActOnCase,
+  assertMayChangeComment,
+  createPlannedDeployments,
+  deleteComment,
+  editComment,
+  getCase,
+  transitionCase,
+} from "~/models/cases.server";
 import {
   ARTICLE_6_LABELS,
   ARTICLE_9_LABELS,
+  CASE_ACTIONS,
   CALDICOTT_KEYS,
   CALDICOTT_PRINCIPLES,
   COMMON_LAW_LABELS,
@@ -71,6 +82,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const prefixed = (errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${formName}-${k}`, v]));
 
   try {
+    // Permission first: a step this user may not take is refused (403, audited) before its fields are checked.
+    if (intent === "transition" && (CASE_ACTIONS as readonly string[]).includes(values.action ?? "")) {
+      assertMayActOnCase({ actor, user, reference, action: values.action as CaseAction });
+    }
+    if ((intent === "edit-comment" || intent === "delete-comment") && /^\d{1,9}$/.test(values.commentId ?? "")) {
+      assertMayChangeComment({ actor, user, reference, commentId: Number(values.commentId), what: intent === "edit-comment" ? "comment.edit" : "comment.delete" });
+    }
     if (intent === "transition") {
       const parsed = parseWith(TransitionFormSchema, form);
       if (!parsed.ok) return failure({ form: formName, errors: prefixed(parsed.errors), values }, 400);

@@ -9,7 +9,7 @@ import { formToObject } from "~/lib/forms";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actorFor, refuse, requireUser } from "~/lib/session.server";
 import type { SignedInUser } from "~/models/users.server";
-import { CaseRuleError, caseFormOptions, getCaseForEdit, updateCase } from "~/models/cases.server";
+import { CaseRuleError, assertMayEditCase, caseFormOptions, getCaseForEdit, updateCase } from "~/models/cases.server";
 import { missingForSubmission, parseCaseForm, type CaseFormValues } from "~/models/cases.schema";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.kase.reference ?? "case"} – Business cases – ShareBoard` }];
@@ -35,6 +35,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const reference = params.reference!;
+  // Permission first: only authors and co-authors get as far as having their input checked (403 audited once otherwise).
+  try {
+    assertMayEditCase({ actor: actorFor(user, request, context), user, reference });
+  } catch (error) {
+    if (error instanceof CaseRuleError && error.status !== 400) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
   const values = formToObject(await request.formData()) as CaseFormValues;
   const submit = values.intent === "submit";
   const version = Number(values.version);

@@ -6,6 +6,7 @@ import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
 import { Button, ErrorSummary, Table, Tag, TextInput, WarningCallout } from "~/components/nhs";
 import { CoverStatusTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
+import { INDEMNITY_READERS } from "~/lib/route-access";
 import { requireRole } from "~/lib/session.server";
 import {
   countPracticesWithActiveCover,
@@ -21,7 +22,6 @@ import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Indemnity register – ShareBoard" }];
 
-const INDEMNITY_READERS = ["ccg", "board", "programme"] as const;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, INDEMNITY_READERS, context);

@@ -35,6 +35,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ROLES, context);
   const form = await request.formData();
   const values = formToObject(form) as Record<string, string>;
+  // Permission first: an IG lead naming another organisation is refused before the scores are checked.
+  const asked = typeof values.organisation === "string" ? values.organisation.toUpperCase() : "";
+  if (asked && !user.roles.includes("programme") && !organisationsUserMayAssess({ user }).some((o) => o.odsCode === asked)) {
+    refuse(user, request, "an IG lead may record assessments only for their own organisation", context);
+  }
   const result = recordMaturityAssessment({ actor: actorFor(user, request, context), user, frameworkCode: String(values.framework ?? ""), input: values });
   if (!result.ok && result.forbidden) refuse(user, request, "an IG lead may record assessments only for their own organisation", context);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });

@@ -105,7 +105,7 @@ describe("sharing without cover", () => {
     });
     expect(sharingWithoutCover("2016-11-04")).not.toContain("P92031"); // not yet live, and covered
     expect(sharingWithoutCover("2016-11-05")).toContain("P92031"); // live on the first day without cover
-    expect(getOrganisationGovernance({ organisationId: practice, asAt: "2016-11-05" })!.indemnity.warnings.map((w) => w.kind)).toEqual(["sharing_without_cover", "lapsed"]);
+    expect(getOrganisationGovernance({ organisationId: practice, asAt: "2016-11-05" })!.indemnity!.warnings.map((w) => w.kind)).toEqual(["sharing_without_cover", "lapsed"]);
   });
 });
 
@@ -174,9 +174,9 @@ describe("renewing cover", () => {
 describe("an organisation's governance", () => {
   it("shows the practice's agreements and its expiring cover", () => {
     const governance = getOrganisationGovernance({ organisationId: orgId("P92010"), asAt: REPORTING_DATE })!;
-    expect(governance.indemnity.needsCover).toBe(true);
-    expect(governance.indemnity.current?.endOn).toBe("2017-01-19");
-    expect(governance.indemnity.warnings.map((w) => w.text)).toEqual(["Cover expires in 80 days, on 19 January 2017, and has not been renewed"]);
+    expect(governance.indemnity!.needsCover).toBe(true);
+    expect(governance.indemnity!.current?.endOn).toBe("2017-01-19");
+    expect(governance.indemnity!.warnings.map((w) => w.text)).toEqual(["Cover expires in 80 days, on 19 January 2017, and has not been renewed"]);
     expect(governance.agreements.map((a) => [a.reference, a.status, a.reviewState])).toEqual([["ISA-001", "active", "due"]]);
   });
 

@@ -37,7 +37,9 @@ export function OrganisationGovernanceSection({ governance }: { governance: Orga
       )}
 
       <h3>Indemnity cover</h3>
-      {!indemnity.needsCover && !indemnity.history.length ? (
+      {!indemnity ? (
+        <p>Indemnity cover is shown to the CCG, the partnership board and the programme team, who keep and read the indemnity register.</p>
+      ) : !indemnity.needsCover && !indemnity.history.length ? (
         <p>The CCG indemnifies GP practices and NHS-badged private providers; this organisation does not need its cover.</p>
       ) : (
         <>

@@ -5,6 +5,7 @@ import { BackLink, ErrorSummary } from "~/components/nhs";
 import { OrganisationDetailsSection, ServicesSection, UsageSection } from "~/components/organisation/rollout-sections";
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
+import { INDEMNITY_READERS } from "~/lib/route-access";
 import { requireUser } from "~/lib/session.server";
 import { getOrganisationByOdsCode } from "~/models/organisations.server";
 import { listDeployments, listServicesOf, usageForOrganisation } from "~/models/rollout.server";
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         deployments: listDeployments({ asAt, organisationId: organisation.id, sort: { id: "service", desc: false } }).rows,
       },
       usage: usageForOrganisation({ organisationId: organisation.id, asAt }),
-      governance: getOrganisationGovernance({ organisationId: organisation.id, asAt }),
+      governance: getOrganisationGovernance({ organisationId: organisation.id, asAt, mayReadIndemnity: hasAnyRole(user.roles, INDEMNITY_READERS) }),
       consent: getOrganisationConsent({ organisationId: organisation.id, asAt }),
       maturity: getOrganisationMaturity({ organisationId: organisation.id, asAt }),
     },

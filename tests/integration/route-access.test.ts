@@ -1,0 +1,155 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { eq, count } from "drizzle-orm";
+import type { Role } from "../../db/schema/enums";
+import { auditLog } from "../../db/schema";
+import { getDb } from "~/lib/db.server";
+import { SYSTEM_ACTOR } from "~/lib/audit.server";
+import { ROUTE_ACCESS, type Access } from "~/lib/route-access";
+import { createApiToken } from "~/models/api-tokens.server";
+import { BASE, settle, signInAs, statusOf } from "../helpers/requests";
+
+// The authorisation matrix, generated from the one route registry (app/lib/route-access.ts):
+// every route file must have an entry, and every persona (signed out and each demo role) is tried
+// against every route: a GET with valid parameters, and a POST with an empty form, which must be
+// refused (403, audited once) before anything is validated when the persona may not act.
+
+type RouteModule = { loader?: (args: unknown) => unknown; action?: (args: unknown) => unknown };
+const files = import.meta.glob<RouteModule>("../../app/routes/**/*.{ts,tsx}");
+const ROUTE_FILES = Object.keys(files)
+  .map((f) => f.replace("../../app/routes/", ""))
+  .filter((f) => !f.includes("/") || /\/route\.tsx?$/.test(f));
+
+const PERSONAS = {
+  "signed out": null,
+  admin: "admin@example.org",
+  board: "board@example.org",
+  programme: "programme@example.org",
+  ig_lead: "ig@example.org",
+  ccg: "ccg@example.org",
+  practitioner: "practitioner@example.org",
+} as const satisfies Record<string, string | null>;
+type Persona = keyof typeof PERSONAS;
+const cookies: Partial<Record<Persona, string>> = {};
+let apiToken = "";
+
+/** The route's params, read from its file name (Remix flat routes) against its sample path. */
+function paramsFor(file: string, path: string) {
+  const name = file.replace(/\/route\.tsx?$/, "").replace(/\.tsx?$/, "").replace(/\[\.\]/g, "\u0000");
+  const segments = name.split(".").filter((s) => s !== "_index").map((s) => s.replace(/\u0000/g, ".").replace(/_$/, ""));
+  const parts = path.split("?")[0]!.split("/").filter(Boolean);
+  const params: Record<string, string> = {};
+  segments.forEach((segment, i) => {
+    if (segment === "$") params["*"] = parts.slice(i).join("/");
+    else if (segment.startsWith("$")) params[segment.slice(1)] = decodeURIComponent(parts[i] ?? "");
+  });
+  return params;
+}
+
+function mayUse(access: Access, persona: Persona) {
+  if (access === "public") return true;
+  if (access === "token") return false; // a session never opens the API
+  if (persona === "signed out") return false;
+  return access === "signed-in" || access.includes(persona as Role);
+}
+
+function refusals() {
+  return getDb().select({ n: count() }).from(auditLog).where(eq(auditLog.action, "access.refused")).get()!.n;
+}
+
+function isRedirectToLogin(result: unknown) {
+  return result instanceof Response && result.status === 302 && (result.headers.get("Location") ?? "").startsWith("/login");
+}
+
+beforeAll(async () => {
+  let i = 0;
+  for (const [persona, email] of Object.entries(PERSONAS)) {
+    i++;
+    if (email) cookies[persona as Persona] = await signInAs(email, undefined, `10.77.0.${i}`);
+  }
+  apiToken = createApiToken({ actor: SYSTEM_ACTOR, name: "matrix test", expiresOn: null }).token;
+});
+
+describe("the route registry", () => {
+  it("has an entry for every file in app/routes, and every entry names a route file", () => {
+    const missing = ROUTE_FILES.filter((f) => !ROUTE_ACCESS[f]);
+    expect(missing, `Add these routes to ROUTE_ACCESS in app/lib/route-access.ts (who may GET and POST them): ${missing.join(", ")}`).toEqual([]);
+    const stale = Object.keys(ROUTE_ACCESS).filter((f) => !ROUTE_FILES.includes(f));
+    expect(stale, `These ROUTE_ACCESS entries have no file in app/routes: ${stale.join(", ")}`).toEqual([]);
+  });
+
+  it("states GET and POST exactly for the loaders and actions each route has", async () => {
+    for (const file of ROUTE_FILES) {
+      const mod = await files[`../../app/routes/${file}`]!();
+      const entry = ROUTE_ACCESS[file]!;
+      expect(Boolean(entry.GET), `${file}: GET in the registry and a loader must go together`).toBe(Boolean(mod.loader));
+      expect(Boolean(entry.POST), `${file}: POST in the registry and an action must go together`).toBe(Boolean(mod.action));
+    }
+  });
+});
+
+describe("every persona against every route", () => {
+  // Signing out ends each persona's session, so /logout goes last.
+  const order = Object.keys(ROUTE_ACCESS).sort((a, b) => Number(a === "logout.tsx") - Number(b === "logout.tsx") || a.localeCompare(b));
+  for (const file of order) {
+    const entry = ROUTE_ACCESS[file]!;
+    const params = paramsFor(file, entry.path);
+
+    if (entry.GET) {
+      it(`GET ${entry.path} (${file})`, async () => {
+        const { loader } = await files[`../../app/routes/${file}`]!();
+        const outcomes: string[] = [];
+        for (const persona of Object.keys(PERSONAS) as Persona[]) {
+          const cookie = cookies[persona];
+          const request = new Request(`${BASE}${entry.path}`, { headers: cookie ? { Cookie: cookie } : {} });
+          const before = refusals();
+          const result = await settle(() => loader!({ request, params, context: { clientIp: "10.78.0.1", requestId: "matrix" } }));
+          const status = statusOf(result);
+          const allowed = mayUse(entry.GET!, persona);
+          let ok: boolean;
+          if (entry.GET === "token") ok = status === 401;
+          else if (file === "api.v1.$.ts") ok = status === 404; // the API's "no such endpoint" answer
+          else if (file === "logout.tsx") ok = status === 302; // signing out is a POST; GET goes back to the sign-in page
+          else if (allowed) ok = status < 400 ? !isRedirectToLogin(result) : status === 403 && Boolean(entry.recordRule);
+          else if (persona === "signed out") ok = isRedirectToLogin(result);
+          else ok = status === 403 && refusals() === before + 1;
+          if (!ok) outcomes.push(`${persona}: ${status}${result instanceof Response ? ` ${result.headers.get("Location") ?? ""}` : ""} (expected ${allowed ? "allowed" : "refused"})`);
+        }
+        expect(outcomes, outcomes.join("\n")).toEqual([]);
+      });
+    }
+
+    if (entry.GET === "token") {
+      it(`GET ${entry.path} with an API token answers 200`, async () => {
+        const { loader } = await files[`../../app/routes/${file}`]!();
+        const request = new Request(`${BASE}${entry.path}`, { headers: { Authorization: `Bearer ${apiToken}` } });
+        expect(statusOf(await settle(() => loader!({ request, params, context: { clientIp: "10.78.0.2" } })))).toBe(200);
+      });
+    }
+
+    if (entry.POST) {
+      it(`POST ${entry.path} with an empty form: refused (403, audited once) before validation for those who may not act`, async () => {
+        const { action } = await files[`../../app/routes/${file}`]!();
+        const outcomes: string[] = [];
+        for (const persona of Object.keys(PERSONAS) as Persona[]) {
+          const cookie = cookies[persona];
+          const request = new Request(`${BASE}${entry.path}`, {
+            method: "POST",
+            body: new URLSearchParams(),
+            headers: { "Content-Type": "application/x-www-form-urlencoded", ...(cookie ? { Cookie: cookie } : {}) },
+          });
+          const before = refusals();
+          const result = await settle(() => action!({ request, params, context: { clientIp: "10.78.0.3", requestId: "matrix" } }));
+          const status = statusOf(result);
+          const allowed = mayUse(entry.POST!, persona);
+          let ok: boolean;
+          if (file === "login.tsx" || file === "logout.tsx" || file === "api.v1.$.ts") ok = status < 500 && status !== 403;
+          else if (allowed) ok = status !== 403 || Boolean(entry.recordRule);
+          else if (persona === "signed out") ok = isRedirectToLogin(result);
+          else ok = status === 403 && refusals() === before + 1;
+          if (!ok) outcomes.push(`${persona}: ${status} (expected ${allowed ? "allowed" : "refused"}; refusals audited ${refusals() - before})`);
+        }
+        expect(outcomes, outcomes.join("\n")).toEqual([]);
+      });
+    }
+  }
+});
