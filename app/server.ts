@@ -10,7 +10,8 @@ import { ensureSessionSecret, prepareDatabase } from "../db/setup";
 import { env } from "./lib/env.server";
 import { securityHeaders, sameOriginGuard } from "./lib/http-security.server";
 import { audit } from "./lib/audit.server";
-import { transaction } from "./lib/db.server";
+import { connection, transaction } from "./lib/db.server";
+import { startAuditAndBackups } from "./lib/reliability.server";
 
 function log(line: string) {
   console.log(`[shareboard] ${line}`);
@@ -26,6 +27,7 @@ async function main() {
     process.exit(1);
   }
   await prepareDatabase(log);
+  const stopSchedules = startAuditAndBackups(connection(), log);
 
   const buildPath = path.resolve("build/server/index.js");
   let build: ServerBuild;
@@ -69,7 +71,10 @@ async function main() {
   );
 
   const server = app.listen(config.PORT, () => log(`ShareBoard is running on http://localhost:${config.PORT}`));
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    stopSchedules();
+    server.close(() => process.exit(0));
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

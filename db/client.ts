@@ -29,3 +29,10 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
   if (options.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder() });
   return { db, sqlite, path: file };
 }
+
+/** Opens an existing database file read-only, without migrating it (for checks and backups). */
+export function openDatabaseReadOnly(file: string): Connection {
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma("busy_timeout = 5000");
+  return { db: drizzle(sqlite, { schema }), sqlite, path: file };
+}
