@@ -1,6 +1,7 @@
 // `npm run backup -- FILE`: a consistent copy of DATABASE_PATH while the server runs, checked
 // (integrity_check and audit verify) before it is given its name. Exits 1 when it fails.
 import { backupDatabase } from "../app/lib/backup.server";
+import { plural } from "../app/lib/audit-verify.server";
 import { reliabilitySettings } from "../app/lib/env.server";
 
 async function main() {
@@ -13,7 +14,7 @@ async function main() {
   const result = await backupDatabase({ target, settings });
   console.log(`Backed up ${settings.databasePath}`);
   console.log(`to ${result.file} (${(result.bytes / 1024 / 1024).toFixed(1)} MB).`);
-  console.log(`Checked: integrity_check ok; the audit log verifies (${result.rows.toLocaleString("en-GB")} rows${result.check.verdict.notes.length ? `; ${result.check.verdict.notes.join("; ")}` : ""}).`);
+  console.log(`Checked: integrity_check ok; the audit log verifies (${plural(result.rows, "row")}${result.check.verdict.notes.length ? `; ${result.check.verdict.notes.join("; ")}` : ""}).`);
   console.log(`Keep the audit key (${settings.auditKeyFile}) and checkpoints (${settings.auditCheckpointsFile}) backed up too, somewhere else.`);
   return 0;
 }

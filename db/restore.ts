@@ -2,7 +2,7 @@
 // is kept beside it), refusing while a running server holds the database. The restore is recorded
 // in the audit log and as a signed checkpoint. Exits 1 when it refuses or fails.
 import { restoreDatabase } from "../app/lib/backup.server";
-import { describeVerdict } from "../app/lib/audit-verify.server";
+import { describeVerdict, plural } from "../app/lib/audit-verify.server";
 import { reliabilitySettings } from "../app/lib/env.server";
 
 async function main() {
@@ -13,8 +13,8 @@ async function main() {
   }
   const result = await restoreDatabase({ from, settings: reliabilitySettings(), log: (line) => console.log(line) });
   console.log(`Restored ${result.from}`);
-  console.log(`into ${result.databasePath} (${result.rows.toLocaleString("en-GB")} audit rows, the restore itself included).`);
-  if (result.movedAsideTo) console.log(`The database it replaced is kept as ${result.movedAsideTo}${result.replaced ? ` (${result.replaced.rows.toLocaleString("en-GB")} audit rows)` : ""}.`);
+  console.log(`into ${result.databasePath} (${plural(result.rows, "audit row")}, the restore itself included).`);
+  if (result.movedAsideTo) console.log(`The database it replaced is kept as ${result.movedAsideTo}${result.replaced ? ` (${plural(result.replaced.rows, "audit row")})` : ""}.`);
   for (const line of describeVerdict(result.verdict)) console.log(line);
   return result.verdict.ok ? 0 : 1;
 }

@@ -150,6 +150,7 @@ export function writeCheckpoint(
   const settings = options.settings ?? reliabilitySettings();
   const key = ensureAuditKey(settings.auditKeyFile);
   const head = options.head ?? auditHead(sqlite);
+  syncWriteAheadLog(sqlite);
   appendCheckpoint(settings.auditCheckpointsFile, key, {
     v: 1,
     kind: options.kind ?? "checkpoint",
@@ -163,6 +164,27 @@ export function writeCheckpoint(
   });
   lastWritten.set(settings.auditCheckpointsFile, { lastId: head.lastId, atMs: Date.now() });
   return head;
+}
+
+/**
+ * With synchronous = NORMAL a commit reaches the write-ahead log but not necessarily the disk. Before
+ * a checkpoint anchors rows, force the log to disk, so a power cut can never leave a checkpoint
+ * that names rows the database lost (and bounds what a power cut can lose to the rows since).
+ */
+function syncWriteAheadLog(sqlite: Database.Database) {
+  if (sqlite.memory || !sqlite.name) return;
+  for (const file of [`${sqlite.name}-wal`, sqlite.name]) {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(file, "r");
+      fs.fsyncSync(fd);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
 }
 
 const lastWritten = new Map<string, { lastId: number; atMs: number }>();

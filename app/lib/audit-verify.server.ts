@@ -19,6 +19,11 @@ export const AUDIT_TRIGGERS = [
   },
 ] as const;
 
+/** "1 row", "2,000 rows". */
+export function plural(n: number, word: string) {
+  return `${n.toLocaleString("en-GB")} ${word}${n === 1 ? "" : "s"}`;
+}
+
 const normalise = (text: string) => text.replace(/\s+/g, " ").replace(/;\s*$/, "").trim();
 
 /** The append-only triggers that are missing or no longer what the migration created. */
@@ -159,7 +164,7 @@ export function verifyAudit(db: AppDatabase, options: { mode?: Mode; settings?: 
       if (longest.rows > walk.rows) {
         firstBadRowId ??= walk.lastId + 1;
         problems.push(
-          `The audit log has ${walk.rows.toLocaleString("en-GB")} rows (newest id ${walk.lastId}) but the checkpoint of ${longest.at} recorded ${longest.rows.toLocaleString("en-GB")} (newest id ${longest.lastId}): ${(longest.rows - walk.rows).toLocaleString("en-GB")} rows were removed, or an older copy was put in place without \`npm run restore\`.`,
+          `The audit log has ${plural(walk.rows, "row")} (newest id ${walk.lastId}) but the checkpoint of ${longest.at} recorded ${longest.rows.toLocaleString("en-GB")} (newest id ${longest.lastId}): ${plural(longest.rows - walk.rows, "row")} were removed, or an older copy was put in place without \`npm run restore\`.`,
         );
       }
       const sorted = [...epoch].filter((c) => c.rows <= walk.rows).sort((a, b) => a.rows - b.rows);
@@ -176,7 +181,7 @@ export function verifyAudit(db: AppDatabase, options: { mode?: Mode; settings?: 
         );
         break;
       }
-      notes.push(`${checked.toLocaleString("en-GB")} checkpoint${checked === 1 ? "" : "s"} since ${epoch[0].kind === "restore" ? "the last restore" : "the first"} compared`);
+      notes.push(`matches ${plural(checked, "signed checkpoint")}${epoch[0].kind === "restore" ? " since the last restore" : ""}`);
     }
   } else {
     // A backup must be a prefix of one recorded history.
@@ -184,12 +189,12 @@ export function verifyAudit(db: AppDatabase, options: { mode?: Mode; settings?: 
       .map((e) => e.filter((c) => c.rows <= walk.rows))
       .filter((e) => e.length > 0);
     if (!file.exists || candidates.length === 0) {
-      notes.push(`no checkpoint in ${settings.auditCheckpointsFile} covers this copy's ${walk.rows.toLocaleString("en-GB")} rows: only the chain and triggers were checked`);
+      notes.push(`no checkpoint in ${settings.auditCheckpointsFile} covers this copy's ${plural(walk.rows, "row")}: only the chain and triggers were checked`);
     } else {
       const agreeing = candidates.find((e) => e.every(matches));
       if (agreeing) {
         checked = agreeing.length;
-        notes.push(`${checked.toLocaleString("en-GB")} checkpoint${checked === 1 ? "" : "s"} up to this copy's length compared`);
+        notes.push(`matches ${plural(checked, "signed checkpoint")} up to this copy's length`);
       } else {
         const firstMismatch = candidates[candidates.length - 1].sort((a, b) => a.rows - b.rows).find((c) => !matches(c))!;
         firstBadRowId ??= idAt(firstMismatch.rows) ?? firstMismatch.lastId;
@@ -218,7 +223,7 @@ export function verifyAudit(db: AppDatabase, options: { mode?: Mode; settings?: 
 export function describeVerdict(v: AuditVerdict, what = "The audit log"): string[] {
   if (v.ok) {
     return [
-      `${what} verifies: ${v.rows.toLocaleString("en-GB")} rows, hash chain intact, append-only triggers in place${v.notes.length ? `, ${v.notes.join("; ")}` : ""}.`,
+      `${what} verifies: ${plural(v.rows, "row")}, hash chain intact, append-only triggers in place${v.notes.length ? `, ${v.notes.join("; ")}` : ""}.`,
     ];
   }
   return [

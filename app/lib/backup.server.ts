@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { openDatabase, openDatabaseReadOnly } from "../../db/client";
 import { audit } from "./audit.server";
 import { auditHead, writeCheckpoint } from "./audit-checkpoints.server";
-import { restoreAuditTriggers, verifyAudit, type AuditVerdict } from "./audit-verify.server";
+import { plural, restoreAuditTriggers, verifyAudit, type AuditVerdict } from "./audit-verify.server";
 import { reliabilitySettings, type ReliabilitySettings } from "./env.server";
 
 type Log = (line: string) => void;
@@ -61,6 +61,7 @@ export async function backupDatabase({ target, settings = reliabilitySettings() 
     copy.close();
     const check = checkDatabaseFile(partial, { mode: "backup", settings });
     if (!check.ok) throw new BackupError(`The copy failed its checks and was not kept:\n${check.problems.map((p) => `- ${p}`).join("\n")}`);
+    fs.chmodSync(partial, 0o600); // it holds everything the database holds, password hashes included
     fs.renameSync(partial, file);
     // The live database had exactly these rows when the copy was taken: anchor them too.
     const live = new Database(settings.databasePath, { readonly: true, fileMustExist: true });
@@ -115,7 +116,7 @@ export async function restoreDatabase({ from, settings = reliabilitySettings(), 
   if (!fs.existsSync(backupFile)) throw new BackupError(`There is no backup at ${backupFile}: check the file name.`);
   const check = checkDatabaseFile(backupFile, { mode: "backup", settings });
   if (!check.ok) throw new BackupError(`${backupFile} failed its checks, so nothing was restored:\n${check.problems.map((p) => `- ${p}`).join("\n")}`);
-  log(`Checked ${backupFile}: integrity_check ok, audit log verifies (${check.verdict.rows.toLocaleString("en-GB")} rows).`);
+  log(`Checked ${backupFile}: integrity_check ok, audit log verifies (${plural(check.verdict.rows, "row")}).`);
 
   const target = settings.databasePath;
   if (databaseInUse(target)) {
@@ -194,7 +195,7 @@ export async function dailyBackupIfDue({ settings = reliabilitySettings(), log, 
   try {
     if (fs.existsSync(target)) return null;
     const result = await backupDatabase({ target, settings });
-    log(`Daily backup written to ${result.file} (${result.rows.toLocaleString("en-GB")} audit rows; integrity_check ok; audit log verifies).`);
+    log(`Daily backup written to ${result.file} (${plural(result.rows, "audit row")}; integrity_check ok; audit log verifies).`);
     pruneBackups(dir, base, settings.backupKeep, log);
     return result;
   } catch (error) {

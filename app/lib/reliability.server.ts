@@ -5,7 +5,7 @@ import fs from "node:fs";
 import { Cron } from "croner";
 import type { Connection } from "../../db/client";
 import { ensureAuditKey, writeCheckpoint } from "./audit-checkpoints.server";
-import { describeVerdict, restoreAuditTriggers, verifyAudit } from "./audit-verify.server";
+import { describeVerdict, plural, restoreAuditTriggers, verifyAudit } from "./audit-verify.server";
 import { dailyBackupIfDue } from "./backup.server";
 import { reliabilitySettings } from "./env.server";
 
@@ -25,7 +25,7 @@ export function startAuditAndBackups(conn: Connection, log: Log) {
   const verdict = verifyAudit(conn.db, { settings });
   for (const line of describeVerdict(verdict)) log(verdict.ok ? line : `WARNING ${line}`);
   const head = writeCheckpoint(conn.sqlite, "startup", { settings });
-  log(`Audit checkpoint written to ${settings.auditCheckpointsFile} (${head.rows.toLocaleString("en-GB")} rows).`);
+  log(`Audit checkpoint written to ${settings.auditCheckpointsFile} (${plural(head.rows, "row")}).`);
 
   let dailyCheckpointOn = new Date().toISOString().slice(0, 10);
   const hourly = async () => {
