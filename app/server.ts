@@ -11,7 +11,8 @@ import { securityHeaders, sameOriginGuard, trustProxySetting } from "./lib/http-
 import { finalErrorHandler, guardedRequestHandler, requestLog } from "./lib/http-guard.server";
 import { logger } from "./lib/logger.server";
 import { audit } from "./lib/audit.server";
-import { transaction } from "./lib/db.server";
+import { connection, transaction } from "./lib/db.server";
+import { startAuditAndBackups } from "./lib/reliability.server";
 
 function log(line: string) {
   logger().info(line);
@@ -27,6 +28,7 @@ async function main() {
     process.exit(1);
   }
   await prepareDatabase(log);
+  const stopSchedules = startAuditAndBackups(connection(), log);
 
   const buildPath = path.resolve("build/server/index.js");
   let build: ServerBuild;
@@ -72,7 +74,10 @@ async function main() {
   app.use(finalErrorHandler());
 
   const server = app.listen(config.PORT, () => log(`ShareBoard is running on http://localhost:${config.PORT}`));
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    stopSchedules();
+    server.close(() => process.exit(0));
+  };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
 }

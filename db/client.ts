@@ -24,8 +24,17 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // NORMAL: a crashed process loses nothing; a power cut can lose only commits since the last WAL
+  // sync, which every audit checkpoint forces (README: Backup, restore and what a crash loses).
   sqlite.pragma("synchronous = NORMAL");
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder() });
   return { db, sqlite, path: file };
+}
+
+/** Opens an existing database file read-only, without migrating it (for checks and backups). */
+export function openDatabaseReadOnly(file: string): Connection {
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma("busy_timeout = 5000");
+  return { db: drizzle(sqlite, { schema }), sqlite, path: file };
 }

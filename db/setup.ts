@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { openDatabase, DEFAULT_DATABASE_PATH } from "./client";
+import { writeCheckpoint } from "../app/lib/audit-checkpoints.server";
 
 type Log = (line: string) => void;
 
@@ -35,6 +36,7 @@ export async function prepareDatabase(log: Log = console.log) {
   if (!hasDemoData(conn.db)) {
     await seedDemoData(conn.db);
     log(`Database was empty: loaded the demo data in ${Date.now() - started} ms`);
+    writeCheckpoint(conn.sqlite, "startup"); // anchor the new audit log outside the database
   }
   conn.sqlite.close();
 }

@@ -71,23 +71,48 @@ export function audit(tx: DbOrTx, actor: Actor, entry: AuditEntry) {
 
 export type ChainVerdict = { ok: true; rows: number } | { ok: false; rows: number; brokenAtId: number; reason: string };
 
-/** Walks the whole chain; any edited, inserted or removed row breaks it. */
-export function verifyAuditChain(db: DbOrTx, batchSize = 5000): ChainVerdict {
+export const GENESIS_HASH = GENESIS;
+
+export type ChainWalk = {
+  /** Rows read, in id order. */
+  rows: number;
+  /** The stored hash of the newest row (the genesis hash when the log is empty). */
+  head: string;
+  lastId: number;
+  firstBreak: { id: number; position: number; reason: string } | null;
+};
+
+/**
+ * Reads every row in id order, recomputing each hash. Keeps going past a break so callers can still
+ * compare row counts and stored hashes with checkpoints; `visit` sees each row's position (1-based).
+ */
+export function walkAuditChain(db: DbOrTx, visit?: (position: number, id: number, hash: string) => void, batchSize = 5000): ChainWalk {
   let prevHash = GENESIS;
   let lastId = 0;
   let rows = 0;
+  let firstBreak: ChainWalk["firstBreak"] = null;
   for (;;) {
     const batch = db.select().from(auditLog).where(gt(auditLog.id, lastId)).orderBy(asc(auditLog.id)).limit(batchSize).all();
-    if (batch.length === 0) return { ok: true, rows };
+    if (batch.length === 0) return { rows, head: prevHash, lastId, firstBreak };
     for (const r of batch) {
-      if (r.prevHash !== prevHash) return { ok: false, rows, brokenAtId: r.id, reason: "previous hash does not match" };
-      const { id: _id, hash, prevHash: _p, ...content } = r;
-      if (rowHash(prevHash, content) !== hash) return { ok: false, rows, brokenAtId: r.id, reason: "row content does not match its hash" };
-      prevHash = hash;
-      lastId = r.id;
       rows++;
+      if (!firstBreak) {
+        const { id: _id, hash, prevHash: _p, ...content } = r;
+        if (r.prevHash !== prevHash) firstBreak = { id: r.id, position: rows, reason: "its previous hash does not match the row before it (a row was removed, inserted or changed)" };
+        else if (rowHash(prevHash, content) !== hash) firstBreak = { id: r.id, position: rows, reason: "its content does not match its hash (the row was edited)" };
+      }
+      visit?.(rows, r.id, r.hash);
+      prevHash = r.hash;
+      lastId = r.id;
     }
   }
+}
+
+/** Walks the whole chain; any edited, inserted or removed row breaks it. */
+export function verifyAuditChain(db: DbOrTx, batchSize = 5000): ChainVerdict {
+  const walk = walkAuditChain(db, undefined, batchSize);
+  if (!walk.firstBreak) return { ok: true, rows: walk.rows };
+  return { ok: false, rows: walk.firstBreak.position - 1, brokenAtId: walk.firstBreak.id, reason: walk.firstBreak.reason };
 }
 
 export function auditTrailFor(db: DbOrTx, entityType: string, entityId: string | number) {

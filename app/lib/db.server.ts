@@ -1,3 +1,4 @@
+import { checkpointIfDue } from "./audit-checkpoints.server";
 import { openDatabase, type AppDatabase, type Connection, DEFAULT_DATABASE_PATH } from "../../db/client";
 
 export type { AppDatabase };
@@ -25,7 +26,9 @@ export function getDb() {
 
 /** Runs fn in one SQLite transaction: everything in it, audit rows included, commits or rolls back together. */
 export function transaction<T>(fn: (tx: Tx) => T): T {
-  return getDb().transaction((tx) => fn(tx), { behavior: "immediate" });
+  const result = getDb().transaction((tx) => fn(tx), { behavior: "immediate" });
+  checkpointIfDue(connection().sqlite); // after commit: anchors the audit chain every N rows
+  return result;
 }
 
 export type Tx = Parameters<Parameters<AppDatabase["transaction"]>[0]>[0];

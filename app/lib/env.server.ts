@@ -1,3 +1,4 @@
+import path from "node:path";
 import { z } from "zod";
 
 const EnvSchema = z.object({
@@ -27,4 +28,48 @@ export function env(): Env {
 
 export function parseEnv(source: Record<string, string | undefined>) {
   return EnvSchema.safeParse(source);
+}
+
+const ReliabilitySchema = z.object({
+  DATABASE_PATH: z.string().min(1).default("db/data/shareboard.sqlite"),
+  AUDIT_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINTS_FILE: z.string().min(1).optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce
+    .number({ error: "BACKUP_KEEP must be a whole number of backups to keep, e.g. 14." })
+    .int({ error: "BACKUP_KEEP must be a whole number of backups to keep, e.g. 14." })
+    .min(1, { error: "BACKUP_KEEP must be at least 1." })
+    .default(14),
+});
+
+export type ReliabilitySettings = {
+  databasePath: string;
+  /** HMAC key that signs audit checkpoints; kept outside the database, like the session secret. */
+  auditKeyFile: string;
+  /** Append-only file of signed checkpoints (row count and head hash) anchoring the audit chain. */
+  auditCheckpointsFile: string;
+  backupDir: string | null;
+  backupKeep: number;
+};
+
+/**
+ * The audit-anchoring and backup settings, read the same way by the server, `npm run audit:verify`,
+ * `npm run backup` and `npm run restore` (they need no SESSION_SECRET). Read on every call: tests
+ * and the restore command switch DATABASE_PATH at run time.
+ */
+export function reliabilitySettings(source: Record<string, string | undefined> = process.env): ReliabilitySettings {
+  const parsed = ReliabilitySchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`The backup and audit settings are not valid:\n${lines.join("\n")}`);
+  }
+  const s = parsed.data;
+  const dbPath = path.resolve(s.DATABASE_PATH);
+  return {
+    databasePath: dbPath,
+    auditKeyFile: path.resolve(s.AUDIT_KEY_FILE ?? path.join(path.dirname(dbPath), "audit-key")),
+    auditCheckpointsFile: path.resolve(s.AUDIT_CHECKPOINTS_FILE ?? `${dbPath}.checkpoints`),
+    backupDir: s.BACKUP_DIR ? path.resolve(s.BACKUP_DIR) : null,
+    backupKeep: s.BACKUP_KEEP,
+  };
 }

@@ -1,7 +1,7 @@
 import { desc, count } from "drizzle-orm";
 import { auditLog } from "../../db/schema";
 import { getDb } from "~/lib/db.server";
-import { verifyAuditChain } from "~/lib/audit.server";
+import { describeVerdict, verifyAudit } from "~/lib/audit-verify.server";
 
 export function listAuditEntries({ page = 1, pageSize = 50 }: { page?: number; pageSize?: number }) {
   const db = getDb();
@@ -16,6 +16,8 @@ export function listAuditEntries({ page = 1, pageSize = 50 }: { page?: number; p
   return { total, rows };
 }
 
+/** The same verdict as `npm run audit:verify`: chain, append-only triggers and signed checkpoints. */
 export function auditChainStatus() {
-  return verifyAuditChain(getDb());
+  const verdict = verifyAudit(getDb());
+  return { ...verdict, lines: describeVerdict(verdict) };
 }
