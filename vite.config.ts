@@ -1,6 +1,6 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 /// <reference types="vitest/config" />
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import path from "node:path";
 
 declare module "@remix-run/node" {
@@ -9,10 +9,41 @@ declare module "@remix-run/node" {
   }
 }
 
+/**
+ * nhsuk-frontend's CSS loads the Frutiger web font from assets.nhs.uk. The font is licensed to
+ * NHS.UK and cannot be served from here, and our Content-Security-Policy (rightly) blocks the
+ * third-party request, which logged four console errors on every page. Dropping the two
+ * @font-face rules leaves its own font stack ("Frutiger W01", Arial, sans-serif) to use Arial.
+ */
+function withoutNhsWebFont(): Plugin {
+  return {
+    name: "shareboard:without-nhs-web-font",
+    enforce: "pre",
+    transform(code, id) {
+      if (!/nhsuk-frontend[\\/]dist[\\/].*\.css/.test(id)) return null;
+      return { code: code.replace(/@font-face\s*\{[^}]*\}/g, ""), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   resolve: { alias: { "~": path.resolve(__dirname, "app") } },
   server: { port: 3000 },
-  build: { chunkSizeWarningLimit: 1200 },
+  build: {
+    chunkSizeWarningLimit: 1200,
+    rollupOptions: {
+      // Two notices that look like failures but are not: resource routes (CSV, API, healthz) have no
+      // browser code, so their client chunk is empty by design; zod ships explanatory comments next
+      // to its /*@__PURE__*/ annotations, which Rollup drops. Every other warning still prints.
+      onwarn(warning, warn) {
+        if (warning.code === "EMPTY_BUNDLE" || warning.code === "INVALID_ANNOTATION") return;
+        warn(warning);
+      },
+    },
+  },
+  // nhsuk-frontend's CSS keeps an IE hack (`@media screen\0`) that esbuild's CSS minifier warns about
+  // and leaves as it is; the rule only ever applied to Internet Explorer.
+  esbuild: { logOverride: { "css-syntax-error": "silent" } },
   test: {
     projects: [
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.{ts,tsx}"] } },
@@ -40,6 +71,7 @@ export default defineConfig({
     ],
   },
   plugins: [
+    withoutNhsWebFont(),
     // The Remix plugin builds the app; vitest runs models and routes directly.
     !process.env.VITEST &&
     remix({

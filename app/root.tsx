@@ -15,7 +15,8 @@ import { taskCountForHeader } from "~/models/tasks.server";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: nhsukCss },
   { rel: "stylesheet", href: appCss },
-  { rel: "icon", href: "/assets/images/favicon.ico", sizes: "48x48" },
+  { rel: "icon", href: "/favicon.ico", sizes: "48x48" },
+  { rel: "icon", href: "/assets/images/favicon.svg", type: "image/svg+xml" },
 ];
 
 export const meta: MetaFunction = () => [{ title: "ShareBoard" }];

@@ -1,19 +1,23 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { openDatabase, DEFAULT_DATABASE_PATH } from "./client";
 import { writeCheckpoint } from "../app/lib/audit-checkpoints.server";
 
 type Log = (line: string) => void;
 
+/** Where a generated session secret is kept: db/data/ of the project (git-ignored), wherever the database is. */
+export const SESSION_SECRET_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "data", "session-secret");
+
 /**
- * When SESSION_SECRET is not set, generate one once and keep it beside the database
- * (owner-readable only), so the quick start needs no set-up and sessions survive restarts.
+ * When SESSION_SECRET is not set, generate one once and keep it in db/data/session-secret
+ * (owner-readable only, git-ignored), so the quick start needs no set-up and sessions survive
+ * restarts. It does not follow DATABASE_PATH: a database kept elsewhere (even in the
+ * repository root) must not pull a secret out of the ignored folder.
  */
-export function ensureSessionSecret(log: Log = console.log) {
+export function ensureSessionSecret(log: Log = console.log, secretFile = SESSION_SECRET_FILE) {
   if (process.env.SESSION_SECRET) return;
-  const dbFile = process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH;
-  const secretFile = path.join(path.dirname(path.resolve(dbFile)), "session-secret");
   if (fs.existsSync(secretFile)) {
     process.env.SESSION_SECRET = fs.readFileSync(secretFile, "utf8").trim();
     log(`SESSION_SECRET not set: using the one kept in ${secretFile}`);

@@ -95,19 +95,21 @@ export function DataTable<Row>({
     <div className="sb-data-table">
       <div className="nhsuk-scroll" data-module="nhsuk-scroll">
         <div className="nhsuk-scroll__content" role="region" aria-labelledby={captionId}>
-          <table className={sortable ? "nhsuk-table nhsuk-table--sortable" : "nhsuk-table"}>
+          {/* NHS responsive table: on phones each row becomes a card whose cells carry their column's name. */}
+          <table className={sortable ? "nhsuk-table nhsuk-table--responsive nhsuk-table--sortable" : "nhsuk-table nhsuk-table--responsive"} role="table">
             <caption className="nhsuk-table__caption" id={captionId}>
               {caption}
               {sortable ? <span className="nhsuk-u-visually-hidden"> (column headers with links sort the table)</span> : null}
             </caption>
-            <thead className="nhsuk-table__head">
+            <thead className="nhsuk-table__head" role="rowgroup">
               {table.getHeaderGroups().map((headerGroup) => (
-                <tr className="nhsuk-table__row" key={headerGroup.id}>
+                <tr className="nhsuk-table__row" key={headerGroup.id} role="row">
                   {headerGroup.headers.map((header) => (
                     <th
                       key={header.id}
                       className={isNumeric(header) ? "nhsuk-table__header nhsuk-table__header--numeric" : "nhsuk-table__header"}
                       scope="col"
+                      role="columnheader"
                       colSpan={header.colSpan > 1 ? header.colSpan : undefined}
                       {...sortAttributes(header, sort)}
                     >
@@ -119,9 +121,9 @@ export function DataTable<Row>({
                 </tr>
               ))}
             </thead>
-            <tbody className="nhsuk-table__body">
+            <tbody className="nhsuk-table__body" role="rowgroup">
               {table.getRowModel().rows.map((row) => (
-                <tr className="nhsuk-table__row" key={row.id}>
+                <tr className="nhsuk-table__row" key={row.id} role="row">
                   {row.getVisibleCells().map((cell) => {
                     const numeric =
                       Boolean(cell.column.columnDef.meta?.numeric) || numericColumns.includes(cell.column.id);
@@ -129,7 +131,11 @@ export function DataTable<Row>({
                       <td
                         key={cell.id}
                         className={numeric ? "nhsuk-table__cell nhsuk-table__cell--numeric" : "nhsuk-table__cell"}
+                        role="cell"
                       >
+                        <span className="nhsuk-table__heading" aria-hidden="true">
+                          {flexRender(cell.column.columnDef.header, headerContext(table, cell.column.id))}{" "}
+                        </span>
                         {flexRender(cell.column.columnDef.cell, cell.getContext())}
                       </td>
                     );
@@ -147,6 +153,11 @@ export function DataTable<Row>({
       <TablePagination page={page} pages={pages} searchParams={searchParams} />
     </div>
   );
+}
+
+function headerContext<Row>(table: ReturnType<typeof useReactTable<Row>>, columnId: string) {
+  const header = table.getFlatHeaders().find((h) => h.column.id === columnId);
+  return header!.getContext();
 }
 
 // aria-sort only on the sorted column: ARIA asks for one sorted header at a time, and

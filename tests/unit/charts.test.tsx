@@ -42,7 +42,10 @@ const lineChart = () =>
 /** Text of each body row of the figures table. */
 const tableRows = (html: string) =>
   [...html.slice(html.indexOf("<tbody")).matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
-    [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1].replace(/<[^>]+>/g, "")),
+    // Each cell also carries its column's name for phones (aria-hidden); the figures follow it.
+    [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) =>
+      cell[1].replace(/<span class="nhsuk-table__heading"[^>]*>[\s\S]*?<\/span>/, "").replace(/<[^>]+>/g, ""),
+    ),
   );
 
 describe("LineChartFigure", () => {
@@ -69,7 +72,7 @@ describe("LineChartFigure", () => {
   it("gives the figures as a table in a details element, with missing values said in words", () => {
     const html = lineChart();
     expect(html).toMatch(/<details class="nhsuk-details[^"]*"><summary[^>]*><span[^>]*>Show the figures as a table<\/span>/);
-    expect(html).toMatch(/<th class="nhsuk-table__header" scope="col">Month<\/th>/);
+    expect(html).toMatch(/<th class="nhsuk-table__header" scope="col" role="columnheader">Month<\/th>/);
     expect(tableRows(html)).toEqual([
       ["Oct 2024", "40%", "10%"],
       ["Nov 2024", "55%", "21%"],

@@ -382,6 +382,7 @@ describe("Table", () => {
         ]}
         numericColumns={[1]}
         firstCellIsHeader
+        responsive={false}
       />,
     );
     expect(out).toContain('<table class="nhsuk-table"><caption class="nhsuk-table__caption nhsuk-table__caption--m">Sites by region</caption>');
@@ -391,8 +392,8 @@ describe("Table", () => {
     expect(out).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric">3</td>');
   });
 
-  it("adds roles and cell headings when responsive", () => {
-    const out = html(<Table responsive head={["Region"]} rows={[["North"]]} />);
+  it("is responsive by default: roles and cell headings, so rows stack on a phone", () => {
+    const out = html(<Table head={["Region"]} rows={[["North"]]} />);
     expect(out).toContain('<table class="nhsuk-table nhsuk-table--responsive" role="table">');
     expect(out).toContain('<th class="nhsuk-table__header" scope="col" role="columnheader">Region</th>');
     expect(out).toContain('<td class="nhsuk-table__cell" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Region </span>North</td>');

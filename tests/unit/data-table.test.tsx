@@ -55,11 +55,11 @@ const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) =>
 describe("DataTable", () => {
   it("renders NHS table markup with the rows, escaped", () => {
     const html = render("/organisations?locality=North&page=2");
-    expect(html).toContain('<table class="nhsuk-table nhsuk-table--sortable">');
+    expect(html).toContain('<table class="nhsuk-table nhsuk-table--responsive nhsuk-table--sortable" role="table">');
     expect(html).toMatch(/<caption class="nhsuk-table__caption"[^>]*>Organisations/);
     expect(html).toContain('class="nhsuk-table__head"');
     expect(html).toContain("Avon &amp; Wessex &lt;Trust&gt;");
-    expect(html).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric">12</td>');
+    expect(html).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Practices </span>12</td>');
     expect(headerCell(html, "Practices")).toContain("nhsuk-table__header--numeric");
   });
 
@@ -126,6 +126,6 @@ describe("DataTable", () => {
 
   it("right-aligns columns named in numericColumns", () => {
     const html = render("/organisations", { numericColumns: ["locality"] });
-    expect(html).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric">North</td>');
+    expect(html).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Locality </span>North</td>');
   });
 });

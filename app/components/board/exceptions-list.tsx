@@ -10,32 +10,52 @@ export function SeverityTag({ severity }: { severity: ExceptionSeverity }) {
   return <Tag color={SEVERITY_COLOURS[severity]}>{SEVERITY_LABELS[severity]}</Tag>;
 }
 
+const HEADINGS = ["Severity", "Exception", "Who should act", "Due"] as const;
+
+// The NHS responsive table: on phones each row stacks and each cell shows its column's name.
+function CellHeading({ text }: { text: string }) {
+  return (
+    <span className="nhsuk-table__heading" aria-hidden="true">
+      {text}{" "}
+    </span>
+  );
+}
+
 /** Exceptions, most severe first, as a table: severity, what, who should act, when. */
 export function ExceptionsTable({ exceptions, caption, links = true }: { exceptions: readonly ProgrammeException[]; caption: string; links?: boolean }) {
   return (
-    <table className="nhsuk-table sb-exceptions-table" data-testid="exceptions-table">
+    <table className="nhsuk-table nhsuk-table--responsive sb-exceptions-table" data-testid="exceptions-table" role="table">
       <caption className="nhsuk-table__caption nhsuk-table__caption--s">{caption}</caption>
-      <thead className="nhsuk-table__head">
-        <tr className="nhsuk-table__row">
-          <th scope="col" className="nhsuk-table__header">Severity</th>
-          <th scope="col" className="nhsuk-table__header">Exception</th>
-          <th scope="col" className="nhsuk-table__header">Who should act</th>
-          <th scope="col" className="nhsuk-table__header">Due</th>
+      <thead className="nhsuk-table__head" role="rowgroup">
+        <tr className="nhsuk-table__row" role="row">
+          {HEADINGS.map((heading) => (
+            <th key={heading} scope="col" className="nhsuk-table__header" role="columnheader">
+              {heading}
+            </th>
+          ))}
         </tr>
       </thead>
-      <tbody className="nhsuk-table__body">
+      <tbody className="nhsuk-table__body" role="rowgroup">
         {exceptions.map((e) => (
-          <tr key={e.id} className="nhsuk-table__row">
-            <td className="nhsuk-table__cell">
+          <tr key={e.id} className="nhsuk-table__row" role="row">
+            <td className="nhsuk-table__cell" role="cell">
+              <CellHeading text={HEADINGS[0]} />
               <SeverityTag severity={e.severity} />
             </td>
-            <td className="nhsuk-table__cell">
+            <td className="nhsuk-table__cell" role="cell">
+              <CellHeading text={HEADINGS[1]} />
               <span className="sb-exception__kind">{EXCEPTION_KIND_LABELS[e.kind]}</span>
               <br />
               {links ? <Link to={e.href}>{e.title}</Link> : e.title}
             </td>
-            <td className="nhsuk-table__cell">{ROLE_LABELS[e.actionRole]}</td>
-            <td className="nhsuk-table__cell">{e.dueOn ? formatDate(e.dueOn) : "—"}</td>
+            <td className="nhsuk-table__cell" role="cell">
+              <CellHeading text={HEADINGS[2]} />
+              {ROLE_LABELS[e.actionRole]}
+            </td>
+            <td className="nhsuk-table__cell" role="cell">
+              <CellHeading text={HEADINGS[3]} />
+              {e.dueOn ? formatDate(e.dueOn) : "—"}
+            </td>
           </tr>
         ))}
       </tbody>

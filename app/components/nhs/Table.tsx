@@ -23,7 +23,7 @@ export interface TableProps {
   /** Render the first cell of each body row as `<th scope="row">`. */
   firstCellIsHeader?: boolean;
   /**
-   * Stack cells on small screens (nhsuk-table--responsive): adds explicit ARIA
+   * Stack cells on small screens (nhsuk-table--responsive, the default so no page scrolls sideways on a phone): adds explicit ARIA
    * table roles and a hidden-from-AT heading label in each cell, as v10 does.
    */
   responsive?: boolean;
@@ -63,7 +63,7 @@ export function Table({
   rows,
   numericColumns = [],
   firstCellIsHeader,
-  responsive,
+  responsive = true,
   scroll,
   scrollLabel,
   compact,
