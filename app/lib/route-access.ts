@@ -109,6 +109,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   "rollout.deployments.new.tsx": { path: "/rollout/deployments/new", GET: PROGRAMME, POST: PROGRAMME },
   "rollout.deployments.$deploymentId.tsx": { path: "/rollout/deployments/1", GET: "signed-in" },
   "rollout.deployments.$deploymentId_.edit.tsx": { path: "/rollout/deployments/1/edit", GET: PROGRAMME, POST: PROGRAMME },
+  "rollout.deployments.$deploymentId_.events.$eventId.void.tsx": { path: "/rollout/deployments/1/events/1/void", GET: PROGRAMME, POST: PROGRAMME },
   "rollout.deployments.$deploymentId_.status.tsx": { path: "/rollout/deployments/1/status", GET: PROGRAMME, POST: PROGRAMME },
   "rollout.deployments.$deploymentId_.usage.tsx": { path: "/rollout/deployments/1/usage", GET: PROGRAMME, POST: PROGRAMME },
   "rollout.milestones.tsx": { path: "/rollout/milestones", GET: "signed-in" },
