@@ -11,6 +11,7 @@ import { navigationFor, ROLE_LABELS } from "~/lib/permissions";
 import { useNonce } from "~/lib/nonce";
 import { getSettings } from "~/models/settings.server";
 import { taskCountForHeader } from "~/models/tasks.server";
+import { unreadCount } from "~/models/notifications.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: nhsukCss },
@@ -26,6 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const settings = getSettings();
   const flash = await readFlash(request);
   const taskCount = user ? taskCountForHeader({ user }) : 0;
+  const unreadNotifications = user ? unreadCount({ userId: user.id }) : 0;
   return data({
     flash: flash.message,
     requestId: context.requestId ?? null,
@@ -37,6 +39,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           organisationName: user.organisationName,
           roles: user.roles,
           roleLabels: user.roles.map((r) => ROLE_LABELS[r]),
+          unreadNotifications,
         }
       : null,
     navigation: user ? navigationFor(user.roles).map(({ href, text }) => ({ href, text: href === "/tasks" ? `${text} (${taskCount})` : text })) : [],
@@ -70,7 +73,11 @@ export function Layout({ children }: { children: ReactNode }) {
           navigation={(data?.navigation ?? []).map((item) => ({ ...item, current: isCurrent(pathname, item.href) }))}
           account={
             data?.user
-              ? { name: data.user.name, items: [{ text: data.user.organisationName }], signOut: { action: "/logout", method: "post" } }
+              ? {
+                  name: data.user.name,
+                  items: [{ text: data.user.organisationName }, { text: `Notifications (${data.user.unreadNotifications})`, href: "/notifications" }],
+                  signOut: { action: "/logout", method: "post" },
+                }
               : undefined
           }
         />

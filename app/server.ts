@@ -13,6 +13,7 @@ import { logger } from "./lib/logger.server";
 import { audit } from "./lib/audit.server";
 import { connection, transaction } from "./lib/db.server";
 import { startAuditAndBackups } from "./lib/reliability.server";
+import { startNotificationScheduler } from "./lib/notification-scheduler.server";
 
 function log(line: string) {
   logger().info(line);
@@ -74,8 +75,11 @@ async function main() {
   app.use(finalErrorHandler());
 
   const server = app.listen(config.PORT, () => log(`ShareBoard is running on http://localhost:${config.PORT}`));
+  // Daily reminders (with a catch-up for missed days now) and, with SMTP_URL, the e-mail sender.
+  const notifications = startNotificationScheduler({ log });
   const stop = () => {
     stopSchedules();
+    notifications.stop();
     server.close(() => process.exit(0));
   };
   process.on("SIGTERM", stop);

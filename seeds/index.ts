@@ -20,6 +20,9 @@ import { seedMaturity } from "./maturity";
 import { seedOptInReturns } from "./consent";
 import { seedAgreements, seedIndemnity } from "./governance";
 import { seedBusinessCases } from "./business-cases";
+import { catchUpScans } from "../app/models/notification-scan.server";
+import { notifyRecentCaseSteps } from "../app/models/notifications.server";
+import { addDaysIso } from "../app/lib/dates";
 
 export { DEMO_PASSWORD, DEMO_USERS } from "./users";
 export { REPORTING_DATE } from "./rollout";
@@ -101,4 +104,8 @@ export async function seedDemoData(db: AppDatabase): Promise<void> {
 
     audit(tx, SYSTEM_ACTOR, { action: "seed.demo_data", entityType: "database", entityId: "demo", after: { counts: tableCounts(tx) } });
   });
+  // The notifications the reporting date has (cover ending, reviews due, cases waiting...), so a
+  // new user sees the page working at once.
+  db.transaction((tx) => notifyRecentCaseSteps({ from: addDaysIso(REPORTING_DATE, -30), to: REPORTING_DATE, db: tx }));
+  catchUpScans({ today: REPORTING_DATE, db });
 }

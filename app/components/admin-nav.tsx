@@ -4,6 +4,7 @@ const LINKS = [
   { to: "/admin", text: "Users and audit log", end: true },
   { to: "/admin/tokens", text: "API tokens", end: false },
   { to: "/admin/settings", text: "Settings", end: false },
+  { to: "/admin/outbox", text: "Outbox", end: false },
 ];
 
 /** Secondary navigation between the admin pages. */

@@ -22,6 +22,7 @@ import { pageOffset, type TableSort } from "~/lib/table-query";
 import type { SignedInUser } from "~/models/users.server";
 import { getReportingDate, getSettings } from "~/models/settings.server";
 import { statusAsAt } from "~/models/rollout.server";
+import { notifyAgreementSigned, notifySignaturesRequested } from "~/models/notifications.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import {
   agreementReviewState,
@@ -738,6 +739,7 @@ export function updateAgreement({
       before,
       after: snapshot(tx, row.id),
     });
+    if (reset) notifySignaturesRequested(tx, { agreementId: row.id });
     return { reference, version: row.version, outcome: reset ? ("signatures_reset" as const) : ("updated" as const) };
   };
   return db ? run(db) : transaction(run);
@@ -759,6 +761,7 @@ export function sendForSignature({ actor, user, reference, db }: { actor: Actor;
       requestEverySignature(tx, row.id);
       tx.update(agreements).set({ status: "awaiting_signatures", sentForSignatureAt: at, updatedAt: at }).where(eq(agreements.id, row.id)).run();
       audit(tx, actor, { action: "agreement.send_for_signature", entityType: "agreement", entityId: reference, before, after: snapshot(tx, row.id) });
+      notifySignaturesRequested(tx, { agreementId: row.id });
       return { reference, version: row.version, requested: parties };
     }
     if (row.status === "awaiting_signatures") {
@@ -771,6 +774,7 @@ export function sendForSignature({ actor, user, reference, db }: { actor: Actor;
       if (!declined.length) throw new GovernanceError(409, `${reference} is already waiting for signatures`);
       tx.update(agreements).set({ updatedAt: at }).where(eq(agreements.id, row.id)).run();
       audit(tx, actor, { action: "agreement.signatures_rerequested", entityType: "agreement", entityId: reference, before, after: snapshot(tx, row.id) });
+      notifySignaturesRequested(tx, { agreementId: row.id });
       return { reference, version: row.version, requested: declined.length };
     }
     throw new GovernanceError(409, `Version ${row.version} of ${reference} is ${row.status.replace("_", " ")}: only a draft is sent for signature`);
@@ -883,6 +887,7 @@ function activateIfFullySigned(tx: DbOrTx, actor: Actor, agreementId: number): s
     before,
     after: { ...snapshot(tx, agreementId), note: `In force from ${formatDate(activatedOn)}` },
   });
+  notifyAgreementSigned(tx, { agreementId });
   if (row.previousVersionId) {
     const previous = tx.select().from(agreements).where(eq(agreements.id, row.previousVersionId)).get();
     if (previous && previous.status === "active") {

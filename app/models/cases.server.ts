@@ -28,6 +28,7 @@ import { pageOffset, type TableSort } from "~/lib/table-query";
 import { getReportingDate, getSettings } from "~/models/settings.server";
 import { statusAsAt } from "~/models/rollout.server";
 import { refreshDeploymentStatusIntervals } from "~/models/rollout.read-model.server";
+import { notifyCaseStep } from "~/models/notifications.server";
 import {
   CASE_STATE_LABELS,
   COMMENT_EDIT_WINDOW_MS,
@@ -398,6 +399,7 @@ function applyTransition(tx: Tx, args: Omit<TransitionArgs, "reference"> & { kas
     before: { state: kase.state, version: kase.version },
     after: { state: updated.state, version: updated.version, transitionId: transition.id, note: transition.note, igRecommendation: transition.igRecommendation, rationale: transition.rationale, meetingDate: transition.meetingDate, meetingReference: transition.meetingReference, interestDeclared: transition.interestDeclared },
   });
+  notifyCaseStep(tx, { caseId: kase.id, action, transitionId: transition.id, fromState: kase.state, actorUserId: user.id });
   return { reference: kase.reference, state: updated.state, version: updated.version, transitionId: transition.id };
 }
 

@@ -72,3 +72,30 @@ export type CaseState = (typeof CASE_STATES)[number];
 export const CASE_DIRECTIONS = ["one_way", "two_way"] as const;
 export const CASE_SYSTEMS = ["mig", "edt", "other"] as const;
 export const CASE_AUTHOR_ROLES = ["author", "co_author"] as const;
+
+export const NOTIFICATION_KINDS = [
+  "case_submitted",
+  "case_changes_requested",
+  "case_approved",
+  "case_rejected",
+  "case_deferred",
+  "case_implemented",
+  "case_board_review",
+  "case_waiting",
+  "signature_requested",
+  "agreement_signed",
+  "cover_ending",
+  "cover_lapsed",
+  "review_due",
+  "review_overdue",
+  "priority_endorsement_due",
+  "opt_in_return_missing",
+  "weekly_digest",
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const EMAIL_CHOICES = ["immediate", "digest", "off"] as const;
+export type EmailChoice = (typeof EMAIL_CHOICES)[number];
+// kept: no SMTP_URL, nothing is sent; pending: waiting to be sent (or retried); sending: claimed
+// by a sender; sent; failed: gave up after the last retry.
+export const OUTBOX_STATUSES = ["kept", "pending", "sending", "sent", "failed"] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];

@@ -6,3 +6,4 @@ export * from "./indemnity";
 export * from "./agreements";
 export * from "./cases";
 export * from "./system";
+export * from "./notifications";
