@@ -39,6 +39,9 @@ export async function prepareDatabase(log: Log = console.log) {
   const { hasDemoData, seedDemoData } = await import("../seeds");
   if (!hasDemoData(conn.db)) {
     await seedDemoData(conn.db);
+    // The demo's notifications as the reporting date has them (cover ending, reviews due, cases waiting).
+    const { catchUpScans } = await import("../app/models/notification-scan.server");
+    catchUpScans({ db: conn.db });
     log(`Database was empty: loaded the demo data in ${Date.now() - started} ms`);
     writeCheckpoint(conn.sqlite, "startup"); // anchor the new audit log outside the database
   }

@@ -20,7 +20,6 @@ import { seedMaturity } from "./maturity";
 import { seedOptInReturns } from "./consent";
 import { seedAgreements, seedIndemnity } from "./governance";
 import { seedBusinessCases } from "./business-cases";
-import { catchUpScans } from "../app/models/notification-scan.server";
 import { notifyRecentCaseSteps } from "../app/models/notifications.server";
 import { addDaysIso } from "../app/lib/dates";
 
@@ -104,8 +103,8 @@ export async function seedDemoData(db: AppDatabase): Promise<void> {
 
     audit(tx, SYSTEM_ACTOR, { action: "seed.demo_data", entityType: "database", entityId: "demo", after: { counts: tableCounts(tx) } });
   });
-  // The notifications the reporting date has (cover ending, reviews due, cases waiting...), so a
-  // new user sees the page working at once.
+  // The month's case steps as notices, so the demo's authors and reviewers see their page working
+  // at once; the reminders (cover ending, reviews due, cases waiting...) come from the first scan
+  // (prepareDatabase, and the server's start-up catch-up).
   db.transaction((tx) => notifyRecentCaseSteps({ from: addDaysIso(REPORTING_DATE, -30), to: REPORTING_DATE, db: tx }));
-  catchUpScans({ today: REPORTING_DATE, db });
 }

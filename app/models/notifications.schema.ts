@@ -43,7 +43,7 @@ export const EMAIL_CHOICE_LABELS: Record<EmailChoice, string> = {
 };
 
 export const OUTBOX_STATUS_LABELS: Record<OutboxStatus, string> = {
-  kept: "Kept here (no mail server set)",
+  kept: "Kept, not sent",
   pending: "Waiting to send",
   sending: "Sending",
   sent: "Sent",

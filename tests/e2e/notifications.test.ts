@@ -113,7 +113,7 @@ describe("notifications", () => {
     const row = page.locator("tbody tr", { hasText: `ShareBoard: ${REFERENCE} has been approved by the board` });
     expect(await row.count()).toBe(1);
     expect(await row.textContent()).toContain("practitioner2@example.org");
-    expect(await row.textContent()).toContain("Kept here (no mail server set)");
+    expect(await row.textContent()).toContain("Kept, not sent");
     await row.getByText(`ShareBoard: ${REFERENCE} has been approved by the board`).click();
     expect(await row.locator("pre").textContent()).toContain(`/cases/${REFERENCE}`);
     await expectNoAxeViolations(page);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import type { Actor } from "~/lib/audit.server";
@@ -10,9 +10,14 @@ import { loader as notificationsLoader, action as notificationsAction } from "~/
 import { loader as settingsLoader } from "~/routes/settings.notifications";
 import { loader as outboxLoader } from "~/routes/admin.outbox";
 import { loader as rootLoader } from "~/root";
+import { catchUpScans } from "~/models/notification-scan.server";
 import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
 
 const db = () => getDb();
+// The demo's reminders as the server's start-up scan makes them.
+beforeAll(() => {
+  catchUpScans();
+});
 function user(email: string): SignedInUser {
   const row = db().select({ id: users.id }).from(users).where(eq(users.email, email)).get()!;
   return getUserWithRoles({ userId: row.id })!;
