@@ -29,6 +29,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   "admin._index.tsx": { path: "/admin", GET: ["admin"], POST: ["admin"] },
   "admin.settings.tsx": { path: "/admin/settings", GET: ["admin"], POST: ["admin"] },
   "admin.tokens.tsx": { path: "/admin/tokens", GET: ["admin"], POST: ["admin"] },
+  "admin.outbox.tsx": { path: "/admin/outbox", GET: ["admin"] },
   "agreements._index.tsx": { path: "/agreements", GET: "signed-in" },
   "agreements[.]csv.ts": { path: "/agreements.csv", GET: "signed-in" },
   "agreements.new.tsx": { path: "/agreements/new", GET: AGREEMENT_MANAGERS, POST: AGREEMENT_MANAGERS },
@@ -118,6 +119,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   "rollout.priorities.$priorityId.endorse.tsx": { path: "/rollout/priorities/1/endorse", GET: ["board"], POST: ["board"] },
   "rollout.usage.import.tsx": { path: "/rollout/usage/import", GET: PROGRAMME, POST: PROGRAMME, upload: true },
   "tasks.tsx": { path: "/tasks", GET: "signed-in" },
+  "notifications.tsx": { path: "/notifications", GET: "signed-in", POST: "signed-in", recordRule: "each user reads and marks as read only their own notifications" },
+  "settings.notifications.tsx": { path: "/settings/notifications", GET: "signed-in", POST: "signed-in", recordRule: "each user changes only their own e-mail choices" },
   "transparency.tsx": { path: "/transparency", GET: "public" },
 };
 

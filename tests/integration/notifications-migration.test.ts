@@ -1,13 +1,13 @@
-// Migration 0002_notifications adds new tables only: notifications, notification_preferences,
+// Migration 0003_notifications adds new tables only: notifications, notification_preferences,
 // email_outbox and notification_scans. No existing data changes shape, so no data-moving SQL is
 // appended to it (data-moving SQL: none). Existing databases get their first notifications from
 // the start-up catch-up scan, which scans the reporting date only when no scan is recorded.
 import { describe, expect, it } from "vitest";
 import { databaseAtMigration } from "../helpers/migrations";
 
-describe("migration 0002_notifications", () => {
+describe("migration 0003_notifications", () => {
   it("keeps existing users and adds notifications whose idempotency key holds and which go when their user goes", () => {
-    const old = databaseAtMigration("0001_audit_log_append_only");
+    const old = databaseAtMigration("0002_deployment_status_intervals");
     old.sqlite.prepare("INSERT INTO organisations (id, ods_code, name, type) VALUES (1, '02H', 'NHS Wigan Borough CCG', 'ccg')").run();
     old.sqlite.prepare("INSERT INTO users (id, email, name, organisation_id, password_hash) VALUES (7, 'ccg@example.org', 'Cara CCG', 1, 'x')").run();
     old.sqlite.prepare("INSERT INTO user_roles (user_id, role) VALUES (7, 'ccg')").run();

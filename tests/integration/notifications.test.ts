@@ -240,11 +240,12 @@ describe("the daily scan", () => {
 describe("sending", () => {
   it("retries a failed send with backoff, shows its last error to admins, and marks it failed after the last try", async () => {
     const busy = await startSmtpServer({ failFirst: 1 });
+    let transport: ReturnType<typeof createMailTransport> = null;
     try {
       process.env.SMTP_URL = busy.url;
       const ccg = userOf("ccg@example.org");
       notify(db(), { kind: "cover_ending", recordKey: "cover:test", threshold: "30", recipients: [ccg.id], title: "Indemnity cover for a test practice ends in 30 days", body: "Renew it.", href: "/indemnity" });
-      const transport = createMailTransport(busy.url)!;
+      transport = createMailTransport(busy.url)!;
       // Wall-clock time (sending is not domain logic): a minute on from now.
       const t0 = new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 60_000);
       const at = (seconds: number) => () => new Date(t0.getTime() + seconds * 1000);
@@ -268,16 +269,18 @@ describe("sending", () => {
       expect(busy.messages.map((m) => m.subject)).toEqual(["ShareBoard: Indemnity cover for a test practice ends in 30 days"]);
       expect(db().select().from(emailOutbox).get()!).toMatchObject({ status: "sent", attempts: 2, lastError: null });
     } finally {
+      transport?.close?.();
       await busy.close();
     }
   });
 
   it("gives up after the last attempt and says so", async () => {
     const down = await startSmtpServer({ failFirst: 100 });
+    let transport: ReturnType<typeof createMailTransport> = null;
     try {
       process.env.SMTP_URL = down.url;
       notify(db(), { kind: "cover_ending", recordKey: "cover:test", threshold: "7", recipients: [userOf("ccg@example.org").id], title: "Cover ends in 7 days", body: "Renew it.", href: "/indemnity" });
-      const transport = createMailTransport(down.url)!;
+      transport = createMailTransport(down.url)!;
       let clock = Date.now() + 1000;
       for (let i = 0; i < MAX_ATTEMPTS; i++) {
         await deliverDueEmails({ transport, now: () => new Date(clock) });
@@ -286,6 +289,7 @@ describe("sending", () => {
       expect(db().select().from(emailOutbox).get()!).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS });
       expect(await deliverDueEmails({ transport, now: () => new Date(clock) })).toEqual({ sent: 0, retrying: 0, failed: 0 });
     } finally {
+      transport?.close?.();
       await down.close();
     }
   });

@@ -334,7 +334,7 @@ describe("demo business cases", () => {
 
 describe("seedDemoData", () => {
   // Columns the clock or a random salt fills: everything else must match run for run.
-  const WALL_CLOCK = new Set(["created_at", "updated_at", "recorded_at", "uploaded_at", "requested_at", "password_hash", "at", "hash", "prev_hash"]);
+  const WALL_CLOCK = new Set(["created_at", "updated_at", "recorded_at", "uploaded_at", "requested_at", "password_hash", "at", "hash", "prev_hash", "next_attempt_at"]);
 
   function snapshot(db: Database.Database) {
     const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
