@@ -117,5 +117,6 @@ describe("notifications", () => {
     await row.getByText(`ShareBoard: ${REFERENCE} has been approved by the board`).click();
     expect(await row.locator("pre").textContent()).toContain(`/cases/${REFERENCE}`);
     await expectNoAxeViolations(page);
-  });
+    // Four sign-ins and seven pages: room for a busy 2-core machine.
+  }, 240_000);
 });
