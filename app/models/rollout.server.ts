@@ -491,8 +491,8 @@ export function updateDeployment({ actor, id, input }: { actor: Actor; id: numbe
 /**
  * Why a status change dated `effectiveOn` makes no sense against the deployment's intervals, as
  * the message to show at the field, or null when it may be recorded. Refused: a date before the
- * deployment's first status, a date that already has a status, and the same status twice in a
- * row (the status already in force on that date, or the one the deployment changes to next).
+ * deployment's first status, and the same status twice in a row (the status already in force on
+ * that date, the one before a status that starts that same day, or the one it changes to next).
  */
 export function statusChangeRefusal(intervals: readonly StatusInterval[], input: { status: DeploymentStatus; effectiveOn: string }): { field: "effectiveOn" | "status"; message: string } | null {
   if (!intervals.length) return null;
@@ -504,18 +504,19 @@ export function statusChangeRefusal(intervals: readonly StatusInterval[], input:
       message: `Enter a date on or after ${formatDate(first.validFrom)}, when the deployment's first status (${statusLabel(first.status)}) starts. If it really started earlier, mark that first status as recorded in error and record the right one`,
     };
   }
-  const startingThatDay = intervals.find((i) => i.validFrom === input.effectiveOn);
-  if (startingThatDay) {
-    return {
-      field: "effectiveOn",
-      message: `The deployment is already recorded as ${statusLabel(startingThatDay.status)} from ${on}: enter a different date, or mark that status as recorded in error first`,
-    };
-  }
   const inForce = intervals.find((i) => isValidOn(i, input.effectiveOn));
   if (inForce?.status === input.status) {
     return {
       field: "status",
       message: `The deployment was already ${statusLabel(input.status)} on ${on} (since ${formatDate(inForce.validFrom)}): the same status twice in a row changes nothing. Choose the status it changed to`,
+    };
+  }
+  // A change on the day another status starts follows it that day (the later record wins), so it must differ from the one before too.
+  const before = inForce?.validFrom === input.effectiveOn ? intervals.find((i) => i.validTo === input.effectiveOn) : undefined;
+  if (before?.status === input.status) {
+    return {
+      field: "status",
+      message: `The deployment was ${statusLabel(input.status)} until ${on}, when it became ${statusLabel(inForce!.status)}: ${statusLabel(input.status)} again from the same day is the same status twice in a row. If the ${statusLabel(inForce!.status)} status was recorded in error, mark it as recorded in error instead`,
     };
   }
   const next = intervals.find((i) => i.validFrom > input.effectiveOn);

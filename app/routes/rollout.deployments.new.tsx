@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { BackLink, Button, DateInput, ErrorSummary, Radios, Select, TextInput, Textarea } from "~/components/nhs";
+import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
@@ -68,7 +69,7 @@ export default function NewDeployment() {
           <Radios
             id="status"
             name="status"
-            label="Status"
+            label="First status"
             small
             defaultValue={values.status ?? "planned"}
             error={errors.status}
@@ -77,8 +78,8 @@ export default function NewDeployment() {
           <DateInput
             id="effectiveOn"
             name="effectiveOn"
-            label="Status from"
-            hint={`The date it had this status from; no later than the reporting date, ${loaderData.reportingDate}`}
+            label="Date its first status starts"
+            hint={`The day the deployment first had the status above; its history starts here, and later changes cannot be dated before it. No later than the reporting date, ${formatDate(loaderData.reportingDate)}`}
             defaultValue={values.effectiveOn ?? loaderData.reportingDate}
             error={errors.effectiveOn}
           />

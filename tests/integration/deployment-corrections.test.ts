@@ -58,7 +58,7 @@ describe("status changes that make no sense are refused at the field (finding 3)
     expect(getDeployment({ id })!.currentStatus).toBe("planned");
   });
 
-  it("refuses the same status twice in a row, before or after, and a second status on one date", async () => {
+  it("refuses the same status twice in a row: in force on the date, just before a change that day, or next", async () => {
     const cookie = await signInAs("programme@example.org");
     const id = await addDeployment(cookie, newService().id, { effectiveOn: "2016-09-01" });
     expect(statusOf(await postStatus(cookie, id, { status: "live", effectiveOn: "2016-10-10" }))).toBe(302);
@@ -67,8 +67,8 @@ describe("status changes that make no sense are refused at the field (finding 3)
     expect(dataOf<Errors>(again).errors.status).toMatch(/^The deployment was already planned on 20 September 2016 \(since 1 September 2016\): the same status twice in a row changes nothing/);
     const beforeNext = await postStatus(cookie, id, { status: "live", effectiveOn: "2016-09-20" });
     expect(dataOf<Errors>(beforeNext).errors.status).toMatch(/^The deployment becomes live on 10 October 2016 already: the same status twice in a row/);
-    const sameDay = await postStatus(cookie, id, { status: "paused", effectiveOn: "2016-10-10" });
-    expect(dataOf<Errors>(sameDay).errors.effectiveOn).toMatch(/^The deployment is already recorded as live from 10 October 2016/);
+    const sameDay = await postStatus(cookie, id, { status: "planned", effectiveOn: "2016-10-10" });
+    expect(dataOf<Errors>(sameDay).errors.status).toMatch(/^The deployment was planned until 10 October 2016, when it became live: planned again from the same day is the same status twice in a row/);
     const future = await postStatus(cookie, id, { status: "paused", effectiveOn: "2016-11-01" });
     expect(dataOf<Errors>(future).errors.effectiveOn).toMatch(/^Enter a date on or before the reporting date, 31 October 2016/);
 
