@@ -67,7 +67,7 @@ describe("deployment status intervals read model", () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 90_000);
 
   it("rebuilds the demo data's intervals to what the seed wrote", () => {
     const seeded = intervalsTable();
