@@ -10,6 +10,7 @@ import { DEPLOYMENT_STATUSES } from "../../db/schema/enums";
 import { migrationsFolder } from "../../db/client";
 import { changeDeploymentStatus, createDeployment, createService, getDeployment, RolloutRuleError, voidStatusEvent } from "~/models/rollout.server";
 import { rebuildDeploymentStatusIntervals } from "~/models/rollout.read-model.server";
+import { rebuildReadModels } from "~/models/read-models.server";
 
 // The read model kept up to date write by write must equal the one rebuilt from the base table.
 
@@ -69,10 +70,10 @@ describe("deployment status intervals read model", () => {
     );
   }, 90_000);
 
-  it("rebuilds the demo data's intervals to what the seed wrote", () => {
+  it("rebuilds the demo data's intervals to what the seed wrote, through the read-model registry", () => {
     const seeded = intervalsTable();
     expect(seeded.length).toBeGreaterThan(100);
-    rebuildDeploymentStatusIntervals(getDb());
+    expect(rebuildReadModels(getDb()).map((r) => r.name)).toContain("deployment_status_intervals");
     expect(intervalsTable()).toEqual(seeded);
   });
 });
