@@ -5,7 +5,8 @@ import { BackLink, InsetText } from "~/components/nhs";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, refuse, requireRole } from "~/lib/session.server";
-import { agreementFormOptions, agreementFormValues, mayManageAgreement, updateAgreement } from "~/models/agreements.server";
+import { agreementFormOptions, agreementFormValues, mayManageAgreement } from "~/models/agreements.server";
+import { updateAgreement } from "~/models/agreement-changes.server";
 import { AgreementSchema } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 

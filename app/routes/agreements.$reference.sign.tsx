@@ -5,7 +5,7 @@ import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole, refuse } from "~/lib/session.server";
-import { declineAgreement, signAgreement, signatureRequestFor, maySignForParty } from "~/models/agreements.server";
+import { declineAgreement, maySignForParty, signAgreement, signatureRequestFor } from "~/models/agreement-signing.server";
 import { DeclineSchema, SignSchema } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";

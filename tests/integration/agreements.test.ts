@@ -3,20 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { auditLog, organisations, services, users } from "../../db/schema";
 import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
-import {
-  countActiveAgreements,
-  countAgreementReviewsDue,
-  createAgreement,
-  declineAgreement,
-  endAgreement,
-  getAgreement,
-  listAgreements,
-  liveDeploymentsWithoutActiveAgreement,
-  saveDpia,
-  sendForSignature,
-  signAgreement,
-  updateAgreement,
-} from "~/models/agreements.server";
+import { countActiveAgreements, countAgreementReviewsDue, getAgreement, listAgreements, liveDeploymentsWithoutActiveAgreement } from "~/models/agreements.server";
+import { createAgreement, endAgreement, saveDpia, updateAgreement } from "~/models/agreement-changes.server";
+import { declineAgreement, sendForSignature, signAgreement } from "~/models/agreement-signing.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import type { AgreementInput, NewAgreementInput, SignInput } from "~/models/agreements.schema";
 import type { Actor } from "~/lib/audit.server";
