@@ -16,8 +16,11 @@ const nowIso = () => new Date().toISOString();
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-/** The fields whose change after activation needs a new version signed again. */
-function isMaterialChange(db: DbOrTx, row: typeof agreements.$inferSelect, input: AgreementInput) {
+/**
+ * What each party signs: purpose, legal basis, consent model, data items, parties (with their
+ * roles) and coverage. Changing any of them after signing needs a new version signed again.
+ */
+function isMaterialChange(db: DbOrTx, row: typeof agreements.$inferSelect, input: AgreementInput, coverage: readonly CoverageRow[]) {
   const fields = ["purpose", "article6Basis", "article9Condition", "commonLawBasis", "consentModel", "dataItems"] as const;
   if (fields.some((f) => (row[f] ?? null) !== (input[f] ?? null))) return true;
   const current = db
@@ -25,27 +28,51 @@ function isMaterialChange(db: DbOrTx, row: typeof agreements.$inferSelect, input
     .from(agreementParties)
     .where(eq(agreementParties.agreementId, row.id))
     .all();
-  const key = (ps: readonly PartyInput[]) =>
+  const partyKey = (ps: readonly PartyInput[]) =>
     ps
       .map((p) => `${p.organisationId}:${p.role}`)
       .sort()
       .join(",");
-  return key(current) !== key(input.parties);
+  if (partyKey(current) !== partyKey(input.parties)) return true;
+  const currentCoverage = db.select({ serviceId: agreementCoverage.serviceId, deploymentId: agreementCoverage.deploymentId }).from(agreementCoverage).where(eq(agreementCoverage.agreementId, row.id)).all();
+  const coverageKey = (cs: readonly CoverageRow[]) =>
+    cs
+      .map((c) => `${c.serviceId}:${c.deploymentId ?? "*"}`)
+      .sort()
+      .join(",");
+  return coverageKey(currentCoverage) !== coverageKey(coverage);
 }
 
-function resolveCoverage(db: DbOrTx, values: readonly string[]) {
-  const rows: { serviceId: number; deploymentId: number | null }[] = [];
+type CoverageRow = { serviceId: number; deploymentId: number | null };
+
+/**
+ * The coverage form values as rows, each a service (or one capability at it) run by one of the
+ * agreement's parties: an agreement cannot reach an organisation that has not signed it.
+ */
+function resolveCoverage(db: DbOrTx, values: readonly string[], parties: readonly PartyInput[]): CoverageRow[] {
+  const rows: CoverageRow[] = [];
+  const partyIds = new Set(parties.map((p) => p.organisationId));
   for (const value of new Set(values)) {
     const [, kind, idText] = COVERAGE_VALUE.exec(value)!;
     const id = Number(idText);
-    if (kind === "s") {
-      if (!db.select({ id: services.id }).from(services).where(eq(services.id, id)).get()) throw new GovernanceFieldError("coverage", "Choose services from the list");
-      rows.push({ serviceId: id, deploymentId: null });
-    } else {
-      const d = db.select({ serviceId: deployments.serviceId }).from(deployments).where(eq(deployments.id, id)).get();
-      if (!d) throw new GovernanceFieldError("coverage", "Choose services from the list");
-      rows.push({ serviceId: d.serviceId, deploymentId: id });
+    const serviceId = kind === "s" ? id : db.select({ serviceId: deployments.serviceId }).from(deployments).where(eq(deployments.id, id)).get()?.serviceId;
+    const service =
+      serviceId === undefined
+        ? undefined
+        : db
+            .select({ name: services.name, organisationId: services.organisationId, organisationName: organisations.name })
+            .from(services)
+            .innerJoin(organisations, eq(organisations.id, services.organisationId))
+            .where(eq(services.id, serviceId))
+            .get();
+    if (serviceId === undefined || !service) throw new GovernanceFieldError("coverage", "Choose services from the list");
+    if (!partyIds.has(service.organisationId)) {
+      throw new GovernanceFieldError(
+        "coverage",
+        `${service.name} is run by ${service.organisationName}, which is not a party to this agreement: add ${service.organisationName} as a party, or take the service out of the coverage`,
+      );
     }
+    rows.push({ serviceId, deploymentId: kind === "s" ? null : id });
   }
   return rows;
 }
@@ -56,8 +83,7 @@ function assertPartiesExist(db: DbOrTx, parties: readonly PartyInput[]) {
   if (found.length !== new Set(ids).size) throw new GovernanceFieldError("parties", "Choose each party from the list of organisations");
 }
 
-function replaceCoverage(db: DbOrTx, agreementId: number, coverage: readonly string[]) {
-  const rows = resolveCoverage(db, coverage);
+function replaceCoverage(db: DbOrTx, agreementId: number, rows: readonly CoverageRow[]) {
   db.delete(agreementCoverage).where(eq(agreementCoverage.agreementId, agreementId)).run();
   if (rows.length) db.insert(agreementCoverage).values(rows.map((r) => ({ ...r, agreementId }))).run();
 }
@@ -102,14 +128,15 @@ export function createAgreement({ actor, user, input, db }: { actor: Actor; user
       throw new GovernanceFieldError("reference", `There is already an agreement ${input.reference}: choose another reference, or change that one`);
     }
     assertPartiesExist(tx, input.parties);
+    const coverage = resolveCoverage(tx, input.coverage, input.parties);
     const at = nowIso();
     const row = tx
       .insert(agreements)
-      .values({ reference: input.reference, version: 1, ...agreementFields(input), status: "draft", createdBy: user.id, createdAt: at, updatedAt: at })
+      .values({ reference: input.reference, version: 1, ...agreementFields(input), status: "draft", draftedOn: getReportingDate(tx), createdBy: user.id, createdAt: at, updatedAt: at })
       .returning()
       .get();
     replaceParties(tx, row.id, input.parties);
-    replaceCoverage(tx, row.id, input.coverage);
+    replaceCoverage(tx, row.id, coverage);
     audit(tx, actor, { action: "agreement.create", entityType: "agreement", entityId: row.reference, after: snapshot(tx, row.id) });
     return { reference: row.reference, version: row.version };
   };
@@ -120,10 +147,11 @@ export type AgreementUpdateOutcome = "updated" | "signatures_reset" | "new_versi
 
 /**
  * Changes the latest version. A draft changes in place. Awaiting signatures, a material change
- * (purpose, legal basis, consent model, data items, parties) requests every signature again.
- * Once signed (active), a material change creates version N+1 as a draft that must be signed
- * again (the signed version stays as it is); other changes (title, retention, review interval,
- * coverage) are made in place. Ended versions do not change.
+ * (purpose, legal basis, consent model, data items, parties, coverage) requests every signature
+ * again. Once signed (active), a material change creates version N+1 as a draft that must be
+ * sent and signed by every party again, while version N stays in force as signed; only title,
+ * retention and the review interval (from the next review on) change in place. Ended versions
+ * do not change.
  */
 export function updateAgreement({
   actor,
@@ -145,7 +173,8 @@ export function updateAgreement({
       throw new GovernanceError(409, `Version ${row.version} of ${reference} has ended (${row.status}): it can no longer change`);
     }
     assertPartiesExist(tx, input.parties);
-    const material = isMaterialChange(tx, row, input);
+    const coverage = resolveCoverage(tx, input.coverage, input.parties);
+    const material = isMaterialChange(tx, row, input, coverage);
     const before = snapshot(tx, row.id);
     const at = nowIso();
 
@@ -160,6 +189,7 @@ export function updateAgreement({
           version: row.version + 1,
           ...agreementFields(input),
           status: "draft",
+          draftedOn: getReportingDate(tx),
           previousVersionId: row.id,
           createdBy: user.id,
           createdAt: at,
@@ -168,7 +198,7 @@ export function updateAgreement({
         .returning()
         .get();
       replaceParties(tx, next.id, input.parties);
-      replaceCoverage(tx, next.id, input.coverage);
+      replaceCoverage(tx, next.id, coverage);
       const dpia = tx.select().from(dpias).where(eq(dpias.agreementId, row.id)).get();
       if (dpia) {
         const { id: _id, agreementId: _a, ...rest } = dpia;
@@ -187,9 +217,14 @@ export function updateAgreement({
     if (row.status === "active" && input.effectiveOn !== row.effectiveOn) {
       throw new GovernanceFieldError("effectiveOn", "A signed agreement's effective date cannot change: change something material to start a new version, or keep the date");
     }
-    tx.update(agreements).set({ ...agreementFields(input), updatedAt: at }).where(eq(agreements.id, row.id)).run();
-    replaceParties(tx, row.id, input.parties);
-    replaceCoverage(tx, row.id, input.coverage);
+    if (row.status === "active") {
+      // What was signed stays as signed; the review date already set stays, so past review states do not move.
+      tx.update(agreements).set({ title: input.title, retention: input.retention, reviewIntervalMonths: input.reviewIntervalMonths, updatedAt: at }).where(eq(agreements.id, row.id)).run();
+    } else {
+      tx.update(agreements).set({ ...agreementFields(input), updatedAt: at }).where(eq(agreements.id, row.id)).run();
+      replaceParties(tx, row.id, input.parties);
+      replaceCoverage(tx, row.id, coverage);
+    }
     const reset = row.status === "awaiting_signatures" && material;
     if (reset) requestEverySignature(tx, row.id);
     audit(tx, actor, {

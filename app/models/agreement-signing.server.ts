@@ -40,7 +40,10 @@ export function sendForSignature({ actor, user, reference, db }: { actor: Actor;
       const parties = tx.select({ n: count() }).from(agreementParties).where(eq(agreementParties.agreementId, row.id)).get()!.n;
       if (parties < 2) throw new GovernanceError(409, "Name at least two parties before sending the agreement for signature");
       requestEverySignature(tx, row.id);
-      tx.update(agreements).set({ status: "awaiting_signatures", sentForSignatureAt: at, updatedAt: at }).where(eq(agreements.id, row.id)).run();
+      tx.update(agreements)
+        .set({ status: "awaiting_signatures", sentForSignatureOn: getReportingDate(tx), sentForSignatureAt: at, updatedAt: at })
+        .where(eq(agreements.id, row.id))
+        .run();
       audit(tx, actor, { action: "agreement.send_for_signature", entityType: "agreement", entityId: reference, before, after: snapshot(tx, row.id) });
       return { reference, version: row.version, requested: parties };
     }
@@ -97,7 +100,19 @@ function ownWaitingSignature(db: DbOrTx, user: GovernanceUser, reference: string
 /** What the signing page needs: the waiting signature of the user's organisation, or why there is none. */
 export function signatureRequestFor({ user, reference, db = getDb() }: { user: GovernanceUser; reference: string; db?: DbOrTx }) {
   const { row } = ownWaitingSignature(db, user, reference);
-  return { reference, version: row.version, title: row.title, effectiveOn: row.effectiveOn };
+  return { reference, version: row.version, title: row.title, effectiveOn: row.effectiveOn, sentForSignatureOn: row.sentForSignatureOn };
+}
+
+/** A signature is dated between the version being sent for signature and the reporting date. */
+function assertSignatureDate(row: typeof agreements.$inferSelect, signedOn: string, reportingDate: string) {
+  const sentOn = row.sentForSignatureOn;
+  if (signedOn > reportingDate || (sentOn !== null && signedOn < sentOn)) {
+    const from = sentOn ? `${formatDate(sentOn)}, when version ${row.version} was sent for signature, ` : "";
+    throw new GovernanceFieldError(
+      "signedOn",
+      from ? `Enter the date you sign: between ${from}and the reporting date, ${formatDate(reportingDate)}` : `Enter the date you sign: on or before the reporting date, ${formatDate(reportingDate)}`,
+    );
+  }
 }
 
 /**
@@ -109,7 +124,7 @@ export function signAgreement({ actor, user, reference, input, db }: { actor: Ac
   const run = (tx: DbOrTx) => {
     const { row, partyId } = ownWaitingSignature(tx, user, reference);
     const reportingDate = getReportingDate(tx);
-    if (input.signedOn > reportingDate) throw new GovernanceFieldError("signedOn", `Enter a date on or before the reporting date, ${formatDate(reportingDate)}`);
+    assertSignatureDate(row, input.signedOn, reportingDate);
     const before = snapshot(tx, row.id);
     const ownParties = tx
       .select({ id: agreementParties.id })

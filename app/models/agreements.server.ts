@@ -1,10 +1,11 @@
 // Data sharing agreements: the register and each version as at a date (status, signatures,
 // what is in force and what it covers), and the record-level rules the writes share.
 // Changes live in agreement-changes.server.ts, signing in agreement-signing.server.ts.
-import { and, asc, count, desc, eq, exists, inArray, isNull, not, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, inArray, isNotNull, isNull, not, or, sql, type SQL } from "drizzle-orm";
 import {
   agreementCoverage,
   agreementParties,
+  agreementReviews,
   agreementSignatures,
   agreements,
   capabilities,
@@ -22,6 +23,7 @@ import { pageOffset, type TableSort } from "~/lib/table-query";
 import type { SignedInUser } from "~/models/users.server";
 import { getReportingDate, getSettings } from "~/models/settings.server";
 import { statusAsAt } from "~/models/rollout.server";
+import { validOnSql } from "~/models/temporal";
 import { GovernanceError } from "~/models/governance-errors.server";
 import {
   agreementReviewState,
@@ -43,31 +45,55 @@ export type GovernanceUser = Pick<SignedInUser, "id" | "name" | "organisationId"
 /** Stored statuses of an agreement that has been fully signed at some point. */
 const SIGNED_STATUSES = ["active", "superseded", "expired", "terminated"] as const;
 
-/** The agreement's effective status on `asAt` (see EFFECTIVE_AGREEMENT_STATUSES). */
-export function effectiveStatusSql(asAt: string) {
-  return sql<EffectiveAgreementStatus>`(case
-    when ${agreements.status} in ('draft', 'awaiting_signatures') then ${agreements.status}
-    when ${agreements.endedOn} is not null and ${agreements.endedOn} <= ${asAt} then ${agreements.status}
-    when ${agreements.activatedOn} is null then ${agreements.status}
-    when ${agreements.activatedOn} > ${asAt} then 'signed'
-    else 'active' end)`;
+// Each version carries its own dates (drafted, sent for signature, in force from activated_on to
+// ended_on, exclusive) and each signature its date, so everything below answers "as at D" from
+// stored facts: nothing recorded after D moves what is shown for D.
+
+/** The version existed on `asAt` (it had been drafted). */
+export function draftedBySql(asAt: string) {
+  return sql`(${agreements.draftedOn} is null or ${agreements.draftedOn} <= ${asAt})`;
 }
 
-/** True when the agreement was in force at the end of `asAt`: signed by every party, in force from its activation date, not yet ended. */
+/** How many of the version's parties had signed by the end of `asAt`. */
+export function signedBySql(asAt: string) {
+  return sql<number>`(select count(*) from ${agreementSignatures} where ${agreementSignatures.agreementId} = ${agreements.id} and ${agreementSignatures.status} = 'signed' and ${agreementSignatures.signedOn} <= ${asAt})`;
+}
+
+/** How many of the version's parties had declined by the end of `asAt`. */
+export function declinedBySql(asAt: string) {
+  return sql<number>`(select count(*) from ${agreementSignatures} where ${agreementSignatures.agreementId} = ${agreements.id} and ${agreementSignatures.status} = 'declined' and ${agreementSignatures.signedOn} <= ${asAt})`;
+}
+
+const partyCountSql = sql<number>`(select count(*) from ${agreementParties} where ${agreementParties.agreementId} = ${agreements.id})`;
+
+/** The agreement's effective status on `asAt` (see EFFECTIVE_AGREEMENT_STATUSES), from the version's dates and its signatures' dates. */
+export function effectiveStatusSql(asAt: string) {
+  return sql<EffectiveAgreementStatus>`(case
+    when ${agreements.sentForSignatureOn} is null or ${agreements.sentForSignatureOn} > ${asAt} then 'draft'
+    when ${agreements.activatedOn} is null then 'awaiting_signatures'
+    when ${agreements.endedOn} is not null and ${agreements.endedOn} <= ${asAt} then ${agreements.status}
+    when ${agreements.activatedOn} <= ${asAt} then 'active'
+    when ${signedBySql(asAt)} >= ${partyCountSql} then 'signed'
+    else 'awaiting_signatures' end)`;
+}
+
+/** True when the version was in force at the end of `asAt`: signed by every party, and `asAt` in its in-force period. */
 export function inForceSql(asAt: string) {
-  return and(
-    inArray(agreements.status, SIGNED_STATUSES),
-    sql`${agreements.activatedOn} <= ${asAt}`,
-    or(isNull(agreements.endedOn), sql`${agreements.endedOn} > ${asAt}`),
-  )!;
+  return and(inArray(agreements.status, SIGNED_STATUSES), isNotNull(agreements.activatedOn), validOnSql(agreements.activatedOn, agreements.endedOn, asAt))!;
+}
+
+/** The version's review date as it stood on `asAt`: set by the latest review recorded by then, else its own. */
+export function reviewOnSql(asAt: string) {
+  return sql<string>`coalesce((select ${agreementReviews.nextReviewOn} from ${agreementReviews} where ${agreementReviews.agreementId} = ${agreements.id} and ${agreementReviews.reviewedOn} <= ${asAt} order by ${agreementReviews.reviewedOn} desc, ${agreementReviews.id} desc limit 1), ${agreements.reviewOn})`;
 }
 
 function reviewStateSql(asAt: string, noticeDays: number) {
   // Due from noticeDays before the review date: review_on <= asAt + noticeDays (no SQL date functions).
   const noticeLimit = addDaysIso(asAt, noticeDays);
+  const reviewOn = reviewOnSql(asAt);
   return sql<ReviewState | null>`(case when ${inForceSql(asAt)} then (case
-      when ${agreements.reviewOn} < ${asAt} then 'overdue'
-      when ${agreements.reviewOn} <= ${noticeLimit} then 'due'
+      when ${reviewOn} < ${asAt} then 'overdue'
+      when ${reviewOn} <= ${noticeLimit} then 'due'
       else 'not_due' end) end)`;
 }
 
@@ -111,7 +137,9 @@ export function listAgreements({
   const noticeDays = getSettings(db).agreement_review_notice_days;
   const effective = effectiveStatusSql(asAt);
   const review = reviewStateSql(asAt, noticeDays);
-  const conditions: SQL[] = [status ? sql`${effective} = ${status}` : sql`${effective} <> 'superseded'`];
+  const reviewOn = reviewOnSql(asAt);
+  // Versions drafted after asAt did not exist yet; signatures count only once signed.
+  const conditions: SQL[] = [draftedBySql(asAt), status ? sql`${effective} = ${status}` : sql`${effective} <> 'superseded'`];
   if (purpose) conditions.push(eq(agreements.purpose, purpose));
   if (partyOdsCode) {
     conditions.push(
@@ -128,16 +156,6 @@ export function listAgreements({
   const where = and(...conditions);
 
   const total = db.select({ n: count() }).from(agreements).where(where).get()?.n ?? 0;
-  const parties = db.select({ n: count() }).from(agreementParties).where(eq(agreementParties.agreementId, agreements.id));
-  const signed = db
-    .select({ n: count() })
-    .from(agreementSignatures)
-    .where(and(eq(agreementSignatures.agreementId, agreements.id), eq(agreementSignatures.status, "signed")));
-  const declined = db
-    .select({ n: count() })
-    .from(agreementSignatures)
-    .where(and(eq(agreementSignatures.agreementId, agreements.id), eq(agreementSignatures.status, "declined")));
-
   const direction = sort.desc ? desc : asc;
   const order: SQL[] = {
     reference: [direction(agreements.reference), direction(agreements.version)],
@@ -145,7 +163,7 @@ export function listAgreements({
     status: [direction(effective)],
     purpose: [direction(agreements.purpose)],
     effectiveOn: [direction(agreements.effectiveOn)],
-    reviewOn: [direction(agreements.reviewOn)],
+    reviewOn: [direction(reviewOn)],
   }[sort.id];
 
   const rows = db
@@ -158,13 +176,14 @@ export function listAgreements({
       status: effective,
       storedStatus: agreements.status,
       effectiveOn: agreements.effectiveOn,
-      activatedOn: agreements.activatedOn,
-      endedOn: agreements.endedOn,
-      reviewOn: agreements.reviewOn,
+      // Dates that were not yet facts on asAt are not shown as at asAt.
+      activatedOn: sql<string | null>`(case when ${effective} in ('draft', 'awaiting_signatures') then null else ${agreements.activatedOn} end)`,
+      endedOn: sql<string | null>`(case when ${agreements.endedOn} <= ${asAt} then ${agreements.endedOn} end)`,
+      reviewOn,
       reviewState: review,
-      parties: sql<number>`(${parties})`,
-      signed: sql<number>`(${signed})`,
-      declined: sql<number>`(${declined})`,
+      parties: partyCountSql,
+      signed: signedBySql(asAt),
+      declined: declinedBySql(asAt),
       dpiaStatus: dpias.status,
       dpiaResidualRisk: dpias.residualRisk,
     })
@@ -343,8 +362,9 @@ export function getAgreement({ reference, version, asAt, db = getDb() }: { refer
   const row = versionRow(db, reference, version);
   if (!row) return null;
   const noticeDays = getSettings(db).agreement_review_notice_days;
-  const status = db.select({ status: effectiveStatusSql(asAt) }).from(agreements).where(eq(agreements.id, row.id)).get()!.status;
-  const reviewState = status === "active" ? agreementReviewState({ reviewOn: row.reviewOn, asAt, noticeDays }) : null;
+  const asAtRow = db.select({ status: effectiveStatusSql(asAt), reviewOn: reviewOnSql(asAt) }).from(agreements).where(eq(agreements.id, row.id)).get()!;
+  const status = asAtRow.status;
+  const reviewState = status === "active" ? agreementReviewState({ reviewOn: asAtRow.reviewOn, asAt, noticeDays }) : null;
   const versions = db
     .select({
       version: agreements.version,
@@ -371,7 +391,7 @@ export function getAgreement({ reference, version, asAt, db = getDb() }: { refer
     };
   });
   return {
-    agreement: { ...row, storedStatus: row.status, status, reviewState, createdByName: createdBy?.name ?? null },
+    agreement: { ...row, reviewOn: asAtRow.reviewOn, storedStatus: row.status, status, reviewState, createdByName: createdBy?.name ?? null },
     latestVersion: versions[0]!.version,
     parties: partiesOf(db, row.id),
     coverage: coverageOf(db, row.id),
@@ -463,15 +483,16 @@ export function agreementsForOrganisation({ organisationId, asAt, db = getDb() }
       role: agreementParties.role,
       status: effective,
       effectiveOn: agreements.effectiveOn,
-      reviewOn: agreements.reviewOn,
+      reviewOn: reviewOnSql(asAt),
       reviewState: reviewStateSql(asAt, noticeDays),
-      signatureStatus: agreementSignatures.status,
-      signedOn: agreementSignatures.signedOn,
+      // A signature dated after asAt was still waiting on asAt.
+      signatureStatus: sql<"requested" | "signed" | "declined" | null>`(case when ${agreementSignatures.signedOn} > ${asAt} then 'requested' else ${agreementSignatures.status} end)`,
+      signedOn: sql<string | null>`(case when ${agreementSignatures.signedOn} > ${asAt} then null else ${agreementSignatures.signedOn} end)`,
     })
     .from(agreementParties)
     .innerJoin(agreements, eq(agreements.id, agreementParties.agreementId))
     .leftJoin(agreementSignatures, eq(agreementSignatures.partyId, agreementParties.id))
-    .where(and(eq(agreementParties.organisationId, organisationId), sql`${effective} <> 'superseded'`))
+    .where(and(eq(agreementParties.organisationId, organisationId), draftedBySql(asAt), sql`${effective} <> 'superseded'`))
     .orderBy(asc(agreements.reference), asc(agreements.version))
     .all();
 }
