@@ -1,5 +1,5 @@
 /*
- * Migration 0002_agreement_history gives each agreement version its own dates (drafted on, sent
+ * Migration 0003_agreement_history gives each agreement version its own dates (drafted on, sent
  * for signature on; in force from activated_on to ended_on) and adds agreement reviews. The SQL
  * that moves existing data, appended to that migration (re-append it if the migration is
  * regenerated):
@@ -20,12 +20,12 @@
 import { describe, expect, it } from "vitest";
 import { databaseAtMigration, migrationTags } from "../helpers/migrations";
 
-const PREVIOUS = "0001_audit_log_append_only";
+const PREVIOUS = "0002_deployment_status_intervals";
 
 describe("migrating agreements to versions with their own dates", () => {
   it("fills each existing version's drafted, sent and in-force dates from what was recorded", () => {
     const tags = migrationTags();
-    expect(tags.indexOf("0002_agreement_history")).toBe(tags.indexOf(PREVIOUS) + 1);
+    expect(tags.indexOf("0003_agreement_history")).toBe(tags.indexOf(PREVIOUS) + 1);
     const old = databaseAtMigration(PREVIOUS);
     const db = old.sqlite;
     db.prepare("INSERT INTO settings (key, value) VALUES ('reporting_date', '2016-10-31')").run();
