@@ -1,7 +1,7 @@
 // Signing an agreement version: sending it for signature, each party's IG lead signing or
 // declining for their own organisation, and the one place a version becomes active (superseding
 // the version it replaces). Every rule of signing is enforced here, whoever calls.
-import { and, asc, count, eq, inArray, max, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { agreementParties, agreementSignatures, agreements } from "../../db/schema";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
@@ -117,8 +117,8 @@ function assertSignatureDate(row: typeof agreements.$inferSelect, signedOn: stri
 
 /**
  * Signs for the user's own organisation. When that was the last signature the agreement becomes
- * active, in force from its effective date (or the day the last party signed, if later), and
- * the version it replaces is superseded from that date.
+ * active, in force from its effective date (or the day the last signature is recorded, if later),
+ * and the version it replaces is superseded from that date.
  */
 export function signAgreement({ actor, user, reference, input, db }: { actor: Actor; user: GovernanceUser; reference: string; input: SignInput; db?: DbOrTx }) {
   const run = (tx: DbOrTx) => {
@@ -163,7 +163,6 @@ function activateIfFullySigned(tx: DbOrTx, actor: Actor, agreementId: number): s
     .select({
       parties: count(agreementParties.id),
       signed: sql<number>`coalesce(sum(case when ${agreementSignatures.status} = 'signed' then 1 else 0 end), 0)`,
-      lastSignedOn: max(agreementSignatures.signedOn),
     })
     .from(agreementParties)
     .leftJoin(agreementSignatures, eq(agreementSignatures.partyId, agreementParties.id))
@@ -171,7 +170,11 @@ function activateIfFullySigned(tx: DbOrTx, actor: Actor, agreementId: number): s
     .get()!;
   if (tally.parties < 2 || Number(tally.signed) !== tally.parties) return null;
   const before = snapshot(tx, agreementId);
-  const activatedOn = tally.lastSignedOn && tally.lastSignedOn > row.effectiveOn ? tally.lastSignedOn : row.effectiveOn;
+  // In force from its effective date, or from the day the last signature is recorded if later: a
+  // signature dated earlier does not make past sharing covered after the fact, so figures as at
+  // past dates never move.
+  const recordedOn = getReportingDate(tx);
+  const activatedOn = recordedOn > row.effectiveOn ? recordedOn : row.effectiveOn;
   const at = nowIso();
   tx.update(agreements).set({ status: "active", activatedOn, updatedAt: at }).where(and(eq(agreements.id, agreementId), eq(agreements.status, "awaiting_signatures"))).run();
   audit(tx, actor, {
