@@ -298,6 +298,9 @@ export function createAgreement(db: DbOrTx, values: AgreementValues) {
       consentModel: "opt_in_point_of_care",
       dataItems: "Detailed care record: demographics, problems, medications, allergies, investigations, encounters.",
       ...rest,
+      // The version's dates in reporting-date terms, from its timestamps unless given.
+      sentForSignatureOn: rest.sentForSignatureOn ?? rest.sentForSignatureAt?.slice(0, 10) ?? null,
+      draftedOn: rest.draftedOn ?? rest.createdAt?.slice(0, 10) ?? rest.sentForSignatureAt?.slice(0, 10) ?? rest.effectiveOn,
       reviewIntervalMonths: interval,
       reviewOn: rest.reviewOn ?? addMonthsIso(rest.effectiveOn, interval),
     })

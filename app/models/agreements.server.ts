@@ -1,10 +1,11 @@
-// Data sharing agreements: the register, the lifecycle (draft → awaiting signatures → active →
-// expired / terminated / superseded), signatures, versions, DPIAs and what agreements cover.
-// Every rule of the lifecycle is enforced here, whoever calls.
-import { and, asc, count, desc, eq, exists, inArray, isNull, max, not, or, sql, type SQL } from "drizzle-orm";
+// Data sharing agreements: the register and each version as at a date (status, signatures,
+// what is in force and what it covers), and the record-level rules the writes share.
+// Changes live in agreement-changes.server.ts, signing in agreement-signing.server.ts.
+import { and, asc, count, desc, eq, exists, inArray, isNotNull, isNull, not, or, sql, type SQL } from "drizzle-orm";
 import {
   agreementCoverage,
   agreementParties,
+  agreementReviews,
   agreementSignatures,
   agreements,
   capabilities,
@@ -15,29 +16,22 @@ import {
   users,
 } from "../../db/schema";
 import { hasOrganisationFilter, organisationInFilterSql, type OrganisationFilter } from "./organisation-filter.server";
-import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
-import { audit, auditTrailFor, type Actor } from "~/lib/audit.server";
-import { addDaysIso, addMonthsIso, formatDate } from "~/lib/dates";
+import { getDb, type DbOrTx } from "~/lib/db.server";
+import { auditTrailFor } from "~/lib/audit.server";
+import { addDaysIso } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
 import type { SignedInUser } from "~/models/users.server";
 import { getReportingDate, getSettings } from "~/models/settings.server";
 import { statusAsAt } from "~/models/rollout.server";
-import { notifyAgreementSigned, notifySignaturesRequested } from "~/models/notifications.server";
-import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
+import { validOnSql } from "~/models/temporal";
+import { GovernanceError } from "~/models/governance-errors.server";
 import {
   agreementReviewState,
-  COVERAGE_VALUE,
   type AgreementFilters,
-  type AgreementInput,
   type AgreementSort,
-  type DpiaInput,
   type EffectiveAgreementStatus,
-  type EndAgreementInput,
-  type NewAgreementInput,
-  type PartyInput,
   type ReviewFilter,
   type ReviewState,
-  type SignInput,
 } from "~/models/agreements.schema";
 
 export { agreementReviewState };
@@ -45,39 +39,61 @@ export { agreementReviewState };
 /** Who is acting: enough of the signed-in user for the record-level rules. */
 export type GovernanceUser = Pick<SignedInUser, "id" | "name" | "organisationId" | "roles">;
 
-const nowIso = () => new Date().toISOString();
-
 // ---------------------------------------------------------------------------------------------
 // Status as at a date, in SQL
 
 /** Stored statuses of an agreement that has been fully signed at some point. */
 const SIGNED_STATUSES = ["active", "superseded", "expired", "terminated"] as const;
 
-/** The agreement's effective status on `asAt` (see EFFECTIVE_AGREEMENT_STATUSES). */
-export function effectiveStatusSql(asAt: string) {
-  return sql<EffectiveAgreementStatus>`(case
-    when ${agreements.status} in ('draft', 'awaiting_signatures') then ${agreements.status}
-    when ${agreements.endedOn} is not null and ${agreements.endedOn} <= ${asAt} then ${agreements.status}
-    when ${agreements.activatedOn} is null then ${agreements.status}
-    when ${agreements.activatedOn} > ${asAt} then 'signed'
-    else 'active' end)`;
+// Each version carries its own dates (drafted, sent for signature, in force from activated_on to
+// ended_on, exclusive) and each signature its date, so everything below answers "as at D" from
+// stored facts: nothing recorded after D moves what is shown for D.
+
+/** The version existed on `asAt` (it had been drafted). */
+export function draftedBySql(asAt: string) {
+  return sql`(${agreements.draftedOn} is null or ${agreements.draftedOn} <= ${asAt})`;
 }
 
-/** True when the agreement was in force at the end of `asAt`: signed by every party, in force from its activation date, not yet ended. */
+/** How many of the version's parties had signed by the end of `asAt`. */
+export function signedBySql(asAt: string) {
+  return sql<number>`(select count(*) from ${agreementSignatures} where ${agreementSignatures.agreementId} = ${agreements.id} and ${agreementSignatures.status} = 'signed' and ${agreementSignatures.signedOn} <= ${asAt})`;
+}
+
+/** How many of the version's parties had declined by the end of `asAt`. */
+export function declinedBySql(asAt: string) {
+  return sql<number>`(select count(*) from ${agreementSignatures} where ${agreementSignatures.agreementId} = ${agreements.id} and ${agreementSignatures.status} = 'declined' and ${agreementSignatures.signedOn} <= ${asAt})`;
+}
+
+const partyCountSql = sql<number>`(select count(*) from ${agreementParties} where ${agreementParties.agreementId} = ${agreements.id})`;
+
+/** The agreement's effective status on `asAt` (see EFFECTIVE_AGREEMENT_STATUSES), from the version's dates and its signatures' dates. */
+export function effectiveStatusSql(asAt: string) {
+  return sql<EffectiveAgreementStatus>`(case
+    when ${agreements.sentForSignatureOn} is null or ${agreements.sentForSignatureOn} > ${asAt} then 'draft'
+    when ${agreements.activatedOn} is null then 'awaiting_signatures'
+    when ${agreements.endedOn} is not null and ${agreements.endedOn} <= ${asAt} then ${agreements.status}
+    when ${agreements.activatedOn} <= ${asAt} then 'active'
+    when ${signedBySql(asAt)} >= ${partyCountSql} then 'signed'
+    else 'awaiting_signatures' end)`;
+}
+
+/** True when the version was in force at the end of `asAt`: signed by every party, and `asAt` in its in-force period. */
 export function inForceSql(asAt: string) {
-  return and(
-    inArray(agreements.status, SIGNED_STATUSES),
-    sql`${agreements.activatedOn} <= ${asAt}`,
-    or(isNull(agreements.endedOn), sql`${agreements.endedOn} > ${asAt}`),
-  )!;
+  return and(inArray(agreements.status, SIGNED_STATUSES), isNotNull(agreements.activatedOn), validOnSql(agreements.activatedOn, agreements.endedOn, asAt))!;
+}
+
+/** The version's review date as it stood on `asAt`: set by the latest review recorded by then, else its own. */
+export function reviewOnSql(asAt: string) {
+  return sql<string>`coalesce((select ${agreementReviews.nextReviewOn} from ${agreementReviews} where ${agreementReviews.agreementId} = ${agreements.id} and ${agreementReviews.reviewedOn} <= ${asAt} order by ${agreementReviews.reviewedOn} desc, ${agreementReviews.id} desc limit 1), ${agreements.reviewOn})`;
 }
 
 function reviewStateSql(asAt: string, noticeDays: number) {
   // Due from noticeDays before the review date: review_on <= asAt + noticeDays (no SQL date functions).
   const noticeLimit = addDaysIso(asAt, noticeDays);
+  const reviewOn = reviewOnSql(asAt);
   return sql<ReviewState | null>`(case when ${inForceSql(asAt)} then (case
-      when ${agreements.reviewOn} < ${asAt} then 'overdue'
-      when ${agreements.reviewOn} <= ${noticeLimit} then 'due'
+      when ${reviewOn} < ${asAt} then 'overdue'
+      when ${reviewOn} <= ${noticeLimit} then 'due'
       else 'not_due' end) end)`;
 }
 
@@ -121,7 +137,9 @@ export function listAgreements({
   const noticeDays = getSettings(db).agreement_review_notice_days;
   const effective = effectiveStatusSql(asAt);
   const review = reviewStateSql(asAt, noticeDays);
-  const conditions: SQL[] = [status ? sql`${effective} = ${status}` : sql`${effective} <> 'superseded'`];
+  const reviewOn = reviewOnSql(asAt);
+  // Versions drafted after asAt did not exist yet; signatures count only once signed.
+  const conditions: SQL[] = [draftedBySql(asAt), status ? sql`${effective} = ${status}` : sql`${effective} <> 'superseded'`];
   if (purpose) conditions.push(eq(agreements.purpose, purpose));
   if (partyOdsCode) {
     conditions.push(
@@ -138,16 +156,6 @@ export function listAgreements({
   const where = and(...conditions);
 
   const total = db.select({ n: count() }).from(agreements).where(where).get()?.n ?? 0;
-  const parties = db.select({ n: count() }).from(agreementParties).where(eq(agreementParties.agreementId, agreements.id));
-  const signed = db
-    .select({ n: count() })
-    .from(agreementSignatures)
-    .where(and(eq(agreementSignatures.agreementId, agreements.id), eq(agreementSignatures.status, "signed")));
-  const declined = db
-    .select({ n: count() })
-    .from(agreementSignatures)
-    .where(and(eq(agreementSignatures.agreementId, agreements.id), eq(agreementSignatures.status, "declined")));
-
   const direction = sort.desc ? desc : asc;
   const order: SQL[] = {
     reference: [direction(agreements.reference), direction(agreements.version)],
@@ -155,7 +163,7 @@ export function listAgreements({
     status: [direction(effective)],
     purpose: [direction(agreements.purpose)],
     effectiveOn: [direction(agreements.effectiveOn)],
-    reviewOn: [direction(agreements.reviewOn)],
+    reviewOn: [direction(reviewOn)],
   }[sort.id];
 
   const rows = db
@@ -168,13 +176,14 @@ export function listAgreements({
       status: effective,
       storedStatus: agreements.status,
       effectiveOn: agreements.effectiveOn,
-      activatedOn: agreements.activatedOn,
-      endedOn: agreements.endedOn,
-      reviewOn: agreements.reviewOn,
+      // Dates that were not yet facts on asAt are not shown as at asAt.
+      activatedOn: sql<string | null>`(case when ${effective} in ('draft', 'awaiting_signatures') then null else ${agreements.activatedOn} end)`,
+      endedOn: sql<string | null>`(case when ${agreements.endedOn} <= ${asAt} then ${agreements.endedOn} end)`,
+      reviewOn,
       reviewState: review,
-      parties: sql<number>`(${parties})`,
-      signed: sql<number>`(${signed})`,
-      declined: sql<number>`(${declined})`,
+      parties: partyCountSql,
+      signed: signedBySql(asAt),
+      declined: declinedBySql(asAt),
       dpiaStatus: dpias.status,
       dpiaResidualRisk: dpias.residualRisk,
     })
@@ -273,7 +282,7 @@ export function listPartyOrganisations({ db = getDb() }: { db?: DbOrTx } = {}) {
     .all();
 }
 
-function latestVersionRow(db: DbOrTx, reference: string) {
+export function latestVersionRow(db: DbOrTx, reference: string) {
   return db.select().from(agreements).where(eq(agreements.reference, reference)).orderBy(desc(agreements.version)).limit(1).get();
 }
 
@@ -282,7 +291,7 @@ function versionRow(db: DbOrTx, reference: string, version?: number) {
   return db.select().from(agreements).where(and(eq(agreements.reference, reference), eq(agreements.version, version))).get();
 }
 
-function partiesOf(db: DbOrTx, agreementId: number) {
+export function partiesOf(db: DbOrTx, agreementId: number) {
   return db
     .select({
       partyId: agreementParties.id,
@@ -353,8 +362,9 @@ export function getAgreement({ reference, version, asAt, db = getDb() }: { refer
   const row = versionRow(db, reference, version);
   if (!row) return null;
   const noticeDays = getSettings(db).agreement_review_notice_days;
-  const status = db.select({ status: effectiveStatusSql(asAt) }).from(agreements).where(eq(agreements.id, row.id)).get()!.status;
-  const reviewState = status === "active" ? agreementReviewState({ reviewOn: row.reviewOn, asAt, noticeDays }) : null;
+  const asAtRow = db.select({ status: effectiveStatusSql(asAt), reviewOn: reviewOnSql(asAt) }).from(agreements).where(eq(agreements.id, row.id)).get()!;
+  const status = asAtRow.status;
+  const reviewState = status === "active" ? agreementReviewState({ reviewOn: asAtRow.reviewOn, asAt, noticeDays }) : null;
   const versions = db
     .select({
       version: agreements.version,
@@ -381,7 +391,7 @@ export function getAgreement({ reference, version, asAt, db = getDb() }: { refer
     };
   });
   return {
-    agreement: { ...row, storedStatus: row.status, status, reviewState, createdByName: createdBy?.name ?? null },
+    agreement: { ...row, reviewOn: asAtRow.reviewOn, storedStatus: row.status, status, reviewState, createdByName: createdBy?.name ?? null },
     latestVersion: versions[0]!.version,
     parties: partiesOf(db, row.id),
     coverage: coverageOf(db, row.id),
@@ -473,15 +483,16 @@ export function agreementsForOrganisation({ organisationId, asAt, db = getDb() }
       role: agreementParties.role,
       status: effective,
       effectiveOn: agreements.effectiveOn,
-      reviewOn: agreements.reviewOn,
+      reviewOn: reviewOnSql(asAt),
       reviewState: reviewStateSql(asAt, noticeDays),
-      signatureStatus: agreementSignatures.status,
-      signedOn: agreementSignatures.signedOn,
+      // A signature dated after asAt was still waiting on asAt.
+      signatureStatus: sql<"requested" | "signed" | "declined" | null>`(case when ${agreementSignatures.signedOn} > ${asAt} then 'requested' else ${agreementSignatures.status} end)`,
+      signedOn: sql<string | null>`(case when ${agreementSignatures.signedOn} > ${asAt} then null else ${agreementSignatures.signedOn} end)`,
     })
     .from(agreementParties)
     .innerJoin(agreements, eq(agreements.id, agreementParties.agreementId))
     .leftJoin(agreementSignatures, eq(agreementSignatures.partyId, agreementParties.id))
-    .where(and(eq(agreementParties.organisationId, organisationId), sql`${effective} <> 'superseded'`))
+    .where(and(eq(agreementParties.organisationId, organisationId), draftedBySql(asAt), sql`${effective} <> 'superseded'`))
     .orderBy(asc(agreements.reference), asc(agreements.version))
     .all();
 }
@@ -489,12 +500,12 @@ export function agreementsForOrganisation({ organisationId, asAt, db = getDb() }
 // ---------------------------------------------------------------------------------------------
 // Rules
 
-function hasRole(user: GovernanceUser, role: SignedInUser["roles"][number]) {
+export function hasRole(user: GovernanceUser, role: SignedInUser["roles"][number]) {
   return user.roles.includes(role);
 }
 
 /** Programme may manage any agreement; an IG lead those their organisation is party to, or that they created. */
-function assertMayManage(db: DbOrTx, user: GovernanceUser, agreement: typeof agreements.$inferSelect) {
+export function assertMayManage(db: DbOrTx, user: GovernanceUser, agreement: typeof agreements.$inferSelect) {
   if (hasRole(user, "programme")) return;
   if (!hasRole(user, "ig_lead")) throw new GovernanceError(403, "Only an IG lead or the programme team manage agreements");
   if (agreement.createdBy === user.id) return;
@@ -518,85 +529,14 @@ export function mayManageAgreement({ user, reference, db = getDb() }: { user: Go
   }
 }
 
-function requireLatest(db: DbOrTx, reference: string) {
+export function requireLatest(db: DbOrTx, reference: string) {
   const row = latestVersionRow(db, reference);
   if (!row) throw new GovernanceError(404, `There is no agreement ${reference}`);
   return row;
 }
 
-/** The fields whose change after activation needs a new version signed again. */
-function isMaterialChange(db: DbOrTx, row: typeof agreements.$inferSelect, input: AgreementInput) {
-  const fields = ["purpose", "article6Basis", "article9Condition", "commonLawBasis", "consentModel", "dataItems"] as const;
-  if (fields.some((f) => (row[f] ?? null) !== (input[f] ?? null))) return true;
-  const current = db
-    .select({ organisationId: agreementParties.organisationId, role: agreementParties.role })
-    .from(agreementParties)
-    .where(eq(agreementParties.agreementId, row.id))
-    .all();
-  const key = (ps: readonly PartyInput[]) =>
-    ps
-      .map((p) => `${p.organisationId}:${p.role}`)
-      .sort()
-      .join(",");
-  return key(current) !== key(input.parties);
-}
-
-function resolveCoverage(db: DbOrTx, values: readonly string[]) {
-  const rows: { serviceId: number; deploymentId: number | null }[] = [];
-  for (const value of new Set(values)) {
-    const [, kind, idText] = COVERAGE_VALUE.exec(value)!;
-    const id = Number(idText);
-    if (kind === "s") {
-      if (!db.select({ id: services.id }).from(services).where(eq(services.id, id)).get()) throw new GovernanceFieldError("coverage", "Choose services from the list");
-      rows.push({ serviceId: id, deploymentId: null });
-    } else {
-      const d = db.select({ serviceId: deployments.serviceId }).from(deployments).where(eq(deployments.id, id)).get();
-      if (!d) throw new GovernanceFieldError("coverage", "Choose services from the list");
-      rows.push({ serviceId: d.serviceId, deploymentId: id });
-    }
-  }
-  return rows;
-}
-
-function assertPartiesExist(db: DbOrTx, parties: readonly PartyInput[]) {
-  const ids = parties.map((p) => p.organisationId);
-  const found = db.select({ id: organisations.id }).from(organisations).where(inArray(organisations.id, ids)).all();
-  if (found.length !== new Set(ids).size) throw new GovernanceFieldError("parties", "Choose each party from the list of organisations");
-}
-
-function replaceCoverage(db: DbOrTx, agreementId: number, coverage: readonly string[]) {
-  const rows = resolveCoverage(db, coverage);
-  db.delete(agreementCoverage).where(eq(agreementCoverage.agreementId, agreementId)).run();
-  if (rows.length) db.insert(agreementCoverage).values(rows.map((r) => ({ ...r, agreementId }))).run();
-}
-
-/** Makes the agreement's parties exactly `parties` (removing a party removes its signature). */
-function replaceParties(db: DbOrTx, agreementId: number, parties: readonly PartyInput[]) {
-  const wanted = new Map(parties.map((p) => [p.organisationId, p.role]));
-  const current = db.select().from(agreementParties).where(eq(agreementParties.agreementId, agreementId)).all();
-  for (const p of current) {
-    const role = wanted.get(p.organisationId);
-    if (role === undefined) db.delete(agreementParties).where(eq(agreementParties.id, p.id)).run();
-    else if (role !== p.role) db.update(agreementParties).set({ role }).where(eq(agreementParties.id, p.id)).run();
-    wanted.delete(p.organisationId);
-  }
-  for (const [organisationId, role] of wanted) db.insert(agreementParties).values({ agreementId, organisationId, role }).run();
-}
-
-/** Every party's signature requested afresh (nothing signed or declined is kept). */
-function requestEverySignature(db: DbOrTx, agreementId: number) {
-  db.delete(agreementSignatures).where(eq(agreementSignatures.agreementId, agreementId)).run();
-  const parties = db.select({ id: agreementParties.id }).from(agreementParties).where(eq(agreementParties.agreementId, agreementId)).all();
-  if (parties.length) {
-    const at = nowIso();
-    db.insert(agreementSignatures)
-      .values(parties.map((p) => ({ agreementId, partyId: p.id, status: "requested" as const, requestedAt: at })))
-      .run();
-  }
-}
-
 /** What the audit log keeps of a version: its fields, parties, signatures and coverage. */
-function snapshot(db: DbOrTx, agreementId: number) {
+export function snapshot(db: DbOrTx, agreementId: number) {
   const row = db.select().from(agreements).where(eq(agreements.id, agreementId)).get()!;
   const parties = partiesOf(db, agreementId).map((p) => ({
     odsCode: p.odsCode,
@@ -613,415 +553,4 @@ function snapshot(db: DbOrTx, agreementId: number) {
     .all();
   const { createdAt: _c, updatedAt: _u, ...fields } = row;
   return { ...fields, parties, coverage };
-}
-
-function agreementFields(input: AgreementInput) {
-  return {
-    title: input.title,
-    purpose: input.purpose,
-    article6Basis: input.article6Basis,
-    article9Condition: input.article9Condition,
-    commonLawBasis: input.commonLawBasis,
-    consentModel: input.consentModel,
-    dataItems: input.dataItems,
-    retention: input.retention,
-    reviewIntervalMonths: input.reviewIntervalMonths,
-    effectiveOn: input.effectiveOn,
-    reviewOn: addMonthsIso(input.effectiveOn, input.reviewIntervalMonths),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing: each one transaction, audited with before and after
-
-/** A new agreement, as a draft (IG lead or programme team). */
-export function createAgreement({ actor, user, input, db }: { actor: Actor; user: GovernanceUser; input: NewAgreementInput; db?: DbOrTx }) {
-  const run = (tx: DbOrTx) => {
-    if (!hasRole(user, "ig_lead") && !hasRole(user, "programme")) throw new GovernanceError(403, "Only an IG lead or the programme team create agreements");
-    if (tx.select({ id: agreements.id }).from(agreements).where(eq(agreements.reference, input.reference)).get()) {
-      throw new GovernanceFieldError("reference", `There is already an agreement ${input.reference}: choose another reference, or change that one`);
-    }
-    assertPartiesExist(tx, input.parties);
-    const at = nowIso();
-    const row = tx
-      .insert(agreements)
-      .values({ reference: input.reference, version: 1, ...agreementFields(input), status: "draft", createdBy: user.id, createdAt: at, updatedAt: at })
-      .returning()
-      .get();
-    replaceParties(tx, row.id, input.parties);
-    replaceCoverage(tx, row.id, input.coverage);
-    audit(tx, actor, { action: "agreement.create", entityType: "agreement", entityId: row.reference, after: snapshot(tx, row.id) });
-    return { reference: row.reference, version: row.version };
-  };
-  return db ? run(db) : transaction(run);
-}
-
-export type AgreementUpdateOutcome = "updated" | "signatures_reset" | "new_version";
-
-/**
- * Changes the latest version. A draft changes in place. Awaiting signatures, a material change
- * (purpose, legal basis, consent model, data items, parties) requests every signature again.
- * Once signed (active), a material change creates version N+1 as a draft that must be signed
- * again (the signed version stays as it is); other changes (title, retention, review interval,
- * coverage) are made in place. Ended versions do not change.
- */
-export function updateAgreement({
-  actor,
-  user,
-  reference,
-  input,
-  db,
-}: {
-  actor: Actor;
-  user: GovernanceUser;
-  reference: string;
-  input: AgreementInput;
-  db?: DbOrTx;
-}): { reference: string; version: number; outcome: AgreementUpdateOutcome } {
-  const run = (tx: DbOrTx) => {
-    const row = requireLatest(tx, reference);
-    assertMayManage(tx, user, row);
-    if (row.status === "expired" || row.status === "terminated" || row.status === "superseded") {
-      throw new GovernanceError(409, `Version ${row.version} of ${reference} has ended (${row.status}): it can no longer change`);
-    }
-    assertPartiesExist(tx, input.parties);
-    const material = isMaterialChange(tx, row, input);
-    const before = snapshot(tx, row.id);
-    const at = nowIso();
-
-    if (row.status === "active" && material) {
-      if (input.effectiveOn < row.effectiveOn) {
-        throw new GovernanceFieldError("effectiveOn", `A new version takes effect on or after the version it replaces (${formatDate(row.effectiveOn)})`);
-      }
-      const next = tx
-        .insert(agreements)
-        .values({
-          reference,
-          version: row.version + 1,
-          ...agreementFields(input),
-          status: "draft",
-          previousVersionId: row.id,
-          createdBy: user.id,
-          createdAt: at,
-          updatedAt: at,
-        })
-        .returning()
-        .get();
-      replaceParties(tx, next.id, input.parties);
-      replaceCoverage(tx, next.id, input.coverage);
-      const dpia = tx.select().from(dpias).where(eq(dpias.agreementId, row.id)).get();
-      if (dpia) {
-        const { id: _id, agreementId: _a, ...rest } = dpia;
-        tx.insert(dpias).values({ ...rest, agreementId: next.id, updatedAt: at }).run();
-      }
-      audit(tx, actor, {
-        action: "agreement.version.create",
-        entityType: "agreement",
-        entityId: reference,
-        before,
-        after: { ...snapshot(tx, next.id), note: `Version ${next.version} needs every party's signature` },
-      });
-      return { reference, version: next.version, outcome: "new_version" as const };
-    }
-
-    if (row.status === "active" && input.effectiveOn !== row.effectiveOn) {
-      throw new GovernanceFieldError("effectiveOn", "A signed agreement's effective date cannot change: change something material to start a new version, or keep the date");
-    }
-    tx.update(agreements).set({ ...agreementFields(input), updatedAt: at }).where(eq(agreements.id, row.id)).run();
-    replaceParties(tx, row.id, input.parties);
-    replaceCoverage(tx, row.id, input.coverage);
-    const reset = row.status === "awaiting_signatures" && material;
-    if (reset) requestEverySignature(tx, row.id);
-    audit(tx, actor, {
-      action: reset ? "agreement.update.signatures_reset" : "agreement.update",
-      entityType: "agreement",
-      entityId: reference,
-      before,
-      after: snapshot(tx, row.id),
-    });
-    if (reset) notifySignaturesRequested(tx, { agreementId: row.id });
-    return { reference, version: row.version, outcome: reset ? ("signatures_reset" as const) : ("updated" as const) };
-  };
-  return db ? run(db) : transaction(run);
-}
-
-/**
- * Sends a draft for signature: every party's signature is requested. Sent again while awaiting
- * signatures, it asks the parties that declined once more.
- */
-export function sendForSignature({ actor, user, reference, db }: { actor: Actor; user: GovernanceUser; reference: string; db?: DbOrTx }) {
-  const run = (tx: DbOrTx) => {
-    const row = requireLatest(tx, reference);
-    assertMayManage(tx, user, row);
-    const before = snapshot(tx, row.id);
-    const at = nowIso();
-    if (row.status === "draft") {
-      const parties = tx.select({ n: count() }).from(agreementParties).where(eq(agreementParties.agreementId, row.id)).get()!.n;
-      if (parties < 2) throw new GovernanceError(409, "Name at least two parties before sending the agreement for signature");
-      requestEverySignature(tx, row.id);
-      tx.update(agreements).set({ status: "awaiting_signatures", sentForSignatureAt: at, updatedAt: at }).where(eq(agreements.id, row.id)).run();
-      audit(tx, actor, { action: "agreement.send_for_signature", entityType: "agreement", entityId: reference, before, after: snapshot(tx, row.id) });
-      notifySignaturesRequested(tx, { agreementId: row.id });
-      return { reference, version: row.version, requested: parties };
-    }
-    if (row.status === "awaiting_signatures") {
-      const declined = tx
-        .update(agreementSignatures)
-        .set({ status: "requested", requestedAt: at, signedByUserId: null, signatoryName: null, signatoryRole: null, signedOn: null, declineReason: null, authorityDeclared: false })
-        .where(and(eq(agreementSignatures.agreementId, row.id), eq(agreementSignatures.status, "declined")))
-        .returning()
-        .all();
-      if (!declined.length) throw new GovernanceError(409, `${reference} is already waiting for signatures`);
-      tx.update(agreements).set({ updatedAt: at }).where(eq(agreements.id, row.id)).run();
-      audit(tx, actor, { action: "agreement.signatures_rerequested", entityType: "agreement", entityId: reference, before, after: snapshot(tx, row.id) });
-      notifySignaturesRequested(tx, { agreementId: row.id });
-      return { reference, version: row.version, requested: declined.length };
-    }
-    throw new GovernanceError(409, `Version ${row.version} of ${reference} is ${row.status.replace("_", " ")}: only a draft is sent for signature`);
-  };
-  return db ? run(db) : transaction(run);
-}
-
-/** Whether the user is an IG lead of a party to the latest version (who may sign or decline it); checked before any input. */
-export function maySignForParty({ user, reference, db = getDb() }: { user: GovernanceUser; reference: string; db?: DbOrTx }) {
-  if (!hasRole(user, "ig_lead")) return false;
-  const row = latestVersionRow(db, reference);
-  if (!row) return false;
-  return Boolean(
-    db
-      .select({ id: agreementParties.id })
-      .from(agreementParties)
-      .where(and(eq(agreementParties.agreementId, row.id), eq(agreementParties.organisationId, user.organisationId)))
-      .get(),
-  );
-}
-
-/**
- * The signature of the user's own organisation, if it is a party to the latest version and its
- * signature is waiting. The WHERE clause is the rule: nobody acts for another organisation.
- */
-function ownWaitingSignature(db: DbOrTx, user: GovernanceUser, reference: string) {
-  if (!hasRole(user, "ig_lead")) throw new GovernanceError(403, "Only an IG lead signs agreements, for their own organisation");
-  const row = requireLatest(db, reference);
-  const party = db
-    .select({ partyId: agreementParties.id, status: agreementSignatures.status, signatureId: agreementSignatures.id })
-    .from(agreementParties)
-    .leftJoin(agreementSignatures, eq(agreementSignatures.partyId, agreementParties.id))
-    .where(and(eq(agreementParties.agreementId, row.id), eq(agreementParties.organisationId, user.organisationId)))
-    .get();
-  if (!party) throw new GovernanceError(403, `Your organisation is not a party to ${reference}: you cannot sign or decline it`);
-  if (row.status !== "awaiting_signatures") throw new GovernanceError(409, `Version ${row.version} of ${reference} is not waiting for signatures`);
-  if (party.status !== "requested" || party.signatureId === null) throw new GovernanceError(409, `Your organisation has already ${party.status ?? "answered"} ${reference}`);
-  return { row, partyId: party.partyId };
-}
-
-/** What the signing page needs: the waiting signature of the user's organisation, or why there is none. */
-export function signatureRequestFor({ user, reference, db = getDb() }: { user: GovernanceUser; reference: string; db?: DbOrTx }) {
-  const { row } = ownWaitingSignature(db, user, reference);
-  return { reference, version: row.version, title: row.title, effectiveOn: row.effectiveOn };
-}
-
-/**
- * Signs for the user's own organisation. When that was the last signature the agreement becomes
- * active, in force from its effective date (or the day the last party signed, if later), and
- * the version it replaces is superseded from that date.
- */
-export function signAgreement({ actor, user, reference, input, db }: { actor: Actor; user: GovernanceUser; reference: string; input: SignInput; db?: DbOrTx }) {
-  const run = (tx: DbOrTx) => {
-    const { row, partyId } = ownWaitingSignature(tx, user, reference);
-    const reportingDate = getReportingDate(tx);
-    if (input.signedOn > reportingDate) throw new GovernanceFieldError("signedOn", `Enter a date on or before the reporting date, ${formatDate(reportingDate)}`);
-    const before = snapshot(tx, row.id);
-    const ownParties = tx
-      .select({ id: agreementParties.id })
-      .from(agreementParties)
-      .where(and(eq(agreementParties.agreementId, row.id), eq(agreementParties.organisationId, user.organisationId)));
-    const signed = tx
-      .update(agreementSignatures)
-      .set({
-        status: "signed",
-        signedByUserId: user.id,
-        signatoryName: input.signatoryName,
-        signatoryRole: input.signatoryRole,
-        signedOn: input.signedOn,
-        authorityDeclared: true,
-        declineReason: null,
-      })
-      .where(and(eq(agreementSignatures.partyId, partyId), inArray(agreementSignatures.partyId, ownParties), eq(agreementSignatures.status, "requested")))
-      .returning()
-      .all();
-    if (signed.length !== 1) throw new GovernanceError(409, "Your organisation's signature is no longer waiting");
-    audit(tx, actor, { action: "agreement.sign", entityType: "agreement", entityId: reference, before, after: snapshot(tx, row.id) });
-    const activated = activateIfFullySigned(tx, actor, row.id);
-    return { reference, version: row.version, activated: activated !== null, activatedOn: activated };
-  };
-  return db ? run(db) : transaction(run);
-}
-
-/**
- * The one place an agreement becomes active: only when every party has a signature and every
- * signature is signed. Returns the date it is in force from, or null while any is missing.
- */
-function activateIfFullySigned(tx: DbOrTx, actor: Actor, agreementId: number): string | null {
-  const row = tx.select().from(agreements).where(eq(agreements.id, agreementId)).get()!;
-  if (row.status !== "awaiting_signatures") return null;
-  const tally = tx
-    .select({
-      parties: count(agreementParties.id),
-      signed: sql<number>`coalesce(sum(case when ${agreementSignatures.status} = 'signed' then 1 else 0 end), 0)`,
-      lastSignedOn: max(agreementSignatures.signedOn),
-    })
-    .from(agreementParties)
-    .leftJoin(agreementSignatures, eq(agreementSignatures.partyId, agreementParties.id))
-    .where(eq(agreementParties.agreementId, agreementId))
-    .get()!;
-  if (tally.parties < 2 || Number(tally.signed) !== tally.parties) return null;
-  const before = snapshot(tx, agreementId);
-  const activatedOn = tally.lastSignedOn && tally.lastSignedOn > row.effectiveOn ? tally.lastSignedOn : row.effectiveOn;
-  const at = nowIso();
-  tx.update(agreements).set({ status: "active", activatedOn, updatedAt: at }).where(and(eq(agreements.id, agreementId), eq(agreements.status, "awaiting_signatures"))).run();
-  audit(tx, actor, {
-    action: "agreement.activate",
-    entityType: "agreement",
-    entityId: row.reference,
-    before,
-    after: { ...snapshot(tx, agreementId), note: `In force from ${formatDate(activatedOn)}` },
-  });
-  notifyAgreementSigned(tx, { agreementId });
-  if (row.previousVersionId) {
-    const previous = tx.select().from(agreements).where(eq(agreements.id, row.previousVersionId)).get();
-    if (previous && previous.status === "active") {
-      const beforePrevious = snapshot(tx, previous.id);
-      tx.update(agreements)
-        .set({ status: "superseded", endedOn: activatedOn, endReason: `Superseded by version ${row.version}`, updatedAt: at })
-        .where(eq(agreements.id, previous.id))
-        .run();
-      audit(tx, actor, {
-        action: "agreement.supersede",
-        entityType: "agreement",
-        entityId: row.reference,
-        before: beforePrevious,
-        after: { ...snapshot(tx, previous.id), note: `Version ${previous.version} superseded by version ${row.version} from ${formatDate(activatedOn)}` },
-      });
-    }
-  }
-  return activatedOn;
-}
-
-/** Declines to sign for the user's own organisation, with the reason; the agreement cannot become active until it is asked again. */
-export function declineAgreement({ actor, user, reference, reason, db }: { actor: Actor; user: GovernanceUser; reference: string; reason: string; db?: DbOrTx }) {
-  const run = (tx: DbOrTx) => {
-    const { row, partyId } = ownWaitingSignature(tx, user, reference);
-    const before = snapshot(tx, row.id);
-    const declined = tx
-      .update(agreementSignatures)
-      .set({ status: "declined", signedByUserId: user.id, signatoryName: user.name, signedOn: getReportingDate(tx), declineReason: reason, authorityDeclared: false })
-      .where(and(eq(agreementSignatures.partyId, partyId), eq(agreementSignatures.status, "requested")))
-      .returning()
-      .all();
-    if (declined.length !== 1) throw new GovernanceError(409, "Your organisation's signature is no longer waiting");
-    audit(tx, actor, { action: "agreement.decline", entityType: "agreement", entityId: reference, before, after: { ...snapshot(tx, row.id), note: reason } });
-    return { reference, version: row.version };
-  };
-  return db ? run(db) : transaction(run);
-}
-
-/** Ends the active version: it expired, or was terminated. From its end date it covers nothing. */
-export function endAgreement({ actor, user, reference, input, db }: { actor: Actor; user: GovernanceUser; reference: string; input: EndAgreementInput; db?: DbOrTx }) {
-  const run = (tx: DbOrTx) => {
-    const row = tx
-      .select()
-      .from(agreements)
-      .where(and(eq(agreements.reference, reference), eq(agreements.status, "active")))
-      .orderBy(desc(agreements.version))
-      .limit(1)
-      .get();
-    if (!row) {
-      if (!latestVersionRow(tx, reference)) throw new GovernanceError(404, `There is no agreement ${reference}`);
-      throw new GovernanceError(409, `${reference} has no active version to end`);
-    }
-    assertMayManage(tx, user, row);
-    if (input.endedOn < row.effectiveOn) throw new GovernanceFieldError("endedOn", `Enter an end date on or after the date it took effect, ${formatDate(row.effectiveOn)}`);
-    const before = snapshot(tx, row.id);
-    tx.update(agreements).set({ status: input.status, endedOn: input.endedOn, endReason: input.endReason, updatedAt: nowIso() }).where(eq(agreements.id, row.id)).run();
-    audit(tx, actor, { action: "agreement.end", entityType: "agreement", entityId: reference, before, after: { ...snapshot(tx, row.id), note: input.endReason } });
-    return { reference, version: row.version };
-  };
-  return db ? run(db) : transaction(run);
-}
-
-/** Records the DPIA of the latest version (one per version; a new version starts from a copy). */
-export function saveDpia({ actor, user, reference, input, db }: { actor: Actor; user: GovernanceUser; reference: string; input: DpiaInput; db?: DbOrTx }) {
-  const run = (tx: DbOrTx) => {
-    const row = requireLatest(tx, reference);
-    assertMayManage(tx, user, row);
-    const reportingDate = getReportingDate(tx);
-    if (input.completedOn && input.completedOn > reportingDate) throw new GovernanceFieldError("completedOn", `Enter a completion date on or before the reporting date, ${formatDate(reportingDate)}`);
-    if (input.icoConsultedOn && input.icoConsultedOn > reportingDate) throw new GovernanceFieldError("icoConsultedOn", `Enter a date on or before the reporting date, ${formatDate(reportingDate)}`);
-    const before = tx.select().from(dpias).where(eq(dpias.agreementId, row.id)).get() ?? null;
-    const values = {
-      reference: input.reference,
-      status: input.status,
-      notRequiredReason: input.status === "not_required" ? input.notRequiredReason : null,
-      completedOn: input.completedOn,
-      residualRisk: input.residualRisk,
-      icoConsultedOn: input.icoConsultedOn,
-      notes: input.notes,
-      updatedAt: nowIso(),
-    };
-    if (before) tx.update(dpias).set(values).where(eq(dpias.id, before.id)).run();
-    else tx.insert(dpias).values({ ...values, agreementId: row.id }).run();
-    const after = tx.select().from(dpias).where(eq(dpias.agreementId, row.id)).get()!;
-    audit(tx, actor, { action: "agreement.dpia.save", entityType: "agreement", entityId: reference, before, after: { ...after, version: row.version } });
-    return { reference, version: row.version };
-  };
-  return db ? run(db) : transaction(run);
-}
-
-/** The DPIA of the latest version, for its form. */
-export function dpiaFor({ reference, db = getDb() }: { reference: string; db?: DbOrTx }) {
-  const row = latestVersionRow(db, reference);
-  if (!row) return null;
-  return { agreement: row, dpia: db.select().from(dpias).where(eq(dpias.agreementId, row.id)).get() ?? null };
-}
-
-/** The active version an end form would end, if any. */
-export function activeVersionOf({ reference, db = getDb() }: { reference: string; db?: DbOrTx }) {
-  return (
-    db
-      .select()
-      .from(agreements)
-      .where(and(eq(agreements.reference, reference), eq(agreements.status, "active")))
-      .orderBy(desc(agreements.version))
-      .limit(1)
-      .get() ?? null
-  );
-}
-
-/**
- * Agreements waiting for this organisation's signature (its party's signature requested on a
- * version awaiting signatures), oldest request first: what its IG lead has to sign.
- */
-export function agreementsAwaitingSignatureBy({ organisationId, db = getDb() }: { organisationId: number; db?: DbOrTx }) {
-  return db
-    .select({ reference: agreements.reference, version: agreements.version, title: agreements.title, effectiveOn: agreements.effectiveOn, requestedAt: agreementSignatures.requestedAt })
-    .from(agreementSignatures)
-    .innerJoin(agreementParties, eq(agreementParties.id, agreementSignatures.partyId))
-    .innerJoin(agreements, eq(agreements.id, agreementSignatures.agreementId))
-    .where(and(eq(agreementParties.organisationId, organisationId), eq(agreementSignatures.status, "requested"), eq(agreements.status, "awaiting_signatures")))
-    .orderBy(asc(agreementSignatures.requestedAt), asc(agreements.reference))
-    .all();
-}
-
-/** How many agreements wait for this organisation's signature (one indexed count, for the header). */
-export function countAgreementsAwaitingSignatureBy({ organisationId, db = getDb() }: { organisationId: number; db?: DbOrTx }) {
-  return (
-    db
-      .select({ n: count() })
-      .from(agreementSignatures)
-      .innerJoin(agreementParties, eq(agreementParties.id, agreementSignatures.partyId))
-      .innerJoin(agreements, eq(agreements.id, agreementSignatures.agreementId))
-      .where(and(eq(agreementParties.organisationId, organisationId), eq(agreementSignatures.status, "requested"), eq(agreements.status, "awaiting_signatures")))
-      .get()?.n ?? 0
-  );
 }

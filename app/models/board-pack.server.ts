@@ -3,7 +3,7 @@ import { agreements, boardPacks, capabilities, deploymentStatusEvents, deploymen
 import { audit, type Actor } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso } from "~/lib/dates";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
-import { inForceSql } from "./agreements.server";
+import { inForceSql, reviewOnSql } from "./agreements.server";
 import { boardCharts } from "./dashboard.server";
 import { decisionsBetween } from "./cases.server";
 import { listExceptions } from "./exceptions.server";
@@ -63,10 +63,10 @@ export function agreementsActivatedBetween({ from, to, db = getDb() }: { from: s
 export function agreementsDueOrEnding({ from, to, db = getDb() }: { from: string; to: string; db?: DbOrTx }) {
   const notice = getSettings(db).agreement_review_notice_days;
   const reviewDue = db
-    .select({ reference: agreements.reference, version: agreements.version, title: agreements.title, reviewOn: agreements.reviewOn })
+    .select({ reference: agreements.reference, version: agreements.version, title: agreements.title, reviewOn: reviewOnSql(to) })
     .from(agreements)
-    .where(and(inForceSql(to), lte(agreements.reviewOn, addDaysIso(to, notice))))
-    .orderBy(asc(agreements.reviewOn), asc(agreements.reference))
+    .where(and(inForceSql(to), lte(reviewOnSql(to), addDaysIso(to, notice))))
+    .orderBy(asc(reviewOnSql(to)), asc(agreements.reference))
     .all()
     .map((a) => ({ ...a, overdue: a.reviewOn < to }));
   const ended = db

@@ -4,7 +4,7 @@ import type { CaseState, Role } from "../../db/schema/enums";
 import { currentDataVersion } from "~/lib/data-version.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
 import { formatDate } from "~/lib/dates";
-import { agreementsAwaitingSignatureBy } from "./agreements.server";
+import { agreementsAwaitingSignatureBy } from "./agreement-signing.server";
 import { listCases } from "./cases.server";
 import { CASE_STATE_LABELS, queueStatesFor } from "./cases.schema";
 import { listExceptions } from "./exceptions.server";

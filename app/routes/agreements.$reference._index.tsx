@@ -5,7 +5,8 @@ import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/stat
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actorFor, requireRole, requireUser, refuse } from "~/lib/session.server";
-import { getAgreement, mayManageAgreement, sendForSignature } from "~/models/agreements.server";
+import { getAgreement, mayManageAgreement } from "~/models/agreements.server";
+import { sendForSignature } from "~/models/agreement-signing.server";
 import {
   ARTICLE_6_LABELS,
   ARTICLE_9_LABELS,

@@ -4,7 +4,8 @@ import { BackLink, Button, DateInput, ErrorSummary, Radios, TextInput, Textarea 
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, refuse, requireRole } from "~/lib/session.server";
-import { dpiaFor, mayManageAgreement, saveDpia } from "~/models/agreements.server";
+import { mayManageAgreement } from "~/models/agreements.server";
+import { dpiaFor, saveDpia } from "~/models/agreement-changes.server";
 import { DPIA_STATUS_LABELS, DpiaSchema, RISK_LABELS } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 import { DPIA_STATUSES, RISK_LEVELS } from "../../db/schema/enums";

@@ -5,7 +5,8 @@ import { BackLink, InsetText } from "~/components/nhs";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, refuse, requireRole } from "~/lib/session.server";
-import { agreementFormOptions, agreementFormValues, mayManageAgreement, updateAgreement } from "~/models/agreements.server";
+import { agreementFormOptions, agreementFormValues, mayManageAgreement } from "~/models/agreements.server";
+import { updateAgreement } from "~/models/agreement-changes.server";
 import { AgreementSchema } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 
@@ -71,13 +72,14 @@ export default function EditAgreement() {
           status === "active" ? (
             <InsetText>
               <p>
-                This version is signed. Changing its purpose, legal basis, consent model, data items or parties creates version {version + 1}, which
-                every party must sign again; this version stays in force until then. Title, retention, review interval and coverage change in place.
+                This version is signed. Changing its purpose, legal basis, consent model, data items, parties or coverage creates version{" "}
+                {version + 1}, which every party must sign again; this version stays in force until then. Title, retention and the review interval
+                (from the next review) change in place.
               </p>
             </InsetText>
           ) : status === "awaiting_signatures" ? (
             <InsetText>
-              <p>This version is waiting for signatures. Changing its purpose, legal basis, consent model, data items or parties asks every party to sign again.</p>
+              <p>This version is waiting for signatures. Changing its purpose, legal basis, consent model, data items, parties or coverage asks every party to sign again.</p>
             </InsetText>
           ) : null
         }

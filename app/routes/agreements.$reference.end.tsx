@@ -4,7 +4,8 @@ import { BackLink, Button, DateInput, ErrorSummary, Radios, Textarea } from "~/c
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, refuse, requireRole } from "~/lib/session.server";
-import { activeVersionOf, endAgreement, mayManageAgreement } from "~/models/agreements.server";
+import { mayManageAgreement } from "~/models/agreements.server";
+import { activeVersionOf, endAgreement } from "~/models/agreement-changes.server";
 import { EndAgreementSchema } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";

@@ -5,7 +5,7 @@ import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole, refuse } from "~/lib/session.server";
-import { declineAgreement, signAgreement, signatureRequestFor, maySignForParty } from "~/models/agreements.server";
+import { declineAgreement, maySignForParty, signAgreement, signatureRequestFor } from "~/models/agreement-signing.server";
 import { DeclineSchema, SignSchema } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
@@ -79,7 +79,11 @@ export default function SignAgreement() {
           <input type="hidden" name="intent" value="sign" />
           <TextInput id="signatoryName" name="signatoryName" label="Your full name" autoComplete="name" defaultValue={values.signatoryName} error={errors.signatoryName} />
           <TextInput id="signatoryRole" name="signatoryRole" label="Your role" defaultValue={values.signatoryRole} error={errors.signatoryRole} />
-          <DateInput id="signedOn" name="signedOn" label="Date of signature" hint="On or before the reporting date" defaultValue={values.signedOn} error={errors.signedOn} />
+          <DateInput id="signedOn" name="signedOn" label="Date of signature" hint={
+              request.sentForSignatureOn
+                ? `Between ${formatDate(request.sentForSignatureOn)}, when it was sent for signature, and the reporting date, ${formatDate(defaults.signedOn)}`
+                : `On or before the reporting date, ${formatDate(defaults.signedOn)}`
+            } defaultValue={values.signedOn} error={errors.signedOn} />
           <Checkboxes
             id="authorityDeclared"
             name="authorityDeclared"

@@ -107,12 +107,6 @@ export default function AgreementsRegister() {
         Every agreement, who it binds and who has signed, as at {asAt === reportingDate ? "the reporting date, " : ""}
         <strong>{formatDate(asAt)}</strong>.
       </p>
-      {asAt !== reportingDate ? (
-        <p className="nhsuk-hint">
-          For an earlier date, whether each agreement was in force, superseded or expired is worked out for that date; signature
-          counts and drafts are shown as they are now.
-        </p>
-      ) : null}
       <ErrorSummary errors={asAtError ? { asAt: asAtError } : {}} />
       <AsAtForm defaultValue={reportingDate} />
       {canCreate ? (

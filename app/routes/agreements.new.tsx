@@ -5,7 +5,8 @@ import { BackLink } from "~/components/nhs";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
-import { agreementFormOptions, createAgreement } from "~/models/agreements.server";
+import { agreementFormOptions } from "~/models/agreements.server";
+import { createAgreement } from "~/models/agreement-changes.server";
 import { NewAgreementSchema } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 

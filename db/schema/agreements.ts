@@ -10,6 +10,7 @@ import {
   CONSENT_MODELS,
   DPIA_STATUSES,
   PARTY_ROLES,
+  REVIEW_OUTCOMES,
   RISK_LEVELS,
   SIGNATURE_STATUSES,
 } from "./enums";
@@ -34,6 +35,11 @@ export const agreements = sqliteTable(
     effectiveOn: text("effective_on").notNull(),
     reviewOn: text("review_on").notNull(),
     status: text("status", { enum: AGREEMENT_STATUSES }).notNull().default("draft"),
+    // The version's history in reporting-date terms, so the register answers as at any date:
+    // drafted on, sent for signature on, in force from (activated_on, inclusive) and in force
+    // to (ended_on, exclusive: superseded, expired or terminated from that date).
+    draftedOn: text("drafted_on"),
+    sentForSignatureOn: text("sent_for_signature_on"),
     sentForSignatureAt: text("sent_for_signature_at"),
     activatedOn: text("activated_on"),
     endedOn: text("ended_on"),
@@ -147,5 +153,31 @@ export const dpias = sqliteTable(
     enumCheck("dpias_status_check", t.status, DPIA_STATUSES),
     enumCheck("dpias_residual_risk_check", t.residualRisk, RISK_LEVELS, true),
     check("dpias_not_required_check", sql`${t.status} <> 'not_required' OR ${t.notRequiredReason} IS NOT NULL`),
+  ],
+);
+
+// A review of the version in force, recorded by an IG lead of a party: it sets the next review
+// date from the day it was recorded, so the review state as at any date stays what it was.
+export const agreementReviews = sqliteTable(
+  "agreement_reviews",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    agreementId: integer("agreement_id")
+      .notNull()
+      .references(() => agreements.id, { onDelete: "cascade" }),
+    reviewedOn: text("reviewed_on").notNull(),
+    reviewedByUserId: integer("reviewed_by_user_id")
+      .notNull()
+      .references(() => users.id),
+    reviewerName: text("reviewer_name").notNull(),
+    outcome: text("outcome", { enum: REVIEW_OUTCOMES }).notNull(),
+    note: text("note"),
+    nextReviewOn: text("next_review_on").notNull(),
+    createdAt: text("created_at").notNull().default(nowIso),
+  },
+  (t) => [
+    index("agreement_reviews_agreement_idx").on(t.agreementId, t.reviewedOn),
+    enumCheck("agreement_reviews_outcome_check", t.outcome, REVIEW_OUTCOMES),
+    check("agreement_reviews_next_check", sql`${t.nextReviewOn} > ${t.reviewedOn}`),
   ],
 );

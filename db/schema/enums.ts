@@ -51,6 +51,7 @@ export const CONSENT_MODELS = ["opt_in_point_of_care", "implied", "opt_out"] as 
 export const AGREEMENT_STATUSES = ["draft", "awaiting_signatures", "active", "expired", "terminated", "superseded"] as const;
 export const PARTY_ROLES = ["controller", "joint_controller", "processor"] as const;
 export const SIGNATURE_STATUSES = ["requested", "signed", "declined"] as const;
+export const REVIEW_OUTCOMES = ["no_change", "new_version_needed"] as const;
 export const DPIA_STATUSES = ["not_started", "in_progress", "completed", "not_required"] as const;
 export const RISK_LEVELS = ["low", "medium", "high"] as const;
 

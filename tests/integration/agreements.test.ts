@@ -3,23 +3,13 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { auditLog, organisations, services, users } from "../../db/schema";
 import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
-import {
-  countActiveAgreements,
-  countAgreementReviewsDue,
-  createAgreement,
-  declineAgreement,
-  endAgreement,
-  getAgreement,
-  listAgreements,
-  liveDeploymentsWithoutActiveAgreement,
-  saveDpia,
-  sendForSignature,
-  signAgreement,
-  updateAgreement,
-} from "~/models/agreements.server";
+import { countActiveAgreements, countAgreementReviewsDue, getAgreement, listAgreements, liveDeploymentsWithoutActiveAgreement } from "~/models/agreements.server";
+import { createAgreement, endAgreement, saveDpia, updateAgreement } from "~/models/agreement-changes.server";
+import { declineAgreement, sendForSignature, signAgreement } from "~/models/agreement-signing.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import type { AgreementInput, NewAgreementInput, SignInput } from "~/models/agreements.schema";
 import type { Actor } from "~/lib/audit.server";
+import { updateSettings } from "~/models/settings.server";
 
 const REPORTING_DATE = "2016-10-31";
 
@@ -86,6 +76,9 @@ function expectFieldError(fn: () => unknown, field: string) {
   throw new Error(`expected an error on ${field}`);
 }
 
+/** Moves the reporting date, as the settings page does: facts are recorded on the day they happen. */
+const setReportingDate = (date: string) => updateSettings({ userId: programme.id, label: programme.email }, { reporting_date: date });
+
 const statusOf = (reference: string, asAt = REPORTING_DATE, version?: number) => getAgreement({ reference, asAt, version })!.agreement.status;
 
 describe("the agreement lifecycle", () => {
@@ -100,15 +93,15 @@ describe("the agreement lifecycle", () => {
     expect(sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-LIFE" }).requested).toBe(2);
     expect(statusOf("TEST-LIFE")).toBe("awaiting_signatures");
 
-    const first = signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-LIFE", input: signature(igAcute, "2016-10-20") });
+    const first = signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-LIFE", input: signature(igAcute) });
     expect(first.activated).toBe(false);
     // Cannot be active with a missing signature.
     expect(statusOf("TEST-LIFE")).toBe("awaiting_signatures");
     expect(countActiveAgreements()).toBe(activeBefore);
     expect(frailtyUncovered()).toBe(true);
 
-    const second = signAgreement({ actor: actorOf(igGp), user: igGp, reference: "TEST-LIFE", input: signature(igGp, "2016-10-25") });
-    expect(second).toMatchObject({ activated: true, activatedOn: "2016-10-25" });
+    const second = signAgreement({ actor: actorOf(igGp), user: igGp, reference: "TEST-LIFE", input: signature(igGp) });
+    expect(second).toMatchObject({ activated: true, activatedOn: REPORTING_DATE });
     expect(statusOf("TEST-LIFE")).toBe("active");
     expect(countActiveAgreements()).toBe(activeBefore + 1);
     expect(frailtyUncovered()).toBe(false);
@@ -201,7 +194,7 @@ describe("who signs", () => {
 
   it("refuses a signature dated after the reporting date", () => {
     expect(expectFieldError(() => signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-WHO", input: signature(igAcute, "2016-11-01") }), "signedOn")).toMatch(
-      /on or before the reporting date/,
+      /and the reporting date, 31 October 2016/,
     );
   });
 
@@ -219,19 +212,22 @@ describe("who signs", () => {
 
 describe("changes and versions", () => {
   beforeAll(() => {
+    setReportingDate("2016-10-10");
     createAgreement({ actor: actorOf(programme), user: programme, input: create("TEST-VER") });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-VER" });
     signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-VER", input: signature(igAcute, "2016-10-10") });
+    setReportingDate("2016-10-12");
     signAgreement({ actor: actorOf(igGp), user: igGp, reference: "TEST-VER", input: signature(igGp, "2016-10-12") });
+    setReportingDate(REPORTING_DATE);
   });
 
-  it("changes title and coverage of an active agreement in place", () => {
-    const result = updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-VER", input: input({ title: "Renamed agreement", coverage: [] }) });
+  it("changes the title of an active agreement in place", () => {
+    const result = updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-VER", input: input({ title: "Renamed agreement" }) });
     expect(result).toEqual({ reference: "TEST-VER", version: 1, outcome: "updated" });
     const detail = getAgreement({ reference: "TEST-VER", asAt: REPORTING_DATE })!;
     expect(detail.agreement.title).toBe("Renamed agreement");
     expect(detail.agreement.status).toBe("active");
-    expect(detail.coverage).toEqual([]);
+    expect(detail.coverage.map((c) => c.serviceName)).toEqual(["Frailty assessment unit"]);
   });
 
   it("refuses moving a signed agreement's effective date without a new version", () => {
@@ -239,6 +235,7 @@ describe("changes and versions", () => {
   });
 
   it("makes a material change after activation a new version that must be signed again; the new one supersedes the old when active", () => {
+    setReportingDate("2016-10-20");
     const changed = updateAgreement({
       actor: actorOf(igAcute),
       user: igAcute,
@@ -251,9 +248,12 @@ describe("changes and versions", () => {
     expect(getAgreement({ reference: "TEST-VER", asAt: REPORTING_DATE })!.agreement.version).toBe(2);
 
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-VER" });
+    setReportingDate("2016-10-28");
     signAgreement({ actor: actorOf(igGp), user: igGp, reference: "TEST-VER", input: signature(igGp, "2016-10-28") });
     expect(statusOf("TEST-VER", REPORTING_DATE, 1)).toBe("active");
+    setReportingDate("2016-10-30");
     signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-VER", input: signature(igAcute, "2016-10-30") });
+    setReportingDate(REPORTING_DATE);
 
     const v2 = getAgreement({ reference: "TEST-VER", asAt: REPORTING_DATE })!;
     expect(v2.agreement).toMatchObject({ version: 2, status: "active", activatedOn: "2016-10-30", previousVersionId: expect.any(Number) });

@@ -6,7 +6,7 @@ import { audit } from "~/lib/audit.server";
 import { businessCaseAuthors, businessCases, organisations, users } from "../../db/schema";
 import { createOptInReturn, createOrganisation } from "../../seeds/factories";
 import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
-import { agreementsAwaitingSignatureBy } from "~/models/agreements.server";
+import { agreementsAwaitingSignatureBy } from "~/models/agreement-signing.server";
 import { taskCountFor, taskCountForHeader, tasksFor } from "~/models/tasks.server";
 import { transparencyReport } from "~/models/transparency.server";
 import { loader as exceptionsLoader } from "~/routes/exceptions._index";

@@ -218,7 +218,7 @@ export function AgreementForm({
           name="coverage"
           label="Services and deployments the agreement covers"
           legendSize="s"
-          hint="A live deployment needs an active agreement covering its service (or that capability at it)."
+          hint="Only services run by a party to the agreement. A live deployment needs an active agreement covering its service (or that capability at it)."
           small
           items={options.coverage}
           defaultValue={list(values, "coverage")}
