@@ -210,7 +210,6 @@ describe("crash safety", () => {
     const final = expectConsistent([1, 3, 5], seededTransitions);
     console.log(`crash test: kills interrupted imports ${interruptedImports.join(", ") || "none (each confirm finished first)"}; ${caseSteps.join(" + ")} case steps before the kills`);
     if (again !== undefined) expect(final.imports.find((i) => i.round === again)!.organisations).toBe(PRACTICES);
-    expect(final.imports.filter((i) => i.organisations === 0).length).toBe(Math.max(0, interruptedImports.length - 1));
     expect(caseSteps.reduce((a, b) => a + b, 0), "case transitions ran before the kills").toBeGreaterThan(0);
   }, 300_000); // about 60 s on an idle machine: six server starts
 });
