@@ -81,11 +81,21 @@ export function sendRefusal(req: ExpressRequest, res: ExpressResponse, refusal: 
   }
 }
 
-/** Refuses an oversized body without reading the rest of it: the connection closes after the answer. */
+const DISCARD_FOR_MS = 2000;
+
+/**
+ * Refuses an oversized body at once. The rest is never stored: it is discarded as it arrives for
+ * at most 2 seconds (so the sender, still writing, can read the answer rather than a reset), then
+ * the connection is closed.
+ */
 function refuseTooLarge(req: ExpressRequest, res: ExpressResponse) {
-  res.setHeader("Connection", "close");
-  res.on("finish", () => req.socket.end());
   sendRefusal(req, res, tooLarge(isUploadPath(req.path)));
+  if (req.readableEnded) return;
+  const timer = setTimeout(() => req.socket.destroy(), DISCARD_FOR_MS);
+  timer.unref();
+  req.on("data", () => undefined);
+  req.on("end", () => clearTimeout(timer));
+  req.resume();
 }
 
 function remixHeaders(raw: ExpressRequest["headers"]) {
