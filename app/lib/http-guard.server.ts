@@ -89,7 +89,12 @@ const DISCARD_FOR_MS = 2000;
  * the connection is closed.
  */
 function refuseTooLarge(req: ExpressRequest, res: ExpressResponse) {
-  sendRefusal(req, res, tooLarge(isUploadPath(req.path)));
+  refuseAndDiscard(req, res, tooLarge(isUploadPath(req.path)));
+}
+
+/** Answers now; whatever body is still arriving is discarded (never stored) for at most 2 seconds. */
+function refuseAndDiscard(req: ExpressRequest, res: ExpressResponse, refusal: Parameters<typeof sendRefusal>[2]) {
+  sendRefusal(req, res, refusal);
   if (req.readableEnded) return;
   const timer = setTimeout(() => req.socket.destroy(), DISCARD_FOR_MS);
   timer.unref();
@@ -142,9 +147,7 @@ export function guardedRequestHandler({ build, mode, getLoadContext }: { build: 
       if (method !== "GET" && method !== "HEAD") {
         const verdict = checkBodyHeaders({ method, pathname: url.pathname, contentType: req.get("content-type"), contentLength: req.get("content-length") });
         if (!verdict.ok) {
-          if (verdict.status === 413) return refuseTooLarge(req, res);
-          res.setHeader("Connection", "close");
-          return sendRefusal(req, res, verdict);
+          return verdict.status === 413 ? refuseTooLarge(req, res) : refuseAndDiscard(req, res, verdict);
         }
         if (verdict.stream) {
           // Uploads stream to the multipart parser (which caps the file part itself).
