@@ -18,6 +18,16 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** The server's JSON log lines once one matches (logs are written as responses finish). */
+async function logLinesUntil(match: (line: Record<string, unknown>) => boolean) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const lines = server.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    if (lines.some(match) || Date.now() > deadline) return lines;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function db() {
   return new Database(server.databasePath, { readonly: true, fileMustExist: true });
 }
@@ -176,8 +186,7 @@ describe("request ids, caching and logs", () => {
     expect(row.request_id).toBe(serverId);
     const bad = await fetch(`${base}/healthz`, { headers: { "X-Request-Id": "<script>alert(1)</script>" } });
     expect(bad.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
-    await new Promise((r) => setTimeout(r, 200));
-    const lines = server.output().split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = await logLinesUntil((l) => l.requestId === serverId);
     const mine = lines.find((l) => l.requestId === serverId)!;
     expect(mine).toMatchObject({ clientRequestId: "client-id-123", method: "POST", route: "/login", status: 400 });
     expect(typeof mine.durationMs).toBe("number");
@@ -190,9 +199,8 @@ describe("request ids, caching and logs", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const id = res.headers.get("x-request-id");
-    await new Promise((r) => setTimeout(r, 200));
-    const line = server.output().split("\n").find((l) => l.includes(`"requestId":"${id}"`))!;
-    expect(JSON.parse(line)).toMatchObject({ userId: 1, route: "/admin/tokens", status: 200 });
+    const line = (await logLinesUntil((l) => l.requestId === id)).find((l) => l.requestId === id);
+    expect(line).toMatchObject({ userId: 1, route: "/admin/tokens", status: 200 });
     expect(server.output()).not.toContain("shareboard-demo");
     expect(server.output()).not.toContain(cookie.split("=")[1]);
   });
