@@ -28,7 +28,7 @@ export async function startProductionServer(env: Record<string, string> = {}): P
   const databasePath = path.join(dir, "server.sqlite");
   let output = "";
   const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "app/server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_PATH: databasePath, SESSION_SECRET: "own-server-secret-that-is-long-enough-0123456789", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_PATH: databasePath, SESSION_SECRET: "own-server-secret-that-is-long-enough-0123456789", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => (output += d));
