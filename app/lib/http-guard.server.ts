@@ -81,11 +81,26 @@ export function sendRefusal(req: ExpressRequest, res: ExpressResponse, refusal: 
   }
 }
 
-/** Refuses an oversized body without reading the rest of it: the connection closes after the answer. */
+const DISCARD_FOR_MS = 2000;
+
+/**
+ * Refuses an oversized body at once. The rest is never stored: it is discarded as it arrives for
+ * at most 2 seconds (so the sender, still writing, can read the answer rather than a reset), then
+ * the connection is closed.
+ */
 function refuseTooLarge(req: ExpressRequest, res: ExpressResponse) {
-  res.setHeader("Connection", "close");
-  res.on("finish", () => req.socket.end());
-  sendRefusal(req, res, tooLarge(isUploadPath(req.path)));
+  refuseAndDiscard(req, res, tooLarge(isUploadPath(req.path)));
+}
+
+/** Answers now; whatever body is still arriving is discarded (never stored) for at most 2 seconds. */
+function refuseAndDiscard(req: ExpressRequest, res: ExpressResponse, refusal: Parameters<typeof sendRefusal>[2]) {
+  sendRefusal(req, res, refusal);
+  if (req.readableEnded) return;
+  const timer = setTimeout(() => req.socket.destroy(), DISCARD_FOR_MS);
+  timer.unref();
+  req.on("data", () => undefined);
+  req.on("end", () => clearTimeout(timer));
+  req.resume();
 }
 
 function remixHeaders(raw: ExpressRequest["headers"]) {
@@ -132,9 +147,7 @@ export function guardedRequestHandler({ build, mode, getLoadContext }: { build: 
       if (method !== "GET" && method !== "HEAD") {
         const verdict = checkBodyHeaders({ method, pathname: url.pathname, contentType: req.get("content-type"), contentLength: req.get("content-length") });
         if (!verdict.ok) {
-          if (verdict.status === 413) return refuseTooLarge(req, res);
-          res.setHeader("Connection", "close");
-          return sendRefusal(req, res, verdict);
+          return verdict.status === 413 ? refuseTooLarge(req, res) : refuseAndDiscard(req, res, verdict);
         }
         if (verdict.stream) {
           // Uploads stream to the multipart parser (which caps the file part itself).
