@@ -5,6 +5,8 @@ import path from "node:path";
 import { and, asc, count, desc, eq, gte, inArray, lte, max, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { parse } from "csv-parse/sync";
+import { parse as parseStream } from "csv-parse";
+import type { Readable } from "node:stream";
 import { optInMonthlyTotals, optInPracticeMonths, optInReturns, organisations } from "../../db/schema";
 import type { OrganisationType } from "../../db/schema/enums";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
@@ -386,11 +388,100 @@ export type ReturnFileCheck =
   | { ok: false; fileError: string }
   | { ok: true; valid: ValidReturnRow[]; rejected: RejectedReturnRow[]; rows: number };
 
+const CSV_READ_ERROR = (line?: number) =>
+  `The file could not be read as CSV${line ? ` (near line ${line})` : ""}: save it from your spreadsheet as "CSV (comma delimited)" and upload it again`;
+
 /**
- * Checks a return file's text: the header, then every row (numbers, month, the sum, a known
- * practice, not after the reporting month, no duplicate practice and month). Pure: the caller
- * passes the practices by ODS code.
+ * Checks return rows one at a time, as they are parsed (from a string or a stream): the header,
+ * then every row (numbers, month, the sum, a known practice, not after the reporting month, no
+ * duplicate practice and month). Pure: the caller passes the practices by ODS code.
  */
+class ReturnRowChecker {
+  private header: string[] | null = null;
+  private withNational = false;
+  private fileError: string | null = null;
+  private rows = 0;
+  private readonly seen = new Map<string, number>();
+  readonly valid: ValidReturnRow[] = [];
+  readonly rejected: RejectedReturnRow[] = [];
+  private readonly latestAllowed: string;
+
+  constructor(
+    private readonly practiceIdByOdsCode: ReadonlyMap<string, number>,
+    private readonly reportingMonth: string,
+  ) {
+    this.latestAllowed = formatMonth(reportingMonth);
+  }
+
+  /** False once the file is refused as a whole (stop reading). */
+  add(cells: string[], line: number): boolean {
+    if (this.fileError) return false;
+    if (!this.header) return this.readHeader(cells);
+    this.rows++;
+    this.checkRow(cells, line);
+    return true;
+  }
+
+  private readHeader(cells: string[]) {
+    const expected = OPT_IN_CSV_HEADER.join(",");
+    const header = cells.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, "") : h).trim().toLowerCase());
+    this.withNational = header.length === OPT_IN_CSV_HEADER.length + 1 && header[OPT_IN_CSV_HEADER.length] === OPT_IN_CSV_NATIONAL_COLUMN;
+    if (!OPT_IN_CSV_HEADER.every((name, i) => header[i] === name) || (header.length !== OPT_IN_CSV_HEADER.length && !this.withNational)) {
+      this.fileError = `Line 1 must be the header ${expected} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file starts with "${cells.join(",").slice(0, 120)}"`;
+      return false;
+    }
+    this.header = header;
+    return true;
+  }
+
+  private checkRow(cells: string[], line: number) {
+    const header = this.header!;
+    const odsCode = (cells[0] ?? "").trim().toUpperCase();
+    const month = (cells[1] ?? "").trim();
+    const reject = (reason: string) => this.rejected.push({ line, odsCode, month, reason });
+    if (cells.length !== header.length) return reject(`has ${cells.length} values; every line needs ${header.length} (${header.join(",")})`);
+    const parsed = OptInReturnCsvRowSchema.safeParse({
+      ods_code: cells[0],
+      month: cells[1],
+      registered: cells[2],
+      opted_in: cells[3],
+      declined: cells[4],
+      not_asked: cells[5],
+      national_opt_outs: this.withNational ? cells[6] : undefined,
+    });
+    if (!parsed.success) return reject(parsed.error.issues[0]!.message);
+    const row = parsed.data;
+    const organisationId = this.practiceIdByOdsCode.get(row.ods_code);
+    if (organisationId === undefined) return reject(`no GP practice in the partnership has the ODS code ${row.ods_code}`);
+    if (row.month > this.reportingMonth) return reject(`month ${row.month} is after the reporting date's month (${this.latestAllowed}): returns can only be for months that have started`);
+    const key = `${row.ods_code}|${row.month}`;
+    const firstLine = this.seen.get(key);
+    if (firstLine !== undefined) return reject(`duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
+    this.seen.set(key, line);
+    this.valid.push({
+      line,
+      organisationId,
+      odsCode: row.ods_code,
+      month: row.month,
+      registered: row.registered!,
+      optedIn: row.opted_in!,
+      declined: row.declined!,
+      notAsked: row.not_asked!,
+      nationalOptOuts: row.national_opt_outs ?? null,
+    });
+  }
+
+  result(): ReturnFileCheck {
+    if (this.fileError) return { ok: false, fileError: this.fileError };
+    if (!this.header) return { ok: false, fileError: `Line 1 must be the header ${OPT_IN_CSV_HEADER.join(",")} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file is empty` };
+    if (this.rows === 0) return { ok: false, fileError: "The file has a header but no returns: add one row per practice and month" };
+    return { ok: true, valid: this.valid, rejected: this.rejected, rows: this.rows };
+  }
+}
+
+const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true } as const;
+
+/** Checks a return file's text (see ReturnRowChecker). */
 export function checkOptInReturnFile({
   text,
   practiceIdByOdsCode,
@@ -403,81 +494,37 @@ export function checkOptInReturnFile({
   let parsedRecords: { record: string[]; info: { lines: number } }[];
   try {
     // info gives each record's line number (blank lines are skipped, so the index is not enough).
-    parsedRecords = parse(text.replace(/^\uFEFF/, ""), { relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as never;
+    parsedRecords = parse(text, CSV_OPTIONS) as never;
   } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    return { ok: false, fileError: `The file could not be read as CSV${line ? ` (near line ${line})` : ""}: save it from your spreadsheet as "CSV (comma delimited)" and upload it again` };
+    return { ok: false, fileError: CSV_READ_ERROR((error as { lines?: number }).lines) };
   }
-  const records = parsedRecords.map((r) => r.record);
-  const expected = OPT_IN_CSV_HEADER.join(",");
-  const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
-  const withNational = header.length === OPT_IN_CSV_HEADER.length + 1 && header[OPT_IN_CSV_HEADER.length] === OPT_IN_CSV_NATIONAL_COLUMN;
-  if (!OPT_IN_CSV_HEADER.every((name, i) => header[i] === name) || (header.length !== OPT_IN_CSV_HEADER.length && !withNational)) {
-    return {
-      ok: false,
-      fileError: `Line 1 must be the header ${expected} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file starts with "${(records[0] ?? []).join(",").slice(0, 120)}"`,
-    };
-  }
-  if (records.length < 2) return { ok: false, fileError: "The file has a header but no returns: add one row per practice and month" };
+  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth);
+  for (const r of parsedRecords) if (!checker.add(r.record, r.info.lines)) break;
+  return checker.result();
+}
 
-  const columns = header.length;
-  const valid: ValidReturnRow[] = [];
-  const rejected: RejectedReturnRow[] = [];
-  const seen = new Map<string, number>();
-  const latestAllowed = formatMonth(reportingMonth);
-  for (let i = 1; i < records.length; i++) {
-    const cells = records[i]!;
-    const line = parsedRecords[i]!.info.lines;
-    const odsCode = (cells[0] ?? "").trim().toUpperCase();
-    const month = (cells[1] ?? "").trim();
-    const reject = (reason: string) => rejected.push({ line, odsCode, month, reason });
-    if (cells.length !== columns) {
-      reject(`has ${cells.length} values; every line needs ${columns} (${header.join(",")})`);
-      continue;
+/** The same check over a stream (csv-parse's stream API): the file is never held whole in memory. */
+export async function checkOptInReturnStream({
+  input,
+  practiceIdByOdsCode,
+  reportingMonth,
+}: {
+  input: Readable;
+  practiceIdByOdsCode: ReadonlyMap<string, number>;
+  reportingMonth: string;
+}): Promise<ReturnFileCheck> {
+  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth);
+  const parser = input.pipe(parseStream(CSV_OPTIONS));
+  try {
+    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!checker.add(r.record, r.info.lines)) break;
     }
-    const parsed = OptInReturnCsvRowSchema.safeParse({
-      ods_code: cells[0],
-      month: cells[1],
-      registered: cells[2],
-      opted_in: cells[3],
-      declined: cells[4],
-      not_asked: cells[5],
-      national_opt_outs: withNational ? cells[6] : undefined,
-    });
-    if (!parsed.success) {
-      reject(parsed.error.issues[0]!.message);
-      continue;
-    }
-    const row = parsed.data;
-    const organisationId = practiceIdByOdsCode.get(row.ods_code);
-    if (organisationId === undefined) {
-      reject(`no GP practice in the partnership has the ODS code ${row.ods_code}`);
-      continue;
-    }
-    if (row.month > reportingMonth) {
-      reject(`month ${row.month} is after the reporting date's month (${latestAllowed}): returns can only be for months that have started`);
-      continue;
-    }
-    const key = `${row.ods_code}|${row.month}`;
-    const firstLine = seen.get(key);
-    if (firstLine !== undefined) {
-      reject(`duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
-      continue;
-    }
-    seen.set(key, line);
-    valid.push({
-      line,
-      organisationId,
-      odsCode: row.ods_code,
-      month: row.month,
-      registered: row.registered!,
-      optedIn: row.opted_in!,
-      declined: row.declined!,
-      notAsked: row.not_asked!,
-      nationalOptOuts: row.national_opt_outs ?? null,
-    });
+  } catch (error) {
+    return { ok: false, fileError: CSV_READ_ERROR((error as { lines?: number }).lines) };
+  } finally {
+    input.destroy();
   }
-  return { ok: true, valid, rejected, rows: records.length - 1 };
+  return checker.result();
 }
 
 type Figures = Pick<ValidReturnRow, "registered" | "optedIn" | "declined" | "notAsked" | "nationalOptOuts">;
@@ -577,6 +624,17 @@ function practiceIds(db: DbOrTx) {
 export function previewOptInUpload({ userId, fileName, text, db = getDb() }: { userId: number; fileName: string; text: string; db?: DbOrTx }): UploadPreview {
   const reportingMonth = monthOf(getReportingDate(db));
   const check = checkOptInReturnFile({ text, practiceIdByOdsCode: practiceIds(db), reportingMonth });
+  return previewFromCheck({ db, userId, fileName, reportingMonth, check });
+}
+
+/** previewOptInUpload over a stream of the file (what the import worker thread runs). */
+export async function previewOptInUploadStream({ userId, fileName, input, db = getDb() }: { userId: number; fileName: string; input: Readable; db?: DbOrTx }): Promise<UploadPreview> {
+  const reportingMonth = monthOf(getReportingDate(db));
+  const check = await checkOptInReturnStream({ input, practiceIdByOdsCode: practiceIds(db), reportingMonth });
+  return previewFromCheck({ db, userId, fileName, reportingMonth, check });
+}
+
+function previewFromCheck({ db, userId, fileName, reportingMonth, check }: { db: DbOrTx; userId: number; fileName: string; reportingMonth: string; check: ReturnFileCheck }): UploadPreview {
   if (!check.ok) return check;
   const { added, replaced, unchanged } = classify(db, check.valid);
   const months = check.valid.length ? check.valid.reduce((acc, r) => ({ first: r.month < acc.first ? r.month : acc.first, last: r.month > acc.last ? r.month : acc.last }), { first: check.valid[0]!.month, last: check.valid[0]!.month }) : null;
