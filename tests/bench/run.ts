@@ -91,7 +91,10 @@ async function main() {
   const jsonFile = jsonAt > 0 ? process.argv[jsonAt + 1] : undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-bench-"));
   const file = path.join(dir, "national.sqlite");
-  await buildNationalDatabase(file);
+  // BENCH_DATABASE=FILE reuses a national database built earlier (it is copied, never changed);
+  // building one takes minutes on a busy machine.
+  if (process.env.BENCH_DATABASE) fs.copyFileSync(process.env.BENCH_DATABASE, file);
+  else await buildNationalDatabase(file);
 
   if (!fs.existsSync("build/server/index.js") || process.argv.includes("--build")) {
     console.log("building the production app...");
@@ -166,11 +169,11 @@ async function main() {
       await write();
       const cold = await timedGet(url, headers);
       const r = await load(url, headers, DURATION);
-      const figures: PageFigures = { path: p, rps: round(r.rps), p50: r.p50, p95: r.p95, p99: r.p99, errors: r.errors, non2xx: r.non2xx, warmMs: round(warm[2]!), coldAfterWriteMs: round(cold.ms) };
+      const figures: PageFigures = { path: p, rps: round(r.rps), p50: round(r.p50, 0), p95: round(r.p95, 0), p99: round(r.p99, 0), errors: r.errors, non2xx: r.non2xx, warmMs: round(warm[2]!), coldAfterWriteMs: round(cold.ms) };
       failed ||= r.errors > 0 || r.non2xx > 0 || cold.status >= 300;
       pages.push(figures);
       console.log(
-        `${p.padEnd(17)}${figures.rps.toFixed(1).padStart(7)}${String(r.p50).padStart(10)}${String(r.p95).padStart(9)}${String(r.p99).padStart(9)}${String(r.errors).padStart(8)}${String(r.non2xx).padStart(8)}${figures.warmMs.toFixed(0).padStart(9)}${figures.coldAfterWriteMs.toFixed(0).padStart(21)}`,
+        `${p.padEnd(17)}${figures.rps.toFixed(1).padStart(7)}${String(figures.p50).padStart(10)}${String(figures.p95).padStart(9)}${String(figures.p99).padStart(9)}${String(r.errors).padStart(8)}${String(r.non2xx).padStart(8)}${figures.warmMs.toFixed(0).padStart(9)}${figures.coldAfterWriteMs.toFixed(0).padStart(21)}`,
       );
     }
 
@@ -187,7 +190,7 @@ async function main() {
     writing = false;
     await writes;
     failed ||= readOnly.errors + readOnly.non2xx + withWrites.errors + withWrites.non2xx > 0;
-    const mixed = { dashboardP95ReadOnly: readOnly.p95, dashboardP95WithWrites: withWrites.p95 };
+    const mixed = { dashboardP95ReadOnly: round(readOnly.p95, 0), dashboardP95WithWrites: round(withWrites.p95, 0) };
     console.log(`\ndashboard p95 for ${MIXED_DURATION} s: ${mixed.dashboardP95ReadOnly} ms read-only, ${mixed.dashboardP95WithWrites} ms with one audited change a second`);
 
     // The import: the upload page's own functions, in this process, against the same database.
