@@ -10,6 +10,7 @@ import type { Readable } from "node:stream";
 import { optInMonthlyTotals, optInPracticeMonths, optInReturns, organisations } from "../../db/schema";
 import type { OrganisationType } from "../../db/schema/enums";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { addMonthsToMonth, formatMonth, monthOf } from "~/lib/dates";
 import { getReportingDate, getSettings } from "~/models/settings.server";
@@ -322,6 +323,11 @@ export type ListOptInByPracticeArgs = {
 
 /** The practice table: sorted, filtered and paged in SQL. */
 export function listOptInByPractice({ asAt, locality, flag, sort = { id: "name", desc: false }, page, pageSize, db = getDb() }: ListOptInByPracticeArgs) {
+  // Kept until the data changes (the sort over every practice's latest return costs tens of ms nationally).
+  return memoiseByDataVersion("opt-in-practices", { asAt, locality, flag, sort, page, pageSize }, db, () => computeOptInByPractice({ asAt, locality, flag, sort, page, pageSize, db }));
+}
+
+function computeOptInByPractice({ asAt, locality, flag, sort = { id: "name", desc: false }, page, pageSize, db = getDb() }: ListOptInByPracticeArgs) {
   const target = getSettings(db).opt_in_target_percent;
   const reportingMonth = optInMonthAsAt({ asAt, db });
   const { p, fields, exprs } = practiceOptInQuery(db, { asAt, target, reportingMonth, locality });
