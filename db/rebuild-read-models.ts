@@ -1,14 +1,14 @@
-import path from "node:path";
-import { openDatabase, DEFAULT_DATABASE_PATH } from "./client";
-import { rebuildReadModels } from "../app/models/read-models.server";
-import { audit, SYSTEM_ACTOR } from "../app/lib/audit.server";
+// `npm run db:rebuild-read-models`: rebuilds every read model (app/models/read-models.server.ts)
+// from the base tables, in one audited transaction. Safe while the server runs (it waits its turn
+// for the write lock); needed only after rows were changed outside the app.
+import { closeDb } from "../app/lib/db.server";
+import { READ_MODELS, rebuildReadModels } from "../app/models/read-models.server";
 
-// `npm run db:rebuild-read-models`: rebuilds every read model from the base tables, then records it
-// in the audit log (which also tells every server process that its cached figures are stale).
-const file = process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH;
-const conn = openDatabase(file);
-const rebuilt = rebuildReadModels(conn.db);
-conn.db.transaction((tx) => audit(tx, SYSTEM_ACTOR, { action: "read_models.rebuild", entityType: "read_model", after: { rebuilt } }));
-for (const r of rebuilt) console.log(`Rebuilt ${r.name} in ${r.ms} ms`);
-console.log(`Read models of ${path.resolve(file)} rebuilt from the base tables.`);
-conn.sqlite.close();
+const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const unknown = only.filter((name) => !READ_MODELS.some((m) => m.name === name));
+if (unknown.length) {
+  console.error(`No read model called ${unknown.join(", ")}: choose from ${READ_MODELS.map((m) => m.name).join(", ")} (or name none to rebuild all).`);
+  process.exit(1);
+}
+for (const t of rebuildReadModels({ only: only.length ? only : undefined })) console.log(`rebuilt ${t.name} in ${t.ms} ms`);
+closeDb();

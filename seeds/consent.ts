@@ -8,6 +8,7 @@ import type { DbOrTx } from "../app/lib/db.server";
 import { monthRange } from "../app/lib/dates";
 import { optInReturns } from "../db/schema";
 import { insertMany, optInReturnRow } from "./factories";
+import { rebuildConsentReadModels } from "../app/models/consent.read-model.server";
 import type { SeededOrganisations } from "./organisations";
 import { rngFor } from "./prng";
 import { LAST_MONTH } from "./rollout";
@@ -62,5 +63,6 @@ export function seedOptInReturns(tx: DbOrTx, orgs: SeededOrganisations, users: S
     });
   });
   insertMany(tx, optInReturns, rows);
+  rebuildConsentReadModels(tx);
   return rows.length;
 }

@@ -13,6 +13,7 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { DbOrTx } from "../app/lib/db.server";
 import { addMonthsIso } from "../app/lib/dates";
 import { refreshDeploymentStatusIntervals } from "../app/models/rollout.read-model.server";
+import { optInReturnsChanged } from "../app/models/consent.read-model.server";
 import {
   agreementCoverage,
   agreementParties,
@@ -364,8 +365,11 @@ export function optInReturnRow(values: OptInReturnValues): Insert<typeof optInRe
   return { ...values, notAsked: values.notAsked ?? values.registered - values.optedIn - values.declined };
 }
 
+/** A return, with the consent read models brought up to date as the app's import does. */
 export function createOptInReturn(db: DbOrTx, values: OptInReturnValues) {
-  return db.insert(optInReturns).values(optInReturnRow(values)).returning().get();
+  const row = db.insert(optInReturns).values(optInReturnRow(values)).returning().get();
+  optInReturnsChanged(db, [row]);
+  return row;
 }
 
 export type MaturityFrameworkValues = Insert<typeof maturityFrameworks> & {

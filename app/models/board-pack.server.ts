@@ -7,12 +7,39 @@ import { inForceSql, reviewOnSql } from "./agreements.server";
 import { boardCharts } from "./dashboard.server";
 import { decisionsBetween } from "./cases.server";
 import { listExceptions } from "./exceptions.server";
+import { EXCEPTION_KINDS, type ExceptionKind, type ExceptionSeverity, type ProgrammeException } from "./exceptions.schema";
 import { buildHeadlines, previousMonthEnd } from "./rag";
 import { getSettings } from "./settings.server";
 import { getProgrammeSummary } from "./summary.server";
 
 /** Roll-out changes listed in the pack; the rest are counted (the roll-out page has them all). */
-export const ROLLOUT_CHANGES_LIMIT = 100;
+export const ROLLOUT_CHANGES_LIMIT = 25;
+/** Exceptions and agreements listed in the pack, most pressing first; the rest are counted and linked (pages and CSV). */
+export const BOARD_PACK_LIST_LIMIT = 25;
+
+function firstOf<T>(rows: readonly T[], limit = BOARD_PACK_LIST_LIMIT) {
+  return { total: rows.length, rows: rows.slice(0, limit) };
+}
+
+/**
+ * The exceptions as the board reads them: counts by severity and by kind, and the most severe
+ * few. At national scale the full list runs to thousands of rows (5.9 MB of HTML): it stays on
+ * the exceptions page and in its CSV.
+ */
+export function summariseExceptions(exceptions: readonly ProgrammeException[], limit = BOARD_PACK_LIST_LIMIT) {
+  const bySeverity: Record<ExceptionSeverity, number> = { high: 0, medium: 0, low: 0 };
+  const kinds = new Map<ExceptionKind, Record<ExceptionSeverity, number> & { total: number }>();
+  for (const e of exceptions) {
+    bySeverity[e.severity]++;
+    const k = kinds.get(e.kind) ?? { high: 0, medium: 0, low: 0, total: 0 };
+    k[e.severity]++;
+    k.total++;
+    kinds.set(e.kind, k);
+  }
+  const byKind = EXCEPTION_KINDS.filter((kind) => kinds.has(kind)).map((kind) => ({ kind, ...kinds.get(kind)! }));
+  // listExceptions returns the most severe first.
+  return { total: exceptions.length, bySeverity, byKind, mostSevere: exceptions.slice(0, limit) };
+}
 
 export class BoardPackConflictError extends Error {}
 
@@ -109,8 +136,10 @@ export function rolloutChangesBetween({ from, to, limit = ROLLOUT_CHANGES_LIMIT,
 
 /**
  * Everything in the board pack as at `asAt`, partnership-wide: headline figures with status and
- * change since the previous month's end, the charts, every exception, and what happened since the
- * previous board pack (decisions, agreements, roll-out changes).
+ * change since the previous month's end, the charts, the exceptions summarised (counts and the most
+ * severe), and what happened since the previous board pack (decisions, agreements, roll-out
+ * changes; long lists give their first rows and their total). Sized for people: well under 300 KB
+ * of HTML even for the whole of England.
  */
 export function getBoardPack({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
   const settings = getSettings(db);
@@ -128,11 +157,11 @@ export function getBoardPack({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx
     headlines: buildHeadlines(summary, previous, { caseSlaWorkingDays: settings.case_sla_working_days, maturityLowThreshold: settings.maturity_low_threshold_percent }),
     summary,
     charts: boardCharts({ asAt, summary, db }),
-    exceptions: listExceptions({ asAt, db }),
+    exceptions: summariseExceptions(listExceptions({ asAt, db })),
     // Decisions taken after the previous pack's date, up to and including this one's.
     decisions: decisionsBetween({ from: addDaysIso(from, 1), to: asAt, db }),
-    agreementsSigned: agreementsActivatedBetween({ from, to: asAt, db }),
-    agreementsDue: agreementsDueOrEnding({ from, to: asAt, db }),
+    agreementsSigned: firstOf(agreementsActivatedBetween({ from, to: asAt, db })),
+    agreementsDue: (({ reviewDue, ended, noticeDays }) => ({ reviewDue: firstOf(reviewDue), ended: firstOf(ended), noticeDays }))(agreementsDueOrEnding({ from, to: asAt, db })),
     rolloutChanges: rolloutChangesBetween({ from, to: asAt, db }),
   };
 }

@@ -3,14 +3,18 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, asc, count, desc, eq, gte, inArray, lte, max, sql, type SQL } from "drizzle-orm";
-import { alias, type SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { alias } from "drizzle-orm/sqlite-core";
 import { parse } from "csv-parse/sync";
-import { optInReturns, organisations } from "../../db/schema";
+import { parse as parseStream } from "csv-parse";
+import type { Readable } from "node:stream";
+import { optInMonthlyTotals, optInPracticeMonths, optInReturns, organisations } from "../../db/schema";
 import type { OrganisationType } from "../../db/schema/enums";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { addMonthsToMonth, formatMonth, monthOf } from "~/lib/dates";
 import { getReportingDate, getSettings } from "~/models/settings.server";
+import { optInReturnsChanged } from "./consent.read-model.server";
 import {
   OPT_IN_CSV_HEADER,
   OPT_IN_CSV_NATIONAL_COLUMN,
@@ -27,22 +31,6 @@ import {
 // ---------------------------------------------------------------------------------------------
 // SQL pieces
 
-/** A YYYY-MM month as a whole number of months, so "three months earlier" is plain arithmetic. */
-function monthNumber(column: SQLiteColumn | SQL) {
-  return sql<number>`(cast(substr(${column}, 1, 4) as integer) * 12 + cast(substr(${column}, 6, 2) as integer))`;
-}
-
-/** The month `months` before a YYYY-MM month, as YYYY-MM text (so it can be matched against an index). */
-function monthsBeforeSql(column: SQLiteColumn | SQL, months: number) {
-  const n = sql`(${monthNumber(column)} - ${months} - 1)`;
-  return sql<string>`printf('%04d-%02d', ${n} / 12, ${n} % 12 + 1)`;
-}
-
-/** Opted in as a percentage of registered; no rate (null) for a zero list, never a division error. */
-function rateOf(optedIn: SQLiteColumn | SQL, registered: SQLiteColumn | SQL) {
-  return sql<number | null>`case when ${registered} > 0 then ${optedIn} * 100.0 / ${registered} end`;
-}
-
 export function optInRate(optedIn: number, registered: number): number | null {
   return registered > 0 ? (optedIn * 100) / registered : null;
 }
@@ -53,15 +41,16 @@ function change(now: number | null, then: number | null | undefined) {
 
 type Filters = { locality?: string | null; organisationType?: OrganisationType | null };
 
-function practiceFilter({ locality, organisationType }: Filters) {
+/** The monthly totals rows a filter picks (gp_practice unless another type is asked for). */
+function totalsFilter({ locality, organisationType }: Filters) {
   return and(
-    eq(organisations.type, organisationType ?? "gp_practice"),
-    locality ? eq(organisations.locality, locality) : undefined,
+    eq(optInMonthlyTotals.organisationType, organisationType ?? "gp_practice"),
+    locality ? eq(optInMonthlyTotals.locality, locality) : undefined,
   );
 }
 
 // ---------------------------------------------------------------------------------------------
-// Borough figures
+// Borough figures: read from opt_in_monthly_totals (consent.read-model.server.ts keeps it)
 
 /**
  * The month the borough figures are for, as at a date: the latest month on or before the as-at
@@ -69,10 +58,9 @@ function practiceFilter({ locality, organisationType }: Filters) {
  */
 export function optInMonthAsAt({ asAt, db = getDb(), ...filters }: { asAt: string; db?: DbOrTx } & Filters) {
   const row = db
-    .select({ month: max(optInReturns.month) })
-    .from(optInReturns)
-    .innerJoin(organisations, eq(organisations.id, optInReturns.organisationId))
-    .where(and(lte(optInReturns.month, monthOf(asAt)), practiceFilter(filters)))
+    .select({ month: max(optInMonthlyTotals.month) })
+    .from(optInMonthlyTotals)
+    .where(and(lte(optInMonthlyTotals.month, monthOf(asAt)), totalsFilter(filters)))
     .get();
   return row?.month ?? null;
 }
@@ -94,6 +82,26 @@ export type BoroughOptIn = {
   nationalOptOuts: { total: number; practices: number } | null;
 };
 
+/** Sums of the monthly totals, by month, for the months and filter given. */
+function totalsByMonth(db: DbOrTx, where: SQL | undefined) {
+  return db
+    .select({
+      month: optInMonthlyTotals.month,
+      registered: sql<number>`coalesce(sum(${optInMonthlyTotals.registered}), 0)`,
+      optedIn: sql<number>`coalesce(sum(${optInMonthlyTotals.optedIn}), 0)`,
+      declined: sql<number>`coalesce(sum(${optInMonthlyTotals.declined}), 0)`,
+      notAsked: sql<number>`coalesce(sum(${optInMonthlyTotals.notAsked}), 0)`,
+      practices: sql<number>`coalesce(sum(${optInMonthlyTotals.practices}), 0)`,
+      nationalTotal: sql<number>`coalesce(sum(${optInMonthlyTotals.nationalOptOuts}), 0)`,
+      nationalPractices: sql<number>`coalesce(sum(${optInMonthlyTotals.nationalPractices}), 0)`,
+    })
+    .from(optInMonthlyTotals)
+    .where(where)
+    .groupBy(optInMonthlyTotals.month)
+    .orderBy(asc(optInMonthlyTotals.month))
+    .all();
+}
+
 /**
  * Borough opt-in as at a date. The figure for month M sums the returns made for month M (the
  * latest month with returns on or before the as-at month); a practice that has not returned for
@@ -101,7 +109,12 @@ export type BoroughOptIn = {
  */
 export function boroughOptIn({ asAt, db = getDb(), ...filters }: { asAt: string; db?: DbOrTx } & Filters): BoroughOptIn {
   const target = getSettings(db).opt_in_target_percent;
-  const practicesTotal = db.select({ n: count() }).from(organisations).where(and(practiceFilter(filters), eq(organisations.status, "active"))).get()?.n ?? 0;
+  const practicesTotal =
+    db
+      .select({ n: count() })
+      .from(organisations)
+      .where(and(eq(organisations.type, filters.organisationType ?? "gp_practice"), filters.locality ? eq(organisations.locality, filters.locality) : undefined, eq(organisations.status, "active")))
+      .get()?.n ?? 0;
   const month = optInMonthAsAt({ asAt, db, ...filters });
   const empty: BoroughOptIn = {
     month,
@@ -120,22 +133,7 @@ export function boroughOptIn({ asAt, db = getDb(), ...filters }: { asAt: string;
   if (!month) return empty;
   const previous = addMonthsToMonth(month, -1);
   const yearBefore = addMonthsToMonth(month, -12);
-  const rows = db
-    .select({
-      month: optInReturns.month,
-      registered: sql<number>`coalesce(sum(${optInReturns.registered}), 0)`,
-      optedIn: sql<number>`coalesce(sum(${optInReturns.optedIn}), 0)`,
-      declined: sql<number>`coalesce(sum(${optInReturns.declined}), 0)`,
-      notAsked: sql<number>`coalesce(sum(${optInReturns.notAsked}), 0)`,
-      practices: count(),
-      nationalTotal: sql<number | null>`sum(${optInReturns.nationalOptOuts})`,
-      nationalPractices: count(optInReturns.nationalOptOuts),
-    })
-    .from(optInReturns)
-    .innerJoin(organisations, eq(organisations.id, optInReturns.organisationId))
-    .where(and(inArray(optInReturns.month, [month, previous, yearBefore]), practiceFilter(filters)))
-    .groupBy(optInReturns.month)
-    .all();
+  const rows = totalsByMonth(db, and(inArray(optInMonthlyTotals.month, [month, previous, yearBefore]), totalsFilter(filters)));
   const byMonth = new Map(rows.map((r) => [r.month, r]));
   const now = byMonth.get(month)!;
   const rate = optInRate(now.optedIn, now.registered);
@@ -153,46 +151,42 @@ export function boroughOptIn({ asAt, db = getDb(), ...filters }: { asAt: string;
     changeOnMonth: change(rate, rateFor(previous)),
     changeOnYear: change(rate, rateFor(yearBefore)),
     practicesReturned: now.practices,
-    nationalOptOuts: now.nationalPractices > 0 ? { total: Number(now.nationalTotal ?? 0), practices: now.nationalPractices } : null,
+    nationalOptOuts: now.nationalPractices > 0 ? { total: Number(now.nationalTotal), practices: now.nationalPractices } : null,
   };
+}
+
+/** Opt-in over every organisation type (the programme's milestone measure) for the latest month with returns up to `asAt`. */
+export function allReturnsOptInAsAt({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  const month = db.select({ month: max(optInMonthlyTotals.month) }).from(optInMonthlyTotals).where(lte(optInMonthlyTotals.month, monthOf(asAt))).get()?.month;
+  if (!month) return null;
+  const row = totalsByMonth(db, eq(optInMonthlyTotals.month, month))[0];
+  return row ? { month, optedIn: row.optedIn, registered: row.registered } : null;
 }
 
 export type OptInTrendPoint = { month: string; registered: number; optedIn: number; rate: number | null; practices: number };
 
 /** Borough (or one locality's) opt-in for each month from `from` to `to` (YYYY-MM) that has returns. */
 export function optInTrend({ from, to, db = getDb(), ...filters }: { from: string; to: string; db?: DbOrTx } & Filters): OptInTrendPoint[] {
-  const rows = db
-    .select({
-      month: optInReturns.month,
-      registered: sql<number>`sum(${optInReturns.registered})`,
-      optedIn: sql<number>`sum(${optInReturns.optedIn})`,
-      practices: count(),
-    })
-    .from(optInReturns)
-    .innerJoin(organisations, eq(organisations.id, optInReturns.organisationId))
-    .where(and(gte(optInReturns.month, from), lte(optInReturns.month, to), practiceFilter(filters)))
-    .groupBy(optInReturns.month)
-    .orderBy(asc(optInReturns.month))
-    .all();
-  return rows.map((r) => ({ ...r, rate: optInRate(r.optedIn, r.registered) }));
+  const rows = totalsByMonth(db, and(gte(optInMonthlyTotals.month, from), lte(optInMonthlyTotals.month, to), totalsFilter(filters)));
+  return rows.map((r) => ({ month: r.month, registered: r.registered, optedIn: r.optedIn, practices: r.practices, rate: optInRate(r.optedIn, r.registered) }));
 }
 
 export type LocalityTrendPoint = { month: string; locality: string; rate: number | null };
 
 /** Opt-in rate by locality and month, from `from` to `to`. */
 export function optInTrendByLocality({ from, to, db = getDb() }: { from: string; to: string; db?: DbOrTx }): LocalityTrendPoint[] {
+  const localityName = sql<string>`case when ${optInMonthlyTotals.locality} = '' then 'No locality' else ${optInMonthlyTotals.locality} end`;
   const rows = db
     .select({
-      month: optInReturns.month,
-      locality: sql<string>`coalesce(${organisations.locality}, 'No locality')`,
-      registered: sql<number>`sum(${optInReturns.registered})`,
-      optedIn: sql<number>`sum(${optInReturns.optedIn})`,
+      month: optInMonthlyTotals.month,
+      locality: localityName,
+      registered: sql<number>`sum(${optInMonthlyTotals.registered})`,
+      optedIn: sql<number>`sum(${optInMonthlyTotals.optedIn})`,
     })
-    .from(optInReturns)
-    .innerJoin(organisations, eq(organisations.id, optInReturns.organisationId))
-    .where(and(gte(optInReturns.month, from), lte(optInReturns.month, to), eq(organisations.type, "gp_practice")))
-    .groupBy(optInReturns.month, sql`coalesce(${organisations.locality}, 'No locality')`)
-    .orderBy(asc(optInReturns.month), asc(sql`coalesce(${organisations.locality}, 'No locality')`))
+    .from(optInMonthlyTotals)
+    .where(and(gte(optInMonthlyTotals.month, from), lte(optInMonthlyTotals.month, to), eq(optInMonthlyTotals.organisationType, "gp_practice")))
+    .groupBy(optInMonthlyTotals.month, localityName)
+    .orderBy(asc(optInMonthlyTotals.month), asc(localityName))
     .all();
   return rows.map((r) => ({ month: r.month, locality: r.locality, rate: optInRate(r.optedIn, r.registered) }));
 }
@@ -239,23 +233,14 @@ export type PracticeOptIn = {
  * the flags. Built as a subquery so filters, sorting and paging all happen in SQL.
  */
 function practiceOptInQuery(db: DbOrTx, { asAt, target, reportingMonth, locality, organisationId }: { asAt: string; target: number; reportingMonth: string | null; locality?: string | null; organisationId?: number }) {
-  // Each practice's latest return month (an index seek per practice), then that return and the ones 1, 2, 3 and 12 months before it, each looked up by its month as
-  // text so every join is an index seek (measured: 1.5 s to ~60 ms at 6,300 practices × 60 returns).
-  const latest = alias(optInReturns, "latest_month_of");
+  // Each practice's latest return on or before the as-at month: one seek on the read model's
+  // primary key, whose row already carries the rate, the changes and the falling flag.
+  const latest = alias(optInPracticeMonths, "latest_month_of");
   const latestMonth = db
     .select({ month: max(latest.month) })
     .from(latest)
     .where(and(eq(latest.organisationId, organisations.id), lte(latest.month, monthOf(asAt))));
-  const ranked = alias(optInReturns, "latest_return");
-  const back = (months: number, name: string) => {
-    const r = alias(optInReturns, name);
-    return { r, on: and(eq(r.organisationId, organisations.id), eq(r.month, monthsBeforeSql(ranked.month, months))) };
-  };
-  const m1 = back(1, "back_1");
-  const m2 = back(2, "back_2");
-  const m3 = back(3, "back_3");
-  const m12 = back(12, "back_12");
-  const rate = rateOf(ranked.optedIn, ranked.registered);
+  const ranked = alias(optInPracticeMonths, "latest_return");
   const inner = db
     .select({
       organisationId: sql<number>`${organisations.id}`.as("organisation_id"),
@@ -268,18 +253,13 @@ function practiceOptInQuery(db: DbOrTx, { asAt, target, reportingMonth, locality
       declined: sql<number | null>`${ranked.declined}`.as("declined"),
       notAsked: sql<number | null>`${ranked.notAsked}`.as("not_asked"),
       nationalOptOuts: sql<number | null>`${ranked.nationalOptOuts}`.as("national_opt_outs"),
-      rate: sql<number | null>`${rate}`.as("rate"),
-      rate1: sql<number | null>`${rateOf(m1.r.optedIn, m1.r.registered)}`.as("rate_1"),
-      rate2: sql<number | null>`${rateOf(m2.r.optedIn, m2.r.registered)}`.as("rate_2"),
-      rate3: sql<number | null>`${rateOf(m3.r.optedIn, m3.r.registered)}`.as("rate_3"),
-      rate12: sql<number | null>`${rateOf(m12.r.optedIn, m12.r.registered)}`.as("rate_12"),
+      rate: sql<number | null>`${ranked.rate}`.as("rate"),
+      change3Value: sql<number | null>`${ranked.change3}`.as("change_3_value"),
+      change12Value: sql<number | null>`${ranked.change12}`.as("change_12_value"),
+      fallingValue: sql<number>`coalesce(${ranked.falling}, 0)`.as("falling_value"),
     })
     .from(organisations)
     .leftJoin(ranked, and(eq(ranked.organisationId, organisations.id), eq(ranked.month, sql`(${latestMonth})`)))
-    .leftJoin(m1.r, m1.on)
-    .leftJoin(m2.r, m2.on)
-    .leftJoin(m3.r, m3.on)
-    .leftJoin(m12.r, m12.on)
     .where(
       and(
         eq(organisations.type, "gp_practice"),
@@ -291,10 +271,10 @@ function practiceOptInQuery(db: DbOrTx, { asAt, target, reportingMonth, locality
   const p = inner;
   // Plain expressions (usable in WHERE and ORDER BY) and the same, named, for the select list.
   const exprs = {
-    change3: sql<number | null>`${p.rate} - ${p.rate3}`,
-    change12: sql<number | null>`${p.rate} - ${p.rate12}`,
+    change3: sql<number | null>`${p.change3Value}`,
+    change12: sql<number | null>`${p.change12Value}`,
     belowTarget: sql<number>`coalesce(${p.rate} < ${target}, 0)`,
-    falling: sql<number>`coalesce(${p.rate} < ${p.rate1} and ${p.rate1} < ${p.rate2} and ${p.rate2} < ${p.rate3}, 0)`,
+    falling: sql<number>`${p.fallingValue}`,
     returnMissing: sql<number>`case when ${reportingMonth} is null then 0 when ${p.month} is null or ${p.month} < ${reportingMonth} then 1 else 0 end`,
   };
   const fields = {
@@ -343,6 +323,11 @@ export type ListOptInByPracticeArgs = {
 
 /** The practice table: sorted, filtered and paged in SQL. */
 export function listOptInByPractice({ asAt, locality, flag, sort = { id: "name", desc: false }, page, pageSize, db = getDb() }: ListOptInByPracticeArgs) {
+  // Kept until the data changes (the sort over every practice's latest return costs tens of ms nationally).
+  return memoiseByDataVersion("opt-in-practices", { asAt, locality, flag, sort, page, pageSize }, db, () => computeOptInByPractice({ asAt, locality, flag, sort, page, pageSize, db }));
+}
+
+function computeOptInByPractice({ asAt, locality, flag, sort = { id: "name", desc: false }, page, pageSize, db = getDb() }: ListOptInByPracticeArgs) {
   const target = getSettings(db).opt_in_target_percent;
   const reportingMonth = optInMonthAsAt({ asAt, db });
   const { p, fields, exprs } = practiceOptInQuery(db, { asAt, target, reportingMonth, locality });
@@ -380,20 +365,13 @@ export function getOrganisationConsent({ organisationId, asAt, db = getDb() }: {
   const row = db.select(fields).from(p).get();
   if (!row || row.month === null) return null;
   const to = monthOf(asAt);
+  const pm = optInPracticeMonths;
   const trend = db
-    .select({
-      month: optInReturns.month,
-      registered: optInReturns.registered,
-      optedIn: optInReturns.optedIn,
-      declined: optInReturns.declined,
-      notAsked: optInReturns.notAsked,
-      nationalOptOuts: optInReturns.nationalOptOuts,
-    })
-    .from(optInReturns)
-    .where(and(eq(optInReturns.organisationId, organisationId), lte(optInReturns.month, to), gte(optInReturns.month, addMonthsToMonth(to, -23))))
-    .orderBy(asc(optInReturns.month))
-    .all()
-    .map((r) => ({ ...r, rate: optInRate(r.optedIn, r.registered) }));
+    .select({ month: pm.month, registered: pm.registered, optedIn: pm.optedIn, declined: pm.declined, notAsked: pm.notAsked, nationalOptOuts: pm.nationalOptOuts, rate: pm.rate })
+    .from(pm)
+    .where(and(eq(pm.organisationId, organisationId), lte(pm.month, to), gte(pm.month, addMonthsToMonth(to, -23))))
+    .orderBy(asc(pm.month))
+    .all();
   return { practice: toPracticeOptIn(row), target, trend };
 }
 
@@ -416,11 +394,100 @@ export type ReturnFileCheck =
   | { ok: false; fileError: string }
   | { ok: true; valid: ValidReturnRow[]; rejected: RejectedReturnRow[]; rows: number };
 
+const CSV_READ_ERROR = (line?: number) =>
+  `The file could not be read as CSV${line ? ` (near line ${line})` : ""}: save it from your spreadsheet as "CSV (comma delimited)" and upload it again`;
+
 /**
- * Checks a return file's text: the header, then every row (numbers, month, the sum, a known
- * practice, not after the reporting month, no duplicate practice and month). Pure: the caller
- * passes the practices by ODS code.
+ * Checks return rows one at a time, as they are parsed (from a string or a stream): the header,
+ * then every row (numbers, month, the sum, a known practice, not after the reporting month, no
+ * duplicate practice and month). Pure: the caller passes the practices by ODS code.
  */
+class ReturnRowChecker {
+  private header: string[] | null = null;
+  private withNational = false;
+  private fileError: string | null = null;
+  private rows = 0;
+  private readonly seen = new Map<string, number>();
+  readonly valid: ValidReturnRow[] = [];
+  readonly rejected: RejectedReturnRow[] = [];
+  private readonly latestAllowed: string;
+
+  constructor(
+    private readonly practiceIdByOdsCode: ReadonlyMap<string, number>,
+    private readonly reportingMonth: string,
+  ) {
+    this.latestAllowed = formatMonth(reportingMonth);
+  }
+
+  /** False once the file is refused as a whole (stop reading). */
+  add(cells: string[], line: number): boolean {
+    if (this.fileError) return false;
+    if (!this.header) return this.readHeader(cells);
+    this.rows++;
+    this.checkRow(cells, line);
+    return true;
+  }
+
+  private readHeader(cells: string[]) {
+    const expected = OPT_IN_CSV_HEADER.join(",");
+    const header = cells.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, "") : h).trim().toLowerCase());
+    this.withNational = header.length === OPT_IN_CSV_HEADER.length + 1 && header[OPT_IN_CSV_HEADER.length] === OPT_IN_CSV_NATIONAL_COLUMN;
+    if (!OPT_IN_CSV_HEADER.every((name, i) => header[i] === name) || (header.length !== OPT_IN_CSV_HEADER.length && !this.withNational)) {
+      this.fileError = `Line 1 must be the header ${expected} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file starts with "${cells.join(",").slice(0, 120)}"`;
+      return false;
+    }
+    this.header = header;
+    return true;
+  }
+
+  private checkRow(cells: string[], line: number) {
+    const header = this.header!;
+    const odsCode = (cells[0] ?? "").trim().toUpperCase();
+    const month = (cells[1] ?? "").trim();
+    const reject = (reason: string) => this.rejected.push({ line, odsCode, month, reason });
+    if (cells.length !== header.length) return reject(`has ${cells.length} values; every line needs ${header.length} (${header.join(",")})`);
+    const parsed = OptInReturnCsvRowSchema.safeParse({
+      ods_code: cells[0],
+      month: cells[1],
+      registered: cells[2],
+      opted_in: cells[3],
+      declined: cells[4],
+      not_asked: cells[5],
+      national_opt_outs: this.withNational ? cells[6] : undefined,
+    });
+    if (!parsed.success) return reject(parsed.error.issues[0]!.message);
+    const row = parsed.data;
+    const organisationId = this.practiceIdByOdsCode.get(row.ods_code);
+    if (organisationId === undefined) return reject(`no GP practice in the partnership has the ODS code ${row.ods_code}`);
+    if (row.month > this.reportingMonth) return reject(`month ${row.month} is after the reporting date's month (${this.latestAllowed}): returns can only be for months that have started`);
+    const key = `${row.ods_code}|${row.month}`;
+    const firstLine = this.seen.get(key);
+    if (firstLine !== undefined) return reject(`duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
+    this.seen.set(key, line);
+    this.valid.push({
+      line,
+      organisationId,
+      odsCode: row.ods_code,
+      month: row.month,
+      registered: row.registered!,
+      optedIn: row.opted_in!,
+      declined: row.declined!,
+      notAsked: row.not_asked!,
+      nationalOptOuts: row.national_opt_outs ?? null,
+    });
+  }
+
+  result(): ReturnFileCheck {
+    if (this.fileError) return { ok: false, fileError: this.fileError };
+    if (!this.header) return { ok: false, fileError: `Line 1 must be the header ${OPT_IN_CSV_HEADER.join(",")} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file is empty` };
+    if (this.rows === 0) return { ok: false, fileError: "The file has a header but no returns: add one row per practice and month" };
+    return { ok: true, valid: this.valid, rejected: this.rejected, rows: this.rows };
+  }
+}
+
+const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: true, trim: true, info: true, bom: true } as const;
+
+/** Checks a return file's text (see ReturnRowChecker). */
 export function checkOptInReturnFile({
   text,
   practiceIdByOdsCode,
@@ -433,81 +500,37 @@ export function checkOptInReturnFile({
   let parsedRecords: { record: string[]; info: { lines: number } }[];
   try {
     // info gives each record's line number (blank lines are skipped, so the index is not enough).
-    parsedRecords = parse(text.replace(/^\uFEFF/, ""), { relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as never;
+    parsedRecords = parse(text, CSV_OPTIONS) as never;
   } catch (error) {
-    const line = (error as { lines?: number }).lines;
-    return { ok: false, fileError: `The file could not be read as CSV${line ? ` (near line ${line})` : ""}: save it from your spreadsheet as "CSV (comma delimited)" and upload it again` };
+    return { ok: false, fileError: CSV_READ_ERROR((error as { lines?: number }).lines) };
   }
-  const records = parsedRecords.map((r) => r.record);
-  const expected = OPT_IN_CSV_HEADER.join(",");
-  const header = (records[0] ?? []).map((h) => h.trim().toLowerCase());
-  const withNational = header.length === OPT_IN_CSV_HEADER.length + 1 && header[OPT_IN_CSV_HEADER.length] === OPT_IN_CSV_NATIONAL_COLUMN;
-  if (!OPT_IN_CSV_HEADER.every((name, i) => header[i] === name) || (header.length !== OPT_IN_CSV_HEADER.length && !withNational)) {
-    return {
-      ok: false,
-      fileError: `Line 1 must be the header ${expected} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file starts with "${(records[0] ?? []).join(",").slice(0, 120)}"`,
-    };
-  }
-  if (records.length < 2) return { ok: false, fileError: "The file has a header but no returns: add one row per practice and month" };
+  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth);
+  for (const r of parsedRecords) if (!checker.add(r.record, r.info.lines)) break;
+  return checker.result();
+}
 
-  const columns = header.length;
-  const valid: ValidReturnRow[] = [];
-  const rejected: RejectedReturnRow[] = [];
-  const seen = new Map<string, number>();
-  const latestAllowed = formatMonth(reportingMonth);
-  for (let i = 1; i < records.length; i++) {
-    const cells = records[i]!;
-    const line = parsedRecords[i]!.info.lines;
-    const odsCode = (cells[0] ?? "").trim().toUpperCase();
-    const month = (cells[1] ?? "").trim();
-    const reject = (reason: string) => rejected.push({ line, odsCode, month, reason });
-    if (cells.length !== columns) {
-      reject(`has ${cells.length} values; every line needs ${columns} (${header.join(",")})`);
-      continue;
+/** The same check over a stream (csv-parse's stream API): the file is never held whole in memory. */
+export async function checkOptInReturnStream({
+  input,
+  practiceIdByOdsCode,
+  reportingMonth,
+}: {
+  input: Readable;
+  practiceIdByOdsCode: ReadonlyMap<string, number>;
+  reportingMonth: string;
+}): Promise<ReturnFileCheck> {
+  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth);
+  const parser = input.pipe(parseStream(CSV_OPTIONS));
+  try {
+    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!checker.add(r.record, r.info.lines)) break;
     }
-    const parsed = OptInReturnCsvRowSchema.safeParse({
-      ods_code: cells[0],
-      month: cells[1],
-      registered: cells[2],
-      opted_in: cells[3],
-      declined: cells[4],
-      not_asked: cells[5],
-      national_opt_outs: withNational ? cells[6] : undefined,
-    });
-    if (!parsed.success) {
-      reject(parsed.error.issues[0]!.message);
-      continue;
-    }
-    const row = parsed.data;
-    const organisationId = practiceIdByOdsCode.get(row.ods_code);
-    if (organisationId === undefined) {
-      reject(`no GP practice in the partnership has the ODS code ${row.ods_code}`);
-      continue;
-    }
-    if (row.month > reportingMonth) {
-      reject(`month ${row.month} is after the reporting date's month (${latestAllowed}): returns can only be for months that have started`);
-      continue;
-    }
-    const key = `${row.ods_code}|${row.month}`;
-    const firstLine = seen.get(key);
-    if (firstLine !== undefined) {
-      reject(`duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
-      continue;
-    }
-    seen.set(key, line);
-    valid.push({
-      line,
-      organisationId,
-      odsCode: row.ods_code,
-      month: row.month,
-      registered: row.registered!,
-      optedIn: row.opted_in!,
-      declined: row.declined!,
-      notAsked: row.not_asked!,
-      nationalOptOuts: row.national_opt_outs ?? null,
-    });
+  } catch (error) {
+    return { ok: false, fileError: CSV_READ_ERROR((error as { lines?: number }).lines) };
+  } finally {
+    input.destroy();
   }
-  return { ok: true, valid, rejected, rows: records.length - 1 };
+  return checker.result();
 }
 
 type Figures = Pick<ValidReturnRow, "registered" | "optedIn" | "declined" | "notAsked" | "nationalOptOuts">;
@@ -607,6 +630,17 @@ function practiceIds(db: DbOrTx) {
 export function previewOptInUpload({ userId, fileName, text, db = getDb() }: { userId: number; fileName: string; text: string; db?: DbOrTx }): UploadPreview {
   const reportingMonth = monthOf(getReportingDate(db));
   const check = checkOptInReturnFile({ text, practiceIdByOdsCode: practiceIds(db), reportingMonth });
+  return previewFromCheck({ db, userId, fileName, reportingMonth, check });
+}
+
+/** previewOptInUpload over a stream of the file (what the import worker thread runs). */
+export async function previewOptInUploadStream({ userId, fileName, input, db = getDb() }: { userId: number; fileName: string; input: Readable; db?: DbOrTx }): Promise<UploadPreview> {
+  const reportingMonth = monthOf(getReportingDate(db));
+  const check = await checkOptInReturnStream({ input, practiceIdByOdsCode: practiceIds(db), reportingMonth });
+  return previewFromCheck({ db, userId, fileName, reportingMonth, check });
+}
+
+function previewFromCheck({ db, userId, fileName, reportingMonth, check }: { db: DbOrTx; userId: number; fileName: string; reportingMonth: string; check: ReturnFileCheck }): UploadPreview {
   if (!check.ok) return check;
   const { added, replaced, unchanged } = classify(db, check.valid);
   const months = check.valid.length ? check.valid.reduce((acc, r) => ({ first: r.month < acc.first ? r.month : acc.first, last: r.month > acc.last ? r.month : acc.last }), { first: check.valid[0]!.month, last: check.valid[0]!.month }) : null;
@@ -713,6 +747,7 @@ export function confirmOptInUpload({ actor, userId, uploadId }: { actor: Actor; 
         })
         .run();
     }
+    optInReturnsChanged(tx, writes);
     const months = [...new Set(rows.map((r) => r.month))].sort();
     audit(tx, actor, {
       action: "opt_in_returns.upload",

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
-import { capabilities, milestones, optInReturns, priorities, priorityEndorsements, users } from "../../db/schema";
+import { capabilities, milestones, priorities, priorityEndorsements, users } from "../../db/schema";
 import { audit, type Actor } from "~/lib/audit.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
@@ -7,6 +7,7 @@ import { addDaysIso, addMonthsIso, monthOf } from "~/lib/dates";
 import type { EndorsementInput } from "./rollout.schema";
 import { countPractices, countServicesLive, RolloutRuleError } from "./rollout.server";
 import { getReportingDate } from "./settings.server";
+import { allReturnsOptInAsAt } from "./consent.server";
 
 /** Days before a re-endorsement falls due that the board is told it is coming. */
 export const ENDORSEMENT_NOTICE_DAYS = 90;
@@ -15,19 +16,9 @@ export type MilestoneState = "met" | "met_late" | "missed" | "in_progress" | "no
 
 /** Borough opt-in rate (%) from the latest month of returns up to `asAt`, or null when there are none. */
 export function boroughOptInRate({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
-  const latest = db
-    .select({ month: sql<string | null>`max(${optInReturns.month})` })
-    .from(optInReturns)
-    .where(lte(optInReturns.month, monthOf(asAt)))
-    .get()?.month;
-  if (!latest) return null;
-  const row = db
-    .select({ optedIn: sql<number>`sum(${optInReturns.optedIn})`, registered: sql<number>`sum(${optInReturns.registered})` })
-    .from(optInReturns)
-    .where(eq(optInReturns.month, latest))
-    .get();
+  const row = allReturnsOptInAsAt({ asAt, db });
   if (!row?.registered) return null;
-  return { month: latest, percent: Math.round((Number(row.optedIn) / Number(row.registered)) * 1000) / 10 };
+  return { month: row.month, percent: Math.round((Number(row.optedIn) / Number(row.registered)) * 1000) / 10 };
 }
 
 function measure(db: DbOrTx, metric: string, capabilityCode: string | null, date: string): number | null {

@@ -8,6 +8,7 @@ import { isIsoDate } from "~/lib/dates";
 import { GP_PRACTICE_CODE, ODS_CODE, type ImportOptions } from "./organisations.schema";
 import { organisationsByCodes, type Organisation } from "./organisations.server";
 import { ORGANISATION_TYPE_LABELS } from "./rollout.schema";
+import { organisationGroupsChanged, type PracticeGroup } from "./consent.read-model.server";
 
 // Importing organisations from NHS ODS epraccur.csv (27 columns, no header) or a simple headed CSV
 // (ods_code, name, type, locality, list_size). Preview first, then apply all or nothing.
@@ -262,6 +263,7 @@ export function applyOrganisationImport({ actor, text, options, fileName }: { ac
         .all();
       for (const row of inserted) audit(tx, actor, { action: "organisation.import_create", entityType: "organisation", entityId: row.id, after: row });
     }
+    const movedGroups: PracticeGroup[] = [];
     for (const u of plan.update) {
       const after = tx
         .update(organisations)
@@ -270,7 +272,9 @@ export function applyOrganisationImport({ actor, text, options, fileName }: { ac
         .returning()
         .get();
       audit(tx, actor, { action: "organisation.import_update", entityType: "organisation", entityId: u.existing.id, before: u.existing, after });
+      if (after.type !== u.existing.type || after.locality !== u.existing.locality) movedGroups.push(u.existing, after);
     }
+    organisationGroupsChanged(tx, movedGroups);
     audit(tx, actor, {
       action: "organisation.import",
       entityType: "organisation_import",

@@ -7,6 +7,7 @@ import { pageOffset, type TableSort } from "~/lib/table-query";
 import type { OrganisationInput, OrganisationSort } from "./organisations.schema";
 export { ORGANISATION_SORTS, type OrganisationSort } from "./organisations.schema";
 import { statusAsAt } from "./rollout.server";
+import { organisationGroupsChanged } from "./consent.read-model.server";
 
 
 export type OrganisationRow = {
@@ -163,6 +164,7 @@ export function updateOrganisation({ actor, id, input }: { actor: Actor; id: num
       .where(eq(organisations.id, id))
       .returning()
       .get();
+    if (after && (after.type !== before.type || after.locality !== before.locality)) organisationGroupsChanged(tx, [before, after]);
     audit(tx, actor, { action: "organisation.update", entityType: "organisation", entityId: id, before, after });
     return after;
   });

@@ -14,6 +14,8 @@ import { BoardPackConflictError, getBoardPack, recordBoardPack } from "~/models/
 import { RecordBoardPackSchema } from "~/models/board-pack.schema";
 import { CASE_STATE_LABELS } from "~/models/cases.schema";
 import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.schema";
+import { EXCEPTION_KIND_LABELS } from "~/models/exceptions.schema";
+import { formatCount } from "~/components/consent/format";
 import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Board pack as at ${formatDate(data.asAt)} – ShareBoard` : "Board pack – ShareBoard" }];
@@ -42,6 +44,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 const PARTNERSHIP = "the whole partnership";
+
+/** Says how many rows a shortened list leaves out and where the rest are. */
+function MoreRows({ shown, total, href }: { shown: number; total: number; href: string }) {
+  if (total <= shown) return null;
+  return (
+    <p>
+      The first {shown} of {formatCount(total)} are listed; <Link to={href}>the register has them all</Link>.
+    </p>
+  );
+}
 
 export default function BoardPackPage() {
   const pack = useLoaderData<typeof loader>();
@@ -113,8 +125,31 @@ export default function BoardPackPage() {
 
       <section className="sb-board-pack__section" aria-labelledby="pack-exceptions">
         <h2 id="pack-exceptions">3. Exceptions</h2>
-        {pack.exceptions.length ? (
-          <ExceptionsTable exceptions={pack.exceptions} caption={`${pack.exceptions.length} exceptions as at ${when}, most severe first`} />
+        {pack.exceptions.total ? (
+          <>
+            <p>
+              {formatCount(pack.exceptions.total)} exceptions as at {when}: {formatCount(pack.exceptions.bySeverity.high)} high, {formatCount(pack.exceptions.bySeverity.medium)} medium
+              and {formatCount(pack.exceptions.bySeverity.low)} low severity.{" "}
+              <Link to={`/exceptions?asAt=${pack.asAt}`}>See every exception</Link> or{" "}
+              <a href={`/exceptions.csv?asAt=${pack.asAt}`} download>
+                download all {formatCount(pack.exceptions.total)} as CSV
+              </a>
+              .
+            </p>
+            <Table
+              caption={`Exceptions by kind and severity as at ${when}`}
+              head={["Kind", "High", "Medium", "Low", "Total"]}
+              rows={pack.exceptions.byKind.map((k) => [EXCEPTION_KIND_LABELS[k.kind], formatCount(k.high), formatCount(k.medium), formatCount(k.low), formatCount(k.total)])}
+            />
+            <ExceptionsTable
+              exceptions={pack.exceptions.mostSevere}
+              caption={
+                pack.exceptions.total > pack.exceptions.mostSevere.length
+                  ? `The ${pack.exceptions.mostSevere.length} most severe of ${formatCount(pack.exceptions.total)} exceptions`
+                  : `${pack.exceptions.total} exceptions as at ${when}, most severe first`
+              }
+            />
+          </>
         ) : (
           <p>No exceptions as at {when}.</p>
         )}
@@ -148,11 +183,12 @@ export default function BoardPackPage() {
       <section className="sb-board-pack__section" aria-labelledby="pack-agreements">
         <h2 id="pack-agreements">5. Agreements</h2>
         <h3>Signed by every party and in force since {since}</h3>
-        {pack.agreementsSigned.length ? (
+        <MoreRows shown={pack.agreementsSigned.rows.length} total={pack.agreementsSigned.total} href="/agreements" />
+        {pack.agreementsSigned.total ? (
           <Table
             caption={<span className="nhsuk-u-visually-hidden">Agreements in force since {since}</span>}
             head={["Agreement", "In force from", "Review due"]}
-            rows={pack.agreementsSigned.map((a) => [
+            rows={pack.agreementsSigned.rows.map((a) => [
               <>
                 <Link to={`/agreements/${a.reference}`}>
                   {a.reference} v{a.version}
@@ -167,11 +203,12 @@ export default function BoardPackPage() {
           <p>None in the period.</p>
         )}
         <h3>Review due within {noticeDays} days or overdue</h3>
-        {reviewDue.length ? (
+        <MoreRows shown={reviewDue.rows.length} total={reviewDue.total} href="/agreements" />
+        {reviewDue.total ? (
           <Table
             caption={<span className="nhsuk-u-visually-hidden">Agreements with a review due or overdue</span>}
             head={["Agreement", "Review due", "State"]}
-            rows={reviewDue.map((a) => [
+            rows={reviewDue.rows.map((a) => [
               <>
                 <Link to={`/agreements/${a.reference}`}>
                   {a.reference} v{a.version}
@@ -186,11 +223,12 @@ export default function BoardPackPage() {
           <p>No reviews due.</p>
         )}
         <h3>Ended (expired or terminated) since {since}</h3>
-        {ended.length ? (
+        <MoreRows shown={ended.rows.length} total={ended.total} href="/agreements" />
+        {ended.total ? (
           <Table
             caption={<span className="nhsuk-u-visually-hidden">Agreements ended since {since}</span>}
             head={["Agreement", "Ended", "Reason"]}
-            rows={ended.map((a) => [`${a.reference} v${a.version}: ${a.title}`, formatDate(a.endedOn), a.endReason ?? a.status])}
+            rows={ended.rows.map((a) => [`${a.reference} v${a.version}: ${a.title}`, formatDate(a.endedOn), a.endReason ?? a.status])}
           />
         ) : (
           <p>None in the period.</p>

@@ -15,7 +15,8 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { ConfirmUploadSchema, MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL, OPT_IN_CSV_HEADER, OPT_IN_CSV_NATIONAL_COLUMN } from "~/models/consent.schema";
-import { confirmOptInUpload, previewOptInUpload, type UploadPreview } from "~/models/consent.server";
+import type { UploadPreview } from "~/models/consent.server";
+import { confirmOptInUploadOffThread, previewOptInUploadOffThread } from "~/models/opt-in-import.server";
 import { getReportingDate } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Upload a monthly opt-in return – ShareBoard" }];
@@ -64,13 +65,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (contentType.startsWith("multipart/form-data")) {
     const file = await readReturnFile(request);
     if (!file.ok) return data<ActionData>({ step: "upload", errors: { file: file.message } }, { status: file.status });
-    const preview = previewOptInUpload({ userId: user.id, fileName: file.name, text: file.text });
+    const preview = await previewOptInUploadOffThread({ userId: user.id, fileName: file.name, text: file.text });
     if (!preview.ok) return data<ActionData>({ step: "upload", errors: { file: preview.fileError } }, { status: 400 });
     return data<ActionData>({ step: "preview", preview }, { status: preview.rejectedCount ? 400 : 200 });
   }
   const parsed = parseWith(ConfirmUploadSchema, await request.formData());
   if (!parsed.ok) return data<ActionData>({ step: "confirm", errors: { _confirm: parsed.errors.uploadId ?? "Upload the file again" } }, { status: 400 });
-  const result = confirmOptInUpload({ actor: actorFor(user, request, context), userId: user.id, uploadId: parsed.data.uploadId });
+  const result = await confirmOptInUploadOffThread({ actor: actorFor(user, request, context), userId: user.id, uploadId: parsed.data.uploadId });
   if (!result.ok) return data<ActionData>({ step: "confirm", errors: { _confirm: result.error } }, { status: 410 });
   return redirectWithFlash(
     "/consent",

@@ -8,6 +8,7 @@ import { insertMany, insertManyReturning } from "../../seeds/factories";
 import { rebuildDeploymentStatusIntervals } from "../../app/models/rollout.read-model.server";
 import { audit, SYSTEM_ACTOR } from "../../app/lib/audit.server";
 import { addMonthsToMonth } from "../../app/lib/dates";
+import { READ_MODELS } from "../../app/models/read-models.server";
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -163,6 +164,8 @@ export async function buildNationalDatabase(file: string, log: (s: string) => vo
     for (let i = 0; i < 100_000; i++) {
       audit(tx, SYSTEM_ACTOR, { action: "bench.row", entityType: "bench", entityId: i, after: { i } });
     }
+    // The rows above were written directly, not through the models: derive the read models once.
+    for (const model of READ_MODELS) model.rebuild(tx);
   });
   conn.sqlite.pragma("wal_checkpoint(TRUNCATE)");
   conn.sqlite.exec("ANALYZE");

@@ -231,7 +231,8 @@ describe("uploading monthly returns", () => {
       `100,000 opt-in rows (${(text.length / 1e6).toFixed(1)} MB): check and preview ${((t1 - t0) / 1000).toFixed(2)} s, import ${((t2 - t1) / 1000).toFixed(2)} s, identical re-upload check ${((t3 - t2) / 1000).toFixed(2)} s`,
     );
     expect(boroughOptIn({ asAt: "2016-10-31", locality: "Bulkton" })).toMatchObject({ practicesReturned: 5000, registered: 5000 * 2019 });
-  }, 60_000);
+    // A generous limit: the machine running the tests may be shared (the benchmark measures speed).
+  }, 180_000);
 });
 
 describe("consent routes", () => {

@@ -172,8 +172,10 @@ describe("the board pack", () => {
     // Testshire C went live on 5 October, in the period.
     expect(data.rolloutChanges.rows.some((c) => c.serviceName === "Testshire C surgery" && c.status === "live" && c.effectiveOn === "2016-10-05")).toBe(true);
     expect(data.rolloutChanges.rows.every((c) => c.effectiveOn > "2016-09-30" && c.effectiveOn <= "2016-10-31")).toBe(true);
-    expect(data.agreementsSigned.every((a) => a.activatedOn! > "2016-09-30" && a.activatedOn! <= "2016-10-31")).toBe(true);
-    expect(data.exceptions.length).toBeGreaterThan(8);
+    expect(data.agreementsSigned.rows.every((a) => a.activatedOn! > "2016-09-30" && a.activatedOn! <= "2016-10-31")).toBe(true);
+    expect(data.exceptions.total).toBeGreaterThan(8);
+    expect(data.exceptions.mostSevere.map((e) => e.severity)).toEqual([...data.exceptions.mostSevere.map((e) => e.severity)].sort((a, b) => ["high", "medium", "low"].indexOf(a) - ["high", "medium", "low"].indexOf(b)));
+    expect(data.exceptions.byKind.reduce((n, k) => n + k.total, 0)).toBe(data.exceptions.total);
   });
 
   it("records a pack as issued (audited), and the next pack's period starts at its date", async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { currentDataVersion } from "~/lib/data-version.server";
+import { cacheStats, currentDataVersion, memoiseByDataVersion } from "~/lib/data-version.server";
+import { openDatabase } from "../../db/client";
 import { audit, SYSTEM_ACTOR } from "~/lib/audit.server";
 import { getProgrammeSummary } from "~/models/summary.server";
 import { listExceptions } from "~/models/exceptions.server";
@@ -46,5 +47,41 @@ describe("figures kept until the data changes", () => {
     } as Parameters<typeof renewCover>[0]);
     expect(listExceptions({ asAt, kind: "cover_expiring" }).some((e) => e.organisation?.odsCode === "P92031")).toBe(false);
     expect(getProgrammeSummary({ asAt })).not.toBe(first);
+  });
+});
+
+describe("the figures cache across worker processes and in memory", () => {
+  it("recomputes as soon as another process (another worker) makes an audited change", () => {
+    let computed = 0;
+    const figures = () => memoiseByDataVersion("test.cross-worker", {}, getDb(), () => ({ run: ++computed }));
+    expect(figures()).toEqual({ run: 1 });
+    expect(figures()).toEqual({ run: 1 });
+    // A second connection to the same file stands in for another worker of the cluster.
+    const otherWorker = openDatabase(process.env.DATABASE_PATH!);
+    otherWorker.db.transaction((tx) => audit(tx, SYSTEM_ACTOR, { action: "organisation.update", entityType: "organisation", entityId: 1 }));
+    otherWorker.sqlite.close();
+    expect(figures()).toEqual({ run: 2 });
+  });
+
+  it("keeps at most its budget in bytes, dropping the least recently used figures first", () => {
+    process.env.SHAREBOARD_CACHE_MAX_BYTES = String(400_000);
+    try {
+      const big = (i: number) => ({ i, rows: Array.from({ length: 500 }, (_, k) => `row ${k} of figures set ${i}`) });
+      const first = memoiseByDataVersion("test.bytes", { i: 0 }, getDb(), () => big(0));
+      for (let i = 1; i < 200; i++) {
+        memoiseByDataVersion("test.bytes", { i }, getDb(), () => big(i));
+        // Keep the first one in use: it must survive as the most recently used.
+        expect(memoiseByDataVersion("test.bytes", { i: 0 }, getDb(), () => big(0))).toBe(first);
+      }
+      const stats = cacheStats();
+      expect(stats.bytes).toBeLessThanOrEqual(400_000);
+      expect(stats.entries).toBeLessThan(50);
+      // An early set was evicted, so it is computed afresh.
+      let recomputed = false;
+      memoiseByDataVersion("test.bytes", { i: 1 }, getDb(), () => ((recomputed = true), big(1)));
+      expect(recomputed).toBe(true);
+    } finally {
+      delete process.env.SHAREBOARD_CACHE_MAX_BYTES;
+    }
   });
 });

@@ -73,7 +73,7 @@ describe("deployment status intervals read model", () => {
   it("rebuilds the demo data's intervals to what the seed wrote, through the read-model registry", () => {
     const seeded = intervalsTable();
     expect(seeded.length).toBeGreaterThan(100);
-    expect(rebuildReadModels(getDb()).map((r) => r.name)).toContain("deployment_status_intervals");
+    expect(rebuildReadModels().map((r) => r.name)).toContain("deployment status intervals");
     expect(intervalsTable()).toEqual(seeded);
   });
 });

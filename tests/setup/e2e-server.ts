@@ -47,9 +47,13 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   let output = "";
-  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "app/server.ts"], {
+  // The server as users run it: app/cluster.ts with two workers, so every test also proves that
+  // nothing (upload previews, sessions, caches) depends on which worker answers.
+  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "app/cluster.ts"], {
+    detached: true,
     env: {
       ...process.env,
+      WEB_CONCURRENCY: "2",
       NODE_ENV: "production",
       PORT: String(port),
       DATABASE_PATH: path.join(dir, "e2e.sqlite"),
@@ -63,9 +67,17 @@ export default async function setup(project: TestProject) {
   project.provide("baseURL", baseURL);
   process.env.SHAREBOARD_E2E_DATABASE = path.join(dir, "e2e.sqlite");
   return async () => {
-    child.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 300));
-    if (child.exitCode === null) child.kill("SIGKILL");
+    // The whole process group: the tsx wrapper, the cluster's primary and its workers.
+    const group = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // already gone
+      }
+    };
+    group("SIGTERM");
+    for (let i = 0; i < 20 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    group("SIGKILL");
     if (process.env.SHAREBOARD_E2E_LOG) console.log(output);
     fs.rmSync(dir, { recursive: true, force: true });
   };

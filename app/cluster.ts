@@ -1,0 +1,63 @@
+// The production entry (`npm run serve`): one server process per core, all serving the same port
+// and sharing the SQLite database in WAL mode (readers never wait for the writer; writes take
+// turns through SQLite's lock with a 5 s busy timeout). The primary prepares the database and the
+// session secret once, then forks the workers, each running app/server.ts unchanged, and replaces
+// any worker that dies. WEB_CONCURRENCY sets the number of workers (default: one per core).
+//
+// What must not live in one process, and where it lives instead: upload previews are files in the
+// OS temp folder (any worker can confirm them); sessions, sign-in throttling and the data
+// version that caches compare against are in SQLite; caches are per worker and bounded in
+// bytes. Scheduled work must run once: only the worker given SHAREBOARD_RUN_SCHEDULED_WORK=1
+// (the first, and whichever replaces it) may run it.
+import cluster, { type Worker } from "node:cluster";
+import os from "node:os";
+
+function log(line: string) {
+  console.log(`[shareboard] ${line}`);
+}
+
+async function primary() {
+  const { ensureSessionSecret, prepareDatabase } = await import("../db/setup");
+  // Once, before forking: every worker then shares the same secret and finds the migrations applied.
+  ensureSessionSecret(log);
+  await prepareDatabase(log);
+  const count = Math.max(1, Number(process.env.WEB_CONCURRENCY) || os.availableParallelism());
+  let stopping = false;
+  const schedulerWorker = new Set<number>();
+  const fork = (runsScheduledWork: boolean) => {
+    const worker: Worker = cluster.fork({ SHAREBOARD_RUN_SCHEDULED_WORK: runsScheduledWork ? "1" : "0", SHAREBOARD_CLUSTER_WORKER: "1" });
+    if (runsScheduledWork) schedulerWorker.add(worker.id);
+    return worker;
+  };
+  for (let i = 0; i < count; i++) fork(i === 0);
+  log(`started ${count} worker${count === 1 ? "" : "s"} (one per core; WEB_CONCURRENCY changes it)`);
+  cluster.on("exit", (worker, code, signal) => {
+    const hadScheduler = schedulerWorker.delete(worker.id);
+    if (stopping) return;
+    log(`worker ${worker.process.pid} stopped (${signal ?? code}); starting another`);
+    fork(hadScheduler);
+  });
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w));
+    let left = workers.length;
+    if (!left) process.exit(0);
+    for (const w of workers) {
+      w.once("exit", () => --left === 0 && process.exit(0));
+      w.process.kill("SIGTERM");
+    }
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+if (cluster.isPrimary) {
+  primary().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  await import("./server");
+}

@@ -1,0 +1,128 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { DbOrTx } from "~/lib/db.server";
+
+// The consent read models, kept in the same transaction as every write that moves them, so no
+// page sums raw returns (issue 11: the month-range scan behind the trend took 280 ms nationally):
+//
+// - opt_in_monthly_totals: returns summed by month, locality ('' when none) and organisation type.
+//   A change to returns recomputes the months it touches; a practice that moves locality or type
+//   recomputes the two groups it leaves and joins.
+// - opt_in_practice_months: each return with its rate, its changes on 3 and 12 months and its
+//   "falling" flag. A return for month M is also the "1, 2, 3 or 12 months before" of the returns
+//   for M+1, M+2, M+3 and M+12, so those are recomputed with it.
+//
+// Both are rebuilt from opt_in_returns by the same SQL (`rebuildConsentReadModels`), and
+// tests/integration/read-models.test.ts checks that maintenance and a rebuild agree.
+// Raw SQL on purpose: set-based INSERT … SELECT over a key table is what keeps a 75,600-row
+// import's upkeep to tens of milliseconds.
+
+/** YYYY-MM `months` after (negative: before) a YYYY-MM column, as text. */
+function shiftMonth(column: SQL, months: number) {
+  const n = sql`(cast(substr(${column}, 1, 4) as integer) * 12 + cast(substr(${column}, 6, 2) as integer) - 1 + ${sql.raw(String(months))})`;
+  return sql`printf('%04d-%02d', ${n} / 12, ${n} % 12 + 1)`;
+}
+
+function rate(alias: string) {
+  return sql.raw(`case when ${alias}.registered > 0 then ${alias}.opted_in * 100.0 / ${alias}.registered end`);
+}
+
+/** The INSERT … SELECT that fills opt_in_practice_months for the returns `from` picks (alias r). */
+function insertPracticeMonths(from: SQL) {
+  const back = (k: number, alias: string) =>
+    sql`left join opt_in_returns ${sql.raw(alias)} on ${sql.raw(alias)}.organisation_id = r.organisation_id and ${sql.raw(alias)}.month = ${shiftMonth(sql`r.month`, -k)}`;
+  return sql`insert into opt_in_practice_months (organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, rate, change_3, change_12, falling)
+    select organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, rate, rate - rate_3, rate - rate_12,
+      coalesce(rate < rate_1 and rate_1 < rate_2 and rate_2 < rate_3, 0)
+    from (
+      select r.organisation_id, r.month, r.registered, r.opted_in, r.declined, r.not_asked, r.national_opt_outs,
+        ${rate("r")} as rate, ${rate("b1")} as rate_1, ${rate("b2")} as rate_2, ${rate("b3")} as rate_3, ${rate("b12")} as rate_12
+      from ${from} ${back(1, "b1")} ${back(2, "b2")} ${back(3, "b3")} ${back(12, "b12")}
+    )`;
+}
+
+/** The INSERT … SELECT that fills opt_in_monthly_totals for the returns and organisations `where` picks (aliases r, o). */
+function insertMonthlyTotals(where: SQL) {
+  return sql`insert into opt_in_monthly_totals (month, locality, organisation_type, registered, opted_in, declined, not_asked, practices, national_opt_outs, national_practices)
+    select r.month, coalesce(o.locality, ''), o.type, sum(r.registered), sum(r.opted_in), sum(r.declined), sum(r.not_asked), count(*),
+      coalesce(sum(r.national_opt_outs), 0), count(r.national_opt_outs)
+    from opt_in_returns r join organisations o on o.id = r.organisation_id
+    where ${where}
+    group by r.month, coalesce(o.locality, ''), o.type`;
+}
+
+/** Rebuilds both consent read models from opt_in_returns and organisations. */
+export function rebuildConsentReadModels(db: DbOrTx) {
+  db.run(sql`delete from opt_in_monthly_totals`);
+  db.run(insertMonthlyTotals(sql`1 = 1`));
+  db.run(sql`delete from opt_in_practice_months`);
+  db.run(insertPracticeMonths(sql`opt_in_returns r`));
+}
+
+export type ReturnKey = { organisationId: number; month: string };
+
+const KEY_CHUNK = 400;
+/** Above this many changed returns, recompute per practice rather than per return. */
+const BULK_CHANGE = 2_000;
+
+/**
+ * Brings the read models up to date after returns were added or changed (call inside the same
+ * transaction, after the write). Cost follows the size of the change, not of the history.
+ */
+export function optInReturnsChanged(db: DbOrTx, changed: readonly ReturnKey[]) {
+  if (!changed.length) return;
+  db.run(sql`create temp table if not exists opt_in_changed (organisation_id integer not null, month text not null, primary key (organisation_id, month)) without rowid`);
+  db.run(sql`create temp table if not exists opt_in_affected (organisation_id integer not null, month text not null, primary key (organisation_id, month)) without rowid`);
+  db.run(sql`delete from temp.opt_in_changed`);
+  db.run(sql`delete from temp.opt_in_affected`);
+  for (let i = 0; i < changed.length; i += KEY_CHUNK) {
+    const values = sql.join(
+      changed.slice(i, i + KEY_CHUNK).map((k) => sql`(${k.organisationId}, ${k.month})`),
+      sql`, `,
+    );
+    db.run(sql`insert or ignore into temp.opt_in_changed (organisation_id, month) values ${values}`);
+  }
+  if (changed.length <= BULK_CHANGE) {
+    // The changed returns and every later return that looks back at them.
+    for (const k of [0, 1, 2, 3, 12]) {
+      db.run(sql`insert or ignore into temp.opt_in_affected (organisation_id, month) select organisation_id, ${shiftMonth(sql`month`, k)} from temp.opt_in_changed`);
+    }
+    db.run(sql`delete from opt_in_practice_months where exists (select 1 from temp.opt_in_affected a where a.organisation_id = opt_in_practice_months.organisation_id and a.month = opt_in_practice_months.month)`);
+    db.run(insertPracticeMonths(sql`temp.opt_in_affected a cross join opt_in_returns r on r.organisation_id = a.organisation_id and r.month = a.month`));
+  } else {
+    // A whole file: every return of the practices it touches from its first month on (cheaper
+    // than listing five keys per row).
+    db.run(sql`create temp table if not exists opt_in_changed_practices (organisation_id integer primary key, first_month text not null)`);
+    db.run(sql`delete from temp.opt_in_changed_practices`);
+    db.run(sql`insert into temp.opt_in_changed_practices select organisation_id, min(month) from temp.opt_in_changed group by organisation_id`);
+    db.run(sql`delete from opt_in_practice_months where exists (select 1 from temp.opt_in_changed_practices c where c.organisation_id = opt_in_practice_months.organisation_id and opt_in_practice_months.month >= c.first_month)`);
+    db.run(insertPracticeMonths(sql`temp.opt_in_changed_practices c cross join opt_in_returns r on r.organisation_id = c.organisation_id and r.month >= c.first_month`));
+  }
+
+  db.run(sql`create temp table if not exists opt_in_changed_months (month text primary key) without rowid`);
+  db.run(sql`delete from temp.opt_in_changed_months`);
+  db.run(sql`insert or ignore into temp.opt_in_changed_months select month from temp.opt_in_changed`);
+  db.run(sql`delete from opt_in_monthly_totals where month in (select month from temp.opt_in_changed_months)`);
+  db.run(insertMonthlyTotals(sql`r.month in (select month from temp.opt_in_changed_months)`));
+}
+
+export type PracticeGroup = { locality: string | null; type: string };
+
+/**
+ * Brings the monthly totals up to date after organisations changed locality or type (call inside
+ * the same transaction, with each organisation's group before and after the change).
+ */
+export function organisationGroupsChanged(db: DbOrTx, groups: readonly PracticeGroup[]) {
+  const distinct = [...new Map(groups.map((g) => [`${g.type}|${g.locality ?? ""}`, { type: g.type, locality: g.locality ?? "" }])).values()];
+  for (const g of distinct) {
+    db.run(sql`delete from opt_in_monthly_totals where organisation_type = ${g.type} and locality = ${g.locality}`);
+    db.run(insertMonthlyTotals(sql`o.type = ${g.type} and coalesce(o.locality, '') = ${g.locality}`));
+  }
+}
+
+/** Every row of both tables in a fixed order, for comparing maintenance with a rebuild. */
+export function consentReadModelRows(db: DbOrTx) {
+  return {
+    opt_in_monthly_totals: db.all(sql`select * from opt_in_monthly_totals order by month, locality, organisation_type`),
+    opt_in_practice_months: db.all(sql`select * from opt_in_practice_months order by organisation_id, month`),
+  };
+}

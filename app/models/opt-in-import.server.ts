@@ -1,0 +1,53 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Piscina } from "piscina";
+import type { Actor } from "~/lib/audit.server";
+import type { UploadPreview, UploadResult } from "./consent.server";
+import type { OptInImportTask } from "./opt-in-import.worker";
+
+// Opt-in return uploads off the main thread: a pool of one worker thread per server process (an
+// upload is rare; two at once wait their turn) streams and checks the file, then runs the import's
+// transaction. The import stays all or nothing (one transaction); while it runs, other writers
+// wait for SQLite's write lock (about 1 s per 100,000 rows) but no request waits for this
+// process's event loop. The worker is the TypeScript source, run through tsx as the server is.
+
+let pool: Piscina | undefined;
+
+function importPool() {
+  if (!pool) {
+    const loader = process.execArgv.some((a) => a.includes("tsx")) ? [] : ["--import", "tsx"];
+    pool = new Piscina({
+      filename: path.resolve(process.cwd(), "app/models/opt-in-import.worker.ts"),
+      minThreads: 0,
+      maxThreads: 1,
+      idleTimeout: 60_000,
+      execArgv: [...process.execArgv, ...loader],
+      env: process.env,
+    });
+  }
+  return pool;
+}
+
+/** Checks an uploaded return file in the worker thread (streamed from a private temporary file). */
+export async function previewOptInUploadOffThread({ userId, fileName, text }: { userId: number; fileName: string; text: string }): Promise<UploadPreview> {
+  const dir = path.join(os.tmpdir(), "shareboard-opt-in-uploads");
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const filePath = path.join(dir, `incoming-${crypto.randomUUID()}.csv`);
+  await fs.promises.writeFile(filePath, text, { mode: 0o600 });
+  const task: OptInImportTask = { kind: "preview", userId, fileName, filePath };
+  return (await importPool().run(task)) as UploadPreview;
+}
+
+/** Imports a previewed upload in the worker thread: one transaction, all or nothing. */
+export async function confirmOptInUploadOffThread({ actor, userId, uploadId }: { actor: Actor; userId: number; uploadId: string }): Promise<UploadResult> {
+  const task: OptInImportTask = { kind: "confirm", actor, userId, uploadId };
+  return (await importPool().run(task)) as UploadResult;
+}
+
+/** Stops the worker thread (tests and benchmarks that exit). */
+export async function closeImportPool() {
+  await pool?.destroy();
+  pool = undefined;
+}

@@ -1,0 +1,39 @@
+// `npx tsx tests/bench/js-size.ts`: first-load JavaScript per page, gzipped, from the production
+// build (build/client) and Remix's route manifest: the entry, root and the page's own route
+// module with every chunk they import, each counted once (plus the manifest itself).
+// Issue 11's targets: at most 100 KiB on pages without charts, 200 KiB with charts.
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+
+type ManifestRoute = { id: string; parentId?: string; module: string; imports?: string[] };
+type Manifest = { entry: { module: string; imports: string[] }; routes: Record<string, ManifestRoute>; url?: string };
+
+const client = path.resolve("build/client");
+const assets = path.join(client, "assets");
+const manifestFile = fs.readdirSync(assets).find((f) => /^manifest-.*\.js$/.test(f));
+if (!manifestFile) throw new Error("No build/client/assets/manifest-*.js: run `npm run build` first.");
+const manifestText = fs.readFileSync(path.join(assets, manifestFile), "utf8");
+const manifest = JSON.parse(manifestText.replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, "")) as Manifest;
+const gz = new Map<string, number>();
+const gzipped = (url: string) => {
+  if (!gz.has(url)) gz.set(url, zlib.gzipSync(fs.readFileSync(path.join(client, url))).length);
+  return gz.get(url)!;
+};
+const chain = (id: string): ManifestRoute[] => {
+  const r = manifest.routes[id]!;
+  return r.parentId ? [...chain(r.parentId), r] : [r];
+};
+const rows = Object.values(manifest.routes)
+  .filter((r) => r.id !== "root" && r.module)
+  .map((r) => {
+    const files = new Set([manifest.entry.module, ...manifest.entry.imports]);
+    for (const c of chain(r.id)) for (const f of [c.module, ...(c.imports ?? [])]) files.add(f);
+    const bytes = [...files].reduce((n, f) => n + gzipped(f), 0) + zlib.gzipSync(manifestText).length;
+    const charts = [...files].some((f) => /recharts|chart/i.test(f) && gzipped(f) > 20_000);
+    return { route: r.id.replace(/^routes\//, ""), kib: bytes / 1024, charts };
+  })
+  .sort((a, b) => b.kib - a.kib);
+for (const r of rows) console.log(`${r.route.padEnd(50)} ${r.kib.toFixed(1).padStart(7)} KiB${r.charts ? "  (charts)" : ""}`);
+const worst = (charts: boolean) => Math.max(0, ...rows.filter((r) => r.charts === charts).map((r) => r.kib));
+console.log(`\nlargest without charts: ${worst(false).toFixed(1)} KiB (target 100); with charts: ${worst(true).toFixed(1)} KiB (target 200)`);
