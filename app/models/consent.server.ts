@@ -8,6 +8,7 @@ import { parse } from "csv-parse/sync";
 import { optInReturns, organisations } from "../../db/schema";
 import type { OrganisationType } from "../../db/schema/enums";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { statusOnSql } from "./organisation-history.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { addMonthsToMonth, formatMonth, monthOf } from "~/lib/dates";
 import { getReportingDate, getSettings } from "~/models/settings.server";
@@ -101,7 +102,7 @@ export type BoroughOptIn = {
  */
 export function boroughOptIn({ asAt, db = getDb(), ...filters }: { asAt: string; db?: DbOrTx } & Filters): BoroughOptIn {
   const target = getSettings(db).opt_in_target_percent;
-  const practicesTotal = db.select({ n: count() }).from(organisations).where(and(practiceFilter(filters), eq(organisations.status, "active"))).get()?.n ?? 0;
+  const practicesTotal = db.select({ n: count() }).from(organisations).where(and(practiceFilter(filters), statusOnSql(db, organisations.id, asAt, "active"))).get()?.n ?? 0;
   const month = optInMonthAsAt({ asAt, db, ...filters });
   const empty: BoroughOptIn = {
     month,
