@@ -102,21 +102,38 @@ type Recorded = { source: OrganisationFactSource; note?: string | null; recorded
  */
 export function recordInitialOrganisationFacts(
   db: DbOrTx,
-  org: { id: number; status: OrganisationStatus; signedUpOn: string | null; openedOn: string | null; closedOn: string | null },
+  org: InitialFacts,
   recorded: Recorded,
   /** When the open date is unknown: the date the status is known from (default EARLIEST_AS_AT). */
   knownFrom: string = EARLIEST_AS_AT,
 ) {
+  insertOrganisationFacts(db, initialOrganisationFactRows(org, recorded, knownFrom));
+}
+
+type InitialFacts = { id: number; status: OrganisationStatus; signedUpOn: string | null; openedOn: string | null; closedOn: string | null };
+type StatusRow = typeof organisationStatusPeriods.$inferInsert;
+type MembershipRow = typeof organisationMemberships.$inferInsert;
+
+/** The rows recordInitialOrganisationFacts writes, for callers that insert many organisations at once. */
+export function initialOrganisationFactRows(org: InitialFacts, recorded: Recorded, knownFrom: string = EARLIEST_AS_AT) {
   const start = org.openedOn ?? knownFrom;
   const closesLater = org.status === "closed" && org.closedOn !== null && org.closedOn > start;
   const base = { organisationId: org.id, source: recorded.source, note: recorded.note ?? null, recordedBy: recorded.recordedBy ?? null };
-  db.insert(organisationStatusPeriods)
-    .values(closesLater ? [{ ...base, status: "active" as const, validFrom: start, validTo: org.closedOn }, { ...base, status: "closed" as const, validFrom: org.closedOn! }] : [{ ...base, status: org.status, validFrom: start }])
-    .run();
+  const statuses: StatusRow[] = closesLater
+    ? [{ ...base, status: "active", validFrom: start, validTo: org.closedOn }, { ...base, status: "closed", validFrom: org.closedOn! }]
+    : [{ ...base, status: org.status, validFrom: start }];
+  const memberships: MembershipRow[] = [];
   if (org.signedUpOn) {
     const leftOn = org.status === "closed" && org.closedOn !== null && org.closedOn > org.signedUpOn ? org.closedOn : null;
-    db.insert(organisationMemberships).values({ ...base, validFrom: org.signedUpOn, validTo: leftOn }).run();
+    memberships.push({ ...base, validFrom: org.signedUpOn, validTo: leftOn });
   }
+  return { statuses, memberships };
+}
+
+/** Inserts status periods and memberships in chunks (well under SQLite's bound-parameter limit). */
+export function insertOrganisationFacts(db: DbOrTx, { statuses, memberships }: { statuses: StatusRow[]; memberships: MembershipRow[] }) {
+  for (let i = 0; i < statuses.length; i += 500) db.insert(organisationStatusPeriods).values(statuses.slice(i, i + 500)).run();
+  for (let i = 0; i < memberships.length; i += 500) db.insert(organisationMemberships).values(memberships.slice(i, i + 500)).run();
 }
 
 /**
