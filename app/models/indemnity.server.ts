@@ -10,6 +10,7 @@ import { audit, type Actor } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso, daysBetween, formatDate } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
 import { statusAsAt } from "~/models/rollout.server";
+import { getReportingDate } from "~/models/settings.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import type { GovernanceUser } from "~/models/agreements.server";
 import { EXPIRY_BANDS, type CoverInput, type CoverSort, type EffectiveCoverStatus, type NewCoverInput } from "~/models/indemnity.schema";
@@ -26,9 +27,14 @@ function coveringSql(asAt: string, cover: { status: AnySQLiteColumn; startOn: An
   return and(sql`${cover.status} in ('active', 'lapsed')`, sql`${cover.startOn} <= ${asAt}`, sql`${cover.endOn} >= ${asAt}`)!;
 }
 
-/** A later active or pending cover for the same organisation follows this one. */
-function renewedSql(db: DbOrTx) {
+/**
+ * A later active or pending cover for the same organisation follows this one, recorded by the end
+ * of `asAt` (a renewal recorded today counts from the reporting date on, so it never changes a
+ * figure as at an earlier date).
+ */
+function renewedSql(db: DbOrTx, asAt: string) {
   const later = alias(indemnityCovers, "later_cover");
+  const recordedBy = asAt >= getReportingDate(db) ? sql`1 = 1` : sql`substr(${later.createdAt}, 1, 10) <= ${asAt}`;
   return exists(
     db
       .select({ one: sql`1` })
@@ -39,6 +45,7 @@ function renewedSql(db: DbOrTx) {
           ne(later.id, indemnityCovers.id),
           inArray(later.status, ["active", "pending"]),
           sql`${later.endOn} > ${indemnityCovers.endOn}`,
+          recordedBy,
         ),
       ),
   );
@@ -50,7 +57,7 @@ export function effectiveCoverStatusSql(db: DbOrTx, asAt: string) {
     when ${indemnityCovers.status} = 'pending' then 'pending'
     when ${indemnityCovers.startOn} > ${asAt} then 'upcoming'
     when ${indemnityCovers.endOn} >= ${asAt} then 'active'
-    when ${renewedSql(db)} then 'renewed'
+    when ${renewedSql(db, asAt)} then 'renewed'
     else 'lapsed' end)`;
 }
 
@@ -148,7 +155,7 @@ export function listCovers({
 export type CoverListRow = ReturnType<typeof listCovers>["rows"][number];
 
 function expiringSql(db: DbOrTx, asAt: string, withinDays: number) {
-  return and(coveringSql(asAt), sql`${indemnityCovers.endOn} <= ${addDaysIso(asAt, withinDays)}`, not(renewedSql(db)))!;
+  return and(coveringSql(asAt), sql`${indemnityCovers.endOn} <= ${addDaysIso(asAt, withinDays)}`, not(renewedSql(db, asAt)))!;
 }
 
 function bandOf(daysLeft: number) {

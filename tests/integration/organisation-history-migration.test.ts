@@ -1,4 +1,3 @@
-// @empty-db
 /*
  * The data-moving SQL appended to db/migrations/NNNN_organisation_history.sql (keep this copy: if
  * the migration is regenerated, append it again after the generated CREATE statements):
