@@ -5,7 +5,7 @@
 import { and, asc, eq, exists, sql, type SQL } from "drizzle-orm";
 import { organisationMemberships, organisationStatusPeriods, organisations, type ORGANISATION_FACT_SOURCES } from "../../db/schema";
 import type { ORGANISATION_STATUSES } from "../../db/schema/enums";
-import type { DbOrTx } from "~/lib/db.server";
+import { getDb, type DbOrTx } from "~/lib/db.server";
 import { EARLIEST_AS_AT, isValidOn, validOnSql } from "./temporal";
 
 export type OrganisationStatus = (typeof ORGANISATION_STATUSES)[number];
@@ -66,7 +66,8 @@ export function joinedOnAsAtSql(db: DbOrTx, organisationId: SQL | unknown, asAt:
 // ---------------------------------------------------------------------------------------------
 // Reading one organisation's history
 
-export function organisationHistory({ organisationId, db }: { organisationId: number; db: DbOrTx }) {
+/** One organisation's memberships and status periods, oldest first. */
+export function organisationHistory({ organisationId, db = getDb() }: { organisationId: number; db?: DbOrTx }) {
   const memberships = db
     .select({ id: organisationMemberships.id, validFrom: organisationMemberships.validFrom, validTo: organisationMemberships.validTo, source: organisationMemberships.source, note: organisationMemberships.note })
     .from(organisationMemberships)
