@@ -1,5 +1,5 @@
 /*
- * The data-moving SQL appended to db/migrations/0003_organisation_history.sql (keep this copy: if
+ * The data-moving SQL appended to db/migrations/0004_organisation_history.sql (keep this copy: if
  * the migration is regenerated, append it again after the generated CREATE statements):
  *
  * --> statement-breakpoint
@@ -23,7 +23,7 @@
 import { describe, expect, it } from "vitest";
 import { databaseAtMigration, migrationTags } from "../helpers/migrations";
 
-const BEFORE = "0002_deployment_status_intervals";
+const BEFORE = "0003_notifications";
 
 describe("migrating organisations to dated membership and status", () => {
   it("moves sign-up, status, open and close dates of every existing organisation into validity periods", () => {
