@@ -14,6 +14,7 @@ import type { DbOrTx } from "../app/lib/db.server";
 import { addMonthsIso } from "../app/lib/dates";
 import { refreshDeploymentStatusIntervals } from "../app/models/rollout.read-model.server";
 import { optInReturnsChanged } from "../app/models/consent.read-model.server";
+import { recordInitialOrganisationFacts } from "../app/models/organisation-history.server";
 import {
   agreementCoverage,
   agreementParties,
@@ -102,10 +103,14 @@ export function setSettings(db: DbOrTx, values: Record<string, string>) {
 
 export type OrganisationValues = Partial<Insert<typeof organisations>>;
 
-/** An organisation; odsCode, name and type default to a unique test practice ("Y9xxxx"). */
+/**
+ * An organisation; odsCode, name and type default to a unique test practice ("Y9xxxx"). Its dated
+ * facts are derived as the migration derives them: a member from its sign-up date, active from
+ * its open date (or since before any as-at date), closed from its close date.
+ */
 export function createOrganisation(db: DbOrTx, values: OrganisationValues = {}) {
   const n = nextNumber();
-  return db
+  const org = db
     .insert(organisations)
     .values({
       ...values,
@@ -115,6 +120,8 @@ export function createOrganisation(db: DbOrTx, values: OrganisationValues = {}) 
     })
     .returning()
     .get();
+  recordInitialOrganisationFacts(db, org, { source: "seed" });
+  return org;
 }
 
 export type ServiceValues = { organisationId: number } & Partial<Insert<typeof services>>;

@@ -46,6 +46,8 @@ export function hasDemoData(db: DbOrTx): boolean {
 function tableCounts(tx: DbOrTx) {
   const tables = {
     organisations: schema.organisations,
+    organisation_memberships: schema.organisationMemberships,
+    organisation_status_periods: schema.organisationStatusPeriods,
     services: schema.services,
     capabilities: schema.capabilities,
     deployments: schema.deployments,

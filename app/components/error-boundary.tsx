@@ -1,4 +1,9 @@
 import { isRouteErrorResponse, Link, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { ErrorSummary } from "~/components/nhs";
+import { AsAtForm } from "~/components/filter-form";
+
+type AsAtProblem = { asAtError: string; asAt: string; earliest: string; reportingDate: string };
+const isAsAtProblem = (data: unknown): data is AsAtProblem => typeof data === "object" && data !== null && typeof (data as AsAtProblem).asAtError === "string";
 
 type RootData = { requestId: string | null; user: unknown } | undefined;
 
@@ -16,6 +21,19 @@ export function GeneralErrorBoundary() {
             <p>
               <Link to="/">Go to your home page</Link>
             </p>
+          </div>
+        </div>
+      );
+    }
+    if (error.status === 400 && isAsAtProblem(error.data)) {
+      // An as-at date outside the range the product answers for: say so at the date field.
+      return (
+        <div className="nhsuk-grid-row">
+          <div className="nhsuk-grid-column-two-thirds">
+            <ErrorSummary errors={{ asAt: error.data.asAtError }} />
+            <h1>The figures cannot be shown as at that date</h1>
+            <p>Choose a date from the start of 2000 to the reporting date.</p>
+            <AsAtForm defaultValue={error.data.reportingDate} min={error.data.earliest} max={error.data.reportingDate} error={error.data.asAtError} />
           </div>
         </div>
       );

@@ -71,10 +71,12 @@ export interface AsAtFormProps {
   max?: string;
   min?: string;
   id?: string;
+  /** Why the date asked for cannot be shown (shown at the field). */
+  error?: string;
 }
 
 /** Chooses the date the page's figures are shown as at (`?asAt=YYYY-MM-DD`). */
-export function AsAtForm({ defaultValue, max, min, id = "asAt" }: AsAtFormProps) {
+export function AsAtForm({ defaultValue, max, min, id = "asAt", error }: AsAtFormProps) {
   const [searchParams] = useSearchParams();
   const value = searchParams.get("asAt") || defaultValue;
   return (
@@ -89,6 +91,7 @@ export function AsAtForm({ defaultValue, max, min, id = "asAt" }: AsAtFormProps)
         defaultValue={value}
         max={max}
         min={min}
+        error={error}
       />
       <Button variant="secondary" small>
         Show

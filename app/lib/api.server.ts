@@ -2,6 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { z } from "zod";
 import { authenticateApiToken, type ApiCaller } from "~/models/api-tokens.server";
 import type { ApiEndpoint } from "~/models/api.schema";
+import { asAtRangeMessage, getReportingDate } from "~/models/settings.server";
 import { clientIp } from "./request.server";
 import { formToObject } from "./forms";
 
@@ -73,6 +74,12 @@ export async function apiEndpoint<Q extends z.ZodObject, R extends z.ZodType>(
   const parsed = queryProblems(endpoint.query, url.searchParams);
   if (!parsed.ok) {
     return problem(400, "Bad request", parsed.errors.map((e) => `${e.parameter}: ${e.problem}`).join("; "), { errors: parsed.errors });
+  }
+  // As-at dates are bounded (2000-01-01 to the reporting date): refused before any figure is computed.
+  const asAt = (parsed.data as { asAt?: unknown }).asAt;
+  if (typeof asAt === "string") {
+    const outOfRange = asAtRangeMessage(asAt, getReportingDate());
+    if (outOfRange) return problem(400, "Bad request", `asAt: ${outOfRange}`, { errors: [{ parameter: "asAt", problem: outOfRange }] });
   }
   const body = endpoint.response.parse(handler({ query: parsed.data as z.output<Q>, caller }));
   return json(body);

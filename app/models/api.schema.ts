@@ -28,7 +28,7 @@ export const AsAtParam = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date as YYYY-MM-DD, for example 2016-07-31" })
   .refine(isIsoDate, { error: "must be a date as YYYY-MM-DD, for example 2016-07-31" })
   .optional()
-  .describe("Compute every figure as it stood at the end of this date (YYYY-MM-DD). Defaults to the reporting date.");
+  .describe("Compute every figure as it stood at the end of this date (YYYY-MM-DD), from 2000-01-01 to the reporting date; outside that range the answer is 400. Defaults to the reporting date.");
 
 const positiveInt = (name: string, max: number, fallback: number) =>
   z
@@ -151,7 +151,7 @@ export const OrganisationsEndpoint = endpoint({
   path: "/api/v1/organisations",
   name: "OrganisationPage",
   summary: "Partner organisations",
-  description: "Every partner organisation with its sign-up (if it had happened by the as-at date) and the deployments live then. Ordered by name.",
+  description: "Every organisation with a status recorded on the as-at date (active, dormant, closed or proposed then), its membership of the partnership on that date and the deployments live then. Ordered by name.",
   query: z.object({
     asAt: AsAtParam,
     type: oneOf(ORGANISATION_TYPES, "Only organisations of this type"),
@@ -165,8 +165,8 @@ export const OrganisationsEndpoint = endpoint({
       name: z.string(),
       type: z.enum(ORGANISATION_TYPES),
       locality: z.string().nullable(),
-      status: z.enum(ORGANISATION_STATUSES),
-      signedUpOn: isoDate.nullable().describe("Sign-up date, when on or before the as-at date"),
+      status: z.enum(ORGANISATION_STATUSES).describe("Status on the as-at date"),
+      signedUpOn: isoDate.nullable().describe("When its membership of the partnership valid on the as-at date began; null when it was not a member then"),
       listSize: count.nullable(),
       dsptStatus: z.enum(DSPT_STATUSES).nullable(),
       dsptYear: z.string().nullable(),

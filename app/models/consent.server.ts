@@ -11,6 +11,7 @@ import { optInMonthlyTotals, optInPracticeMonths, optInReturns, organisations } 
 import type { OrganisationType } from "../../db/schema/enums";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
+import { statusOnSql } from "./organisation-history.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { addMonthsToMonth, formatMonth, monthOf } from "~/lib/dates";
 import { getReportingDate, getSettings } from "~/models/settings.server";
@@ -113,7 +114,7 @@ export function boroughOptIn({ asAt, db = getDb(), ...filters }: { asAt: string;
     db
       .select({ n: count() })
       .from(organisations)
-      .where(and(eq(organisations.type, filters.organisationType ?? "gp_practice"), filters.locality ? eq(organisations.locality, filters.locality) : undefined, eq(organisations.status, "active")))
+      .where(and(eq(organisations.type, filters.organisationType ?? "gp_practice"), filters.locality ? eq(organisations.locality, filters.locality) : undefined, statusOnSql(db, organisations.id, asAt, "active")))
       .get()?.n ?? 0;
   const month = optInMonthAsAt({ asAt, db, ...filters });
   const empty: BoroughOptIn = {

@@ -10,10 +10,12 @@ import { audit, type Actor } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso, daysBetween, formatDate } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
 import { statusAsAt } from "~/models/rollout.server";
+import { getReportingDate } from "~/models/settings.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import type { GovernanceUser } from "~/models/agreements.server";
 import { EXPIRY_BANDS, type CoverInput, type CoverSort, type EffectiveCoverStatus, type NewCoverInput } from "~/models/indemnity.schema";
 import type { OrganisationType } from "../../db/schema/enums";
+import { activeMemberOnSql, statusOnSql } from "~/models/organisation-history.server";
 
 const nowIso = () => new Date().toISOString();
 
@@ -25,9 +27,14 @@ function coveringSql(asAt: string, cover: { status: AnySQLiteColumn; startOn: An
   return and(sql`${cover.status} in ('active', 'lapsed')`, sql`${cover.startOn} <= ${asAt}`, sql`${cover.endOn} >= ${asAt}`)!;
 }
 
-/** A later active or pending cover for the same organisation follows this one. */
-function renewedSql(db: DbOrTx) {
+/**
+ * A later active or pending cover for the same organisation follows this one, recorded by the end
+ * of `asAt` (a renewal recorded today counts from the reporting date on, so it never changes a
+ * figure as at an earlier date).
+ */
+function renewedSql(db: DbOrTx, asAt: string) {
   const later = alias(indemnityCovers, "later_cover");
+  const recordedBy = asAt >= getReportingDate(db) ? sql`1 = 1` : sql`substr(${later.createdAt}, 1, 10) <= ${asAt}`;
   return exists(
     db
       .select({ one: sql`1` })
@@ -38,6 +45,7 @@ function renewedSql(db: DbOrTx) {
           ne(later.id, indemnityCovers.id),
           inArray(later.status, ["active", "pending"]),
           sql`${later.endOn} > ${indemnityCovers.endOn}`,
+          recordedBy,
         ),
       ),
   );
@@ -49,12 +57,17 @@ export function effectiveCoverStatusSql(db: DbOrTx, asAt: string) {
     when ${indemnityCovers.status} = 'pending' then 'pending'
     when ${indemnityCovers.startOn} > ${asAt} then 'upcoming'
     when ${indemnityCovers.endOn} >= ${asAt} then 'active'
-    when ${renewedSql(db)} then 'renewed'
+    when ${renewedSql(db, asAt)} then 'renewed'
     else 'lapsed' end)`;
 }
 
-/** Organisations the CCG indemnifies: GP practices and private organisations under the NHS badge. */
-function needsCoverSql() {
+/** Organisations the CCG indemnifies on `asAt`: GP practices and private organisations under the NHS badge, active on that date. */
+function needsCoverSql(db: DbOrTx, asAt: string) {
+  return and(statusOnSql(db, organisations.id, asAt, "active"), or(eq(organisations.type, "gp_practice"), eq(organisations.nhsBadgedPrivate, true)))!;
+}
+
+/** For the forms: organisations the CCG indemnifies as they stand now (their current status). */
+function eligibleForCoverNowSql() {
   return and(eq(organisations.status, "active"), or(eq(organisations.type, "gp_practice"), eq(organisations.nhsBadgedPrivate, true)))!;
 }
 
@@ -142,7 +155,7 @@ export function listCovers({
 export type CoverListRow = ReturnType<typeof listCovers>["rows"][number];
 
 function expiringSql(db: DbOrTx, asAt: string, withinDays: number) {
-  return and(coveringSql(asAt), sql`${indemnityCovers.endOn} <= ${addDaysIso(asAt, withinDays)}`, not(renewedSql(db)))!;
+  return and(coveringSql(asAt), sql`${indemnityCovers.endOn} <= ${addDaysIso(asAt, withinDays)}`, not(renewedSql(db, asAt)))!;
 }
 
 function bandOf(daysLeft: number) {
@@ -166,7 +179,7 @@ export function coverExpiring({ asAt, withinDays = 90, db = getDb() }: { asAt: s
     })
     .from(indemnityCovers)
     .innerJoin(organisations, eq(organisations.id, indemnityCovers.organisationId))
-    .where(expiringSql(db, asAt, withinDays))
+    .where(and(expiringSql(db, asAt, withinDays), needsCoverSql(db, asAt)))
     .orderBy(asc(indemnityCovers.endOn), asc(organisations.name))
     .all()
     .map((row) => {
@@ -200,7 +213,7 @@ export function organisationsSharingWithoutCover({ asAt, db = getDb() }: { asAt:
     .innerJoin(deployments, eq(deployments.id, current.deploymentId))
     .innerJoin(services, eq(services.id, deployments.serviceId))
     .innerJoin(organisations, eq(organisations.id, services.organisationId))
-    .where(and(eq(current.status, "live"), needsCoverSql(), not(hasCoverSql(db, asAt))))
+    .where(and(eq(current.status, "live"), needsCoverSql(db, asAt), not(hasCoverSql(db, asAt))))
     .groupBy(organisations.id)
     .orderBy(asc(organisations.name))
     .all();
@@ -221,24 +234,24 @@ export function lapsedCover({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx 
     })
     .from(organisations)
     .innerJoin(indemnityCovers, eq(indemnityCovers.organisationId, organisations.id))
-    .where(and(needsCoverSql(), not(hasCoverSql(db, asAt)), sql`${indemnityCovers.endOn} < ${asAt}`, inArray(indemnityCovers.status, ["active", "lapsed"])))
+    .where(and(needsCoverSql(db, asAt), not(hasCoverSql(db, asAt)), sql`${indemnityCovers.endOn} < ${asAt}`, inArray(indemnityCovers.status, ["active", "lapsed"])))
     .groupBy(organisations.id)
     .orderBy(asc(organisations.name))
     .all();
 }
 
-/** Organisations the CCG indemnifies that have never had any cover. */
-export function organisationsNeverCovered({ db = getDb() }: { db?: DbOrTx } = {}) {
-  const anyCover = exists(db.select({ one: sql`1` }).from(indemnityCovers).where(eq(indemnityCovers.organisationId, organisations.id)));
+/** Organisations the CCG indemnifies on `asAt` that have had no cover starting on or before that date. */
+export function organisationsNeverCovered({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  const anyCover = exists(db.select({ one: sql`1` }).from(indemnityCovers).where(and(eq(indemnityCovers.organisationId, organisations.id), sql`${indemnityCovers.startOn} <= ${asAt}`)));
   return db
     .select({ organisationId: organisations.id, organisationName: organisations.name, odsCode: organisations.odsCode, organisationType: organisations.type })
     .from(organisations)
-    .where(and(needsCoverSql(), not(anyCover)))
+    .where(and(needsCoverSql(db, asAt), not(anyCover)))
     .orderBy(asc(organisations.name))
     .all();
 }
 
-/** GP practices (active) with cover in force at the end of `asAt`, and how many practices there are. */
+/** GP practices that were active members of the partnership on `asAt`, and how many of them had cover in force at the end of that day. */
 export function countPracticesWithActiveCover({ asAt, locality, organisationType, db = getDb() }: { asAt: string; db?: DbOrTx } & OrganisationFilter) {
   if (organisationType && organisationType !== "gp_practice") return { covered: 0, total: 0 };
   const row = db
@@ -247,7 +260,7 @@ export function countPracticesWithActiveCover({ asAt, locality, organisationType
       covered: sql<number>`coalesce(sum(case when ${hasCoverSql(db, asAt)} then 1 else 0 end), 0)`,
     })
     .from(organisations)
-    .where(and(eq(organisations.type, "gp_practice"), eq(organisations.status, "active"), organisationFilterSql({ locality })))
+    .where(and(eq(organisations.type, "gp_practice"), activeMemberOnSql(db, organisations.id, asAt), organisationFilterSql({ locality })))
     .get();
   return { covered: Number(row?.covered ?? 0), total: row?.total ?? 0 };
 }
@@ -258,12 +271,12 @@ export function countPracticesWithActiveCover({ asAt, locality, organisationType
  */
 export function coverForOrganisation({ organisationId, asAt, db = getDb() }: { organisationId: number; asAt: string; db?: DbOrTx }) {
   const org = db
-    .select({ id: organisations.id, type: organisations.type, nhsBadgedPrivate: organisations.nhsBadgedPrivate, status: organisations.status })
+    .select({ id: organisations.id, type: organisations.type, nhsBadgedPrivate: organisations.nhsBadgedPrivate, activeOnDate: sql<number>`${statusOnSql(db, organisations.id, asAt, "active")}` })
     .from(organisations)
     .where(eq(organisations.id, organisationId))
     .get();
   if (!org) return null;
-  const needsCover = org.status === "active" && (org.type === "gp_practice" || org.nhsBadgedPrivate);
+  const needsCover = Boolean(org.activeOnDate) && (org.type === "gp_practice" || org.nhsBadgedPrivate);
   const history = listCovers({ asAt, organisationId, sort: { id: "startOn", desc: true }, pageSize: 1000, db }).rows;
   const current = history.find((c) => c.status === "active") ?? null;
   const warnings: { kind: "sharing_without_cover" | "expiring" | "lapsed" | "no_cover"; text: string }[] = [];
@@ -310,7 +323,7 @@ export function organisationsNeedingCover({ db = getDb() }: { db?: DbOrTx } = {}
   return db
     .select({ id: organisations.id, name: organisations.name, odsCode: organisations.odsCode, type: organisations.type })
     .from(organisations)
-    .where(needsCoverSql())
+    .where(eligibleForCoverNowSql())
     .orderBy(asc(organisations.name))
     .all();
 }
@@ -346,7 +359,7 @@ export function createCover({ actor, user, input, db }: { actor: Actor; user: Go
   const run = (tx: DbOrTx) => {
     assertCcg(user);
     assertDates(input);
-    const org = tx.select({ id: organisations.id }).from(organisations).where(and(eq(organisations.id, input.organisationId), needsCoverSql())).get();
+    const org = tx.select({ id: organisations.id }).from(organisations).where(and(eq(organisations.id, input.organisationId), eligibleForCoverNowSql())).get();
     if (!org) throw new GovernanceFieldError("organisationId", "Choose a GP practice or NHS-badged private provider: the CCG indemnifies only those");
     const at = nowIso();
     const row = tx

@@ -1,4 +1,7 @@
 import { eq } from "drizzle-orm";
+import { formatDate } from "~/lib/dates";
+import { getReportingDate, asAtRangeMessage } from "./settings.server";
+import { insertOrganisationFacts, joinOn, leaveOn, organisationHistory, setStatusFrom, type OrganisationStatus } from "./organisation-history.server";
 import { organisations } from "../../db/schema";
 import { ORGANISATION_TYPES, type OrganisationType } from "../../db/schema/enums";
 import { audit, type Actor } from "~/lib/audit.server";
@@ -55,6 +58,8 @@ export type OrganisationValues = {
   commissionerCode?: string | null;
 };
 
+type ParseOptions = Pick<ImportOptions, "commissionerCode" | "includeClosed">;
+
 export type LineOutcome = { line: number; odsCode?: string; reason: string };
 export type ParsedFile = { format: "epraccur" | "simple"; records: (OrganisationValues & { line: number })[]; skipped: LineOutcome[]; rejected: LineOutcome[] };
 
@@ -72,7 +77,7 @@ export function epraccurDate(value: string): string | null | undefined {
  */
 export function parseEpraccurLine(
   { line, cells }: CsvLine,
-  options: ImportOptions,
+  options: ParseOptions,
 ): { kind: "record"; values: OrganisationValues } | { kind: "skipped" | "rejected"; outcome: LineOutcome } {
   const reject = (reason: string, odsCode?: string) => ({ kind: "rejected" as const, outcome: { line, odsCode, reason } });
   const skip = (reason: string, odsCode?: string) => ({ kind: "skipped" as const, outcome: { line, odsCode, reason } });
@@ -136,7 +141,7 @@ function parseSimpleLine({ line, cells }: CsvLine, header: string[]): { kind: "r
  * Reads a whole file: which format it is, its organisations, and its skipped and rejected lines.
  * Throws CsvFileError (with a message for the user) when the file as a whole is not usable.
  */
-export function parseOrganisationFile(text: string, options: ImportOptions): ParsedFile {
+export function parseOrganisationFile(text: string, options: ParseOptions): ParsedFile {
   const lines = parseCsvLines(text);
   if (lines.length === 0) throw new CsvFileError("The file is empty: choose a CSV file with data in it");
   const first = lines[0]!.cells.map((c) => c.trim().toLowerCase());
@@ -171,6 +176,19 @@ export function parseOrganisationFile(text: string, options: ImportOptions): Par
 }
 
 const COMPARED_FIELDS = ["name", "type", "locality", "listSize", "status", "postcode", "openedOn", "closedOn", "commissionerCode"] as const;
+type ComparedField = (typeof COMPARED_FIELDS)[number];
+const FIELD_LABELS: Record<ComparedField, string> = {
+  name: "Name",
+  type: "Type",
+  locality: "Locality",
+  listSize: "List size",
+  status: "Status",
+  postcode: "Postcode",
+  openedOn: "Opened",
+  closedOn: "Closed",
+  commissionerCode: "Commissioner",
+};
+const STATUS_WORDS: Record<OrganisationStatus, string> = { active: "active", dormant: "dormant", closed: "closed", proposed: "proposed" };
 
 /** The fields a line would change on an existing organisation (empty: nothing to do). */
 function changesTo(existing: Organisation, values: OrganisationValues) {
@@ -183,37 +201,122 @@ function changesTo(existing: Organisation, values: OrganisationValues) {
   return changes;
 }
 
+/** A dated fact an import records: a status from a date, joining or leaving the partnership. */
+export type ImportFact = { kind: "status"; status: OrganisationStatus; from: string } | { kind: "join"; on: string } | { kind: "leave"; on: string };
+
+/** What happens to one line of the file, in the words the preview shows. */
+export type RowOutcome =
+  | { line: number; outcome: "new"; odsCode: string; name: string; status: OrganisationStatus; facts: string[] }
+  | { line: number; outcome: "updated"; odsCode: string; name: string; changes: { field: string; label: string; from: string; to: string }[]; facts: string[] }
+  | { line: number; outcome: "skipped"; odsCode?: string; name?: string; reason: string }
+  | { line: number; outcome: "rejected"; odsCode?: string; name?: string; reason: string };
+
 export type ImportPlan = {
   format: ParsedFile["format"];
-  add: (OrganisationValues & { line: number })[];
-  update: { line: number; existing: Organisation; changes: Partial<OrganisationValues> }[];
+  /** The date the file's facts take effect. */
+  effectiveOn: string;
+  add: (OrganisationValues & { line: number; facts: ImportFact[] })[];
+  update: { line: number; existing: Organisation; changes: Partial<OrganisationValues>; facts: ImportFact[] }[];
   unchanged: number;
   /** Skipped lines grouped by reason, with how many and the first few line numbers. */
   skipped: { reason: string; count: number; lines: number[] }[];
   skippedTotal: number;
   rejected: LineOutcome[];
+  /** Every line's outcome, in file order. */
+  rows: RowOutcome[];
 };
 
-/** What importing the file would do to the organisations held now. */
-export function planOrganisationImport({ text, options, db = getDb() }: { text: string; options: ImportOptions; db?: DbOrTx }): ImportPlan {
-  const parsed = parseOrganisationFile(text, options);
+/** Raised when the import's effective date is outside the as-at range; the message is for the date field. */
+export class ImportDateError extends Error {}
+
+function describeFact(fact: ImportFact) {
+  if (fact.kind === "join") return `joins the partnership on ${formatDate(fact.on)}`;
+  if (fact.kind === "leave") return `leaves the partnership on ${formatDate(fact.on)}`;
+  return fact.status === "dormant" ? `dormant from ${formatDate(fact.from)}: not counted as active` : `${STATUS_WORDS[fact.status]} from ${formatDate(fact.from)}`;
+}
+
+/** The dated facts a new organisation brings: its status from the effective date (a closed one from its close date); active and dormant ones join. */
+function factsForNew(values: OrganisationValues, effectiveOn: string): ImportFact[] {
+  const status = values.status ?? "active";
+  if (status === "closed") return [{ kind: "status", status, from: values.closedOn && values.closedOn < effectiveOn ? values.closedOn : effectiveOn }];
+  const facts: ImportFact[] = [{ kind: "status", status, from: effectiveOn }];
+  if (status === "active" || status === "dormant") facts.push({ kind: "join", on: effectiveOn });
+  return facts;
+}
+
+/**
+ * The dated facts a status change on an existing organisation brings: closed from its close date
+ * (or the effective date) and leaving then; any other status from the effective date. A close
+ * date on or before the day it joined is refused: returned as the reason.
+ */
+function factsForChange(db: DbOrTx, existing: Organisation, changes: Partial<OrganisationValues>, effectiveOn: string): ImportFact[] | string {
+  const status = changes.status;
+  if (!status) return [];
+  if (status !== "closed") return [{ kind: "status", status, from: effectiveOn }];
+  const closedOn = changes.closedOn ?? existing.closedOn ?? null;
+  const on = closedOn && closedOn < effectiveOn ? closedOn : effectiveOn;
+  const facts: ImportFact[] = [{ kind: "status", status, from: on }];
+  const { memberships } = organisationHistory({ organisationId: existing.id, db });
+  const open = memberships.filter((m) => m.validTo === null || m.validTo > on);
+  if (open.some((m) => m.validFrom < on)) facts.push({ kind: "leave", on });
+  else if (open.length) return `closed on ${formatDate(on)}, on or before the day it joined the partnership (${formatDate(open[0]!.validFrom)}): check the close date (column 12)`;
+  return facts;
+}
+
+const text = (v: unknown) => (v === null || v === undefined || v === "" ? "(none)" : String(v));
+
+/** What importing the file would do to the organisations held now, line by line. */
+export function planOrganisationImport({ text: fileText, options, db = getDb() }: { text: string; options: ImportOptions; db?: DbOrTx }): ImportPlan {
+  const reportingDate = getReportingDate(db);
+  const effectiveOn = options.effectiveOn ?? reportingDate;
+  const outOfRange = asAtRangeMessage(effectiveOn, reportingDate);
+  if (outOfRange) throw new ImportDateError(outOfRange);
+  const parsed = parseOrganisationFile(fileText, options);
   const existing = organisationsByCodes({ codes: parsed.records.map((r) => r.odsCode), db });
-  const plan: ImportPlan = { format: parsed.format, add: [], update: [], unchanged: 0, skipped: [], skippedTotal: parsed.skipped.length, rejected: [...parsed.rejected] };
+  const plan: ImportPlan = { format: parsed.format, effectiveOn, add: [], update: [], unchanged: 0, skipped: [], skippedTotal: parsed.skipped.length, rejected: [...parsed.rejected], rows: [] };
+  const rows: RowOutcome[] = [
+    ...parsed.skipped.map((o) => ({ line: o.line, outcome: "skipped" as const, odsCode: o.odsCode, reason: o.reason })),
+    ...parsed.rejected.map((o) => ({ line: o.line, outcome: "rejected" as const, odsCode: o.odsCode, reason: o.reason })),
+  ];
   for (const record of parsed.records) {
     const current = existing.get(record.odsCode);
     if (!current) {
-      plan.add.push(record);
+      const facts = factsForNew(record, effectiveOn);
+      plan.add.push({ ...record, facts });
+      rows.push({ line: record.line, outcome: "new", odsCode: record.odsCode, name: record.name, status: record.status ?? "active", facts: facts.map(describeFact) });
       continue;
     }
+    const reject = (reason: string) => {
+      plan.rejected.push({ line: record.line, odsCode: record.odsCode, reason });
+      rows.push({ line: record.line, outcome: "rejected", odsCode: record.odsCode, name: record.name, reason });
+    };
     if (parsed.format === "epraccur" && current.type !== "gp_practice") {
-      plan.rejected.push({ line: record.line, odsCode: record.odsCode, reason: `${record.odsCode} is held as ${ORGANISATION_TYPE_LABELS[current.type].toLowerCase()} ${current.name}, not a GP practice` });
+      reject(`${record.odsCode} is held as ${ORGANISATION_TYPE_LABELS[current.type].toLowerCase()} ${current.name}, not a GP practice`);
       continue;
     }
     const changes = changesTo(current, record);
-    if (Object.keys(changes).length) plan.update.push({ line: record.line, existing: current, changes });
-    else plan.unchanged++;
+    if (!Object.keys(changes).length) {
+      plan.unchanged++;
+      rows.push({ line: record.line, outcome: "skipped", odsCode: record.odsCode, name: current.name, reason: "already up to date (no change)" });
+      continue;
+    }
+    const facts = factsForChange(db, current, changes, effectiveOn);
+    if (typeof facts === "string") {
+      reject(facts);
+      continue;
+    }
+    plan.update.push({ line: record.line, existing: current, changes, facts });
+    rows.push({
+      line: record.line,
+      outcome: "updated",
+      odsCode: record.odsCode,
+      name: current.name,
+      changes: (Object.keys(changes) as ComparedField[]).map((field) => ({ field, label: FIELD_LABELS[field], from: text(current[field]), to: text(changes[field]) })),
+      facts: facts.map(describeFact),
+    });
   }
   plan.rejected.sort((a, b) => a.line - b.line);
+  plan.rows = rows.sort((a, b) => a.line - b.line);
   const groups = new Map<string, { reason: string; count: number; lines: number[] }>();
   for (const s of parsed.skipped) {
     const group = groups.get(s.reason) ?? { reason: s.reason, count: 0, lines: [] };
@@ -225,10 +328,14 @@ export function planOrganisationImport({ text, options, db = getDb() }: { text: 
   return plan;
 }
 
-/** The counts and rejected lines a person previews (no organisation records: they can be many). */
+/** Lines listed one by one in the preview; a file with more says how many are not shown. */
+export const PREVIEW_ROW_LIMIT = 10_000;
+
+/** The counts, and every line's outcome (up to PREVIEW_ROW_LIMIT), that a person previews. */
 export function summarisePlan(plan: ImportPlan) {
   return {
     format: plan.format,
+    effectiveOn: plan.effectiveOn,
     added: plan.add.length,
     updated: plan.update.length,
     unchanged: plan.unchanged,
@@ -236,32 +343,54 @@ export function summarisePlan(plan: ImportPlan) {
     skipped: [...(plan.unchanged ? [{ reason: "already up to date (no change)", count: plan.unchanged, lines: [] as number[] }] : []), ...plan.skipped],
     rejected: plan.rejected.slice(0, 500),
     rejectedTotal: plan.rejected.length,
-    examples: {
-      added: plan.add.slice(0, 5).map((r) => ({ line: r.line, odsCode: r.odsCode, name: r.name })),
-      updated: plan.update.slice(0, 5).map((u) => ({ line: u.line, odsCode: u.existing.odsCode, name: u.existing.name, fields: Object.keys(u.changes) })),
-    },
+    rows: plan.rows.slice(0, PREVIEW_ROW_LIMIT),
+    rowsTotal: plan.rows.length,
   };
 }
 export type ImportSummary = ReturnType<typeof summarisePlan>;
 
+function applyFacts(tx: DbOrTx, organisationId: number, facts: ImportFact[], recorded: { recordedBy: number | null; note: string }) {
+  for (const fact of facts) {
+    if (fact.kind === "status") setStatusFrom(tx, { organisationId, status: fact.status, from: fact.from, source: "import", ...recorded });
+    else if (fact.kind === "join") joinOn(tx, { organisationId, on: fact.on, source: "import", ...recorded });
+    else leaveOn(tx, { organisationId, on: fact.on });
+  }
+}
+
 /**
  * Applies the file in one transaction: every addition and update, each audited, or nothing. The
  * plan is recomputed inside the transaction, so it is judged against the data as it is now;
- * importing the same file again finds nothing to change and writes nothing.
+ * importing the same file again finds nothing to change and writes nothing. Every dated fact
+ * (status, joining, leaving) takes effect on the effective date or later, or on a close date the
+ * file gives, so no figure as at an earlier date moves.
  */
-export function applyOrganisationImport({ actor, text, options, fileName }: { actor: Actor; text: string; options: ImportOptions; fileName: string }) {
+export function applyOrganisationImport({ actor, text: fileText, options, fileName }: { actor: Actor; text: string; options: ImportOptions; fileName: string }) {
   return transaction((tx) => {
-    const plan = planOrganisationImport({ text, options, db: tx });
+    const plan = planOrganisationImport({ text: fileText, options, db: tx });
     const summary = summarisePlan(plan);
     if (!plan.add.length && !plan.update.length) return summary;
     const now = new Date().toISOString();
+    const recorded = { recordedBy: actor.userId ?? null, note: `imported from ${fileName}` };
     for (let i = 0; i < plan.add.length; i += 500) {
+      const chunk = plan.add.slice(i, i + 500);
       const inserted = tx
         .insert(organisations)
-        .values(plan.add.slice(i, i + 500).map(({ line: _line, ...values }) => ({ ...values, createdAt: now, updatedAt: now })))
+        .values(chunk.map(({ line: _line, facts: _facts, ...values }) => ({ ...values, createdAt: now, updatedAt: now })))
         .returning()
         .all();
-      for (const row of inserted) audit(tx, actor, { action: "organisation.import_create", entityType: "organisation", entityId: row.id, after: row });
+      // A new organisation has no history yet: its facts are inserted as they are, many at once.
+      const statuses: Parameters<typeof insertOrganisationFacts>[1]["statuses"] = [];
+      const memberships: Parameters<typeof insertOrganisationFacts>[1]["memberships"] = [];
+      inserted.forEach((row, j) => {
+        const facts = chunk[j]!.facts;
+        const base = { organisationId: row.id, source: "import" as const, ...recorded };
+        for (const fact of facts) {
+          if (fact.kind === "status") statuses.push({ ...base, status: fact.status, validFrom: fact.from });
+          else if (fact.kind === "join") memberships.push({ ...base, validFrom: fact.on });
+        }
+        audit(tx, actor, { action: "organisation.import_create", entityType: "organisation", entityId: row.id, after: { ...row, facts } });
+      });
+      insertOrganisationFacts(tx, { statuses, memberships });
     }
     const movedGroups: PracticeGroup[] = [];
     for (const u of plan.update) {
@@ -271,7 +400,8 @@ export function applyOrganisationImport({ actor, text, options, fileName }: { ac
         .where(eq(organisations.id, u.existing.id))
         .returning()
         .get();
-      audit(tx, actor, { action: "organisation.import_update", entityType: "organisation", entityId: u.existing.id, before: u.existing, after });
+      applyFacts(tx, u.existing.id, u.facts, recorded);
+      audit(tx, actor, { action: "organisation.import_update", entityType: "organisation", entityId: u.existing.id, before: u.existing, after: { ...after, facts: u.facts } });
       if (after.type !== u.existing.type || after.locality !== u.existing.locality) movedGroups.push(u.existing, after);
     }
     organisationGroupsChanged(tx, movedGroups);
@@ -279,7 +409,7 @@ export function applyOrganisationImport({ actor, text, options, fileName }: { ac
       action: "organisation.import",
       entityType: "organisation_import",
       entityId: fileName,
-      after: { fileName, format: plan.format, options, added: summary.added, updated: summary.updated, skipped: summary.skippedTotal, rejected: summary.rejectedTotal },
+      after: { fileName, format: plan.format, options, effectiveOn: plan.effectiveOn, added: summary.added, updated: summary.updated, skipped: summary.skippedTotal, rejected: summary.rejectedTotal },
     });
     return summary;
   });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DSPT_STATUSES, ORGANISATION_STATUSES, ORGANISATION_TYPES } from "../../db/schema/enums";
 import { OrganisationFilterSchema, optionalCount, optionalDate, optionalText, trimmed } from "./rollout.schema";
 import { parseTableQuery } from "~/lib/table-query";
+import { isIsoDate } from "~/lib/dates";
 
 /** ODS codes: a letter and 5 digits for GP practices, 3 characters for trusts and CCGs; other ranges exist. */
 export const ODS_CODE = /^[A-Z0-9]{3,8}$/;
@@ -48,6 +49,13 @@ export const ImportOptionsSchema = z.object({
     .string()
     .optional()
     .transform((v) => v === "yes"),
+  // The date the file's facts take effect (new members join, statuses change); empty: the reporting date.
+  effectiveOn: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => !v || isIsoDate(v), { error: "Enter the date the file's facts take effect as YYYY-MM-DD, for example 2016-10-31" })
+    .transform((v) => (v ? v : null)),
 });
 export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
 

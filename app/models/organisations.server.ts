@@ -8,6 +8,8 @@ import type { OrganisationInput, OrganisationSort } from "./organisations.schema
 export { ORGANISATION_SORTS, type OrganisationSort } from "./organisations.schema";
 import { statusAsAt } from "./rollout.server";
 import { organisationGroupsChanged } from "./consent.read-model.server";
+import { correctJoinedOn, joinedOnAsAtSql, leaveOn, recordInitialOrganisationFacts, setStatusFrom, statusAsAtSql, type OrganisationStatus } from "./organisation-history.server";
+import { getReportingDate } from "./settings.server";
 
 
 export type OrganisationRow = {
@@ -16,12 +18,13 @@ export type OrganisationRow = {
   name: string;
   type: OrganisationType;
   locality: string | null;
-  /** The sign-up date, only when it is on or before the as-at date. */
+  /** When the membership valid on the as-at date began (null: not a member on that date). */
   signedUpOn: string | null;
   listSize: number | null;
   dsptStatus: string | null;
   dsptYear: string | null;
-  status: string;
+  /** Status on the as-at date. */
+  status: OrganisationStatus;
   /** Deployments live at the end of the as-at date. */
   liveDeployments: number;
 };
@@ -32,8 +35,9 @@ function containsPattern(text: string) {
 }
 
 /**
- * Partner organisations as at `asAt`: sign-up shown only if it had happened by then, and the count
- * of deployments live at the end of that day. Filtered, sorted and paged in SQL; omit
+ * Partner organisations as at `asAt`: those with a status recorded on that date (an organisation
+ * imported later is not listed for earlier dates), each with its status then, the start of its
+ * membership valid then, and the count of deployments live at the end of that day. Filtered, sorted and paged in SQL; omit
  * `page`/`pageSize` for every row (the CSV).
  */
 export function listOrganisations({
@@ -67,7 +71,8 @@ export function listOrganisations({
       .groupBy(services.organisationId),
   );
 
-  const conditions: SQL[] = [];
+  const statusOn = statusAsAtSql(db, organisations.id, asAt);
+  const conditions: SQL[] = [sql`${statusOn} is not null`];
   if (type) conditions.push(eq(organisations.type, type));
   if (locality) conditions.push(eq(organisations.locality, locality));
   const text = q?.trim();
@@ -75,12 +80,12 @@ export function listOrganisations({
     const pattern = containsPattern(text);
     conditions.push(or(sql`${organisations.name} like ${pattern} escape '\\'`, sql`${organisations.odsCode} like ${pattern} escape '\\'`)!);
   }
-  const where = conditions.length ? and(...conditions) : undefined;
+  const where = and(...conditions);
 
   const total = db.select({ n: count() }).from(organisations).where(where).get()?.n ?? 0;
 
   const live = sql<number>`coalesce(${liveByOrg.n}, 0)`;
-  const signedUp = sql<string | null>`case when ${organisations.signedUpOn} <= ${asAt} then ${organisations.signedUpOn} end`;
+  const signedUp = joinedOnAsAtSql(db, organisations.id, asAt);
   const sortColumn: Record<OrganisationSort, SQL> = {
     odsCode: sql`${organisations.odsCode}`,
     name: sql`${organisations.name} collate nocase`,
@@ -103,7 +108,7 @@ export function listOrganisations({
       listSize: organisations.listSize,
       dsptStatus: organisations.dsptStatus,
       dsptYear: organisations.dsptYear,
-      status: organisations.status,
+      status: sql<OrganisationStatus>`${statusOn}`,
       liveDeployments: live,
     })
     .from(organisations)
@@ -146,6 +151,11 @@ export function createOrganisation({ actor, input }: { actor: Actor; input: Orga
       throw new OrganisationRuleError("odsCode", `An organisation with ODS code ${input.odsCode} already exists`);
     }
     const after = tx.insert(organisations).values(input).returning().get();
+    // Known to the partnership from its sign-up date, or from the reporting date when it has none
+    // (adding it does not change any figure as at an earlier date).
+    const reportingDate = getReportingDate(tx);
+    const knownFrom = input.signedUpOn && input.signedUpOn < reportingDate ? input.signedUpOn : reportingDate;
+    recordInitialOrganisationFacts(tx, after, { source: "form", recordedBy: actor.userId ?? null, note: "added on the organisation form" }, knownFrom);
     audit(tx, actor, { action: "organisation.create", entityType: "organisation", entityId: after.id, after });
     return after;
   });
@@ -165,6 +175,15 @@ export function updateOrganisation({ actor, id, input }: { actor: Actor; id: num
       .returning()
       .get();
     if (after && (after.type !== before.type || after.locality !== before.locality)) organisationGroupsChanged(tx, [before, after]);
+    // A status changed on the form takes effect on the reporting date; a sign-up date set on the
+    // form corrects when the organisation joined.
+    const recorded = { source: "form" as const, recordedBy: actor.userId ?? null, note: "changed on the organisation form" };
+    if (after && before.status !== after.status) {
+      const from = getReportingDate(tx);
+      setStatusFrom(tx, { organisationId: id, status: after.status, from, ...recorded });
+      if (after.status === "closed") leaveOn(tx, { organisationId: id, on: from });
+    }
+    if (after?.signedUpOn && after.signedUpOn !== before.signedUpOn) correctJoinedOn(tx, { organisationId: id, on: after.signedUpOn, ...recorded });
     audit(tx, actor, { action: "organisation.update", entityType: "organisation", entityId: id, before, after });
     return after;
   });

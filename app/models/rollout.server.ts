@@ -20,6 +20,7 @@ import { deploymentStatusIntervalsOf, refreshDeploymentStatusIntervals, type Sta
 import { EARLIEST_AS_AT, isValidOn, validOnSql } from "./temporal";
 export { DEPLOYMENT_SORTS, type DeploymentSort } from "./rollout.schema";
 import { getReportingDate } from "./settings.server";
+import { memberOnSql, statusOnSql } from "./organisation-history.server";
 
 /**
  * The one as-at computation: each deployment's status interval valid on `asAt` (temporal.ts's
@@ -89,16 +90,19 @@ function computeServicesLive({ asAt, capabilityCode, locality, organisationType,
   return row?.n ?? 0;
 }
 
-/** GP practices in the partnership, and how many had signed up by `asAt` (none when the filter is another organisation type). */
+/**
+ * GP practices active on `asAt` (as the partnership knew them then), and how many of them were
+ * members of the partnership on that date (none when the filter is another organisation type).
+ */
 export function countPractices({ asAt, locality, organisationType, db = getDb() }: { asAt: string; db?: DbOrTx } & OrganisationFilter) {
   if (organisationType && organisationType !== "gp_practice") return { total: 0, signedUp: 0 };
   const row = db
     .select({
       total: count(),
-      signedUp: sql<number>`coalesce(sum(case when ${organisations.signedUpOn} <= ${asAt} then 1 else 0 end), 0)`,
+      signedUp: sql<number>`coalesce(sum(case when ${memberOnSql(db, organisations.id, asAt)} then 1 else 0 end), 0)`,
     })
     .from(organisations)
-    .where(and(eq(organisations.type, "gp_practice"), eq(organisations.status, "active"), organisationFilterSql({ locality })))
+    .where(and(eq(organisations.type, "gp_practice"), statusOnSql(db, organisations.id, asAt, "active"), organisationFilterSql({ locality })))
     .get();
   return { total: row?.total ?? 0, signedUp: Number(row?.signedUp ?? 0) };
 }

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { settings } from "../../db/schema";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
-import { isIsoDate, todayIso } from "~/lib/dates";
+import { formatDate, isIsoDate, todayIso } from "~/lib/dates";
+import { asAtOutOfRange, EARLIEST_AS_AT } from "./temporal";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Enter a date as YYYY-MM-DD" });
 
@@ -51,14 +52,30 @@ export function updateSettings(actor: Actor, changes: Partial<Record<SettingKey,
   });
 }
 
+/** What a page answers (status 400) for an as-at date outside the range: the message for the date field. */
+export type AsAtRangeProblem = { asAtError: string; asAt: string; earliest: string; reportingDate: string };
+
+/** The message at the date field when `date` is outside [EARLIEST_AS_AT, reportingDate], or null when it is in range. */
+export function asAtRangeMessage(date: string, reportingDate: string): string | null {
+  const problem = asAtOutOfRange(date, reportingDate);
+  return problem ? `${problem}: enter a date from ${formatDate(EARLIEST_AS_AT)} to ${formatDate(reportingDate)} (the reporting date)` : null;
+}
+
 /**
  * The as-at date a page asked for (`?asAt=YYYY-MM-DD`), or the reporting date when it asked
- * for none. A malformed date is reported, not guessed at.
+ * for none. A malformed date is reported, not guessed at. A date before 2000-01-01 or after the
+ * reporting date is refused before any query runs: this throws a 400 response that the error
+ * boundary shows as the NHS error summary at the date field (a CSV gets the message as JSON).
  */
 export function resolveAsAt(searchParams: URLSearchParams, db: DbOrTx = getDb()): { asAt: string; reportingDate: string; error: string | null } {
   const reportingDate = getReportingDate(db);
   const raw = searchParams.get("asAt");
   if (!raw) return { asAt: reportingDate, reportingDate, error: null };
   if (!isIsoDate(raw)) return { asAt: reportingDate, reportingDate, error: `"${raw}" is not a date: enter it as YYYY-MM-DD, for example 2016-07-31` };
+  const outOfRange = asAtRangeMessage(raw, reportingDate);
+  if (outOfRange) {
+    const problem: AsAtRangeProblem = { asAtError: outOfRange, asAt: raw, earliest: EARLIEST_AS_AT, reportingDate };
+    throw new Response(JSON.stringify(problem), { status: 400, headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" } });
+  }
   return { asAt: raw, reportingDate, error: null };
 }

@@ -1,16 +1,18 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { BackLink, Button, ErrorSummary, FileUpload, Radios, TextInput, Details } from "~/components/nhs";
+import { BackLink, Button, DateInput, ErrorSummary, FileUpload, Radios, TextInput, Details } from "~/components/nhs";
+import { ImportOutcomes } from "~/components/organisation/import-outcomes";
+import { formatDate } from "~/lib/dates";
 import { ImportPreview } from "~/components/rollout/import-preview";
 import { csvTextOf, CsvFileError, discardStagedUpload, readStagedUpload, readUploadForm, stageUpload } from "~/lib/csv-upload.server";
 import { MAX_UPLOAD_LABEL } from "~/lib/upload-limits";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
-import { applyOrganisationImport, planOrganisationImport, summarisePlan, type ImportSummary } from "~/models/organisation-import.server";
+import { applyOrganisationImport, ImportDateError, planOrganisationImport, summarisePlan, type ImportSummary } from "~/models/organisation-import.server";
 import { ImportOptionsSchema, type ImportOptions } from "~/models/organisations.schema";
 import { listOrganisations } from "~/models/organisations.server";
-import { resolveAsAt } from "~/models/settings.server";
+import { asAtRangeMessage, resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Import organisations – ShareBoard" }];
 
@@ -18,9 +20,9 @@ const KIND = "organisations";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, "programme", context);
-  const { asAt } = resolveAsAt(new URLSearchParams());
+  const { asAt, reportingDate } = resolveAsAt(new URLSearchParams());
   const ccg = listOrganisations({ asAt, type: "ccg", page: 1, pageSize: 1 }).rows[0];
-  return { defaultCommissioner: ccg?.odsCode ?? "" };
+  return { defaultCommissioner: ccg?.odsCode ?? "", reportingDate };
 }
 
 type ActionData =
@@ -48,6 +50,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return redirectWithFlash("/organisations", message);
     } catch (error) {
       if (error instanceof CsvFileError) return data<ActionData>({ errors: { file: error.message }, values: {} }, { status: 400 });
+      if (error instanceof ImportDateError) return data<ActionData>({ errors: { effectiveOn: error.message }, values: {} }, { status: 400 });
       throw error;
     }
   }
@@ -56,6 +59,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const file = await csvTextOf(form.get("file"));
   const errors: Record<string, string> = { ...(options.ok ? {} : options.errors) };
   if (!file.ok) errors.file = file.message;
+  const { reportingDate } = resolveAsAt(new URLSearchParams());
+  const effectiveOnProblem = options.ok ? asAtRangeMessage(options.data.effectiveOn ?? reportingDate, reportingDate) : null;
+  if (effectiveOnProblem) errors.effectiveOn = effectiveOnProblem;
+  if (effectiveOnProblem) return data<ActionData>({ errors, values }, { status: 400 });
   if (!options.ok || !file.ok) return data<ActionData>({ errors, values }, { status: 400 });
   try {
     const summary = summarisePlan(planOrganisationImport({ text: file.text, options: options.data }));
@@ -63,12 +70,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data<ActionData>({ preview: summary, stageId, fileName: file.fileName, values });
   } catch (error) {
     if (error instanceof CsvFileError) return data<ActionData>({ errors: { file: error.message }, values }, { status: 400 });
+    if (error instanceof ImportDateError) return data<ActionData>({ errors: { effectiveOn: error.message }, values }, { status: 400 });
     throw error;
   }
 }
 
 export default function ImportOrganisations() {
-  const { defaultCommissioner } = useLoaderData<typeof loader>();
+  const { defaultCommissioner, reportingDate } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const errors: Record<string, string> = actionData?.errors ?? {};
@@ -81,7 +89,13 @@ export default function ImportOrganisations() {
         <ErrorSummary errors={errors} />
         <h1>Import organisations</h1>
         {actionData?.preview ? (
-          <ImportPreview preview={actionData.preview} stageId={actionData.stageId} fileName={actionData.fileName} noun="organisations" cancelHref="/organisations/import" />
+          <ImportPreview preview={actionData.preview} stageId={actionData.stageId} fileName={actionData.fileName} noun="organisations" cancelHref="/organisations/import">
+            <p>
+              The file&apos;s facts take effect on <strong>{formatDate(actionData.preview.effectiveOn)}</strong>: new practices join the partnership on that
+              date, so no figure as at an earlier date changes.
+            </p>
+            <ImportOutcomes preview={actionData.preview} />
+          </ImportPreview>
         ) : (
           <>
             <p>Upload a file to see what it would change. Nothing is saved until you confirm.</p>
@@ -89,7 +103,8 @@ export default function ImportOrganisations() {
               <p>
                 <strong>epraccur.csv</strong> as published by NHS ODS: GP practices, 27 columns, no header row. Practices outside the commissioner
                 you choose, other prescribing settings (walk-in centres, out of hours) and, unless you include them, closed practices are skipped.
-                Locality is not in epraccur: an existing practice keeps its locality.
+                Locality is not in epraccur: an existing practice keeps its locality. A dormant practice (status D) is
+                imported as dormant and is not counted as active; a closed one (C) leaves the partnership on its close date.
               </p>
               <p>
                 <strong>A simple CSV</strong> whose first line is the header <code>ods_code,name,type,locality,list_size</code>. Type is one of
@@ -109,6 +124,16 @@ export default function ImportOrganisations() {
                 code
                 defaultValue={values.commissionerCode ?? defaultCommissioner}
                 error={errors.commissionerCode}
+              />
+              <DateInput
+                id="effectiveOn"
+                name="effectiveOn"
+                label="Date the file's facts take effect"
+                hint={`New practices join the partnership on this date and status changes start on it, so figures for earlier dates do not change. From 1 January 2000 to the reporting date, ${formatDate(reportingDate)}.`}
+                defaultValue={values.effectiveOn || reportingDate}
+                min="2000-01-01"
+                max={reportingDate}
+                error={errors.effectiveOn}
               />
               <Radios
                 id="includeClosed"

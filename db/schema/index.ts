@@ -1,4 +1,5 @@
 export * from "./organisations";
+export * from "./organisation-history";
 export * from "./auth";
 export * from "./maturity";
 export * from "./consent";

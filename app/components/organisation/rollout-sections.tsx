@@ -9,7 +9,12 @@ import { OrganisationSection } from "./section";
 
 const STATUS_LABELS: Record<string, string> = { active: "Active", closed: "Closed", dormant: "Dormant", proposed: "Proposed" };
 
-export function OrganisationDetailsSection({ organisation, canEdit }: { organisation: Organisation; canEdit: boolean }) {
+type Period = { validFrom: string; validTo: string | null };
+type History = { memberships: Period[]; statuses: (Period & { status: string })[] };
+
+const periodText = (p: Period) => (p.validTo ? `${formatDate(p.validFrom)} to ${formatDate(p.validTo)}` : `from ${formatDate(p.validFrom)}`);
+
+export function OrganisationDetailsSection({ organisation, canEdit, history }: { organisation: Organisation; canEdit: boolean; history?: History }) {
   const edit = canEdit ? { href: `/organisations/${encodeURIComponent(organisation.odsCode)}/edit`, text: "Change", visuallyHiddenText: "organisation details" } : undefined;
   return (
     <OrganisationSection id="details" title="Details">
@@ -29,6 +34,34 @@ export function OrganisationDetailsSection({ organisation, canEdit }: { organisa
           organisation.postcode ? { key: "Postcode", value: organisation.postcode } : null,
           organisation.commissionerCode ? { key: "Commissioner", value: organisation.commissionerCode } : null,
           organisation.openedOn ? { key: "Opened", value: formatDate(organisation.openedOn) } : null,
+          history
+            ? {
+                key: "Member of the partnership",
+                value: history.memberships.length ? (
+                  <ul className="nhsuk-list nhsuk-u-margin-bottom-0">
+                    {history.memberships.map((m) => (
+                      <li key={m.validFrom}>{periodText(m)}</li>
+                    ))}
+                  </ul>
+                ) : (
+                  "Not a member on any date"
+                ),
+              }
+            : null,
+          history?.statuses.length
+            ? {
+                key: "Status over time",
+                value: (
+                  <ul className="nhsuk-list nhsuk-u-margin-bottom-0">
+                    {history.statuses.map((p) => (
+                      <li key={p.validFrom}>
+                        {STATUS_LABELS[p.status] ?? p.status} {periodText(p)}
+                      </li>
+                    ))}
+                  </ul>
+                ),
+              }
+            : null,
         ]}
       />
     </OrganisationSection>

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Form, useNavigation } from "@remix-run/react";
 import { Button, SummaryList, Table, WarningCallout } from "~/components/nhs";
 
@@ -12,7 +13,22 @@ export type PreviewCounts = {
 };
 
 /** What an import will do, and the button that does it (showing "Importing…" while it runs). */
-export function ImportPreview({ preview, stageId, fileName, noun, cancelHref }: { preview: PreviewCounts; stageId: string; fileName: string; noun: string; cancelHref: string }) {
+export function ImportPreview({
+  preview,
+  stageId,
+  fileName,
+  noun,
+  cancelHref,
+  children,
+}: {
+  preview: PreviewCounts;
+  stageId: string;
+  fileName: string;
+  noun: string;
+  cancelHref: string;
+  /** More detail, shown before the button (e.g. every line's outcome). */
+  children?: ReactNode;
+}) {
   const navigation = useNavigation();
   const importing = navigation.state !== "idle" && navigation.formData?.get("intent") === "confirm";
   const nothingToDo = preview.added + preview.updated === 0;
@@ -51,6 +67,7 @@ export function ImportPreview({ preview, stageId, fileName, noun, cancelHref }: 
           />
         </>
       ) : null}
+      {children}
       {nothingToDo ? (
         <p>There is nothing to import: every line is already up to date, skipped or rejected.</p>
       ) : (

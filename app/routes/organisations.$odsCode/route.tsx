@@ -7,6 +7,7 @@ import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { INDEMNITY_READERS } from "~/lib/route-access";
 import { requireUser } from "~/lib/session.server";
+import { organisationHistory } from "~/models/organisation-history.server";
 import { getOrganisationByOdsCode } from "~/models/organisations.server";
 import { listDeployments, listServicesOf, usageForOrganisation } from "~/models/rollout.server";
 import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
@@ -40,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     asAtError: error,
     roles: user.roles,
     sections: {
-      details: { canEdit },
+      details: { canEdit, history: organisationHistory({ organisationId: organisation.id }) },
       exceptions: listExceptions({ asAt, organisationId: organisation.id }),
       services: {
         canEdit,
@@ -62,7 +63,7 @@ type PageData = ReturnType<typeof useLoaderData<typeof loader>>;
  * section's own heading id differs) and, for sections only some organisations have, when to show it.
  */
 const SECTION_ORDER: { id: string; title: string; anchor?: string; show?: (data: PageData) => boolean; render: (data: PageData) => JSX.Element }[] = [
-  { id: "details", title: "Details", render: (d) => <OrganisationDetailsSection organisation={d.organisation} canEdit={d.sections.details.canEdit} /> },
+  { id: "details", title: "Details", render: (d) => <OrganisationDetailsSection organisation={d.organisation} canEdit={d.sections.details.canEdit} history={d.sections.details.history} /> },
   {
     id: "exceptions",
     title: "Exceptions",

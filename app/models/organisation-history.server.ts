@@ -1,0 +1,231 @@
+// An organisation's membership of the partnership and its status over time, each stored as
+// validity periods (app/models/temporal.ts). Every count of practices or organisations "as at D"
+// asks these through the SQL helpers below; nothing reads organisations.status or signed_up_on
+// for a date.
+import { and, asc, eq, exists, sql, type SQL } from "drizzle-orm";
+import { organisationMemberships, organisationStatusPeriods, organisations, type ORGANISATION_FACT_SOURCES } from "../../db/schema";
+import type { ORGANISATION_STATUSES } from "../../db/schema/enums";
+import { getDb, type DbOrTx } from "~/lib/db.server";
+import { EARLIEST_AS_AT, isValidOn, validOnSql } from "./temporal";
+
+export type OrganisationStatus = (typeof ORGANISATION_STATUSES)[number];
+export type OrganisationFactSource = (typeof ORGANISATION_FACT_SOURCES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Asking "as at D", in SQL
+
+/** EXISTS: the organisation (id column) was a member of the partnership on `asAt`. */
+export function memberOnSql(db: DbOrTx, organisationId: SQL | unknown, asAt: string): SQL {
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(organisationMemberships)
+      .where(and(sql`${organisationMemberships.organisationId} = ${organisationId}`, validOnSql(organisationMemberships.validFrom, organisationMemberships.validTo, asAt))),
+  );
+}
+
+/** EXISTS: the organisation (id column) had `status` on `asAt`. */
+export function statusOnSql(db: DbOrTx, organisationId: SQL | unknown, asAt: string, status: OrganisationStatus = "active"): SQL {
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(organisationStatusPeriods)
+      .where(
+        and(
+          sql`${organisationStatusPeriods.organisationId} = ${organisationId}`,
+          eq(organisationStatusPeriods.status, status),
+          validOnSql(organisationStatusPeriods.validFrom, organisationStatusPeriods.validTo, asAt),
+        ),
+      ),
+  );
+}
+
+/** The organisation (id column) was active on `asAt` and a member then: what every "as at" count of members counts. */
+export function activeMemberOnSql(db: DbOrTx, organisationId: SQL | unknown, asAt: string): SQL {
+  return and(statusOnSql(db, organisationId, asAt, "active"), memberOnSql(db, organisationId, asAt))!;
+}
+
+/** The status valid on `asAt` (null when none is recorded for that date), as a scalar subquery. */
+export function statusAsAtSql(db: DbOrTx, organisationId: SQL | unknown, asAt: string): SQL<OrganisationStatus | null> {
+  return sql<OrganisationStatus | null>`(${db
+    .select({ status: organisationStatusPeriods.status })
+    .from(organisationStatusPeriods)
+    .where(and(sql`${organisationStatusPeriods.organisationId} = ${organisationId}`, validOnSql(organisationStatusPeriods.validFrom, organisationStatusPeriods.validTo, asAt)))
+    .limit(1)})`;
+}
+
+/** The start of the membership valid on `asAt` (null when not a member then), as a scalar subquery. */
+export function joinedOnAsAtSql(db: DbOrTx, organisationId: SQL | unknown, asAt: string): SQL<string | null> {
+  return sql<string | null>`(${db
+    .select({ on: organisationMemberships.validFrom })
+    .from(organisationMemberships)
+    .where(and(sql`${organisationMemberships.organisationId} = ${organisationId}`, validOnSql(organisationMemberships.validFrom, organisationMemberships.validTo, asAt)))
+    .limit(1)})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading one organisation's history
+
+/** One organisation's memberships and status periods, oldest first. */
+export function organisationHistory({ organisationId, db = getDb() }: { organisationId: number; db?: DbOrTx }) {
+  const memberships = db
+    .select({ id: organisationMemberships.id, validFrom: organisationMemberships.validFrom, validTo: organisationMemberships.validTo, source: organisationMemberships.source, note: organisationMemberships.note })
+    .from(organisationMemberships)
+    .where(eq(organisationMemberships.organisationId, organisationId))
+    .orderBy(asc(organisationMemberships.validFrom))
+    .all();
+  const statuses = db
+    .select({
+      id: organisationStatusPeriods.id,
+      status: organisationStatusPeriods.status,
+      validFrom: organisationStatusPeriods.validFrom,
+      validTo: organisationStatusPeriods.validTo,
+      source: organisationStatusPeriods.source,
+      note: organisationStatusPeriods.note,
+    })
+    .from(organisationStatusPeriods)
+    .where(eq(organisationStatusPeriods.organisationId, organisationId))
+    .orderBy(asc(organisationStatusPeriods.validFrom))
+    .all();
+  return { memberships, statuses };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recording (inside the caller's audited transaction)
+
+type Recorded = { source: OrganisationFactSource; note?: string | null; recordedBy?: number | null };
+
+/**
+ * The periods an organisation starts with, from the facts held on it: a member from its sign-up
+ * date (none without one; a closed one left on its close date), active from its open date (from
+ * EARLIEST_AS_AT when unknown), and a closed one closed from its close date. The migration that
+ * introduced these tables applies the same rule in SQL to the organisations that already existed.
+ */
+export function recordInitialOrganisationFacts(
+  db: DbOrTx,
+  org: InitialFacts,
+  recorded: Recorded,
+  /** When the open date is unknown: the date the status is known from (default EARLIEST_AS_AT). */
+  knownFrom: string = EARLIEST_AS_AT,
+) {
+  insertOrganisationFacts(db, initialOrganisationFactRows(org, recorded, knownFrom));
+}
+
+type InitialFacts = { id: number; status: OrganisationStatus; signedUpOn: string | null; openedOn: string | null; closedOn: string | null };
+type StatusRow = typeof organisationStatusPeriods.$inferInsert;
+type MembershipRow = typeof organisationMemberships.$inferInsert;
+
+/** The rows recordInitialOrganisationFacts writes, for callers that insert many organisations at once. */
+export function initialOrganisationFactRows(org: InitialFacts, recorded: Recorded, knownFrom: string = EARLIEST_AS_AT) {
+  const start = org.openedOn ?? knownFrom;
+  const closesLater = org.status === "closed" && org.closedOn !== null && org.closedOn > start;
+  const base = { organisationId: org.id, source: recorded.source, note: recorded.note ?? null, recordedBy: recorded.recordedBy ?? null };
+  const statuses: StatusRow[] = closesLater
+    ? [{ ...base, status: "active", validFrom: start, validTo: org.closedOn }, { ...base, status: "closed", validFrom: org.closedOn! }]
+    : [{ ...base, status: org.status, validFrom: start }];
+  const memberships: MembershipRow[] = [];
+  if (org.signedUpOn) {
+    const leftOn = org.status === "closed" && org.closedOn !== null && org.closedOn > org.signedUpOn ? org.closedOn : null;
+    memberships.push({ ...base, validFrom: org.signedUpOn, validTo: leftOn });
+  }
+  return { statuses, memberships };
+}
+
+/** Inserts status periods and memberships in chunks (well under SQLite's bound-parameter limit). */
+export function insertOrganisationFacts(db: DbOrTx, { statuses, memberships }: { statuses: StatusRow[]; memberships: MembershipRow[] }) {
+  for (let i = 0; i < statuses.length; i += 500) db.insert(organisationStatusPeriods).values(statuses.slice(i, i + 500)).run();
+  for (let i = 0; i < memberships.length; i += 500) db.insert(organisationMemberships).values(memberships.slice(i, i + 500)).run();
+}
+
+/**
+ * From `from` on, the organisation has `status`: the period holding on that date ends there and a
+ * new one starts, running until the next recorded change (later facts are kept). No change when
+ * the status on that date is already `status`.
+ */
+export function setStatusFrom(db: DbOrTx, { organisationId, status, from, ...recorded }: { organisationId: number; status: OrganisationStatus; from: string } & Recorded) {
+  const periods = organisationHistory({ organisationId, db }).statuses;
+  const holding = periods.find((p) => isValidOn(p, from));
+  if (holding?.status === status) return false;
+  const base = { organisationId, source: recorded.source, note: recorded.note ?? null, recordedBy: recorded.recordedBy ?? null };
+  if (holding && holding.validFrom === from) {
+    db.update(organisationStatusPeriods).set({ status, ...base }).where(eq(organisationStatusPeriods.id, holding.id)).run();
+    return true;
+  }
+  if (holding) {
+    db.update(organisationStatusPeriods).set({ validTo: from }).where(eq(organisationStatusPeriods.id, holding.id)).run();
+    db.insert(organisationStatusPeriods).values({ ...base, status, validFrom: from, validTo: holding.validTo }).run();
+    return true;
+  }
+  const next = periods.find((p) => p.validFrom > from);
+  db.insert(organisationStatusPeriods).values({ ...base, status, validFrom: from, validTo: next?.validFrom ?? null }).run();
+  return true;
+}
+
+/** The organisation joins the partnership on `on` (no change when it is a member on that date). */
+export function joinOn(db: DbOrTx, { organisationId, on, ...recorded }: { organisationId: number; on: string } & Recorded) {
+  const { memberships } = organisationHistory({ organisationId, db });
+  if (memberships.some((m) => isValidOn(m, on))) return false;
+  const next = memberships.find((m) => m.validFrom > on);
+  db.insert(organisationMemberships)
+    .values({ organisationId, validFrom: on, validTo: next?.validFrom ?? null, source: recorded.source, note: recorded.note ?? null, recordedBy: recorded.recordedBy ?? null })
+    .run();
+  return true;
+}
+
+/**
+ * The organisation leaves the partnership on `on` (its membership is valid until then, exclusive).
+ * Returns what happened: "left", "not_member" (no membership holds on or runs past that date) or
+ * "before_joining" (the date is on or before the day it joined: the caller reports it).
+ */
+export function leaveOn(db: DbOrTx, { organisationId, on }: { organisationId: number; on: string }): "left" | "not_member" | "before_joining" {
+  const { memberships } = organisationHistory({ organisationId, db });
+  const open = memberships.filter((m) => m.validTo === null || m.validTo > on);
+  const current = open.find((m) => m.validFrom < on);
+  if (current) {
+    db.update(organisationMemberships).set({ validTo: on }).where(eq(organisationMemberships.id, current.id)).run();
+    return "left";
+  }
+  return open.length ? "before_joining" : "not_member";
+}
+
+/** The first membership's start (for the organisation's current "signed up" value). */
+export function firstJoinedOn(db: DbOrTx, organisationId: number) {
+  return (
+    db
+      .select({ on: organisationMemberships.validFrom })
+      .from(organisationMemberships)
+      .where(eq(organisationMemberships.organisationId, organisationId))
+      .orderBy(asc(organisationMemberships.validFrom))
+      .limit(1)
+      .get()?.on ?? null
+  );
+}
+
+/**
+ * The programme team set the sign-up date on the form: a correction of when it joined. The first
+ * membership starts on that date instead (or one is recorded); clearing the date leaves the
+ * dated history as it is (leaving is recorded with a date, not by clearing one).
+ */
+export function correctJoinedOn(db: DbOrTx, { organisationId, on, ...recorded }: { organisationId: number; on: string } & Recorded) {
+  const first = db
+    .select()
+    .from(organisationMemberships)
+    .where(eq(organisationMemberships.organisationId, organisationId))
+    .orderBy(asc(organisationMemberships.validFrom))
+    .limit(1)
+    .get();
+  if (!first) return joinOn(db, { organisationId, on, ...recorded });
+  if (first.validFrom === on) return false;
+  if (first.validTo !== null && first.validTo <= on) return false;
+  db.update(organisationMemberships).set({ validFrom: on, note: recorded.note ?? "sign-up date corrected on the form" }).where(eq(organisationMemberships.id, first.id)).run();
+  return true;
+}
+
+/** Organisations with no status period at all (should be none): used by tests and checks. */
+export function organisationsWithoutStatus(db: DbOrTx) {
+  return db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(sql`not ${exists(db.select({ one: sql`1` }).from(organisationStatusPeriods).where(eq(organisationStatusPeriods.organisationId, organisations.id)))}`)
+    .all();
+}
