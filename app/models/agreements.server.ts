@@ -18,6 +18,7 @@ import { hasOrganisationFilter, organisationInFilterSql, type OrganisationFilter
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, auditTrailFor, type Actor } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso, formatDate } from "~/lib/dates";
+import { inSentence } from "~/lib/words";
 import { pageOffset, type TableSort } from "~/lib/table-query";
 import type { SignedInUser } from "~/models/users.server";
 import { getReportingDate, getSettings } from "~/models/settings.server";
@@ -25,6 +26,7 @@ import { statusAsAt } from "~/models/rollout.server";
 import { notifyAgreementSigned, notifySignaturesRequested } from "~/models/notifications.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import {
+  AGREEMENT_STATUS_LABELS,
   agreementReviewState,
   COVERAGE_VALUE,
   type AgreementFilters,
@@ -682,7 +684,7 @@ export function updateAgreement({
     const row = requireLatest(tx, reference);
     assertMayManage(tx, user, row);
     if (row.status === "expired" || row.status === "terminated" || row.status === "superseded") {
-      throw new GovernanceError(409, `Version ${row.version} of ${reference} has ended (${row.status}): it can no longer change`);
+      throw new GovernanceError(409, `Version ${row.version} of ${reference} has ended (${inSentence(AGREEMENT_STATUS_LABELS[row.status as keyof typeof AGREEMENT_STATUS_LABELS])}): it can no longer change`);
     }
     assertPartiesExist(tx, input.parties);
     const material = isMaterialChange(tx, row, input);
@@ -777,7 +779,7 @@ export function sendForSignature({ actor, user, reference, db }: { actor: Actor;
       notifySignaturesRequested(tx, { agreementId: row.id });
       return { reference, version: row.version, requested: declined.length };
     }
-    throw new GovernanceError(409, `Version ${row.version} of ${reference} is ${row.status.replace("_", " ")}: only a draft is sent for signature`);
+    throw new GovernanceError(409, `Version ${row.version} of ${reference} is ${inSentence(AGREEMENT_STATUS_LABELS[row.status as keyof typeof AGREEMENT_STATUS_LABELS])}: only a draft is sent for signature`);
   };
   return db ? run(db) : transaction(run);
 }
