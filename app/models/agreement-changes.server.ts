@@ -6,6 +6,8 @@ import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { addMonthsIso, formatDate } from "~/lib/dates";
 import { getReportingDate } from "~/models/settings.server";
+import { inSentence } from "~/lib/words";
+import { AGREEMENT_STATUS_LABELS } from "~/models/agreements.schema";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import { assertMayManage, hasRole, latestVersionRow, requireLatest, snapshot, type GovernanceUser } from "~/models/agreements.server";
 import { requestEverySignature } from "~/models/agreement-signing.server";
@@ -171,7 +173,7 @@ export function updateAgreement({
     const row = requireLatest(tx, reference);
     assertMayManage(tx, user, row);
     if (row.status === "expired" || row.status === "terminated" || row.status === "superseded") {
-      throw new GovernanceError(409, `Version ${row.version} of ${reference} has ended (${row.status}): it can no longer change`);
+      throw new GovernanceError(409, `Version ${row.version} of ${reference} has ended (${inSentence(AGREEMENT_STATUS_LABELS[row.status as keyof typeof AGREEMENT_STATUS_LABELS])}): it can no longer change`);
     }
     assertPartiesExist(tx, input.parties);
     const coverage = resolveCoverage(tx, input.coverage, input.parties);

@@ -7,6 +7,8 @@ import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { formatDate } from "~/lib/dates";
 import { getReportingDate } from "~/models/settings.server";
+import { inSentence } from "~/lib/words";
+import { AGREEMENT_STATUS_LABELS } from "~/models/agreements.schema";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import { assertMayManage, hasRole, latestVersionRow, requireLatest, snapshot, type GovernanceUser } from "~/models/agreements.server";
 import type { SignInput } from "~/models/agreements.schema";
@@ -62,7 +64,7 @@ export function sendForSignature({ actor, user, reference, db }: { actor: Actor;
       notifySignaturesRequested(tx, { agreementId: row.id });
       return { reference, version: row.version, requested: declined.length };
     }
-    throw new GovernanceError(409, `Version ${row.version} of ${reference} is ${row.status.replace("_", " ")}: only a draft is sent for signature`);
+    throw new GovernanceError(409, `Version ${row.version} of ${reference} is ${inSentence(AGREEMENT_STATUS_LABELS[row.status as keyof typeof AGREEMENT_STATUS_LABELS])}: only a draft is sent for signature`);
   };
   return db ? run(db) : transaction(run);
 }

@@ -4,6 +4,9 @@ import type { CaseState, OrganisationType, Role } from "../../db/schema/enums";
 import { getDb, type DbOrTx } from "~/lib/db.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { daysBetween, formatDate } from "~/lib/dates";
+import { inSentence } from "~/lib/words";
+import { CASE_STATE_LABELS } from "./cases.schema";
+import { DEPLOYMENT_STATUS_LABELS } from "./rollout.schema";
 import { liveDeploymentsWithoutActiveAgreement, listAgreements } from "./agreements.server";
 import { coverExpiring, organisationsSharingWithoutCover } from "./indemnity.server";
 import { listDeployments } from "./rollout.server";
@@ -162,7 +165,7 @@ function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "ki
       kind: "deployment_late",
       severity: "medium",
       title: `${d.serviceName} (${d.organisationName}): ${d.capabilityName} is late`,
-      detail: `Planned to go live on ${formatDate(d.plannedGoLive)}; ${d.status.replace("_", " ")} on ${formatDate(asAt)}${d.owner ? `. Owner: ${d.owner}` : ""}.`,
+      detail: `Planned to go live on ${formatDate(d.plannedGoLive)}; ${inSentence(DEPLOYMENT_STATUS_LABELS[d.status])} on ${formatDate(asAt)}${d.owner ? `. Owner: ${d.owner}` : ""}.`,
       organisation: null,
       organisationId: d.organisationId,
       record: null,
@@ -225,7 +228,7 @@ function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "ki
       id: `case_waiting:${c.reference}`,
       kind: "case_waiting_past_sla",
       severity: "medium",
-      title: `${c.reference} "${c.title}" has waited ${plural(c.workingDays, "working day")} at ${c.state.replace("_", " ")}`,
+      title: `${c.reference} "${c.title}" has waited ${plural(c.workingDays, "working day")} at ${inSentence(CASE_STATE_LABELS[c.state])}`,
       detail: `The service level is ${c.sla} working days per stage; waiting since ${formatDate(c.since)}${c.sponsorName ? `. Sponsor: ${c.sponsorName}` : ""}.`,
       organisation: null,
       organisationId: null,

@@ -3,7 +3,7 @@ import { capabilities, milestones, priorities, priorityEndorsements, users } fro
 import { audit, type Actor } from "~/lib/audit.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
-import { addDaysIso, addMonthsIso, monthOf } from "~/lib/dates";
+import { addDaysIso, addMonthsIso, formatDate, monthOf } from "~/lib/dates";
 import type { EndorsementInput } from "./rollout.schema";
 import { countPractices, countServicesLive, RolloutRuleError } from "./rollout.server";
 import { getReportingDate } from "./settings.server";
@@ -129,7 +129,7 @@ export function recordEndorsement({ actor, priorityId, input }: { actor: Actor; 
     const priority = tx.select().from(priorities).where(eq(priorities.id, priorityId)).get();
     if (!priority) return null;
     const reportingDate = getReportingDate(tx);
-    if (input.endorsedOn > reportingDate) throw new RolloutRuleError("endorsedOn", `Enter a date on or before the reporting date, ${reportingDate}`);
+    if (input.endorsedOn > reportingDate) throw new RolloutRuleError("endorsedOn", `Enter a date on or before the reporting date, ${formatDate(reportingDate)}`);
     const row = tx
       .insert(priorityEndorsements)
       .values({ priorityId, endorsedOn: input.endorsedOn, minuteReference: input.minuteReference, note: input.note, endorsedBy: actor.userId })

@@ -425,6 +425,8 @@ export class RolloutRuleError extends Error {
   constructor(
     public field: string,
     message: string,
+    /** The record the rule points at (for example the deployment that already exists), for a link. */
+    public existingHref?: string,
   ) {
     super(message);
   }
@@ -461,7 +463,7 @@ export function createDeployment({ actor, input, db }: { actor: Actor; input: Ne
       .from(deployments)
       .where(and(eq(deployments.serviceId, service.id), eq(deployments.capabilityId, capability.id)))
       .get();
-    if (existing) throw new RolloutRuleError("capabilityCode", `${service.name} already has a ${capability.name} deployment: change its status instead`);
+    if (existing) throw new RolloutRuleError("capabilityCode", `${service.name} already has a ${capability.name} deployment: change its status instead`, `/rollout/deployments/${existing.id}`);
     const inserted = tx
       .insert(deployments)
       .values({ serviceId: service.id, capabilityId: capability.id, plannedGoLive: input.plannedGoLive, owner: input.owner, notes: input.notes })

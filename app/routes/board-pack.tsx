@@ -89,7 +89,8 @@ export default function BoardPackPage() {
         </ol>
         {pack.issued ? (
           <InsetText>
-            Issued {pack.issued.issuedBy ? `by ${pack.issued.issuedBy} ` : ""}on {formatDate(pack.issued.issuedAt)}.
+            {/* Dated by its reporting date, the programme's calendar; when the button was pressed is in the audit log. */}
+            Issued {pack.issued.issuedBy ? `by ${pack.issued.issuedBy} ` : ""}as the board pack for {when}.
           </InsetText>
         ) : null}
         <div className="sb-no-print sb-board-pack__actions">

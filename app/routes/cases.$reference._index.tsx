@@ -479,7 +479,8 @@ function Timeline({ transitions }: { transitions: CaseData["transitions"] }) {
         <li className="sb-timeline__item" key={t.id}>
           <h3 className="nhsuk-heading-s nhsuk-u-margin-bottom-1">{stepLabel(t.fromState, t.toState)}</h3>
           <p className="sb-timeline__meta nhsuk-body-s">
-            {t.actorName}, {formatDateTime(t.at)} · version {t.caseVersion}
+            {/* One clock: a step is dated in the programme's calendar (the reporting date on the day it was taken), so no time of day. */}
+            {t.actorName}, <span data-testid="step-date">{formatDate(t.at)}</span> · version {t.caseVersion}
           </p>
           {t.note || t.igRecommendation || t.rationale || t.meetingDate || t.meetingReference || t.interestDeclared ? (
             <SummaryList

@@ -3,7 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
 import { AsAtForm, FilterForm } from "~/components/filter-form";
-import { LineChartFigure, type ChartSeries } from "~/components/charts";
+import { LineChartFigure, SmallMultiplesFigure, type ChartSeries } from "~/components/charts";
 import { ErrorSummary, InsetText, Select, Tag } from "~/components/nhs";
 import { formatCount, formatPoints, formatRate } from "~/components/consent/format";
 import { addMonthsToMonth, formatDate, formatMonth, monthOf } from "~/lib/dates";
@@ -90,8 +90,6 @@ const FLAG_OPTIONS = [
   { value: "attention", label: "Below target or falling" },
 ];
 
-const DASHES = [undefined, "6 4", "2 3", "10 4 2 4"];
-
 export default function Consent() {
   const { asAt, reportingDate, asAtError, locality, flag, borough, localityFigures, boroughTrend, byLocality, practices, table, localities, canUpload } =
     useLoaderData<typeof loader>();
@@ -100,7 +98,7 @@ export default function Consent() {
   const onTarget = borough.rate !== null && borough.rate >= borough.target;
   const localityNames = [...new Set(byLocality.map((p) => p.locality))];
   const localityRows = [...new Set(byLocality.map((p) => p.month))].map((month) => {
-    const row: Record<string, string | number | null> = { month };
+    const row: Record<string, string | number | null> = { month, borough: boroughTrend.find((b) => b.month === month)?.borough ?? null };
     localityNames.forEach((name, i) => (row[`l${i}`] = byLocality.find((p) => p.month === month && p.locality === name)?.rate ?? null));
     return row;
   });
@@ -187,14 +185,15 @@ export default function Consent() {
         formatY={(v) => formatRate(v)}
         targets={[{ y: borough.target, label: `Target ${borough.target}%`, colour: "#d5281b" }]}
       />
-      <LineChartFigure
+      <SmallMultiplesFigure
         id="opt-in-by-locality"
         caption="Opt-in rate by locality and month"
-        description="Each line is one locality's practices taken together."
+        description="One chart per locality (its practices taken together), each against the borough."
         data={localityRows}
         xKey="month"
         xLabel="Month"
-        series={localityNames.map((name, i) => ({ key: `l${i}`, name, dash: DASHES[Math.floor(i / 6) % DASHES.length] ?? DASHES[i % DASHES.length] })) as ChartSeries<Record<string, number | null>>[] as never}
+        panels={localityNames.map((name, i) => ({ key: `l${i}`, name })) as ChartSeries<Record<string, number | null>>[] as never}
+        reference={{ key: "borough" as never, name: "Borough" }}
         yLabel="Opted in (%)"
         yDomain={[0, 100]}
         formatX={(m) => formatMonth(String(m))}

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { LineChartFigure } from "~/components/charts";
+import { SmallMultiplesFigure } from "~/components/charts";
 import { AsAtForm } from "~/components/filter-form";
 import { HeatCell } from "~/components/maturity/heat";
 import { BackLink, Details, ErrorSummary, InsetText, SummaryList, Table, Tag, WarningCallout } from "~/components/nhs";
@@ -89,13 +89,16 @@ export default function OrganisationMaturityHistory() {
                   { key: "Assessments on record", value: String(assessments.length) },
                 ]}
               />
-              <LineChartFigure
+              {/* One small chart per dimension against the overall score: no overlapping lines hide each other. */}
+              <SmallMultiplesFigure
                 id={`maturity-${framework.code}`}
                 caption={`${framework.name} scores at each assessment`}
+                description="Each dimension's score against the overall score."
                 data={chartRows}
                 xKey="assessedOn"
                 xLabel="Assessed on"
-                series={[{ key: "overall", name: "Overall", colour: "#212b32", dash: "8 4" }, ...framework.dimensions.map((d, i) => ({ key: `d${i}`, name: d.name }))] as never}
+                panels={framework.dimensions.map((d, i) => ({ key: `d${i}`, name: d.name })) as never}
+                reference={{ key: "overall" as never, name: "Overall" }}
                 yLabel={`Score (${scaleText(framework)})`}
                 yDomain={[framework.scaleMin, framework.scaleMax]}
                 allowDecimals={!framework.wholeNumbers}

@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { BackLink, Button, DateInput, ErrorSummary, Radios, Select, TextInput, Textarea } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
@@ -28,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const deployment = createDeployment({ actor: actorFor(user, request, context), input: parsed.data });
     return redirectWithFlash(`/rollout/deployments/${deployment.id}`, "The deployment has been added.");
   } catch (error) {
-    if (error instanceof RolloutRuleError) return data({ errors: { [error.field]: error.message }, values }, { status: 400 });
+    if (error instanceof RolloutRuleError) return data({ errors: { [error.field]: error.message }, values, existingHref: error.existingHref ?? null }, { status: 400 });
     throw error;
   }
 }
@@ -43,7 +43,14 @@ export default function NewDeployment() {
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
         <BackLink href="/rollout">Roll-out</BackLink>
-        <ErrorSummary errors={errors} />
+        <ErrorSummary
+          errors={errors}
+          description={
+            actionData && "existingHref" in actionData && actionData.existingHref ? (
+              <Link to={actionData.existingHref}>Open the existing deployment to change its status</Link>
+            ) : undefined
+          }
+        />
         <h1>Add a deployment</h1>
         <p>A deployment is one capability rolled out at one service. Its status history starts with the status and date you give here.</p>
         <Form method="post" noValidate>

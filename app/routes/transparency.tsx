@@ -17,27 +17,41 @@ export async function loader(_: LoaderFunctionArgs) {
 
 const rateText = (rate: number | null) => (rate === null ? `suppressed (${SUPPRESSED_TEXT} patients)` : `${rate.toFixed(1)}%`);
 
+/** "ISA-001" alone means nothing to a resident: name the agreement in words, with its reference for anyone who asks. */
+function agreementName(reference: string, titles: ReadonlyMap<string, string>) {
+  const title = titles.get(reference);
+  return title ? `${title} (reference ${reference})` : `Agreement reference ${reference}`;
+}
+
 export default function TransparencyPage() {
   const d = useLoaderData<typeof loader>();
   const latest = [...d.optIn].reverse().find((p) => p.rate !== null) ?? null;
+  const titles = new Map(d.activeAgreements.map((a) => [a.reference, a.title]));
   return (
     <>
       <h1>How we share health and care records</h1>
       <p className="nhsuk-body-l">
-        The {d.partnershipName} lets the people caring for you see your GP record, so they have the full picture when they treat you. This page says who
-        can see it, why, under which agreements, and how you choose. It is correct on {formatDate(d.asAt)}.
+        The {d.partnershipName} lets the people caring for you see your GP record, so they have the full picture when they treat you. This page
+        explains what is shared, who can see it, why, and the choices you have. It is correct on {formatDate(d.asAt)}.
       </p>
 
-      <h2 id="who-can-see">Which services can see a shared record</h2>
+      <h2 id="what">What is shared</h2>
       <p>
-        {d.serviceCount} services can view a shared record today. They see it only while they are caring for you, every
-        view is recorded, and your GP practice can see who looked.
+        The information from your GP record that the people treating you need: for example your medicines, allergies, health conditions and test
+        results. It is shown to them on screen while they care for you; it is not sold, and it is not used to contact you.
+      </p>
+
+      <h2 id="who-can-see">Who can see it</h2>
+      <p>
+        {d.serviceCount} services can view a shared record today. They see it only while they are caring for you, every view is recorded, and your GP
+        practice can see who looked.
       </p>
       <Table
         caption="Services that can view a shared record, by organisation"
-        head={["Organisation", "Services", "What they can do", "Why", "Under agreement"]}
+        head={["Organisation", "Services", "What they can do", "Why", "Agreement"]}
         rows={d.viewingOrganisations.map((o) => {
           const distinct = (values: string[]) => [...new Set(values)];
+          const agreements = distinct(o.services.flatMap((s) => s.agreements));
           return [
             <span key="o">
               <strong>{o.name}</strong>
@@ -53,52 +67,68 @@ export default function TransparencyPage() {
               ))}
             </ul>,
             distinct(o.services.flatMap((s) => s.capabilities)).join("; "),
-            distinct(o.services.flatMap((s) => s.purposes)).map((p) => (p === "Direct care" ? "Your direct care (treating you)" : p)).join("; ") || "Not yet agreed",
-            distinct(o.services.flatMap((s) => s.agreements)).join(", ") || "None yet",
+            distinct(o.services.flatMap((s) => s.purposes)).map((p) => (p === "Direct care" ? "To care for you (direct care)" : p)).join("; ") || "Not yet agreed",
+            agreements.length ? agreements.map((r) => agreementName(r, titles)).join("; ") : "Being put in place",
           ];
         })}
       />
 
+      <h2 id="why">Why it is shared</h2>
+      <p>
+        So that a nurse, doctor, pharmacist or care worker treating you does not have to rely on memory or repeat tests, and can see your medicines and
+        allergies before they act. Every organisation that can see records has signed a written agreement that says what it may see and why, and what it
+        must do to keep the information safe. Data protection law allows health and care services to share information in this way to care for you.
+      </p>
+
       <h2 id="agreements">The agreements that allow it</h2>
-      <p>Every organisation that shares records signs a data sharing agreement. These are the agreements in force:</p>
+      <p>These are the agreements in force. The legal detail of each is there for anyone who wants it.</p>
       {d.activeAgreements.map((a) => (
         <section key={`${a.reference}-${a.version}`} aria-labelledby={`agreement-${a.reference}-${a.version}`} className="nhsuk-u-margin-bottom-5">
-          <h3 id={`agreement-${a.reference}-${a.version}`}>
-            {a.reference}: {a.title}
-          </h3>
+          <h3 id={`agreement-${a.reference}-${a.version}`}>{a.title}</h3>
           <SummaryList
             rows={[
-              { key: "Purpose", value: a.purpose },
-              {
-                key: "Legal basis (UK GDPR)",
-                value: (
-                  <>
-                    Article {a.article6}
-                    {a.article9 ? (
-                      <>
-                        <br />
-                        Article {a.article9}
-                      </>
-                    ) : null}
-                  </>
-                ),
-              },
-              { key: "How you choose", value: a.consentModel },
+              { key: "What it is for", value: a.purpose === "Direct care" ? "Caring for you (direct care)" : a.purpose },
+              { key: "Your choice", value: a.consentModel },
+              { key: "Signed by", value: `${a.parties.length} organisations` },
               { key: "In force from", value: formatDate(a.effectiveOn) },
               { key: "Next review", value: formatDate(a.reviewOn) },
             ]}
           />
-          <Details summary={`The ${a.parties.length} organisations that signed it`}>
-            <ul>
-              {a.parties.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
+          <Details summary={`The legal detail of ${a.title}`}>
+            <SummaryList
+              rows={[
+                { key: "Reference", value: `${a.reference}, version ${a.version}` },
+                {
+                  key: "Legal basis (UK GDPR)",
+                  value: (
+                    <>
+                      Article {a.article6}
+                      {a.article9 ? (
+                        <>
+                          <br />
+                          Article {a.article9}
+                        </>
+                      ) : null}
+                    </>
+                  ),
+                },
+                {
+                  key: "Organisations that signed it",
+                  value: (
+                    <ul className="nhsuk-list nhsuk-u-margin-bottom-0">
+                      {a.parties.map((p) => (
+                        <li key={p}>{p}</li>
+                      ))}
+                    </ul>
+                  ),
+                },
+              ]}
+            />
           </Details>
         </section>
       ))}
 
-      <h2 id="consent">How consent works</h2>
+      <h2 id="consent">Your choices</h2>
       <p>
         Your record is shared only if you agree. The first time a service needs to look at your GP record, the person treating you asks whether you are
         happy for them to see it. You can say no, and you can change your mind at any time by telling your GP practice. Saying no does not affect the care

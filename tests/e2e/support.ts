@@ -35,8 +35,8 @@ export function useBrowser() {
     state.page = await state.context.newPage();
     const consoleErrors: string[] = [];
     state.page.on("console", (msg) => {
-      // The NHS web font comes from a CDN this machine cannot reach; pages fall back to Arial.
-      if (msg.type() === "error" && !/font|Failed to load resource/i.test(msg.text())) consoleErrors.push(msg.text());
+      // Every console error counts (the NHS web font is no longer requested: see vite.config.ts).
+      if (msg.type() === "error") consoleErrors.push(msg.text());
     });
     state.page.on("pageerror", (err) => consoleErrors.push(String(err)));
     (state as { consoleErrors?: string[] }).consoleErrors = consoleErrors;

@@ -73,6 +73,8 @@ describe("programme team forms", () => {
     const again = await settle(() => (newDeployment as Action)({ request: postRequest("/rollout/deployments/new", { serviceId: "1", capabilityCode: "mig_view", status: "planned", effectiveOn: "2016-10-01" }, cookie), params: {}, context: {} }));
     expect(statusOf(again)).toBe(400);
     expect(dataOf<{ errors: Record<string, string> }>(again).errors.capabilityCode).toMatch(/already has a Detailed care record view \(MIG\) deployment/);
+    // The error links to the deployment that already exists, so the user can change its status there.
+    expect(dataOf<{ existingHref: string }>(again).existingHref).toMatch(/^\/rollout\/deployments\/\d+$/);
   });
 
   it("moves a deployment to live through the form, defaulting to what it was given", async () => {

@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { BarChartFigure, LineChartFigure } from "~/components/charts";
+import { BarChartFigure, LineChartFigure, SmallMultiplesFigure, spreadLabels } from "~/components/charts";
 
 interface MonthlyUptake {
   month: string;
@@ -83,11 +83,24 @@ describe("LineChartFigure", () => {
     expect(html).toContain("<li>Go-live (Dec 2024)</li>");
   });
 
-  it("shows a key when there is more than one series", () => {
+  it("tells series apart without colour: a key, a marker shape per series and each name at its line's end", () => {
     const html = lineChart();
     expect(html).toMatch(/sb-chart__legend[\s\S]*Signed up[\s\S]*Live/);
-    expect(html).toContain('stroke="#005eb8"');
-    expect(html).toContain('stroke="#007f3b"');
+    // Colour-blind-safe palette (Okabe–Ito): blue, then vermillion.
+    expect(html).toContain('stroke="#0072b2"');
+    expect(html).toContain('stroke="#d55e00"');
+    // First series circles, second squares (one missing month has no marker).
+    const dots = html.slice(html.indexOf("recharts-line-dots"));
+    expect(dots.match(/<circle [^>]*fill="#0072b2"/g)).toHaveLength(4);
+    expect(html.match(/<rect [^>]*fill="#d55e00"/g)!.length).toBeGreaterThanOrEqual(3);
+    expect(html).toMatch(/<g class="sb-chart__end-labels"><text[^>]*>Signed up<\/text><text[^>]*>Live<\/text><\/g>/);
+  });
+
+  it("refuses more than 6 series, pointing to small multiples", () => {
+    const many = Array.from({ length: 7 }, (_, i) => ({ key: `s${i}` as never, name: `Series ${i}` }));
+    expect(() => renderToStaticMarkup(<LineChartFigure id="busy" caption="Busy" data={[]} xKey={"month" as never} xLabel="Month" series={many} />)).toThrow(
+      /7 series; at most 6[\s\S]*SmallMultiplesFigure/,
+    );
   });
 
   it("rounds line paths to 3 decimals, as the browser build of d3 does, so hydration matches", () => {
@@ -150,5 +163,56 @@ describe("BarChartFigure", () => {
     expect(html).not.toContain("sb-chart__legend");
     expect(html).toContain(">Target</text>");
     expect(html).toContain(">North</text>");
+  });
+});
+
+describe("line-end labels", () => {
+  it("keep each series' own height when there is room and move apart when they would overlap", () => {
+    expect(spreadLabels([50, 150], { gap: 16, top: 0, bottom: 300 })).toEqual([50, 150]);
+    // Three lines ending on the same value: labels are stacked 16px apart, in their order.
+    expect(spreadLabels([100, 100, 100], { gap: 16, top: 0, bottom: 300 })).toEqual([100, 116, 132]);
+    // Near the bottom edge they move up instead of leaving the chart.
+    expect(spreadLabels([295, 298], { gap: 16, top: 0, bottom: 300 })).toEqual([284, 300]);
+  });
+});
+
+describe("SmallMultiplesFigure", () => {
+  const rows = [
+    { month: "2016-09", borough: 50, a: 40, b: 60, c: 60 },
+    { month: "2016-10", borough: 52, a: 45, b: 61, c: 61 },
+  ];
+  const html = renderToStaticMarkup(
+    <SmallMultiplesFigure
+      id="by-locality"
+      caption="Opt-in by locality"
+      data={rows}
+      xKey="month"
+      xLabel="Month"
+      panels={[
+        { key: "a", name: "Atherton" },
+        { key: "b", name: "Leigh" },
+        { key: "c", name: "Wigan Central" },
+      ]}
+      reference={{ key: "borough", name: "Borough" }}
+      yDomain={[0, 100]}
+      formatY={(v) => `${v}%`}
+    />,
+  );
+
+  it("draws one small chart per series on the same scales, each named, against the reference in grey", () => {
+    const svgs = [...html.matchAll(/<svg id="by-locality-(\d)" role="img" aria-labelledby="by-locality-\d-title"/g)];
+    expect(svgs).toHaveLength(3);
+    expect(html).toMatch(/id="by-locality-2-title">Wigan Central</);
+    // Every panel has the same y axis, 0% to 100%.
+    expect(html.match(/>100%<\/text>/g)).toHaveLength(3);
+    expect(html.match(/stroke="#768692"/g)!.length).toBeGreaterThanOrEqual(3);
+    expect(html).toContain("Every chart has the same scales (0% to 100%, 2016-09 to 2016-10)");
+  });
+
+  it("keeps every figure in one table", () => {
+    expect(tableRows(html)).toEqual([
+      ["2016-09", "50%", "40%", "60%", "60%"],
+      ["2016-10", "52%", "45%", "61%", "61%"],
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   Legend,
   TEXT_COLOUR,
   TargetLabel,
+  assertFewSeries,
   formatCategory,
   formatNumber,
   seriesColour,
@@ -47,6 +48,7 @@ export function BarChartFigure<Row extends object>({
   width = 800,
   height,
 }: BarChartFigureProps<Row>) {
+  assertFewSeries(id, series.length);
   const bars = series.map((s, index) => ({ ...s, colour: seriesColour(index, s.colour) }));
   // Horizontal charts grow with the number of categories so every name has room.
   const rowHeight = stacked || bars.length === 1 ? 36 : 12 + bars.length * 16;

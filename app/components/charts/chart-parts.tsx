@@ -16,8 +16,65 @@ export const NHS_COLOURS = {
   warmYellow: "#ffb81c",
 } as const;
 
-/** Default series colours in order. Warm yellow is last: it is too pale on white for thin lines. */
-export const SERIES_COLOURS: readonly string[] = Object.values(NHS_COLOURS);
+/**
+ * Series colours in order: the Okabe–Ito colour-blind-safe hues, the orange darkened so every
+ * colour has at least 3:1 contrast on white (WCAG 1.4.11). Colour is never the only cue: each
+ * series also has its own marker shape and is named at the end of its line.
+ */
+export const SERIES_COLOURS: readonly string[] = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#212b32", "#8f6a00"];
+
+/** More lines than this cannot be told apart: split the chart (see SmallMultiplesFigure). */
+export const MAX_SERIES = SERIES_COLOURS.length;
+
+export const MARKER_SHAPES = ["circle", "square", "triangle", "diamond", "triangle-down", "cross"] as const;
+export type MarkerShape = (typeof MARKER_SHAPES)[number];
+
+/** Refuses a chart nobody could read; the message says what to do instead. */
+export function assertFewSeries(chartId: string, count: number) {
+  if (count > MAX_SERIES) {
+    throw new Error(`Chart "${chartId}" has ${count} series; at most ${MAX_SERIES} can be told apart. Use SmallMultiplesFigure (one small chart per series, sharing axes).`);
+  }
+}
+
+/** A data point's marker: the series' shape in its colour, with a white edge so overlapping points stay visible. */
+export function Marker({ shape, cx: rawX, cy: rawY, colour, size = 5 }: { shape: MarkerShape; cx: number; cy: number; colour: string; size?: number }) {
+  // Rounded like the line paths (see roundedLinearCurve), so server and browser HTML agree.
+  const cx = Math.round(rawX * 1000) / 1000;
+  const cy = Math.round(rawY * 1000) / 1000;
+  const common = { fill: colour, stroke: "#ffffff", strokeWidth: 1.5 };
+  const r = size;
+  switch (shape) {
+    case "square":
+      return <rect x={cx - r} y={cy - r} width={r * 2} height={r * 2} {...common} />;
+    case "triangle":
+      return <path d={`M${cx},${cy - r * 1.2}L${cx + r * 1.1},${cy + r * 0.8}L${cx - r * 1.1},${cy + r * 0.8}Z`} {...common} />;
+    case "triangle-down":
+      return <path d={`M${cx},${cy + r * 1.2}L${cx + r * 1.1},${cy - r * 0.8}L${cx - r * 1.1},${cy - r * 0.8}Z`} {...common} />;
+    case "diamond":
+      return <path d={`M${cx},${cy - r * 1.3}L${cx + r * 1.3},${cy}L${cx},${cy + r * 1.3}L${cx - r * 1.3},${cy}Z`} {...common} />;
+    case "cross":
+      return <path d={`M${cx - r},${cy - r}L${cx + r},${cy + r}M${cx + r},${cy - r}L${cx - r},${cy + r}`} stroke={colour} strokeWidth={3} fill="none" />;
+    default:
+      return <circle cx={cx} cy={cy} r={r} {...common} />;
+  }
+}
+
+/**
+ * Where to put each series' name at the right-hand end of its line: at the last point's height,
+ * moved apart so no two overlap (at least `gap` pixels between them) and kept inside [top, bottom].
+ */
+export function spreadLabels(wanted: readonly number[], { gap = 16, top, bottom }: { gap?: number; top: number; bottom: number }) {
+  const order = wanted.map((y, index) => ({ y, index })).sort((a, b) => a.y - b.y);
+  const placed = order.map((o) => o.y);
+  for (let i = 1; i < placed.length; i++) placed[i] = Math.max(placed[i]!, placed[i - 1]! + gap);
+  // Pushed past the bottom: shift the whole run back up, keeping the gaps.
+  const overflow = (placed.at(-1) ?? bottom) - bottom;
+  if (overflow > 0) for (let i = placed.length - 1; i >= 0; i--) placed[i] = Math.min(placed[i]! - overflow, i < placed.length - 1 ? placed[i + 1]! - gap : Infinity);
+  for (let i = 0; i < placed.length; i++) placed[i] = Math.max(placed[i]!, top + i * gap);
+  const result: number[] = new Array(wanted.length);
+  order.forEach((o, i) => (result[o.index] = Math.round(placed[i]! * 1000) / 1000));
+  return result;
+}
 
 export const TEXT_COLOUR = "#212b32";
 export const SECONDARY_TEXT_COLOUR = "#4c6272";
@@ -34,6 +91,8 @@ export interface ChartSeries<Row> {
   key: NumberKey<Row>;
   name: string;
   colour?: string;
+  /** Marker shape at each point; by default the series' place in MARKER_SHAPES. */
+  marker?: MarkerShape;
   /** SVG dash pattern (for example "6 4") so lines can be told apart without colour. */
   dash?: string;
 }
@@ -71,7 +130,11 @@ export const formatNumber = (value: number) => numberFormat.format(value);
 export const formatCategory = (value: string | number) => String(value);
 
 export function seriesColour(index: number, colour?: string) {
-  return colour ?? SERIES_COLOURS[index % SERIES_COLOURS.length];
+  return colour ?? SERIES_COLOURS[index % SERIES_COLOURS.length]!;
+}
+
+export function seriesMarker(index: number, marker?: MarkerShape) {
+  return marker ?? MARKER_SHAPES[index % MARKER_SHAPES.length]!;
 }
 
 /** Props recharts passes to a custom tick. */
@@ -161,7 +224,7 @@ function OutlinedText({ x, y, anchor, colour, text }: { x: number; y: number; an
   );
 }
 
-export function Legend({ items, shape }: { items: readonly { name: string; colour: string; dash?: string }[]; shape: "line" | "box" }) {
+export function Legend({ items, shape }: { items: readonly { name: string; colour: string; dash?: string; marker?: MarkerShape }[]; shape: "line" | "box" }) {
   if (items.length < 2) return null;
   return (
     <ul
@@ -172,7 +235,10 @@ export function Legend({ items, shape }: { items: readonly { name: string; colou
         <li key={item.name} style={{ display: "flex", alignItems: "center", gap: 8, marginBottom: 0 }}>
           <svg width={24} height={14} aria-hidden="true" focusable="false">
             {shape === "line" ? (
-              <line x1={0} y1={7} x2={24} y2={7} stroke={item.colour} strokeWidth={3} strokeDasharray={item.dash} />
+              <>
+                <line x1={0} y1={7} x2={24} y2={7} stroke={item.colour} strokeWidth={3} strokeDasharray={item.dash} />
+                {item.marker ? <Marker shape={item.marker} cx={12} cy={7} colour={item.colour} size={4} /> : null}
+              </>
             ) : (
               <rect x={5} y={0} width={14} height={14} fill={item.colour} />
             )}
@@ -197,7 +263,10 @@ export function ChartFigure({
   chart,
   table,
   notes,
+  scroll = true,
 }: {
+  /** Put the chart in a horizontal scroll area (a wide chart on a phone); small multiples wrap instead. */
+  scroll?: boolean;
   id: string;
   caption: string;
   description?: ReactNode;
@@ -218,11 +287,15 @@ export function ChartFigure({
       {yLabel ? (
         <p className="nhsuk-body-s nhsuk-u-secondary-text-colour nhsuk-u-margin-bottom-1">{yLabel}</p>
       ) : null}
-      <div className="nhsuk-scroll" data-module="nhsuk-scroll">
-        <div className="nhsuk-scroll__content" role="region" aria-labelledby={captionId}>
-          {chart}
+      {scroll ? (
+        <div className="nhsuk-scroll" data-module="nhsuk-scroll">
+          <div className="nhsuk-scroll__content" role="region" aria-labelledby={captionId}>
+            {chart}
+          </div>
         </div>
-      </div>
+      ) : (
+        chart
+      )}
       <Details summary="Show the figures as a table" className="nhsuk-u-margin-top-3">
         {table}
         {notes?.length ? (

@@ -8,3 +8,5 @@ export {
   type TargetLine,
   type NumberKey,
 } from "./chart-parts";
+export { SmallMultiplesFigure, type SmallMultiplesFigureProps } from "./small-multiples-figure";
+export { MAX_SERIES, MARKER_SHAPES, spreadLabels } from "./chart-parts";

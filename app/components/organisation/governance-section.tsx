@@ -40,7 +40,10 @@ export function OrganisationGovernanceSection({ governance }: { governance: Orga
       {!indemnity ? (
         <p>Indemnity cover is shown to the CCG, the partnership board and the programme team, who keep and read the indemnity register.</p>
       ) : !indemnity.needsCover && !indemnity.history.length ? (
-        <p>The CCG indemnifies GP practices and NHS-badged private providers; this organisation does not need its cover.</p>
+        // Said without judging the organisation: an imported practice not yet active in the programme lands here too.
+        <p>
+          No indemnity cover is recorded for this organisation. The CCG records its cover for GP practices while they are active in the programme.
+        </p>
       ) : (
         <>
           {indemnity.warnings.length ? (
