@@ -35,8 +35,9 @@ export function useBrowser() {
     state.page = await state.context.newPage();
     const consoleErrors: string[] = [];
     state.page.on("console", (msg) => {
-      // Every console error counts (the NHS web font is no longer requested: see vite.config.ts).
-      if (msg.type() === "error") consoleErrors.push(msg.text());
+      // Every console error counts (the NHS web font is no longer requested: see vite.config.ts),
+      // except Chromium's note of a 4xx answer, which a form that refuses bad input sends on purpose.
+      if (msg.type() === "error" && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) consoleErrors.push(msg.text());
     });
     state.page.on("pageerror", (err) => consoleErrors.push(String(err)));
     (state as { consoleErrors?: string[] }).consoleErrors = consoleErrors;

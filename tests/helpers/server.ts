@@ -39,7 +39,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   const baseURL = `http://127.0.0.1:${port}`;
   let log = "";
   const child = spawn(process.execPath, [TSX, "app/server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), SESSION_SECRET: "crash-test-secret-that-is-long-enough-0123456789", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), SESSION_SECRET: "crash-test-secret-that-is-long-enough-0123456789", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => (log += d));

@@ -66,7 +66,7 @@ describe("agreement signatures", () => {
     expect(noticesOf("ig.gp@example.org", "signature_requested")).toHaveLength(2);
     expect(noticesOf("ig@example.org", "signature_requested")).toHaveLength(1);
 
-    const sign = (u: SignedInUser) => signAgreement({ actor: actorOf(u), user: u, reference: "TEST-NOTIFY", input: { signatoryName: u.name, signatoryRole: "IG lead", signedOn: "2016-10-25", authorityDeclared: true } });
+    const sign = (u: SignedInUser) => signAgreement({ actor: actorOf(u), user: u, reference: "TEST-NOTIFY", input: { signatoryName: u.name, signatoryRole: "IG lead", signedOn: "2016-10-31", authorityDeclared: true } });
     sign(igAcute);
     expect(noticesOf("programme@example.org", "agreement_signed")).toEqual([]);
     sign(igGp);
