@@ -19,7 +19,8 @@ async function checkPage(page: Page, path: string, consoleErrors: string[]) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth, `${path} is ${scrollWidth}px wide in a ${innerWidth}px window`).toBeLessThanOrEqual(innerWidth);
   expect(consoleErrors, `console errors on ${path}`).toEqual([]);
-  await expectNoAxeViolations(page);
+  // axe at the phone width; the desktop journeys in the other browser tests run it at 1280 px.
+  if (innerWidth < 1280) await expectNoAxeViolations(page);
 }
 
 describe.each([390, 1280])("at %ipx", (width) => {
