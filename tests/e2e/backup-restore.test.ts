@@ -30,7 +30,8 @@ describe("backup and restore", () => {
     server = await startServer(env);
     // The daily backup runs at start-up when BACKUP_DIR is set.
     await expect.poll(() => fs.existsSync(env.BACKUP_DIR) && fs.readdirSync(env.BACKUP_DIR).filter((f) => f.endsWith(".sqlite")).length, { timeout: 20_000 }).toBe(1);
-    expect(server.output()).toMatch(/Daily backup written to .*live-\d{4}-\d{2}-\d{2}\.sqlite/);
+    // The log line is written asynchronously (pino), so it may follow the file by a moment.
+    await expect.poll(() => server!.output(), { timeout: 10_000 }).toMatch(/Daily backup written to .*live-\d{4}-\d{2}-\d{2}\.sqlite/);
 
     // Sign-ins are audited writes: keep them going while the backup runs.
     let writing = true;
