@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import crypto from "node:crypto";
 
-// Each test file gets a fresh copy of the seeded template database (or an empty, migrated one
-// when the file sets `// @empty-db` on its first line; see tests/helpers/db.ts).
+// Each test file gets a fresh copy of the seeded template database. Tests that need an empty or
+// older database make their own (tests/helpers/db.ts, tests/helpers/migrations.ts).
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-file-"));
 const file = path.join(dir, `${crypto.randomUUID()}.sqlite`);
 const template = process.env.SHAREBOARD_TEMPLATE_DB;
