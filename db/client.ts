@@ -19,7 +19,12 @@ export function migrationsFolder() {
  * applies every committed migration. The only place that knows the database is SQLite.
  */
 export function openDatabase(file: string, options: { migrate?: boolean } = {}): Connection {
-  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ":memory:") {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    // A new database holds personal data (users, audit): readable by the server's owner only.
+    // SQLite gives its -wal and -shm files the same mode.
+    if (!fs.existsSync(file)) fs.closeSync(fs.openSync(file, "a", 0o600));
+  }
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
