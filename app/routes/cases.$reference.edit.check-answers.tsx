@@ -4,6 +4,7 @@ import { BackLink, Button, ErrorSummary, SummaryList } from "~/components/nhs";
 import { ExistingDeploymentsWarning } from "~/components/cases/case-form";
 import { CaseEditErrorBoundary } from "~/components/cases/case-edit-error";
 import casesCss from "~/components/cases/cases.css?url";
+import { formatDate } from "~/lib/dates";
 import { formToObject } from "~/lib/forms";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actorFor, requireUser } from "~/lib/session.server";
@@ -28,8 +29,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 type SummaryItem = { href?: string; text: string };
-const incompleteItems = (reference: string, sections: { slug: string; title: string; status: string }[]): SummaryItem[] =>
-  sections.filter((s) => s.status !== "completed").map((s) => ({ href: `/cases/${reference}/edit/${s.slug}`, text: `Complete “${s.title}”` }));
+const incompleteItems = (reference: string, sections: { slug: string; title: string; status: string }[]) =>
+  sections.filter((s) => s.status !== "completed").map((s) => ({ href: `/cases/${reference}/edit/${s.slug}`, text: `Complete “${s.title}”`, section: s.title }));
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireUser(request);
@@ -51,7 +52,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     throwCaseRefusal(error, user, request, context);
   }
   // One line per unfinished section, each linked to it: not every missing answer again.
-  const incomplete = incompleteItems(reference, kase.sections);
+  const incomplete = incompleteItems(reference, kase.sections).map(({ href, text }): SummaryItem => ({ href, text }));
   if (incomplete.length) return data({ errors: incomplete, title: "This case cannot be submitted yet" }, { status: 400 });
   try {
     transitionCase({ actor, user, reference, action: "submit", expectedVersion: Number.isInteger(version) ? version : -1 });
@@ -94,7 +95,7 @@ export default function CheckAnswersPage() {
             <SummaryList
               rows={section.answers.map((key) => ({
                 key: FIELD_LABELS[key] ?? key,
-                value: <span className="sb-pre-wrap">{describeValue(key, kase.draft[key], lookups)}</span>,
+                value: <span className="sb-pre-wrap">{key === "targetGoLive" && kase.draft.targetGoLive ? formatDate(kase.draft.targetGoLive) : describeValue(key, kase.draft[key], lookups)}</span>,
                 actions: { href: `/cases/${kase.reference}/edit/${section.slug}`, text: "Change", visuallyHiddenText: (FIELD_LABELS[key] ?? key).toLowerCase() },
               }))}
             />
@@ -117,7 +118,7 @@ export default function CheckAnswersPage() {
             <ul className="nhsuk-list nhsuk-list--bullet">
               {incomplete.map((item) => (
                 <li key={item.href}>
-                  <Link to={item.href!}>{item.text.replace(/^Complete /, "")}</Link>
+                  <Link to={item.href!}>{item.section}</Link>
                 </li>
               ))}
             </ul>
