@@ -289,6 +289,14 @@ describe("/cases/new and the case's task list, sections and check your answers",
     expect(statusOf(stale)).toBe(409);
     expect(dataOf<{ errors: { _form: string }; values: Record<string, string> }>(stale)).toMatchObject({ errors: { _form: expect.stringMatching(/changed since you opened it/) }, values: { dataItems: "Stale." } });
     expect(stored(kase.reference).dataItems).toBe("Fewer items.");
+
+    // A co-author edits sections like the author, but only the main author changes who the co-authors are.
+    const shared = caseIn("draft", { coAuthorIds: [idOf(EMAILS.practitioner2)] });
+    expect(statusOf(await postSection(shared.reference, "data", { intent: "continue", version: "1", dataItems: "By the co-author.", benefit: "Safer care." }, "practitioner2"))).toBe(302);
+    expect(statusOf(await getSection(shared.reference, "co-authors", "practitioner2"))).toBe(403);
+    expect(statusOf(await postSection(shared.reference, "co-authors", { intent: "continue", version: "2", coAuthorEmails: "" }, "practitioner2"))).toBe(403);
+    expect(statusOf(await postSection(shared.reference, "co-authors", { intent: "continue", version: "2", coAuthorEmails: "" }, "practitioner"))).toBe(302);
+    expect(statusOf(await taskList(shared.reference, "practitioner2"))).toBe(403);
   });
 
   it("submits from 'check your answers' only when every section is complete, listing each unfinished section once", async () => {
