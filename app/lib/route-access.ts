@@ -68,8 +68,19 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     POST: "signed-in",
     recordRule: "each step only for the role and state its rule names, never on one's own case; comments changed only by their author",
   },
-  "cases.$reference.edit.tsx": {
+  "cases.$reference.edit._index.tsx": {
     path: "/cases/BC-2016-010/edit",
+    GET: "signed-in",
+    recordRule: "authors and co-authors only, while the case is a draft or changes are requested",
+  },
+  "cases.$reference.edit.$section.tsx": {
+    path: "/cases/BC-2016-010/edit/risks",
+    GET: "signed-in",
+    POST: "signed-in",
+    recordRule: "authors and co-authors only, while the case is a draft or changes are requested; co-authors are changed by the main author only",
+  },
+  "cases.$reference.edit.check-answers.tsx": {
+    path: "/cases/BC-2016-010/edit/check-answers",
     GET: "signed-in",
     POST: "signed-in",
     recordRule: "authors and co-authors only, while the case is a draft or changes are requested",

@@ -600,6 +600,8 @@ export function getCaseForEdit({ user, reference, db = getDb() }: { user: CaseUs
     state: kase.state,
     version: kase.version,
     isMainAuthor: kase.authorId === user.id,
+    coAuthorEmails,
+    draft,
     values: caseFormValues({ ...draft, coAuthorEmails }),
     missing: missingForSubmission(draft),
   };

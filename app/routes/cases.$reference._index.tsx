@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, type ShouldRev
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { BackLink, Button, DateInput, Details, ErrorSummary, Radios, SummaryList, Table, Tag, TextInput, Textarea } from "~/components/nhs";
-import { CompletenessPanel } from "~/components/cases/case-form";
+import { sectionOfField, CASE_SECTIONS } from "~/models/cases.sections";
 import { CaseStateTag } from "~/components/cases/case-state-tag";
 import casesCss from "~/components/cases/cases.css?url";
 import { formatDate } from "~/lib/dates";
@@ -173,7 +173,7 @@ export default function CasePage() {
 
       {page.isAuthor && page.canEdit ? (
         <>
-          <CompletenessPanel missing={page.missing} fieldHref={(field) => `/cases/${kase.reference}/edit#${field}`} />
+          <p>{sectionsLeft(page.missing)}</p>
           <p>
             <Link className="nhsuk-button nhsuk-button--secondary" to={`/cases/${kase.reference}/edit`}>
               Edit this case
@@ -195,6 +195,13 @@ export default function CasePage() {
       <Comments page={page} actionData={actionData} />
     </>
   );
+}
+
+/** How far the authors are, in sections (the task list has the detail). */
+function sectionsLeft(missing: { field: string }[]) {
+  const left = new Set(missing.map((m) => sectionOfField(m.field))).size;
+  if (!left) return "Every section is complete: check your answers and submit the case for IG review from its sections.";
+  return `${CASE_SECTIONS.length - left} of ${CASE_SECTIONS.length} sections complete. Open the case's sections to finish it and submit it for IG review.`;
 }
 
 function ChangesSinceReview({ changes }: { changes: NonNullable<CaseData["changesSinceReview"]> }) {

@@ -27,10 +27,15 @@ async function flash(page: Page) {
 describe("business cases", () => {
   const b = useBrowser();
 
-  it("a practitioner drafts and submits, IG requests changes, the practitioner resubmits, IG passes it to the board, the board approves, and the timeline shows every step", async () => {
+  it("a practitioner completes a case section by section through the task list (warned that a proposed service already has the capability) and submits it, IG requests changes, the practitioner resubmits, IG passes it to the board, the board approves, and the timeline shows every step", async () => {
     const page = b.page;
+    const openSection = async (name: string) => {
+      await page.locator(".nhsuk-task-list").getByRole("link", { name, exact: true }).click();
+      await page.waitForURL(/\/edit\/[a-z-]+$/);
+    };
+    const saveAndContinue = () => submitAndWait(page, "Save and continue", /\/cases\/BC-\d{4}-\d{3}\/edit$/);
 
-    // The practitioner starts a draft from the list page.
+    // The practitioner starts a case from the list page: its first section creates the draft.
     await signIn(page, "practitioner@example.org");
     await page.getByRole("navigation", { name: /primary|menu/i }).getByRole("link", { name: "Business cases", exact: true }).click();
     await page.waitForURL(/\/cases$/);
@@ -41,41 +46,81 @@ describe("business cases", () => {
     await expectNoAxeViolations(page);
     await page.locator("#title").fill(TITLE);
     await page.locator("#summary").fill("Let the community falls team view the GP record of patients referred after a fall.");
-    await submitAndWait(page, "Save draft", /\/cases\/BC-\d{4}-\d{3}\/edit$/);
+    await page.getByLabel("Direct (individual) care").check();
+    await saveAndContinue();
     const reference = new URL(page.url()).pathname.split("/")[2]!;
     await expect.poll(() => flash(page)).toContain(`Your draft has been saved as ${reference}`);
-    expect(await page.locator(".nhsuk-card--feature").textContent()).toContain("Still to do before you can submit");
+    expect(await page.getByRole("heading", { level: 2, name: "You have completed 1 of 10 sections" }).count()).toBe(1);
+    expect(await page.locator(".nhsuk-task-list__item").first().locator(".nhsuk-task-list__status").textContent()).toContain("Completed");
     await expectNoAxeViolations(page);
 
-    // Submitting too early is refused with the list of what is missing; nothing is lost.
-    await submitAndWait(page, "Submit for IG review");
-    expect(await page.locator(".nhsuk-error-summary").textContent()).toContain("This case cannot be submitted yet");
-    expect(await page.locator("#summary").inputValue()).toContain("community falls team");
-    await expectNoAxeViolations(page);
-
-    // Answer every question, then submit.
-    await page.getByLabel("Direct (individual) care").check();
+    // A section asks only for its own answers, listed once.
+    await openSection("Who would share");
+    await submitAndWait(page, "Save and continue");
+    expect(await page.locator(".nhsuk-error-summary li").allTextContents()).toEqual(["Choose the sponsoring organisation", "Choose the organisations that would share"]);
     const sponsor = await page.locator("#sponsorOrganisationId option", { hasText: "(P92002)" }).getAttribute("value");
     await page.locator("#sponsorOrganisationId").selectOption(sponsor!);
     await page.getByLabel("Bridgewater Community Healthcare NHS Foundation Trust (RY2)").check();
+    await saveAndContinue();
+
+    // Proposing the detailed care record where it is already live: saved, with a warning and a link to that deployment.
+    await openSection("Systems and services");
     await page.getByLabel(/^One way/).check();
     await page.getByLabel(/^MIG \(Medical Interoperability Gateway\)/).check();
+    const walkIn = await page.locator("#deployment-1-serviceId option", { hasText: "Leigh walk-in centre" }).getAttribute("value");
+    await page.locator("#deployment-1-serviceId").selectOption(walkIn!);
+    await page.locator("#deployment-1-capabilityId").selectOption({ label: "Detailed care record view (MIG)" });
+    await saveAndContinue();
+    const warning = page.locator(".nhsuk-card--warning");
+    expect(await warning.textContent()).toContain("Detailed care record view (MIG) at Leigh walk-in centre");
+    expect(await warning.getByRole("link", { name: "see that deployment" }).getAttribute("href")).toMatch(/^\/rollout\/deployments\/\d+$/);
+    await warning.getByRole("link", { name: "Systems and services" }).click();
+    await page.waitForURL(/\/edit\/systems$/);
+    expect(await page.locator(".nhsuk-card--warning").textContent()).toContain("is already live");
+    // The pointer is left where the clicked link was, over this page's link: a hovered NHS link loses its underline.
+    await page.mouse.move(0, 0);
+    await expectNoAxeViolations(page);
+    await page.getByRole("link", { name: /Back to the sections/ }).click();
+    await page.waitForURL(/\/edit$/);
+
+    await openSection("Data items and benefit");
     await page.locator("#dataItems").fill("The full GP record.");
     await page.locator("#benefit").fill("Falls assessed with the full medical picture; fewer repeat falls.");
+    await saveAndContinue();
+    await openSection("Involvement");
     await page.locator("#clinicianInvolvement").fill("Designed with the falls team physiotherapists and two GPs.");
     await page.locator("#publicInvolvement").fill("Discussed with the older people's forum.");
+    await saveAndContinue();
+    await openSection("Lawful basis");
     await page.getByLabel("Article 6(1)(e): public task").check();
     await page.getByLabel(/^Article 9\(2\)\(h\)/).check();
     await page.getByLabel(/^Implied consent: direct care/).check();
+    await saveAndContinue();
+    await openSection("Consent and DPIA");
     await page.getByLabel(/^Opt-in: patients are asked/).check();
     await page.locator("#dpiaNeeded-2").check();
     await page.getByLabel("Not required").check();
+    await saveAndContinue();
+    await openSection("Risks");
     await page.locator("#risk-1-description").fill("Staff view records of patients not on their caseload.");
     await page.locator("#risk-1-likelihood").selectOption("2");
     await page.locator("#risk-1-impact").selectOption("4");
     await page.locator("#risk-1-mitigation").fill("Legitimate relationship check and monthly access audit.");
+    await saveAndContinue();
+    await openSection("Caldicott principles");
     for (let k = 1; k <= 8; k++) await page.locator(`#caldicott-${k}`).fill(`The falls team meets principle ${k}.`);
+    await saveAndContinue();
+    await openSection("Target go-live");
     await page.locator("#targetGoLive").fill("2017-03-06");
+    await saveAndContinue();
+    expect(await page.getByRole("heading", { level: 2, name: "Every section is complete" }).count()).toBe(1);
+
+    // Check the answers (the warning again), then submit.
+    await page.getByRole("link", { name: "Check your answers and submit" }).click();
+    await page.waitForURL(new RegExp(`/cases/${reference}/edit/check-answers$`));
+    expect(await page.locator(".nhsuk-summary-list").first().textContent()).toContain(TITLE);
+    expect(await page.locator(".nhsuk-card--warning").count()).toBe(1);
+    await expectNoAxeViolations(page);
     await submitAndWait(page, "Submit for IG review", new RegExp(`/cases/${reference}$`));
     await expect.poll(() => flash(page)).toContain(`${reference} has been submitted for IG review`);
     await expect.poll(() => stateTag(page)).toBe("Submitted");
@@ -95,13 +140,16 @@ describe("business cases", () => {
     await expect.poll(() => stateTag(page)).toBe("Changes requested");
     await signOut(page);
 
-    // The practitioner edits and resubmits; the page shows what changed since changes were requested.
+    // The practitioner changes one section and resubmits; the page shows what changed since changes were requested.
     await signIn(page, "practitioner@example.org");
     await openCase(page, reference);
     await page.getByRole("link", { name: "Edit this case" }).click();
     await page.waitForURL(new RegExp(`/cases/${reference}/edit$`));
-    await expectNoAxeViolations(page);
+    await openSection("Data items and benefit");
     await page.locator("#dataItems").fill("Problems, medications, allergies and recent falls.");
+    await saveAndContinue();
+    await page.getByRole("link", { name: "Check your answers and submit" }).click();
+    await page.waitForURL(/\/check-answers$/);
     await submitAndWait(page, "Submit for IG review", new RegExp(`/cases/${reference}$`));
     const changes = page.locator("section[aria-labelledby=changes-heading]");
     expect(await changes.textContent()).toContain("Problems, medications, allergies and recent falls.");

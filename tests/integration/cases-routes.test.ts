@@ -7,7 +7,9 @@ import { loader as listLoader } from "~/routes/cases._index";
 import { loader as csvLoader } from "~/routes/cases[.]csv";
 import { action as newAction, loader as newLoader } from "~/routes/cases.new";
 import { action as caseAction, loader as caseLoader } from "~/routes/cases.$reference._index";
-import { action as editAction, loader as editLoader } from "~/routes/cases.$reference.edit";
+import { loader as taskListLoader } from "~/routes/cases.$reference.edit._index";
+import { action as sectionAction, loader as sectionLoader } from "~/routes/cases.$reference.edit.$section";
+import { action as checkAction, loader as checkLoader } from "~/routes/cases.$reference.edit.check-answers";
 import { CASE_TRANSITIONS, caseFormValues, type CaseAction, type CaseDraft } from "~/models/cases.schema";
 import { createBusinessCase, type BusinessCaseValues } from "../../seeds/factories";
 import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
@@ -61,8 +63,7 @@ const caseIn = (state: CaseState, values: Partial<BusinessCaseValues> = {}) => c
 const stateOf = (reference: string) => db().select({ state: businessCases.state, version: businessCases.version }).from(businessCases).where(eq(businessCases.reference, reference)).get()!;
 
 function post(path: string, reference: string, fields: Record<string, string | string[]>, who: Who) {
-  const fn = path.endsWith("/edit") ? editAction : caseAction;
-  return settle(() => fn({ request: postRequest(path, fields, cookies[who]), params: { reference }, context: {} }));
+  return settle(() => caseAction({ request: postRequest(path, fields, cookies[who]), params: { reference }, context: {} }));
 }
 const step = (reference: string, action: CaseAction, version: number, who: Who, extra: Record<string, string> = {}) =>
   post(`/cases/${reference}`, reference, { intent: "transition", action, version: String(version), note: "A note.", igRecommendation: "Recommend approval.", rationale: "Benefit.", meetingDate: "2016-11-08", ...extra }, who);
@@ -196,77 +197,145 @@ describe("comments through the case page", () => {
   });
 });
 
-describe("/cases/new and /cases/:reference/edit", () => {
+describe("/cases/new and the case's task list, sections and check your answers", () => {
   const caseCount = () => db().select({ n: count() }).from(businessCases).get()!.n;
   const postNew = (fields: Record<string, string | string[]>, who: Who = "practitioner") => settle(() => newAction({ request: postRequest("/cases/new", fields, cookies[who]), params: {}, context: {} }));
+  const postSection = (reference: string, section: string, fields: Record<string, string | string[]>, who: Who = "practitioner") =>
+    settle(() => sectionAction({ request: postRequest(`/cases/${reference}/edit/${section}`, fields, cookies[who]), params: { reference, section }, context: {} }));
+  const getSection = (reference: string, section: string, who: Who = "practitioner") =>
+    settle(() => sectionLoader({ request: getRequest(`/cases/${reference}/edit/${section}`, cookies[who]), params: { reference, section }, context: {} }));
+  type TaskList = { kase: { sections: { slug: string; status: string }[]; completed: number; existing: { deploymentId: number }[] } };
+  const taskList = async (reference: string, who: Who = "practitioner") =>
+    (await settle(() => taskListLoader({ request: getRequest(`/cases/${reference}/edit`, cookies[who]), params: { reference }, context: {} }))) as TaskList;
+  const statuses = (list: TaskList) => Object.fromEntries(list.kase.sections.map((s) => [s.slug, s.status]));
+  const versionOf = (reference: string) => String(stateOf(reference).version);
+  const stored = (reference: string) => db().select().from(businessCases).where(eq(businessCases.reference, reference)).get()!;
 
-  it("offers the form to any signed-in user", async () => {
+  it("offers the first section to any signed-in user", async () => {
     const form = (await settle(() => newLoader({ request: getRequest("/cases/new", cookies.ccg), params: {}, context: {} }))) as { options: { organisations: unknown[]; services: unknown[]; capabilities: unknown[] } };
     expect(form.options.organisations.length).toBeGreaterThan(63);
     expect(form.options.capabilities).toHaveLength(3);
   });
 
-  it("saves an incomplete draft and goes to its edit page", async () => {
-    const result = (await postNew({ intent: "save", title: "Pharmacy access idea", "risk-2-description": "Partly thought through" })) as Response;
+  it("starts a draft from its first section and shows the task list: that section completed, the rest not started", async () => {
+    const result = (await postNew({ intent: "continue", title: "Pharmacy access idea", summary: "Let community pharmacists see allergies.", purpose: "direct_care" })) as Response;
     expect(result.status).toBe(302);
     const location = result.headers.get("Location")!;
     expect(location).toMatch(/^\/cases\/BC-2016-\d{3}\/edit$/);
-    const reference = location.split("/")[2]!;
-    const edit = (await settle(() => editLoader({ request: getRequest(location, cookies.practitioner), params: { reference }, context: {} }))) as { kase: { values: Record<string, string>; missing: { field: string }[] } };
-    expect(edit.kase.values.title).toBe("Pharmacy access idea");
-    expect(edit.kase.values["risk-1-description"]).toBe("Partly thought through");
-    expect(edit.kase.missing.map((m) => m.field)).toContain("risk-1-description");
+    const list = await taskList(location.split("/")[2]!);
+    expect(statuses(list)).toMatchObject({ about: "completed", organisations: "not_started", risks: "not_started", "go-live": "not_started" });
+    expect(list.kase.completed).toBe(1);
   });
 
-  it("refuses to submit an incomplete case, saving nothing and returning what was typed", async () => {
+  it("asks only for the section's own unanswered questions, each once, and saves nothing; 'come back later' keeps a partial answer", async () => {
     const before = caseCount();
-    const result = await postNew({ intent: "submit", title: "Incomplete", summary: "Something" });
-    expect(statusOf(result)).toBe(400);
-    const body = dataOf<{ errors: Record<string, string>; values: Record<string, string>; incomplete: boolean }>(result);
-    expect(body.incomplete).toBe(true);
-    expect(body.values.summary).toBe("Something");
-    expect(body.errors.summary).toBeUndefined();
-    expect(body.errors.dataItems).toBe("List the data items to be shared");
+    const refused = await postNew({ intent: "continue", title: "Half an idea" });
+    expect(statusOf(refused)).toBe(400);
+    const body = dataOf<{ errors: Record<string, string>; values: Record<string, string> }>(refused);
+    expect(body.errors).toEqual({ summary: "Say what is proposed and why", purpose: "Choose the purpose of the sharing" });
+    expect(body.values.title).toBe("Half an idea");
     expect(caseCount()).toBe(before);
+
+    const later = (await postNew({ intent: "later", title: "Half an idea" })) as Response;
+    expect(later.status).toBe(302);
+    const reference = later.headers.get("Location")!.split("/")[2]!;
+    expect(statuses(await taskList(reference)).about).toBe("incomplete");
+
+    // A later section: its own missing answers only, never the rest of the case's.
+    const risks = await postSection(reference, "risks", { intent: "continue", version: versionOf(reference), "risk-1-description": "Wrong patient viewed" });
+    expect(statusOf(risks)).toBe(400);
+    expect(Object.keys(dataOf<{ errors: Record<string, string> }>(risks).errors)).toEqual(["risk-1-description"]);
   });
 
   it("says what to fix when a value is malformed", async () => {
-    const result = await postNew({ intent: "save", title: "", targetGoLive: "next spring", "risk-1-likelihood": "9" });
-    expect(statusOf(result)).toBe(400);
-    expect(dataOf<{ errors: Record<string, string> }>(result).errors).toMatchObject({
-      title: "Enter a short title for the proposal, so you can find the draft again",
-      targetGoLive: "Enter the target go-live as a date, for example 2017-03-01",
-      "risk-1-likelihood": "Choose the likelihood from 1 to 5",
-    });
+    const result = await postNew({ intent: "later", title: "" });
+    expect(dataOf<{ errors: Record<string, string> }>(result).errors).toEqual({ title: "Enter a short title for the proposal, so you can find the draft again" });
+    const kase = caseIn("draft", { targetGoLive: null });
+    const goLive = await postSection(kase.reference, "go-live", { intent: "later", version: "1", targetGoLive: "next spring" });
+    expect(statusOf(goLive)).toBe(400);
+    expect(dataOf<{ errors: Record<string, string> }>(goLive).errors).toEqual({ targetGoLive: "Enter the target go-live as a date, for example 2017-03-01" });
+    const risk = await postSection(kase.reference, "risks", { intent: "later", version: "1", "risk-1-description": "Leak", "risk-1-likelihood": "9" });
+    expect(dataOf<{ errors: Record<string, string> }>(risk).errors).toEqual({ "risk-1-likelihood": "Choose the likelihood from 1 to 5" });
+    expect(stateOf(kase.reference).version).toBe(1);
   });
 
-  it("submits a complete case straight from the form", async () => {
-    const values = caseFormValues({ ...(complete() as unknown as Partial<CaseDraft>), proposedDeployments: [], partnerOrganisationIds: [orgId("P92002")] });
-    const result = (await postNew({ ...(values as Record<string, string | string[]>), intent: "submit", title: "Complete from the form" })) as Response;
-    expect(result.status).toBe(302);
-    const reference = result.headers.get("Location")!.split("/")[2]!;
-    expect(stateOf(reference)).toEqual({ state: "submitted", version: 2 });
+  it("saves one section without touching the others; an unticked box clears that section's answer", async () => {
+    const kase = caseIn("draft", { dataItems: null, benefit: null });
+    expect(statuses(await taskList(kase.reference)).data).toBe("not_started");
+    const saved = (await postSection(kase.reference, "data", { intent: "continue", version: "1", dataItems: "Allergies only.", benefit: "Safer dispensing." })) as Response;
+    expect(saved.status).toBe(302);
+    expect(saved.headers.get("Location")).toBe(`/cases/${kase.reference}/edit`);
+    const after = stored(kase.reference);
+    expect(after).toMatchObject({ version: 2, dataItems: "Allergies only.", benefit: "Safer dispensing.", summary: "Share the record.", targetGoLive: "2017-03-01" });
+    expect(after.risks).toEqual([{ description: "Misuse", likelihood: 1, impact: 3, mitigation: "Audit" }]);
+    const list = await taskList(kase.reference);
+    expect(list.kase.completed).toBe(10);
+
+    // No box ticked: partners are cleared, and the section goes back to incomplete.
+    expect(statusOf(await postSection(kase.reference, "organisations", { intent: "later", version: "2", sponsorOrganisationId: String(orgId("P92002")) }))).toBe(302);
+    expect(statuses(await taskList(kase.reference)).organisations).toBe("incomplete");
+    expect(statusOf(await settle(() => getSection(kase.reference, "nonsense")))).toBe(404);
   });
 
   it("lets only the authors edit, only in draft or changes requested, and refuses a stale form", async () => {
     const kase = caseIn("changes_requested");
-    const path = `/cases/${kase.reference}/edit`;
     for (const who of ["ig", "board", "practitioner2"] as Who[]) {
-      expect(statusOf(await settle(() => editLoader({ request: getRequest(path, cookies[who]), params: { reference: kase.reference }, context: {} })))).toBe(403);
-      expect(statusOf(await post(path, kase.reference, { intent: "save", version: "1", title: "Hijack" }, who))).toBe(403);
+      expect(statusOf(await taskList(kase.reference, who))).toBe(403);
+      expect(statusOf(await getSection(kase.reference, "data", who))).toBe(403);
+      expect(statusOf(await postSection(kase.reference, "about", { intent: "later", version: "1", title: "Hijack" }, who))).toBe(403);
     }
-    const values = caseFormValues({ ...(complete() as unknown as Partial<CaseDraft>), proposedDeployments: [], partnerOrganisationIds: [orgId("P92002")] });
-    const saved = (await post(path, kase.reference, { ...(values as Record<string, string>), intent: "save", version: "1", dataItems: "Fewer items." }, "practitioner")) as Response;
-    expect(saved.status).toBe(302);
-    expect(saved.headers.get("Location")).toBe(path);
-    const stale = await post(path, kase.reference, { ...(values as Record<string, string>), intent: "save", version: "1", dataItems: "Stale." }, "practitioner");
+    expect(statusOf(await postSection(kase.reference, "data", { intent: "continue", version: "1", dataItems: "Fewer items.", benefit: "Safer care." }))).toBe(302);
+    const stale = await postSection(kase.reference, "data", { intent: "continue", version: "1", dataItems: "Stale.", benefit: "Safer care." });
     expect(statusOf(stale)).toBe(409);
     expect(dataOf<{ errors: { _form: string }; values: Record<string, string> }>(stale)).toMatchObject({ errors: { _form: expect.stringMatching(/changed since you opened it/) }, values: { dataItems: "Stale." } });
-    const submitted = (await post(path, kase.reference, { ...(values as Record<string, string>), intent: "submit", version: "2" }, "practitioner")) as Response;
-    expect(submitted.headers.get("Location")).toBe(`/cases/${kase.reference}`);
-    expect(stateOf(kase.reference).state).toBe("submitted");
-    const notEditable = await settle(() => editLoader({ request: getRequest(path, cookies.practitioner), params: { reference: kase.reference }, context: {} }));
-    expect(statusOf(notEditable)).toBe(409);
+    expect(stored(kase.reference).dataItems).toBe("Fewer items.");
+
+    // A co-author edits sections like the author, but only the main author changes who the co-authors are.
+    const shared = caseIn("draft", { coAuthorIds: [idOf(EMAILS.practitioner2)] });
+    expect(statusOf(await postSection(shared.reference, "data", { intent: "continue", version: "1", dataItems: "By the co-author.", benefit: "Safer care." }, "practitioner2"))).toBe(302);
+    expect(statusOf(await getSection(shared.reference, "co-authors", "practitioner2"))).toBe(403);
+    expect(statusOf(await postSection(shared.reference, "co-authors", { intent: "continue", version: "2", coAuthorEmails: "" }, "practitioner2"))).toBe(403);
+    expect(statusOf(await postSection(shared.reference, "co-authors", { intent: "continue", version: "2", coAuthorEmails: "" }, "practitioner"))).toBe(302);
+    expect(statusOf(await taskList(shared.reference, "practitioner2"))).toBe(403);
+  });
+
+  it("submits from 'check your answers' only when every section is complete, listing each unfinished section once", async () => {
+    const kase = caseIn("draft", { risks: null, caldicott: null });
+    const check = (reference: string, version: string) => settle(() => checkAction({ request: postRequest(`/cases/${reference}/edit/check-answers`, { version }, cookies.practitioner), params: { reference }, context: {} }));
+    const refused = await check(kase.reference, "1");
+    expect(statusOf(refused)).toBe(400);
+    expect(dataOf<{ errors: { href: string; text: string }[] }>(refused).errors).toEqual([
+      { href: `/cases/${kase.reference}/edit/risks`, text: "Complete “Risks”" },
+      { href: `/cases/${kase.reference}/edit/caldicott`, text: "Complete “Caldicott principles”" },
+    ]);
+    expect(stateOf(kase.reference).state).toBe("draft");
+
+    const ready = caseIn("changes_requested");
+    const page = (await settle(() => checkLoader({ request: getRequest(`/cases/${ready.reference}/edit/check-answers`, cookies.practitioner), params: { reference: ready.reference }, context: {} }))) as { kase: { draft: { dataItems: string } } };
+    expect(page.kase.draft.dataItems).toBe("Medications.");
+    expect(statusOf(await check(ready.reference, "0"))).toBe(409);
+    const submitted = (await check(ready.reference, "1")) as Response;
+    expect(submitted.headers.get("Location")).toBe(`/cases/${ready.reference}`);
+    expect(stateOf(ready.reference)).toEqual({ state: "submitted", version: 2 });
+    expect(statusOf(await taskList(ready.reference))).toBe(409);
+  });
+
+  it("warns, without blocking, when a proposed service already has that capability live or planned", async () => {
+    const live = db().select({ id: deployments.id, serviceId: deployments.serviceId, capabilityId: deployments.capabilityId }).from(deployments).where(eq(deployments.status, "live")).limit(1).get()!;
+    const kase = caseIn("draft");
+    expect((await taskList(kase.reference)).kase.existing).toEqual([]);
+    const saved = await postSection(kase.reference, "systems", {
+      intent: "continue",
+      version: "1",
+      direction: "one_way",
+      systems: ["mig"],
+      "deployment-1-serviceId": String(live.serviceId),
+      "deployment-1-capabilityId": String(live.capabilityId),
+    });
+    expect(statusOf(saved)).toBe(302);
+    const section = (await getSection(kase.reference, "systems")) as { existing: { deploymentId: number; status: string }[] };
+    expect(section.existing).toEqual([expect.objectContaining({ deploymentId: live.id, status: "live" })]);
+    expect((await taskList(kase.reference)).kase.existing.map((d) => d.deploymentId)).toEqual([live.id]);
   });
 });
 

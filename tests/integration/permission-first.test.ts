@@ -8,7 +8,8 @@ import { action as agreementDpiaAction } from "~/routes/agreements.$reference.dp
 import { action as agreementEndAction } from "~/routes/agreements.$reference.end";
 import { action as agreementSignAction } from "~/routes/agreements.$reference.sign";
 import { action as caseAction } from "~/routes/cases.$reference._index";
-import { action as caseEditAction } from "~/routes/cases.$reference.edit";
+import { action as caseSectionAction } from "~/routes/cases.$reference.edit.$section";
+import { action as caseCheckAnswersAction } from "~/routes/cases.$reference.edit.check-answers";
 import { action as assessAction } from "~/routes/maturity.assess";
 import { dataOf, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
 
@@ -28,9 +29,10 @@ const CASES: Record<string, Case> = {
   "a GP practice's IG lead signing for another party": { who: "ig.gp", path: "/agreements/ISA-004/sign", action: agreementSignAction as Action, params: { reference: "ISA-004" }, fields: {} },
   "a GP practice's IG lead declining for another party": { who: "ig.gp", path: "/agreements/ISA-004/sign", action: agreementSignAction as Action, params: { reference: "ISA-004" }, fields: { intent: "decline" } },
   "a GP practice's IG lead editing an agreement it is not party to": { who: "ig.gp", path: "/agreements/ISA-004/edit", action: agreementEditAction as Action, params: { reference: "ISA-004" }, fields: { title: "" } },
-  "a practitioner editing someone else's draft": { who: "practitioner2", path: "/cases/BC-2016-010/edit", action: caseEditAction as Action, params: { reference: "BC-2016-010" }, fields: { title: "" } },
-  "an IG lead editing someone else's draft": { who: "ig", path: "/cases/BC-2016-010/edit", action: caseEditAction as Action, params: { reference: "BC-2016-010" }, fields: {} },
-  "a practitioner editing a colleague's returned case": { who: "practitioner", path: "/cases/BC-2016-006/edit", action: caseEditAction as Action, params: { reference: "BC-2016-006" }, fields: { intent: "submit" } },
+  "a practitioner editing someone else's draft": { who: "practitioner2", path: "/cases/BC-2016-010/edit/about", action: caseSectionAction as Action, params: { reference: "BC-2016-010", section: "about" }, fields: { title: "" } },
+  "an IG lead editing someone else's draft": { who: "ig", path: "/cases/BC-2016-010/edit/risks", action: caseSectionAction as Action, params: { reference: "BC-2016-010", section: "risks" }, fields: {} },
+  "a practitioner editing a section that does not exist in a colleague's case": { who: "practitioner", path: "/cases/BC-2016-006/edit/nonsense", action: caseSectionAction as Action, params: { reference: "BC-2016-006", section: "nonsense" }, fields: {} },
+  "a practitioner submitting a colleague's returned case": { who: "practitioner", path: "/cases/BC-2016-006/edit/check-answers", action: caseCheckAnswersAction as Action, params: { reference: "BC-2016-006" }, fields: { version: "1" } },
   "an author requesting changes to their own case": { who: "practitioner", path: "/cases/BC-2016-007", action: caseAction as Action, params: { reference: "BC-2016-007" }, fields: { intent: "transition", action: "request_changes" } },
   "a practitioner requesting changes (an IG lead's step)": { who: "practitioner2", path: "/cases/BC-2016-007", action: caseAction as Action, params: { reference: "BC-2016-007" }, fields: { intent: "transition", action: "request_changes" } },
   "the programme team passing a case to the board": { who: "programme", path: "/cases/BC-2016-007", action: caseAction as Action, params: { reference: "BC-2016-007" }, fields: { intent: "transition", action: "pass_to_board" } },

@@ -1,6 +1,6 @@
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { Button, Checkboxes, DateInput, Details, Radios, Select, TextInput, Textarea } from "~/components/nhs";
+import { Button, Checkboxes, DateInput, Details, Radios, Select, Tag, TextInput, Textarea, WarningCallout } from "~/components/nhs";
 import {
   ARTICLE_6_LABELS,
   ARTICLE_9_LABELS,
@@ -14,8 +14,9 @@ import {
   SYSTEM_LABELS,
   rowCount,
   type CaseFormValues,
-  type MissingItem,
 } from "~/models/cases.schema";
+import { SECTION_STATUS_LABELS, type SectionStatus } from "~/models/cases.sections";
+import type { DeploymentStatus } from "../../../db/schema/enums";
 
 export type CaseFormOptions = {
   organisations: { id: number; name: string; odsCode: string; type: string }[];
@@ -38,284 +39,362 @@ const SCORES = ["1", "2", "3", "4", "5"].map((v) => ({ value: v, label: v }));
 const LIKELIHOOD_HINT = "1 rare, 5 almost certain";
 const IMPACT_HINT = "1 negligible, 5 severe";
 
-function Section({ title, id, children }: { title: string; id: string; children: ReactNode }) {
+type FieldsProps = { values: CaseFormValues; errors: Record<string, string>; options: CaseFormOptions };
+
+function AboutFields({ values, errors }: FieldsProps) {
   return (
-    <section aria-labelledby={id} className="nhsuk-u-margin-bottom-7">
-      <h2 id={id}>{title}</h2>
-      {children}
-    </section>
+    <>
+      <TextInput id="title" name="title" label="Title" hint="A short name for the proposal, for example 'Out of hours access to end of life care plans'." defaultValue={str(values, "title")} error={errors.title} />
+      <Textarea id="summary" name="summary" label="What do you propose, and why?" hint="Say who would see or receive which records, and the problem this solves for patients and staff." defaultValue={str(values, "summary")} error={errors.summary} />
+      <Radios
+        id="purpose"
+        name="purpose"
+        label="What is the sharing for?"
+        hint="Direct care means caring for the individual patient. Planning and research use information about groups of people and need a different legal basis."
+        items={items(PURPOSE_LABELS)}
+        defaultValue={str(values, "purpose")}
+        error={errors.purpose}
+      />
+    </>
   );
 }
 
-/** The panel that lists what a case still needs before it can be submitted, each linked to its field. */
-export function CompletenessPanel({ missing, fieldHref = (field: string) => `#${field}` }: { missing: MissingItem[]; fieldHref?: (field: string) => string }) {
-  if (!missing.length) {
-    return (
-      <div className="nhsuk-inset-text">
-        <span className="nhsuk-u-visually-hidden">Information: </span>
-        <p>Every question is answered: this case can be submitted for IG review.</p>
-      </div>
-    );
-  }
-  return (
-    <div className="nhsuk-card nhsuk-card--feature">
-      <div className="nhsuk-card__content nhsuk-card__content--feature">
-        <h2 className="nhsuk-card__heading nhsuk-card__heading--feature nhsuk-heading-m">Still to do before you can submit ({missing.length})</h2>
-        <ul className="nhsuk-list nhsuk-list--bullet">
-          {missing.map((m) => (
-            <li key={m.field + m.text}>
-              <a href={fieldHref(m.field)}>{m.text}</a>
-            </li>
-          ))}
-        </ul>
-      </div>
-    </div>
-  );
-}
+const orgOption = (o: { id: number; name: string; odsCode: string }) => ({ value: String(o.id), label: `${o.name} (${o.odsCode})` });
 
-/**
- * The guided business case form, in sections, with a plain-English hint under each question.
- * "Save draft" keeps whatever is entered; "Submit for IG review" needs every question answered.
- */
-export function CaseForm({
-  values,
-  errors,
-  options,
-  version,
-  showCoAuthors,
-  submitting,
-}: {
-  values: CaseFormValues;
-  errors: Record<string, string>;
-  options: CaseFormOptions;
-  version?: number;
-  showCoAuthors: boolean;
-  submitting?: boolean;
-}) {
+function OrganisationFields({ values, errors, options }: FieldsProps) {
   const partners = options.organisations.filter((o) => o.type !== "gp_practice");
   const practices = options.organisations.filter((o) => o.type === "gp_practice");
   const chosen = arr(values, "partnerOrganisationIds");
   const practicesChosen = practices.filter((p) => chosen.includes(String(p.id))).length;
-  const riskRows = rowCount(values, "risk");
-  const deploymentRows = rowCount(values, "deployment");
-  const orgOption = (o: { id: number; name: string; odsCode: string }) => ({ value: String(o.id), label: `${o.name} (${o.odsCode})` });
+  return (
+    <>
+      <Select
+        id="sponsorOrganisationId"
+        name="sponsorOrganisationId"
+        label="Sponsoring organisation"
+        hint="The organisation that leads the proposal and will answer the board's questions."
+        options={options.organisations.map(orgOption)}
+        emptyOption="Choose an organisation"
+        defaultValue={str(values, "sponsorOrganisationId")}
+        error={errors.sponsorOrganisationId}
+      />
+      <Checkboxes
+        id="partnerOrganisationIds"
+        name="partnerOrganisationIds"
+        label="Partner organisations that would share"
+        hint="Tick every organisation whose records would be seen or sent, and every organisation whose staff would see or receive them. GP practices are listed below."
+        items={partners.map(orgOption)}
+        defaultValue={chosen}
+        error={errors.partnerOrganisationIds}
+        small
+      />
+      <Details summary={`GP practices (${practicesChosen} of ${practices.length} chosen)`} open={practicesChosen > 0 || undefined}>
+        <Checkboxes id="partnerPractices" name="partnerOrganisationIds" label="GP practices that would share" items={practices.map(orgOption)} defaultValue={chosen} small />
+      </Details>
+    </>
+  );
+}
 
+function SystemsFields({ values, errors, options }: FieldsProps) {
+  const deploymentRows = rowCount(values, "deployment");
+  return (
+    <>
+      <Radios id="direction" name="direction" label="Which way would records flow?" hint="Most proposals are one way: for example, a service viewing the GP record." items={items(DIRECTION_LABELS)} defaultValue={str(values, "direction")} error={errors.direction} />
+      <Checkboxes id="systems" name="systems" label="Which systems would it use?" hint="Tick all that apply." items={items(SYSTEM_LABELS)} defaultValue={arr(values, "systems")} error={errors.systems} />
+      <h2 className="nhsuk-heading-m">Services that would start using the shared record</h2>
+      <p className="nhsuk-hint">
+        If the board approves, the programme team can create a planned deployment for each service listed here. Leave the rows empty if the sharing is not with a particular
+        service. Three empty rows are shown; save and come back to get more.
+      </p>
+      {Array.from({ length: deploymentRows }, (_, i) => i + 1).map((n) => (
+        <fieldset className="nhsuk-fieldset sb-case-row" key={`deployment-${n}`}>
+          <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Service {n}</legend>
+          <div className="sb-case-row__pair">
+            <Select
+              id={`deployment-${n}-serviceId`}
+              name={`deployment-${n}-serviceId`}
+              label="Service"
+              options={options.services.map((s) => ({ value: String(s.id), label: `${s.name} (${s.organisationName})` }))}
+              emptyOption="No service"
+              defaultValue={str(values, `deployment-${n}-serviceId`)}
+              error={errors[`deployment-${n}-serviceId`]}
+            />
+            <Select
+              id={`deployment-${n}-capabilityId`}
+              name={`deployment-${n}-capabilityId`}
+              label="What it would use"
+              options={options.capabilities.map((c) => ({ value: String(c.id), label: c.name }))}
+              emptyOption="Choose"
+              defaultValue={str(values, `deployment-${n}-capabilityId`)}
+              error={errors[`deployment-${n}-capabilityId`]}
+            />
+          </div>
+        </fieldset>
+      ))}
+    </>
+  );
+}
+
+function DataFields({ values, errors }: FieldsProps) {
+  return (
+    <>
+      <Textarea id="dataItems" name="dataItems" label="Which information would be shared?" hint="List the items, for example problems, medications, allergies, care plans. Share only what is needed (Caldicott principle 3)." defaultValue={str(values, "dataItems")} error={errors.dataItems} />
+      <Textarea id="benefit" name="benefit" label="How would patients and local people benefit?" hint="For example safer prescribing, fewer repeated questions, fewer avoidable admissions." defaultValue={str(values, "benefit")} error={errors.benefit} />
+    </>
+  );
+}
+
+function InvolvementFields({ values, errors }: FieldsProps) {
+  return (
+    <>
+      <Textarea id="clinicianInvolvement" name="clinicianInvolvement" label="How have clinicians been involved?" hint="Who designed or tested the proposal, and who supports it." defaultValue={str(values, "clinicianInvolvement")} error={errors.clinicianInvolvement} />
+      <Textarea id="publicInvolvement" name="publicInvolvement" label="How have patients and the public been involved?" hint="For example a patient forum, Healthwatch or a patient participation group, and what they said." defaultValue={str(values, "publicInvolvement")} error={errors.publicInvolvement} />
+    </>
+  );
+}
+
+function LawfulBasisFields({ values, errors }: FieldsProps) {
+  return (
+    <>
+      <Radios
+        id="article6Basis"
+        name="article6Basis"
+        label="UK GDPR Article 6 basis"
+        hint="For direct care by NHS and council services this is normally Article 6(1)(e), public task."
+        items={items(ARTICLE_6_LABELS, { "6_1_e": "Usual for direct care" })}
+        defaultValue={str(values, "article6Basis")}
+        error={errors.article6Basis}
+        small
+      />
+      <Radios
+        id="article9Condition"
+        name="article9Condition"
+        label="UK GDPR Article 9 condition (health information is special category data)"
+        hint="For direct care this is normally Article 9(2)(h)."
+        items={items(ARTICLE_9_LABELS, { "9_2_h": "Usual for direct care" })}
+        defaultValue={str(values, "article9Condition")}
+        error={errors.article9Condition}
+        small
+      />
+      <Radios
+        id="commonLawBasis"
+        name="commonLawBasis"
+        label="Common law duty of confidentiality"
+        hint="For direct care the duty is normally met by implied consent: patients expect the people caring for them to share what is needed."
+        items={items(COMMON_LAW_LABELS)}
+        defaultValue={str(values, "commonLawBasis")}
+        error={errors.commonLawBasis}
+        small
+      />
+    </>
+  );
+}
+
+function ConsentDpiaFields({ values, errors }: FieldsProps) {
+  return (
+    <>
+      <Radios
+        id="consentModel"
+        name="consentModel"
+        label="How would patients' consent be asked?"
+        hint="The partnership asks patients at the point of care before their record is viewed. This local choice is not the National Data Opt-out."
+        items={items(CONSENT_MODEL_LABELS)}
+        defaultValue={str(values, "consentModel")}
+        error={errors.consentModel}
+      />
+      <Radios
+        id="dpiaNeeded"
+        name="dpiaNeeded"
+        label="Is a data protection impact assessment (DPIA) needed?"
+        hint="A DPIA is needed before processing likely to be high risk, such as health information on a large scale. Ask your IG lead if you are not sure."
+        items={[
+          { value: "yes", label: "Yes" },
+          { value: "no", label: "No" },
+        ]}
+        defaultValue={str(values, "dpiaNeeded")}
+        error={errors.dpiaNeeded}
+        inline
+      />
+      <Radios id="dpiaStatus" name="dpiaStatus" label="Where is the DPIA up to?" hint="If no DPIA is needed, choose 'Not required'." items={items(DPIA_STATUS_LABELS)} defaultValue={str(values, "dpiaStatus")} error={errors.dpiaStatus} />
+    </>
+  );
+}
+
+function RiskFields({ values, errors }: FieldsProps) {
+  const riskRows = rowCount(values, "risk");
+  return (
+    <>
+      <p className="nhsuk-hint">Score each risk for likelihood and impact from 1 to 5; the score is likelihood × impact (up to 25). Three empty rows are shown; save and come back to get more.</p>
+      {Array.from({ length: riskRows }, (_, i) => i + 1).map((n) => {
+        const l = Number(str(values, `risk-${n}-likelihood`));
+        const m = Number(str(values, `risk-${n}-impact`));
+        return (
+          <fieldset className="nhsuk-fieldset sb-case-row" key={`risk-${n}`}>
+            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Risk {n}</legend>
+            <Textarea id={`risk-${n}-description`} name={`risk-${n}-description`} label="What could go wrong?" rows={2} defaultValue={str(values, `risk-${n}-description`)} error={errors[`risk-${n}-description`]} />
+            <div className="sb-case-row__pair">
+              <Select id={`risk-${n}-likelihood`} name={`risk-${n}-likelihood`} label="Likelihood" hint={LIKELIHOOD_HINT} options={SCORES} emptyOption="Choose" defaultValue={str(values, `risk-${n}-likelihood`)} error={errors[`risk-${n}-likelihood`]} />
+              <Select id={`risk-${n}-impact`} name={`risk-${n}-impact`} label="Impact" hint={IMPACT_HINT} options={SCORES} emptyOption="Choose" defaultValue={str(values, `risk-${n}-impact`)} error={errors[`risk-${n}-impact`]} />
+            </div>
+            {l && m ? <p className="sb-case-score">Score when last saved: {l} × {m} = {l * m}</p> : null}
+            <Textarea id={`risk-${n}-mitigation`} name={`risk-${n}-mitigation`} label="How will it be reduced?" rows={2} defaultValue={str(values, `risk-${n}-mitigation`)} error={errors[`risk-${n}-mitigation`]} />
+          </fieldset>
+        );
+      })}
+    </>
+  );
+}
+
+function CaldicottFields({ values, errors }: FieldsProps) {
+  return (
+    <>
+      <p className="nhsuk-hint">Confirm in a sentence or two how the proposal meets each of the 8 principles.</p>
+      {CALDICOTT_KEYS.map((k) => (
+        <Textarea
+          key={k}
+          id={`caldicott-${k}`}
+          name={`caldicott-${k}`}
+          label={`Principle ${k}: ${CALDICOTT_PRINCIPLES[k]}`}
+          labelClassName="nhsuk-label--s"
+          rows={2}
+          defaultValue={str(values, `caldicott-${k}`)}
+          error={errors[`caldicott-${k}`]}
+        />
+      ))}
+    </>
+  );
+}
+
+function GoLiveFields({ values, errors }: FieldsProps) {
+  return (
+    <DateInput id="targetGoLive" name="targetGoLive" label="When would you like the sharing to start?" hint="Allow time for IG review, the board and set-up: usually at least three months." defaultValue={str(values, "targetGoLive")} error={errors.targetGoLive} />
+  );
+}
+
+function CoAuthorFields({ values, errors }: FieldsProps) {
+  return (
+    <TextInput
+      id="coAuthorEmails"
+      name="coAuthorEmails"
+      label="Email addresses of people writing this case with you"
+      hint="They can edit and submit the case with you. Separate addresses with commas; leave it empty for none. People who write a case cannot review or decide it."
+      spellCheck={false}
+      defaultValue={str(values, "coAuthorEmails")}
+      error={errors.coAuthorEmails}
+    />
+  );
+}
+
+const SECTION_FIELDS: Record<string, (props: FieldsProps) => ReactNode> = {
+  about: AboutFields,
+  organisations: OrganisationFields,
+  systems: SystemsFields,
+  data: DataFields,
+  involvement: InvolvementFields,
+  "lawful-basis": LawfulBasisFields,
+  "consent-dpia": ConsentDpiaFields,
+  risks: RiskFields,
+  caldicott: CaldicottFields,
+  "go-live": GoLiveFields,
+  "co-authors": CoAuthorFields,
+};
+
+/**
+ * One section of the business case as a plain form. "Save and continue" needs the section's
+ * questions answered; "Save and come back later" keeps whatever is entered.
+ */
+export function CaseSectionForm({
+  slug,
+  values,
+  errors,
+  options,
+  version,
+  submitting,
+  optional,
+}: FieldsProps & { slug: string; version?: number; submitting?: boolean; optional?: boolean }) {
+  const Fields = SECTION_FIELDS[slug]!;
   return (
     <Form method="post" noValidate key={version ?? "new"}>
       {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
-
-      <Section title="1. What and why" id="section-what">
-        <TextInput id="title" name="title" label="Title" hint="A short name for the proposal, for example 'Out of hours access to end of life care plans'." defaultValue={str(values, "title")} error={errors.title} />
-        <Textarea id="summary" name="summary" label="What do you propose, and why?" hint="Say who would see or receive which records, and the problem this solves for patients and staff." defaultValue={str(values, "summary")} error={errors.summary} />
-        <Radios
-          id="purpose"
-          name="purpose"
-          label="What is the sharing for?"
-          hint="Direct care means caring for the individual patient. Planning and research use information about groups of people and need a different legal basis."
-          items={items(PURPOSE_LABELS)}
-          defaultValue={str(values, "purpose")}
-          error={errors.purpose}
-        />
-      </Section>
-
-      <Section title="2. Who shares with whom, and which way" id="section-who">
-        <Select
-          id="sponsorOrganisationId"
-          name="sponsorOrganisationId"
-          label="Sponsoring organisation"
-          hint="The organisation that leads the proposal and will answer the board's questions."
-          options={options.organisations.map(orgOption)}
-          emptyOption="Choose an organisation"
-          defaultValue={str(values, "sponsorOrganisationId")}
-          error={errors.sponsorOrganisationId}
-        />
-        <Checkboxes
-          id="partnerOrganisationIds"
-          name="partnerOrganisationIds"
-          label="Partner organisations that would share"
-          hint="Tick every organisation whose records would be seen or sent, and every organisation whose staff would see or receive them. GP practices are listed below."
-          items={partners.map(orgOption)}
-          defaultValue={chosen}
-          error={errors.partnerOrganisationIds}
-          small
-        />
-        <Details summary={`GP practices (${practicesChosen} of ${practices.length} chosen)`} open={practicesChosen > 0 || undefined}>
-          <Checkboxes id="partnerPractices" name="partnerOrganisationIds" label="GP practices that would share" items={practices.map(orgOption)} defaultValue={chosen} small />
-        </Details>
-        <Radios id="direction" name="direction" label="Which way would records flow?" hint="Most proposals are one way: for example, a service viewing the GP record." items={items(DIRECTION_LABELS)} defaultValue={str(values, "direction")} error={errors.direction} />
-        <Checkboxes id="systems" name="systems" label="Which systems would it use?" hint="Tick all that apply." items={items(SYSTEM_LABELS)} defaultValue={arr(values, "systems")} error={errors.systems} />
-
-        <h3>Services that would start using the shared record</h3>
-        <p className="nhsuk-hint">
-          If the board approves, the programme team can create a planned deployment for each service and capability listed here. Leave rows empty if the sharing is not with a
-          particular service. Three empty rows are shown; save the draft to get more.
-        </p>
-        {Array.from({ length: deploymentRows }, (_, i) => i + 1).map((n) => (
-          <fieldset className="nhsuk-fieldset sb-case-row" key={`deployment-${n}`}>
-            <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Service {n}</legend>
-            <div className="sb-case-row__pair">
-              <Select
-                id={`deployment-${n}-serviceId`}
-                name={`deployment-${n}-serviceId`}
-                label="Service"
-                options={options.services.map((s) => ({ value: String(s.id), label: `${s.name} (${s.organisationName})` }))}
-                emptyOption="No service"
-                defaultValue={str(values, `deployment-${n}-serviceId`)}
-                error={errors[`deployment-${n}-serviceId`]}
-              />
-              <Select
-                id={`deployment-${n}-capabilityId`}
-                name={`deployment-${n}-capabilityId`}
-                label="What it would use"
-                options={options.capabilities.map((c) => ({ value: String(c.id), label: c.name }))}
-                emptyOption="Choose"
-                defaultValue={str(values, `deployment-${n}-capabilityId`)}
-                error={errors[`deployment-${n}-capabilityId`]}
-              />
-            </div>
-          </fieldset>
-        ))}
-      </Section>
-
-      <Section title="3. Data items" id="section-data">
-        <Textarea id="dataItems" name="dataItems" label="Which information would be shared?" hint="List the items, for example problems, medications, allergies, care plans. Share only what is needed (Caldicott principle 3)." defaultValue={str(values, "dataItems")} error={errors.dataItems} />
-      </Section>
-
-      <Section title="4. Benefit to local people" id="section-benefit">
-        <Textarea id="benefit" name="benefit" label="How would patients and local people benefit?" hint="For example safer prescribing, fewer repeated questions, fewer avoidable admissions." defaultValue={str(values, "benefit")} error={errors.benefit} />
-      </Section>
-
-      <Section title="5. Involvement" id="section-involvement">
-        <Textarea id="clinicianInvolvement" name="clinicianInvolvement" label="How have clinicians been involved?" hint="Who designed or tested the proposal, and who supports it." defaultValue={str(values, "clinicianInvolvement")} error={errors.clinicianInvolvement} />
-        <Textarea id="publicInvolvement" name="publicInvolvement" label="How have patients and the public been involved?" hint="For example a patient forum, Healthwatch or a patient participation group, and what they said." defaultValue={str(values, "publicInvolvement")} error={errors.publicInvolvement} />
-      </Section>
-
-      <Section title="6. Lawful basis" id="section-law">
-        <Radios
-          id="article6Basis"
-          name="article6Basis"
-          label="UK GDPR Article 6 basis"
-          hint="For direct care by NHS and council services this is normally Article 6(1)(e), public task."
-          items={items(ARTICLE_6_LABELS, { "6_1_e": "Usual for direct care" })}
-          defaultValue={str(values, "article6Basis")}
-          error={errors.article6Basis}
-          small
-        />
-        <Radios
-          id="article9Condition"
-          name="article9Condition"
-          label="UK GDPR Article 9 condition (health information is special category data)"
-          hint="For direct care this is normally Article 9(2)(h)."
-          items={items(ARTICLE_9_LABELS, { "9_2_h": "Usual for direct care" })}
-          defaultValue={str(values, "article9Condition")}
-          error={errors.article9Condition}
-          small
-        />
-        <Radios
-          id="commonLawBasis"
-          name="commonLawBasis"
-          label="Common law duty of confidentiality"
-          hint="For direct care the duty is normally met by implied consent: patients expect the people caring for them to share what is needed."
-          items={items(COMMON_LAW_LABELS)}
-          defaultValue={str(values, "commonLawBasis")}
-          error={errors.commonLawBasis}
-          small
-        />
-      </Section>
-
-      <Section title="7. Consent" id="section-consent">
-        <Radios
-          id="consentModel"
-          name="consentModel"
-          label="How would patients' consent be asked?"
-          hint="The partnership asks patients at the point of care before their record is viewed. This local choice is not the National Data Opt-out."
-          items={items(CONSENT_MODEL_LABELS)}
-          defaultValue={str(values, "consentModel")}
-          error={errors.consentModel}
-        />
-      </Section>
-
-      <Section title="8. Data protection impact assessment (DPIA)" id="section-dpia">
-        <Radios
-          id="dpiaNeeded"
-          name="dpiaNeeded"
-          label="Is a DPIA needed?"
-          hint="A DPIA is needed before processing likely to be high risk, such as health information on a large scale. Ask your IG lead if you are not sure."
-          items={[
-            { value: "yes", label: "Yes" },
-            { value: "no", label: "No" },
-          ]}
-          defaultValue={str(values, "dpiaNeeded")}
-          error={errors.dpiaNeeded}
-          inline
-        />
-        <Radios id="dpiaStatus" name="dpiaStatus" label="Where is the DPIA up to?" hint="If no DPIA is needed, choose 'Not required'." items={items(DPIA_STATUS_LABELS)} defaultValue={str(values, "dpiaStatus")} error={errors.dpiaStatus} />
-      </Section>
-
-      <Section title="9. Risks" id="section-risks">
-        <p className="nhsuk-hint">
-          Score each risk for likelihood and impact from 1 to 5; the score is likelihood × impact (up to 25). Three empty rows are shown; save the draft to get more.
-        </p>
-        {Array.from({ length: riskRows }, (_, i) => i + 1).map((n) => {
-          const l = Number(str(values, `risk-${n}-likelihood`));
-          const m = Number(str(values, `risk-${n}-impact`));
-          return (
-            <fieldset className="nhsuk-fieldset sb-case-row" key={`risk-${n}`}>
-              <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Risk {n}</legend>
-              <Textarea id={`risk-${n}-description`} name={`risk-${n}-description`} label="What could go wrong?" rows={2} defaultValue={str(values, `risk-${n}-description`)} error={errors[`risk-${n}-description`]} />
-              <div className="sb-case-row__pair">
-                <Select id={`risk-${n}-likelihood`} name={`risk-${n}-likelihood`} label="Likelihood" hint={LIKELIHOOD_HINT} options={SCORES} emptyOption="Choose" defaultValue={str(values, `risk-${n}-likelihood`)} error={errors[`risk-${n}-likelihood`]} />
-                <Select id={`risk-${n}-impact`} name={`risk-${n}-impact`} label="Impact" hint={IMPACT_HINT} options={SCORES} emptyOption="Choose" defaultValue={str(values, `risk-${n}-impact`)} error={errors[`risk-${n}-impact`]} />
-              </div>
-              {l && m ? <p className="sb-case-score">Score when last saved: {l} × {m} = {l * m}</p> : null}
-              <Textarea id={`risk-${n}-mitigation`} name={`risk-${n}-mitigation`} label="How will it be reduced?" rows={2} defaultValue={str(values, `risk-${n}-mitigation`)} error={errors[`risk-${n}-mitigation`]} />
-            </fieldset>
-          );
-        })}
-      </Section>
-
-      <Section title="10. The Caldicott principles" id="section-caldicott">
-        <p className="nhsuk-hint">Confirm in a sentence or two how the proposal meets each of the 8 principles.</p>
-        {CALDICOTT_KEYS.map((k) => (
-          <Textarea
-            key={k}
-            id={`caldicott-${k}`}
-            name={`caldicott-${k}`}
-            label={`Principle ${k}: ${CALDICOTT_PRINCIPLES[k]}`}
-            labelClassName="nhsuk-label--s"
-            rows={2}
-            defaultValue={str(values, `caldicott-${k}`)}
-            error={errors[`caldicott-${k}`]}
-          />
-        ))}
-      </Section>
-
-      <Section title="11. Target go-live" id="section-go-live">
-        <DateInput id="targetGoLive" name="targetGoLive" label="When would you like the sharing to start?" hint="Allow time for IG review, the board and set-up: usually at least three months." defaultValue={str(values, "targetGoLive")} error={errors.targetGoLive} />
-      </Section>
-
-      {showCoAuthors ? (
-        <Section title="12. Co-authors (optional)" id="section-co-authors">
-          <TextInput
-            id="coAuthorEmails"
-            name="coAuthorEmails"
-            label="Email addresses of people writing this case with you"
-            hint="They can edit and submit the case with you. Separate addresses with commas. People who write a case cannot review or decide it."
-            spellCheck={false}
-            defaultValue={str(values, "coAuthorEmails")}
-            error={errors.coAuthorEmails}
-          />
-        </Section>
-      ) : null}
-
+      <Fields values={values} errors={errors} options={options} />
       <div className="nhsuk-button-group">
-        <Button name="intent" value="save" variant="secondary" disabled={submitting}>
-          Save draft
+        <Button name="intent" value="continue" disabled={submitting}>
+          Save and continue
         </Button>
-        <Button name="intent" value="submit" disabled={submitting}>
-          Submit for IG review
-        </Button>
+        {optional ? null : (
+          <Button name="intent" value="later" variant="secondary" disabled={submitting}>
+            Save and come back later
+          </Button>
+        )}
       </div>
     </Form>
+  );
+}
+
+/** The NHS task list (nhsuk-frontend 10 markup): one linked row per section and its status. */
+export function CaseTaskList({ reference, sections, coAuthors }: { reference: string; sections: { slug: string; title: string; hint: string; status: SectionStatus }[]; coAuthors?: { count: number } }) {
+  const quiet = (text: string, secondary = false) => (
+    <Tag color={false} border={false} className={`nhsuk-u-font-weight-normal${secondary ? " nhsuk-u-secondary-text-colour" : ""}`}>
+      {text}
+    </Tag>
+  );
+  const statusTag = (status: SectionStatus) =>
+    status === "completed" ? quiet(SECTION_STATUS_LABELS.completed) : <Tag color={status === "incomplete" ? "blue" : "grey"}>{SECTION_STATUS_LABELS[status]}</Tag>;
+  const row = (slug: string, title: string, hint: string, status: ReactNode, index: number) => (
+    <li className="nhsuk-task-list__item nhsuk-task-list__item--with-link" key={slug}>
+      <div className="nhsuk-task-list__name-and-hint">
+        <a className="nhsuk-task-list__link nhsuk-link" href={`/cases/${reference}/edit/${slug}`} aria-describedby={`task-list-${index}-hint task-list-${index}-status`}>
+          {title}
+        </a>
+        <div className="nhsuk-task-list__hint" id={`task-list-${index}-hint`}>
+          {hint}
+        </div>
+      </div>
+      <div className="nhsuk-task-list__status" id={`task-list-${index}-status`}>
+        {status}
+      </div>
+    </li>
+  );
+  return (
+    <ul className="nhsuk-task-list">
+      {sections.map((s, i) => row(s.slug, s.title, s.hint, statusTag(s.status), i + 1))}
+      {coAuthors ? row("co-authors", "Co-authors", "People writing this case with you (optional)", quiet(coAuthors.count ? `${coAuthors.count} added` : "Optional", true), sections.length + 1) : null}
+    </ul>
+  );
+}
+
+const EXISTING_STATUS_WORDS: Record<DeploymentStatus, string> = {
+  live: "is already live",
+  planned: "is already planned",
+  in_progress: "is already being set up",
+  paused: "went live and is paused",
+  withdrawn: "was withdrawn",
+};
+
+export type ExistingDeploymentView = { deploymentId: number; serviceName: string; organisationName: string; capabilityName: string; status: DeploymentStatus };
+
+/** Says, without blocking, that a proposed service already has (or plans) the capability, with a link to that deployment. */
+export function ExistingDeploymentsWarning({ existing, changeHref }: { existing: ExistingDeploymentView[]; changeHref?: string }) {
+  if (!existing.length) return null;
+  return (
+    <WarningCallout heading={existing.length === 1 ? "This service already has what you propose" : "These services already have what you propose"}>
+      <ul className="nhsuk-list nhsuk-list--bullet">
+        {existing.map((d) => (
+          <li key={d.deploymentId}>
+            {d.capabilityName} at {d.serviceName} ({d.organisationName}) {EXISTING_STATUS_WORDS[d.status]}: <Link to={`/rollout/deployments/${d.deploymentId}`}>see that deployment</Link>.
+          </li>
+        ))}
+      </ul>
+      <p>
+        You can still propose it, for example to extend who uses it or what is shared. If so, say so in the summary; if not, remove the service
+        {changeHref ? (
+          <>
+            {" "}
+            in <Link to={changeHref}>Systems and services</Link>
+          </>
+        ) : null}
+        .
+      </p>
+    </WarningCallout>
   );
 }
