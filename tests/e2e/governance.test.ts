@@ -65,7 +65,7 @@ describe("governance registers", () => {
     // It is sent for signature only once its DPIA allows it.
     await page.goto(`/agreements/${REFERENCE}/dpia`);
     await page.getByLabel("DPIA reference").fill(`DPIA-${REFERENCE}`);
-    await page.getByLabel("Not required").check();
+    await page.getByLabel("Not required", { exact: true }).check();
     await page.getByLabel("If not required, why").fill("Viewing only, within an existing DPIA for the MIG viewer");
     await page.getByRole("button", { name: "Save the DPIA" }).click();
     await page.getByText(`The DPIA for ${REFERENCE} was saved.`).waitFor();
