@@ -117,19 +117,31 @@ export type DpiaForSigning = {
 } | null;
 
 /**
- * Why an agreement cannot be sent for signature because of its DPIA, or null when it can: a DPIA
- * must be recorded (completed, or not required with the reason), and a completed one that found
- * high residual risk needs the ICO consultation recorded first (UK GDPR Article 36).
+ * What is wrong with a version's DPIA for signing, or null when nothing is: a DPIA must be
+ * recorded (completed, or not required with the reason), and a completed one that found high
+ * residual risk needs the ICO consultation recorded first (UK GDPR Article 36).
  */
-export function dpiaSigningProblem(dpia: DpiaForSigning): string | null {
-  if (!dpia) return "No DPIA is recorded for this version. Record the DPIA: complete it, or record why one is not required, then send the agreement for signature.";
+export function dpiaShortfall(dpia: DpiaForSigning): { kind: "missing" | "incomplete" | "high_risk_without_ico"; fact: string } | null {
+  if (!dpia) return { kind: "missing", fact: "No DPIA is recorded for this version." };
   if (dpia.status === "not_started" || dpia.status === "in_progress") {
-    return `The DPIA (${dpia.reference}) is ${DPIA_STATUS_LABELS[dpia.status].toLowerCase()}. Complete it and record its residual risk, or record why a DPIA is not required, then send the agreement for signature.`;
+    return { kind: "incomplete", fact: `The DPIA (${dpia.reference}) is ${DPIA_STATUS_LABELS[dpia.status].toLowerCase()}.` };
   }
   if (dpia.status === "completed" && dpia.residualRisk === "high" && !dpia.icoConsultedOn) {
-    return `The DPIA (${dpia.reference}) found high residual risk and no ICO consultation is recorded. Consult the ICO and record the date on the DPIA, then send the agreement for signature.`;
+    return { kind: "high_risk_without_ico", fact: `The DPIA (${dpia.reference}) found high residual risk and no ICO consultation is recorded.` };
   }
   return null;
+}
+
+/** Why an agreement cannot be sent for signature because of its DPIA, and what to do; null when it can. */
+export function dpiaSigningProblem(dpia: DpiaForSigning): string | null {
+  const shortfall = dpiaShortfall(dpia);
+  if (!shortfall) return null;
+  const todo = {
+    missing: "Record the DPIA: complete it, or record why one is not required, then send the agreement for signature.",
+    incomplete: "Complete it and record its residual risk, or record why a DPIA is not required, then send the agreement for signature.",
+    high_risk_without_ico: "Consult the ICO and record the date on the DPIA, then send the agreement for signature.",
+  }[shortfall.kind];
+  return `${shortfall.fact} ${todo}`;
 }
 
 export const SIGNATURE_STATUS_LABELS = { requested: "Waiting to sign", signed: "Signed", declined: "Declined" } as const;

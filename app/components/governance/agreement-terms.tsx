@@ -9,7 +9,7 @@ import {
   PARTY_ROLE_LABELS,
   PURPOSE_LABELS,
   RISK_LABELS,
-  dpiaSigningProblem,
+  dpiaShortfall,
   type AgreementPurpose,
   type Article6Basis,
   type Article9Condition,
@@ -72,14 +72,17 @@ export function AgreementTerms({ terms, parties, coverage }: { terms: Terms; par
 
 type Dpia = NonNullable<DpiaForSigning> & { completedOn: string | null; notRequiredReason: string | null };
 
-/** The DPIA's status and residual risk, with a warning when it should stop the agreement being signed. */
+/** The DPIA's status and residual risk, with a warning when it should have stopped the agreement being sent for signature. */
 export function DpiaStatus({ dpia }: { dpia: Dpia | null }) {
-  const problem = dpiaSigningProblem(dpia);
+  const shortfall = dpiaShortfall(dpia);
   return (
     <>
-      {problem ? (
-        <WarningCallout heading={dpia?.residualRisk === "high" ? "High residual risk without ICO consultation" : "The DPIA is not complete"} headingLevel={3}>
-          <p>{problem}</p>
+      {shortfall ? (
+        <WarningCallout heading={shortfall.kind === "high_risk_without_ico" ? "High residual risk without ICO consultation" : "The DPIA is not complete"} headingLevel={3}>
+          <p>
+            {shortfall.fact} It should be settled before the agreement is signed: ask the agreement&apos;s owner to finish it, or decline to sign and say
+            why.
+          </p>
         </WarningCallout>
       ) : null}
       {dpia ? (
