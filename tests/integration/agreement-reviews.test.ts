@@ -13,6 +13,7 @@ import { sendForSignature } from "~/models/agreement-signing.server";
 import { listExceptions } from "~/models/exceptions.server";
 import { getBoardPack } from "~/models/board-pack.server";
 import { tasksFor } from "~/models/tasks.server";
+import { transparencyReport } from "~/models/transparency.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import { ReviewSchema, type DpiaInput } from "~/models/agreements.schema";
 import * as agreementPage from "~/routes/agreements.$reference._index";
@@ -99,6 +100,9 @@ describe("recording an agreement review", () => {
     // Before the review it was due, and still shows so as at those dates.
     expect(reviewExceptions("2016-10-23")).toEqual(["agreement_review_due"]);
     expect(getAgreement({ reference: "ISA-001", asAt: "2016-10-23" })!.agreement.reviewOn).toBe("2017-01-01");
+    // The public page's next review moves on too.
+    const publicReview = (asAt: string) => transparencyReport({ asAt }).activeAgreements.find((a) => a.reference === "ISA-001")!.reviewOn;
+    expect([publicReview("2016-10-23"), publicReview(REPORTING_DATE)]).toEqual(["2017-01-01", "2018-10-24"]);
 
     const audited = getDb().select().from(auditLog).where(and(eq(auditLog.entityId, "ISA-001"), eq(auditLog.action, "agreement.review"))).all();
     expect(audited).toHaveLength(1);
