@@ -42,6 +42,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   "agreements.$reference.edit.tsx": { path: "/agreements/ISA-001/edit", GET: AGREEMENT_MANAGERS, POST: AGREEMENT_MANAGERS, recordRule: "as above" },
   "agreements.$reference.dpia.tsx": { path: "/agreements/ISA-001/dpia", GET: AGREEMENT_MANAGERS, POST: AGREEMENT_MANAGERS, recordRule: "as above" },
   "agreements.$reference.end.tsx": { path: "/agreements/ISA-001/end", GET: AGREEMENT_MANAGERS, POST: AGREEMENT_MANAGERS, recordRule: "as above" },
+  "agreements.$reference.review.tsx": {
+    path: "/agreements/ISA-001/review",
+    GET: ["ig_lead"],
+    POST: ["ig_lead"],
+    recordRule: "an IG lead records a review only of the version in force of an agreement their organisation is party to",
+  },
   "agreements.$reference.sign.tsx": {
     path: "/agreements/ISA-003/sign",
     GET: ["ig_lead"],

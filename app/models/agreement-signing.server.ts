@@ -2,15 +2,15 @@
 // declining for their own organisation, and the one place a version becomes active (superseding
 // the version it replaces). Every rule of signing is enforced here, whoever calls.
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
-import { agreementParties, agreementSignatures, agreements } from "../../db/schema";
+import { agreementParties, agreementSignatures, agreements, dpias } from "../../db/schema";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { formatDate } from "~/lib/dates";
 import { getReportingDate } from "~/models/settings.server";
 import { inSentence } from "~/lib/words";
-import { AGREEMENT_STATUS_LABELS } from "~/models/agreements.schema";
+import { AGREEMENT_STATUS_LABELS, dpiaSigningProblem } from "~/models/agreements.schema";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
-import { assertMayManage, hasRole, latestVersionRow, requireLatest, snapshot, type GovernanceUser } from "~/models/agreements.server";
+import { assertMayManage, hasRole, latestVersionRow, partiesOf, requireLatest, snapshot, type GovernanceUser } from "~/models/agreements.server";
 import type { SignInput } from "~/models/agreements.schema";
 import { notifyAgreementSigned, notifySignaturesRequested } from "~/models/notifications.server";
 
@@ -29,9 +29,17 @@ export function requestEverySignature(db: DbOrTx, agreementId: number) {
 }
 
 
+/** Refuses to send a version for signature while its DPIA says it should not be signed (see dpiaSigningProblem). */
+function assertDpiaAllowsSigning(db: DbOrTx, agreementId: number) {
+  const dpia = db.select().from(dpias).where(eq(dpias.agreementId, agreementId)).get() ?? null;
+  const problem = dpiaSigningProblem(dpia);
+  if (problem) throw new GovernanceFieldError("send", problem);
+}
+
 /**
  * Sends a draft for signature: every party's signature is requested. Sent again while awaiting
- * signatures, it asks the parties that declined once more.
+ * signatures, it asks the parties that declined once more. Either way the DPIA must allow it:
+ * recorded, complete (or not required), and any high residual risk taken to the ICO.
  */
 export function sendForSignature({ actor, user, reference, db }: { actor: Actor; user: GovernanceUser; reference: string; db?: DbOrTx }) {
   const run = (tx: DbOrTx) => {
@@ -42,6 +50,7 @@ export function sendForSignature({ actor, user, reference, db }: { actor: Actor;
     if (row.status === "draft") {
       const parties = tx.select({ n: count() }).from(agreementParties).where(eq(agreementParties.agreementId, row.id)).get()!.n;
       if (parties < 2) throw new GovernanceError(409, "Name at least two parties before sending the agreement for signature");
+      assertDpiaAllowsSigning(tx, row.id);
       requestEverySignature(tx, row.id);
       tx.update(agreements)
         .set({ status: "awaiting_signatures", sentForSignatureOn: getReportingDate(tx), sentForSignatureAt: at, updatedAt: at })
@@ -52,6 +61,7 @@ export function sendForSignature({ actor, user, reference, db }: { actor: Actor;
       return { reference, version: row.version, requested: parties };
     }
     if (row.status === "awaiting_signatures") {
+      assertDpiaAllowsSigning(tx, row.id);
       const declined = tx
         .update(agreementSignatures)
         .set({ status: "requested", requestedAt: at, signedByUserId: null, signatoryName: null, signatoryRole: null, signedOn: null, declineReason: null, authorityDeclared: false })
@@ -102,10 +112,23 @@ function ownWaitingSignature(db: DbOrTx, user: GovernanceUser, reference: string
   return { row, partyId: party.partyId };
 }
 
-/** What the signing page needs: the waiting signature of the user's organisation, or why there is none. */
+/** Stored statuses of a version every party signed. */
+const FULLY_SIGNED = ["active", "superseded", "expired", "terminated"];
+
+/**
+ * What the signing page needs: the waiting signature of the user's organisation, or, once every
+ * party has signed the latest version, who signed it and when (there is nothing left to sign, and
+ * that is not an error). Anything else is refused (403 not a party, 409 nothing waiting).
+ */
 export function signatureRequestFor({ user, reference, db = getDb() }: { user: GovernanceUser; reference: string; db?: DbOrTx }) {
+  if (!hasRole(user, "ig_lead")) throw new GovernanceError(403, "Only an IG lead signs agreements, for their own organisation");
+  const latest = requireLatest(db, reference);
+  if (FULLY_SIGNED.includes(latest.status) && maySignForParty({ user, reference, db })) {
+    const signatures = partiesOf(db, latest.id).map((p) => ({ organisationName: p.organisationName, odsCode: p.odsCode, signatoryName: p.signatoryName, signatoryRole: p.signatoryRole, signedOn: p.signedOn }));
+    return { state: "all_signed" as const, reference, version: latest.version, title: latest.title, activatedOn: latest.activatedOn, signatures };
+  }
   const { row } = ownWaitingSignature(db, user, reference);
-  return { reference, version: row.version, title: row.title, effectiveOn: row.effectiveOn, sentForSignatureOn: row.sentForSignatureOn };
+  return { state: "waiting" as const, reference, version: row.version, title: row.title, effectiveOn: row.effectiveOn, sentForSignatureOn: row.sentForSignatureOn };
 }
 
 /** A signature is dated between the version being sent for signature and the reporting date. */

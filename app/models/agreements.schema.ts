@@ -9,6 +9,7 @@ import {
   CONSENT_MODELS,
   DPIA_STATUSES,
   PARTY_ROLES,
+  REVIEW_OUTCOMES,
   RISK_LEVELS,
 } from "../../db/schema/enums";
 import { addDaysIso, isIsoDate } from "~/lib/dates";
@@ -106,6 +107,42 @@ export const DPIA_STATUS_LABELS: Record<(typeof DPIA_STATUSES)[number], string> 
 };
 
 export const RISK_LABELS: Record<(typeof RISK_LEVELS)[number], string> = { low: "Low", medium: "Medium", high: "High" };
+
+/** The DPIA as the signing rules read it. */
+export type DpiaForSigning = {
+  reference: string;
+  status: (typeof DPIA_STATUSES)[number];
+  residualRisk: (typeof RISK_LEVELS)[number] | null;
+  icoConsultedOn: string | null;
+} | null;
+
+/**
+ * What is wrong with a version's DPIA for signing, or null when nothing is: a DPIA must be
+ * recorded (completed, or not required with the reason), and a completed one that found high
+ * residual risk needs the ICO consultation recorded first (UK GDPR Article 36).
+ */
+export function dpiaShortfall(dpia: DpiaForSigning): { kind: "missing" | "incomplete" | "high_risk_without_ico"; fact: string } | null {
+  if (!dpia) return { kind: "missing", fact: "No DPIA is recorded for this version." };
+  if (dpia.status === "not_started" || dpia.status === "in_progress") {
+    return { kind: "incomplete", fact: `The DPIA (${dpia.reference}) is ${DPIA_STATUS_LABELS[dpia.status].toLowerCase()}.` };
+  }
+  if (dpia.status === "completed" && dpia.residualRisk === "high" && !dpia.icoConsultedOn) {
+    return { kind: "high_risk_without_ico", fact: `The DPIA (${dpia.reference}) found high residual risk and no ICO consultation is recorded.` };
+  }
+  return null;
+}
+
+/** Why an agreement cannot be sent for signature because of its DPIA, and what to do; null when it can. */
+export function dpiaSigningProblem(dpia: DpiaForSigning): string | null {
+  const shortfall = dpiaShortfall(dpia);
+  if (!shortfall) return null;
+  const todo = {
+    missing: "Record the DPIA: complete it, or record why one is not required, then send the agreement for signature.",
+    incomplete: "Complete it and record its residual risk, or record why a DPIA is not required, then send the agreement for signature.",
+    high_risk_without_ico: "Consult the ICO and record the date on the DPIA, then send the agreement for signature.",
+  }[shortfall.kind];
+  return `${shortfall.fact} ${todo}`;
+}
 
 export const SIGNATURE_STATUS_LABELS = { requested: "Waiting to sign", signed: "Signed", declined: "Declined" } as const;
 
@@ -270,6 +307,23 @@ export const DpiaSchema = z
     if (d.status !== "completed" && d.completedOn) ctx.addIssue({ code: "custom", path: ["completedOn"], message: "Only a completed DPIA has a completion date: remove it or mark the DPIA completed" });
   });
 export type DpiaInput = z.output<typeof DpiaSchema>;
+
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+export const REVIEW_OUTCOME_LABELS: Record<ReviewOutcome, string> = {
+  no_change: "No change needed",
+  new_version_needed: "A new version is needed",
+};
+
+export const ReviewSchema = z
+  .object({
+    reviewedOn: isoDate("the date of the review"),
+    outcome: z.enum(REVIEW_OUTCOMES, { error: "Choose the outcome of the review" }),
+    note: optionalText(2000),
+  })
+  .superRefine((d, ctx) => {
+    if (d.outcome === "new_version_needed" && !d.note) ctx.addIssue({ code: "custom", path: ["note"], message: "Enter what needs to change in the new version" });
+  });
+export type ReviewInput = z.output<typeof ReviewSchema>;
 
 export const REVIEW_FILTERS = ["due", "overdue", "due_or_overdue"] as const;
 export type ReviewFilter = (typeof REVIEW_FILTERS)[number];

@@ -338,6 +338,55 @@ function coverageOf(db: DbOrTx, agreementId: number) {
     .all();
 }
 
+/** The reviews recorded for a version, latest first. */
+export function reviewsOf(db: DbOrTx, agreementId: number) {
+  return db
+    .select({
+      id: agreementReviews.id,
+      reviewedOn: agreementReviews.reviewedOn,
+      reviewerName: agreementReviews.reviewerName,
+      outcome: agreementReviews.outcome,
+      note: agreementReviews.note,
+      nextReviewOn: agreementReviews.nextReviewOn,
+    })
+    .from(agreementReviews)
+    .where(eq(agreementReviews.agreementId, agreementId))
+    .orderBy(desc(agreementReviews.reviewedOn), desc(agreementReviews.id))
+    .all();
+}
+
+/**
+ * Versions awaiting signatures, signed or in force on `asAt` whose DPIA, completed by then, found
+ * high residual risk with no ICO consultation recorded by then: the board's DPIA exception.
+ */
+export function agreementsWithHighRiskDpiaWithoutIco({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  const effective = effectiveStatusSql(asAt);
+  return db
+    .select({
+      id: agreements.id,
+      reference: agreements.reference,
+      version: agreements.version,
+      title: agreements.title,
+      status: effective,
+      dpiaReference: dpias.reference,
+      completedOn: dpias.completedOn,
+    })
+    .from(agreements)
+    .innerJoin(dpias, eq(dpias.agreementId, agreements.id))
+    .where(
+      and(
+        draftedBySql(asAt),
+        sql`${effective} in ('awaiting_signatures', 'signed', 'active')`,
+        eq(dpias.status, "completed"),
+        eq(dpias.residualRisk, "high"),
+        or(isNull(dpias.completedOn), sql`${dpias.completedOn} <= ${asAt}`),
+        or(isNull(dpias.icoConsultedOn), sql`${dpias.icoConsultedOn} > ${asAt}`),
+      ),
+    )
+    .orderBy(asc(agreements.reference), asc(agreements.version))
+    .all();
+}
+
 const AUDIT_ACTION_LABELS: Record<string, string> = {
   "agreement.create": "Created",
   "agreement.update": "Changed",
@@ -351,6 +400,7 @@ const AUDIT_ACTION_LABELS: Record<string, string> = {
   "agreement.supersede": "Superseded",
   "agreement.end": "Ended",
   "agreement.dpia.save": "DPIA updated",
+  "agreement.review": "Review recorded",
 };
 
 /**
@@ -391,11 +441,12 @@ export function getAgreement({ reference, version, asAt, db = getDb() }: { refer
     };
   });
   return {
-    agreement: { ...row, reviewOn: asAtRow.reviewOn, storedStatus: row.status, status, reviewState, createdByName: createdBy?.name ?? null },
+    agreement: { ...row, reviewOn: asAtRow.reviewOn, storedReviewOn: row.reviewOn, storedStatus: row.status, status, reviewState, createdByName: createdBy?.name ?? null },
     latestVersion: versions[0]!.version,
     parties: partiesOf(db, row.id),
     coverage: coverageOf(db, row.id),
     dpia: db.select().from(dpias).where(eq(dpias.agreementId, row.id)).get() ?? null,
+    reviews: reviewsOf(db, row.id),
     versions,
     trail,
     noticeDays,

@@ -7,7 +7,7 @@ import { daysBetween, formatDate } from "~/lib/dates";
 import { inSentence } from "~/lib/words";
 import { CASE_STATE_LABELS } from "./cases.schema";
 import { DEPLOYMENT_STATUS_LABELS } from "./rollout.schema";
-import { liveDeploymentsWithoutActiveAgreement, listAgreements } from "./agreements.server";
+import { agreementsWithHighRiskDpiaWithoutIco, liveDeploymentsWithoutActiveAgreement, listAgreements } from "./agreements.server";
 import { coverExpiring, organisationsSharingWithoutCover } from "./indemnity.server";
 import { listDeployments } from "./rollout.server";
 import { practicesBelowTargetOrFalling } from "./consent.server";
@@ -57,6 +57,7 @@ const KIND_ROLES: Record<ExceptionKind, readonly Role[]> = {
   cover_expiring: ["ccg"],
   agreement_review_overdue: ["ig_lead"],
   agreement_review_due: ["ig_lead"],
+  dpia_high_risk_without_ico: ["ig_lead"],
   deployment_late: ["programme"],
   opt_in_falling: ["programme"],
   opt_in_below_target: ["programme"],
@@ -156,6 +157,33 @@ function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "ki
       href: `/agreements/${encodeURIComponent(a.reference)}`,
       actionRole: "ig_lead",
       dueOn: a.reviewOn,
+    });
+  }
+
+  // UK GDPR Article 36: high residual risk must go to the ICO before the processing.
+  const highRisk = wants("dpia_high_risk_without_ico") ? agreementsWithHighRiskDpiaWithoutIco({ asAt, db }) : [];
+  const highRiskParties = highRisk.length
+    ? db
+        .select({ agreementId: agreementParties.agreementId, organisationId: agreementParties.organisationId })
+        .from(agreementParties)
+        .where(inArray(agreementParties.agreementId, highRisk.map((a) => a.id)))
+        .all()
+    : [];
+  for (const a of highRisk) {
+    out.push({
+      id: `dpia_high_risk_without_ico:${a.reference}:${a.version}`,
+      kind: "dpia_high_risk_without_ico",
+      severity: "high",
+      title: `${a.reference} "${a.title}": the DPIA found high residual risk and the ICO has not been consulted`,
+      detail: `DPIA ${a.dpiaReference}${a.completedOn ? `, completed on ${formatDate(a.completedOn)},` : ""} found high risk remaining after mitigation; the ICO must be consulted before the processing. Record the consultation date on the DPIA.`,
+      organisation: null,
+      organisationId: null,
+      partyIds: highRiskParties.filter((p) => p.agreementId === a.id).map((p) => p.organisationId),
+      record: `${a.reference} v${a.version}`,
+      href: `/agreements/${encodeURIComponent(a.reference)}`,
+      actionHref: `/agreements/${encodeURIComponent(a.reference)}/dpia`,
+      actionRole: "ig_lead",
+      dueOn: a.completedOn,
     });
   }
 

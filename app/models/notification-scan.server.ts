@@ -91,7 +91,7 @@ const agreementReviews: Rule = (db, date) => {
       onDate: date,
       title: overdue ? `Review of ${a.reference} is overdue` : `Review of ${a.reference} is due ${inDays(daysLeft)}`,
       body: overdue
-        ? `The review of ${a.reference} version ${a.version} "${a.title}" was due on ${formatDate(a.reviewOn)}. Review it with the other parties and record the outcome: change it, or end it.`
+        ? `The review of ${a.reference} version ${a.version} "${a.title}" was due on ${formatDate(a.reviewOn)}. Review it with the other parties and record the review on its page (Record a review): no change, or a new version.`
         : `The review of ${a.reference} version ${a.version} "${a.title}" is due on ${formatDate(a.reviewOn)}. Your organisation is a party: agree with the other parties whether it continues as it is.`,
       href: `/agreements/${encodeURIComponent(a.reference)}`,
     });

@@ -6,7 +6,7 @@ import { agreementCoverage, agreementParties, agreements, organisations } from "
 import { getDb, type DbOrTx } from "~/lib/db.server";
 import { addMonthsToMonth, monthOf } from "~/lib/dates";
 import { suppressSmallNumber, suppressedRate } from "~/lib/suppression";
-import { inForceSql } from "./agreements.server";
+import { inForceSql, reviewOnSql } from "./agreements.server";
 import { ARTICLE_6_LABELS, ARTICLE_9_LABELS, CONSENT_MODEL_LABELS, PURPOSE_LABELS } from "./agreements.schema";
 import { optInTrend } from "./consent.server";
 import { listDeployments } from "./rollout.server";
@@ -67,7 +67,8 @@ export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: 
       article9Condition: agreements.article9Condition,
       consentModel: agreements.consentModel,
       effectiveOn: agreements.effectiveOn,
-      reviewOn: agreements.reviewOn,
+      // Moved on by the latest review recorded by then.
+      reviewOn: reviewOnSql(asAt),
     })
     .from(agreements)
     .where(inForceSql(asAt))

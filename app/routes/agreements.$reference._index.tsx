@@ -1,12 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, InsetText, SummaryList, Table, Tag, WarningCallout } from "~/components/nhs";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { BackLink, Button, ErrorSummary, InsetText, SummaryList, Table, Tag, WarningCallout } from "~/components/nhs";
 import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actorFor, requireRole, requireUser, refuse } from "~/lib/session.server";
 import { getAgreement, mayManageAgreement } from "~/models/agreements.server";
 import { sendForSignature } from "~/models/agreement-signing.server";
+import { mayReviewAgreement } from "~/models/agreement-reviews.server";
 import {
   ARTICLE_6_LABELS,
   ARTICLE_9_LABELS,
@@ -15,8 +16,10 @@ import {
   DPIA_STATUS_LABELS,
   PARTY_ROLE_LABELS,
   PURPOSE_LABELS,
+  REVIEW_OUTCOME_LABELS,
   RISK_LABELS,
   SIGNATURE_STATUS_LABELS,
+  dpiaSigningProblem,
 } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
@@ -38,6 +41,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canSign =
     isLatest && user.roles.includes("ig_lead") && detail.agreement.storedStatus === "awaiting_signatures" && ownParty?.signatureStatus === "requested";
   const canManage = mayManageAgreement({ user, reference });
+  // Only the version in force is reviewed, by an IG lead of a party to it.
+  const canReview = detail.agreement.storedStatus === "active" && mayReviewAgreement({ user, reference });
   return {
     ...detail,
     asAt,
@@ -45,6 +50,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canSign,
     ownOrganisationName: ownParty?.organisationName ?? null,
     canManage,
+    canReview,
+    // Why the DPIA stops this version being sent for signature, if it does.
+    sendProblem: dpiaSigningProblem(detail.dpia),
     hasDeclined: detail.parties.some((p) => p.signatureStatus === "declined"),
   };
 }
@@ -57,7 +65,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const form = await request.formData();
   if (form.get("intent") !== "send") throw new Response("Unknown action", { status: 400 });
   const result = runGovernance(() => sendForSignature({ actor: actorFor(user, request, context), user, reference }), { user, request, context });
-  if (!result.ok) throw new Response(Object.values(result.errors)[0], { status: 409 });
+  // Refused because of the DPIA: say why on the page, next to the button.
+  if (!result.ok) return data({ errors: result.errors }, { status: 409 });
   return redirectWithFlash(
     `/agreements/${encodeURIComponent(reference)}`,
     `${reference} was sent for signature: ${result.value.requested} part${result.value.requested === 1 ? "y has" : "ies have"} been asked to sign.`,
@@ -66,6 +75,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function AgreementPage() {
   const d = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const errors: Record<string, string> = actionData?.errors ?? {};
   const a = d.agreement;
   const href = `/agreements/${encodeURIComponent(a.reference)}`;
   const signedCount = d.parties.filter((p) => p.signatureStatus === "signed").length;
@@ -74,6 +85,7 @@ export default function AgreementPage() {
       <BackLink href="/agreements" className="sb-no-print">
         Back to agreements
       </BackLink>
+      <ErrorSummary errors={errors} />
       <h1>
         <span className="nhsuk-caption-l">
           {a.reference} version {a.version}
@@ -106,11 +118,19 @@ export default function AgreementPage() {
         {d.canSign ? (
           <Button href={`${href}/sign`}>Sign or decline for {d.ownOrganisationName}</Button>
         ) : null}
+        {d.canReview ? (
+          <Button href={`${href}/review`}>Record a review</Button>
+        ) : null}
+        {d.canManage && d.isLatest && d.sendProblem && (a.storedStatus === "draft" || (a.storedStatus === "awaiting_signatures" && d.hasDeclined)) ? (
+          <WarningCallout heading="Not ready to send for signature" headingLevel={2}>
+            <p>{d.sendProblem}</p>
+          </WarningCallout>
+        ) : null}
         {d.canManage && d.isLatest ? (
           <div className="nhsuk-button-group">
             {a.storedStatus === "draft" || (a.storedStatus === "awaiting_signatures" && d.hasDeclined) ? (
               <Form method="post">
-                <Button name="intent" value="send" type="submit">
+                <Button id="send" name="intent" value="send" type="submit">
                   {a.storedStatus === "draft" ? "Send for signature" : "Ask the parties that declined to sign again"}
                 </Button>
               </Form>
@@ -221,6 +241,22 @@ export default function AgreementPage() {
       ) : (
         <p>No DPIA has been recorded for this version.</p>
       )}
+
+      {a.activatedOn ? (
+        <>
+          <h2>Reviews</h2>
+          {d.reviews.length ? (
+            <Table
+              caption={`Reviews of ${a.reference} version ${a.version}, latest first`}
+              head={["Reviewed on", "By", "Outcome", "Note", "Next review"]}
+              responsive
+              rows={d.reviews.map((r) => [formatDate(r.reviewedOn), r.reviewerName, REVIEW_OUTCOME_LABELS[r.outcome], r.note ?? "", formatDate(r.nextReviewOn)])}
+            />
+          ) : (
+            <p>No review of this version has been recorded. Its first review is due on {formatDate(a.storedReviewOn)}.</p>
+          )}
+        </>
+      ) : null}
 
       <h2>What it covers</h2>
       {d.coverage.length ? (

@@ -62,6 +62,13 @@ describe("governance registers", () => {
     await page.waitForURL(`**/agreements/${REFERENCE}`);
     await page.locator(".nhsuk-notification-banner").waitFor();
     expect(await main(page)).toContain("was created as a draft");
+    // It is sent for signature only once its DPIA allows it.
+    await page.goto(`/agreements/${REFERENCE}/dpia`);
+    await page.getByLabel("DPIA reference").fill(`DPIA-${REFERENCE}`);
+    await page.getByLabel("Not required", { exact: true }).check();
+    await page.getByLabel("If not required, why").fill("Viewing only, within an existing DPIA for the MIG viewer");
+    await page.getByRole("button", { name: "Save the DPIA" }).click();
+    await page.getByText(`The DPIA for ${REFERENCE} was saved.`).waitFor();
     await page.getByRole("button", { name: "Send for signature" }).click();
     await page.getByText("2 parties have been asked to sign").waitFor();
     expect(await page.locator("main .nhsuk-tag").first().textContent()).toBe("Awaiting signatures");

@@ -8,6 +8,7 @@ import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
 import { countActiveAgreements, getAgreement, listAgreements, liveDeploymentsWithoutActiveAgreement } from "~/models/agreements.server";
 import { createAgreement, endAgreement, updateAgreement } from "~/models/agreement-changes.server";
 import { declineAgreement, sendForSignature, signAgreement } from "~/models/agreement-signing.server";
+import { recordCompletedDpia } from "../helpers/agreements";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import { listExceptions } from "~/models/exceptions.server";
 import { transparencyReport } from "~/models/transparency.server";
@@ -122,7 +123,11 @@ function apply(s: Step, made: Made[], run: number, chosen?: Made) {
     case "create": {
       const reference = `PROP-${run}-${made.length + 1}`;
       const effectiveOn = addDaysIso(clock, s.effective);
-      attempt(() => createAgreement({ actor: actorOf(programme), user: programme, input: { reference, ...input(s.parties, coverageOf(s.parties, s.coverage), effectiveOn) } }));
+      attempt(() => {
+        createAgreement({ actor: actorOf(programme), user: programme, input: { reference, ...input(s.parties, coverageOf(s.parties, s.coverage), effectiveOn) } });
+        // A DPIA the signing rules accept, so the history explores sending and signing.
+        recordCompletedDpia({ user: programme, reference, completedOn: clock });
+      });
       made.push({ reference, parties: s.parties, effectiveOn, sentOn: null });
       break;
     }

@@ -11,6 +11,7 @@ import * as newAgreement from "~/routes/agreements.new";
 import * as agreementPage from "~/routes/agreements.$reference._index";
 import * as editAgreement from "~/routes/agreements.$reference.edit";
 import * as signPage from "~/routes/agreements.$reference.sign";
+import * as dpiaPage from "~/routes/agreements.$reference.dpia";
 import * as exceptionsPage from "~/routes/exceptions._index";
 import * as transparencyPage from "~/routes/transparency";
 import { loader as agreementsApi } from "~/routes/api.v1.agreements";
@@ -63,6 +64,9 @@ function agreementFields(reference: string, parties: string[], coverage: string[
 const sign = (reference: string, who: Who, signedOn = REPORTING_DATE) =>
   post(signPage.action, `/agreements/${reference}/sign`, who, { intent: "sign", signatoryName: "IG lead", signatoryRole: "IG lead", signedOn, authorityDeclared: "yes" }, { reference });
 const send = (reference: string) => post(agreementPage.action, `/agreements/${reference}`, "programme", { intent: "send" }, { reference });
+// An agreement is sent for signature only once its DPIA allows it.
+const recordDpia = (reference: string) =>
+  post(dpiaPage.action, `/agreements/${reference}/dpia`, "programme", { reference: `DPIA-${reference}`, status: "completed", completedOn: "2016-09-30", residualRisk: "low" }, { reference });
 
 type ExceptionsData = { rows: { kind: string; title: string }[] };
 const frailtyException = async () => {
@@ -80,6 +84,7 @@ describe("finding 4: an agreement's reach widens only when every party signs", (
   beforeAll(async () => {
     // An active agreement between the hospice and a practice, covering the hospice's inpatient unit.
     expect(statusOf(await post(newAgreement.action, "/agreements/new", "hospice", agreementFields("TEST-F4", ["WLHSP", "P92001"], [serviceValue("Hospice inpatient unit")])))).toBe(302);
+    expect(statusOf(await recordDpia("TEST-F4"))).toBe(302);
     expect(statusOf(await send("TEST-F4"))).toBe(302);
     expect(statusOf(await sign("TEST-F4", "hospice"))).toBe(302);
     expect(statusOf(await sign("TEST-F4", "gp"))).toBe(302);

@@ -10,6 +10,7 @@ import { GovernanceError, GovernanceFieldError } from "~/models/governance-error
 import type { AgreementInput, NewAgreementInput, SignInput } from "~/models/agreements.schema";
 import type { Actor } from "~/lib/audit.server";
 import { updateSettings } from "~/models/settings.server";
+import { recordCompletedDpia } from "../helpers/agreements";
 
 const REPORTING_DATE = "2016-10-31";
 
@@ -88,6 +89,7 @@ describe("the agreement lifecycle", () => {
     const activeBefore = countActiveAgreements();
 
     createAgreement({ actor: actorOf(programme), user: programme, input: create("TEST-LIFE", { reviewIntervalMonths: 2 }) });
+    recordCompletedDpia({ user: programme, reference: "TEST-LIFE" });
     expect(statusOf("TEST-LIFE")).toBe("draft");
 
     expect(sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-LIFE" }).requested).toBe(2);
@@ -129,21 +131,24 @@ describe("the agreement lifecycle", () => {
       .all();
     expect(rows.map((r) => r.action)).toEqual([
       "agreement.create",
+      "agreement.dpia.save",
       "agreement.send_for_signature",
       "agreement.sign",
       "agreement.sign",
       "agreement.activate",
       "agreement.end",
     ]);
-    for (const r of rows.slice(1)) {
+    // Every step after creating it changes something that was there (the first DPIA has no before).
+    for (const r of rows.slice(2)) {
       expect(r.before).toBeTruthy();
       expect(r.after).toBeTruthy();
     }
-    expect(JSON.parse(rows[3]!.after!).parties.find((p: { odsCode: string }) => p.odsCode === "P92001").signature).toBe("signed");
+    expect(JSON.parse(rows[4]!.after!).parties.find((p: { odsCode: string }) => p.odsCode === "P92001").signature).toBe("signed");
   });
 
   it("becomes active only from its effective date when every party signs earlier", () => {
     createAgreement({ actor: actorOf(programme), user: programme, input: create("TEST-LATER", { effectiveOn: "2016-12-01" }) });
+    recordCompletedDpia({ user: programme, reference: "TEST-LATER" });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-LATER" });
     signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-LATER", input: signature(igAcute) });
     const done = signAgreement({ actor: actorOf(igGp), user: igGp, reference: "TEST-LATER", input: signature(igGp) });
@@ -158,6 +163,7 @@ describe("the agreement lifecycle", () => {
 describe("declining", () => {
   it("keeps the agreement from becoming active until the declining party is asked again and signs", () => {
     createAgreement({ actor: actorOf(programme), user: programme, input: create("TEST-DECLINE") });
+    recordCompletedDpia({ user: programme, reference: "TEST-DECLINE" });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-DECLINE" });
     declineAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-DECLINE", reason: "The data items go beyond what the frailty unit needs" });
     signAgreement({ actor: actorOf(igGp), user: igGp, reference: "TEST-DECLINE", input: signature(igGp) });
@@ -176,6 +182,7 @@ describe("declining", () => {
 describe("who signs", () => {
   beforeAll(() => {
     createAgreement({ actor: actorOf(programme), user: programme, input: create("TEST-WHO") });
+    recordCompletedDpia({ user: programme, reference: "TEST-WHO" });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-WHO" });
   });
 
@@ -214,6 +221,7 @@ describe("changes and versions", () => {
   beforeAll(() => {
     setReportingDate("2016-10-10");
     createAgreement({ actor: actorOf(programme), user: programme, input: create("TEST-VER") });
+    recordCompletedDpia({ user: programme, reference: "TEST-VER" });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-VER" });
     signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-VER", input: signature(igAcute, "2016-10-10") });
     setReportingDate("2016-10-12");
@@ -270,6 +278,7 @@ describe("changes and versions", () => {
 
   it("asks every party to sign again after a material change while awaiting signatures", () => {
     createAgreement({ actor: actorOf(programme), user: programme, input: create("TEST-RESET") });
+    recordCompletedDpia({ user: programme, reference: "TEST-RESET" });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-RESET" });
     signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-RESET", input: signature(igAcute) });
     const result = updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-RESET", input: input({ purpose: "planning" }) });

@@ -48,8 +48,12 @@ describe("the task inbox", () => {
     expect(Object.keys(g)).toEqual(["cases-to-review", "agreements-to-sign", "exceptions-ig-lead"]);
     expect(g["cases-to-review"]!.map((i) => i.title.slice(0, 11))).toContain("BC-2016-007");
     expect(g["agreements-to-sign"]!.map((i) => [i.title.slice(0, 10), i.href])).toEqual([["ISA-003 v1", "/agreements/ISA-003/sign"]]);
-    // The acute trust's frailty unit and ISA-001's review; never another organisation's exceptions.
-    expect(g["exceptions-ig-lead"]!.map((i) => i.id).sort()).toEqual([expect.stringMatching(/^agreement_review:ISA-001/), expect.stringMatching(/^sharing_without_agreement:/)]);
+    // The acute trust's frailty unit, ISA-001's review and ISA-002's high-risk DPIA; never another organisation's exceptions.
+    expect(g["exceptions-ig-lead"]!.map((i) => i.id).sort()).toEqual([
+      expect.stringMatching(/^agreement_review:ISA-001/),
+      "dpia_high_risk_without_ico:ISA-002:2",
+      expect.stringMatching(/^sharing_without_agreement:/),
+    ]);
   });
 
   it("lists the agreements awaiting an organisation's signature, and none once it has signed", () => {
@@ -132,9 +136,9 @@ describe("/exceptions and /exceptions.csv", () => {
 
   it("filters by severity, keeping the counts of every severity", async () => {
     const high = await page("?severity=high");
-    expect(high.total).toBe(3);
+    expect(high.total).toBe(4);
     expect(high.rows.every((r) => r.severity === "high")).toBe(true);
-    expect(high.counts.high).toBe(3);
+    expect(high.counts.high).toBe(4);
     expect(high.counts.medium).toBeGreaterThan(0);
   });
 
@@ -161,8 +165,9 @@ describe("/exceptions and /exceptions.csv", () => {
     const response = (await exceptionsCsvLoader(args("/exceptions.csv?severity=high&pageSize=1", cookie))) as Response;
     expect(response.headers.get("Content-Type")).toContain("text/csv");
     const rows = parse((await response.text()).replace(/^\uFEFF/, ""), { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => r["Severity"])).toEqual(["High", "High", "High"]);
-    expect(rows.map((r) => r["ODS code"]).sort()).toEqual(["FWG21", "P92031", "RRF"]);
+    expect(rows.map((r) => r["Severity"])).toEqual(["High", "High", "High", "High"]);
+    // ISA-002's high-risk DPIA concerns its parties, not one organisation: no ODS code.
+    expect(rows.map((r) => r["ODS code"]).sort()).toEqual(["", "FWG21", "P92031", "RRF"]);
     expect(rows[0]!["Who should act"]).toBe("IG lead");
   });
 

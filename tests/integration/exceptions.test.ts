@@ -123,9 +123,10 @@ describe("filters and order", () => {
 
   it("filters by severity and counts by severity", () => {
     const high = listExceptions({ asAt: REPORTING_DATE, severity: "high" });
-    expect(kinds(high).sort()).toEqual(["cover_expiring", "sharing_without_agreement", "sharing_without_cover"]);
+    // ISA-002's DPIA found high residual risk and the ICO has not been consulted.
+    expect(kinds(high).sort()).toEqual(["cover_expiring", "dpia_high_risk_without_ico", "sharing_without_agreement", "sharing_without_cover"]);
     const counts = countExceptionsBySeverity({ asAt: REPORTING_DATE });
-    expect(counts.high).toBe(3);
+    expect(counts.high).toBe(4);
     expect(counts.high + counts.medium + counts.low).toBe(all().length);
   });
 
@@ -162,7 +163,7 @@ describe("filters and order", () => {
 
   it("filters to one organisation: its own exceptions and its agreements', not partnership-wide ones", () => {
     const rrf = listExceptions({ asAt: REPORTING_DATE, organisationId: orgId("RRF") });
-    expect(new Set(kinds(rrf))).toEqual(new Set(["sharing_without_agreement", "deployment_late", "agreement_review_due"]));
+    expect(new Set(kinds(rrf))).toEqual(new Set(["sharing_without_agreement", "deployment_late", "agreement_review_due", "dpia_high_risk_without_ico"]));
     const pharmacy = listExceptions({ asAt: REPORTING_DATE, organisationId: orgId("FWG21") });
     expect(kinds(pharmacy)).toContain("sharing_without_cover");
     expect(kinds(pharmacy)).not.toContain("case_waiting_past_sla");

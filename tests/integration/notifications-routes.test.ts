@@ -6,6 +6,7 @@ import { auditLog, notifications, organisations, services, users } from "../../d
 import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
 import { createAgreement } from "~/models/agreement-changes.server";
 import { declineAgreement, sendForSignature, signAgreement } from "~/models/agreement-signing.server";
+import { recordCompletedDpia } from "../helpers/agreements";
 import type { AgreementInput } from "~/models/agreements.schema";
 import { loader as notificationsLoader, action as notificationsAction } from "~/routes/notifications";
 import { loader as settingsLoader } from "~/routes/settings.notifications";
@@ -55,6 +56,7 @@ describe("agreement signatures", () => {
     const igAcute = user("ig@example.org");
     const igGp = user("ig.gp@example.org");
     createAgreement({ actor: actorOf(programme), user: programme, input: { reference: "TEST-NOTIFY", ...agreementInput() } });
+    recordCompletedDpia({ user: programme, reference: "TEST-NOTIFY" });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-NOTIFY" });
     for (const email of ["ig@example.org", "ig.gp@example.org"]) {
       expect(noticesOf(email, "signature_requested")).toEqual([{ title: "TEST-NOTIFY is waiting for your organisation's signature", href: "/agreements/TEST-NOTIFY/sign" }]);

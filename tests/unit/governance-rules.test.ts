@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseWith } from "~/lib/forms";
-import { agreementReviewState, AgreementSchema, DpiaSchema, NewAgreementSchema, SignSchema } from "~/models/agreements.schema";
+import { agreementReviewState, AgreementSchema, DpiaSchema, dpiaSigningProblem, NewAgreementSchema, SignSchema } from "~/models/agreements.schema";
 import { CoverSchema } from "~/models/indemnity.schema";
 
 const validAgreement = {
@@ -99,6 +99,21 @@ describe("DPIA rules", () => {
   });
   it("gives a completion date only to a completed DPIA", () => {
     expect(parseWith(DpiaSchema, { reference: "D-1", status: "in_progress", completedOn: "2016-10-01" }).errors.completedOn).toMatch(/Only a completed DPIA/);
+  });
+});
+
+describe("the DPIA before signing", () => {
+  const dpia = { reference: "DPIA-1", status: "completed" as const, residualRisk: "low" as const, icoConsultedOn: null };
+  it("lets a completed DPIA, or one not required, through, and high risk only once the ICO was consulted", () => {
+    expect(dpiaSigningProblem(dpia)).toBeNull();
+    expect(dpiaSigningProblem({ ...dpia, status: "not_required", residualRisk: null })).toBeNull();
+    expect(dpiaSigningProblem({ ...dpia, residualRisk: "high", icoConsultedOn: "2016-10-01" })).toBeNull();
+  });
+  it("stops a missing, unfinished or high-risk DPIA without ICO consultation, saying what to do", () => {
+    expect(dpiaSigningProblem(null)).toMatch(/^No DPIA is recorded for this version\. Record the DPIA/);
+    expect(dpiaSigningProblem({ ...dpia, status: "not_started", residualRisk: null })).toMatch(/^The DPIA \(DPIA-1\) is not started\. Complete it/);
+    expect(dpiaSigningProblem({ ...dpia, status: "in_progress", residualRisk: null })).toMatch(/is in progress/);
+    expect(dpiaSigningProblem({ ...dpia, residualRisk: "high" })).toMatch(/found high residual risk and no ICO consultation is recorded\. Consult the ICO/);
   });
 });
 
