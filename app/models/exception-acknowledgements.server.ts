@@ -18,6 +18,9 @@ import {
 } from "./exception-acknowledgements.schema";
 import { getReportingDate } from "./settings.server";
 
+/** The exception is not there on the reporting date, or this user may not acknowledge it (routes check both first). */
+export class AcknowledgementNotAllowedError extends Error {}
+
 export class AcknowledgementRuleError extends Error {
   constructor(
     readonly field: keyof AcknowledgeExceptionInput,
@@ -108,8 +111,8 @@ export function reviewByBounds(today: string) {
 export function acknowledgeException({ actor, user, key, input }: { actor: Actor; user: Acknowledger & { id: number }; key: string; input: AcknowledgeExceptionInput }) {
   const today = getReportingDate();
   const found = exceptionToAcknowledge({ key, asAt: today, user });
-  if (!found) throw new Response("There is no such exception on the reporting date.", { status: 404 });
-  if (!found.mayAcknowledge) throw new Response("You do not have permission to do this.", { status: 403 });
+  if (!found) throw new AcknowledgementNotAllowedError(`There is no exception ${key} on ${formatDate(today)}, the reporting date.`);
+  if (!found.mayAcknowledge) throw new AcknowledgementNotAllowedError("Only the role that should act on this exception, or the programme team, may acknowledge it.");
   const { latest } = reviewByBounds(today);
   if (input.reviewBy <= today) throw new AcknowledgementRuleError("reviewBy", `Enter a review date after today, ${formatDate(today)}`);
   if (input.reviewBy > latest) throw new AcknowledgementRuleError("reviewBy", `Enter a review date no later than ${formatDate(latest)}, ${ACKNOWLEDGEMENT_MAX_MONTHS} months from today`);

@@ -42,6 +42,14 @@ export default function TasksPage() {
                   <Link to={item.href}>{item.title}</Link>
                   <br />
                   <span className="nhsuk-body-s">{item.detail}</span>
+                  {item.acknowledgeHref ? (
+                    <>
+                      <br />
+                      <Link to={item.acknowledgeHref} className="nhsuk-body-s">
+                        Acknowledge<span className="nhsuk-u-visually-hidden">: {item.title}</span>
+                      </Link>
+                    </>
+                  ) : null}
                 </li>
               ))}
             </ul>
