@@ -42,6 +42,11 @@ export function acknowledgementText(a: ExceptionAcknowledgement) {
   return `Acknowledged by ${a.acknowledgedBy ?? "a former user"} on ${formatDate(a.acknowledgedOn)}: ${a.reason} — review by ${formatDate(a.reviewBy)}`;
 }
 
+/** The page where an exception is acknowledged, coming back to `returnTo` afterwards. */
+export function acknowledgeHref(exceptionId: string, returnTo: string) {
+  return `/exceptions/${encodeURIComponent(exceptionId)}/acknowledge?${new URLSearchParams({ returnTo })}`;
+}
+
 /** What a group of low-severity exceptions is called: "20 practices below the opt-in target". */
 const GROUP_NOUNS: Partial<Record<ExceptionKind, readonly [one: string, many: string]>> = {
   opt_in_below_target: ["practice below the opt-in target", "practices below the opt-in target"],

@@ -54,6 +54,17 @@ export function mayAcknowledge({ exception, asAt, user, db = getDb() }: { except
   return listExceptions({ asAt, role: "ig_lead", organisationId: user.organisationId, db }).some((e) => e.id === exception.id);
 }
 
+/** Which of these exceptions the user may acknowledge (one engine call for an IG lead, none otherwise). */
+export function acknowledgeableIds({ exceptions, asAt, user, db = getDb() }: { exceptions: readonly ProgrammeException[]; asAt: string; user: Acknowledger; db?: DbOrTx }) {
+  if (user.roles.includes("programme")) return new Set(exceptions.map((e) => e.id));
+  const own = user.roles.includes("ig_lead") ? new Set(listExceptions({ asAt, role: "ig_lead", organisationId: user.organisationId, db }).map((e) => e.id)) : new Set<string>();
+  return new Set(
+    exceptions
+      .filter((e) => user.roles.includes(e.actionRole) && (e.actionRole !== "ig_lead" || e.kind === "case_waiting_past_sla" || own.has(e.id)))
+      .map((e) => e.id),
+  );
+}
+
 /** The acknowledgements in force on `asAt` (made on or before it, review date after it), the latest for each key. */
 export function acknowledgementsInForce({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
   const rows = db

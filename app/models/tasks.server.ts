@@ -8,7 +8,7 @@ import { agreementsAwaitingSignatureBy } from "./agreement-signing.server";
 import { listCases } from "./cases.server";
 import { CASE_STATE_LABELS, queueStatesFor } from "./cases.schema";
 import { listExceptionsWithAcknowledgements } from "./exception-acknowledgements.server";
-import { groupLowSeverity, type ExceptionLine } from "./exception-acknowledgements.schema";
+import { acknowledgeHref, groupLowSeverity, type ExceptionLine } from "./exception-acknowledgements.schema";
 import type { ExceptionFilters } from "./exceptions.server";
 import { getReportingDate } from "./settings.server";
 import { EXCEPTION_KIND_LABELS, SEVERITY_COLOURS, SEVERITY_LABELS, type ExceptionKind, type ProgrammeException } from "./exceptions.schema";
@@ -41,10 +41,6 @@ const fromException = (e: ProgrammeException): TaskItem => ({
   acknowledgeHref: acknowledgeHref(e.id, "/tasks"),
 });
 
-/** The page where an exception is acknowledged, coming back to `returnTo` afterwards. */
-export function acknowledgeHref(exceptionId: string, returnTo: string) {
-  return `/exceptions/${encodeURIComponent(exceptionId)}/acknowledge?${new URLSearchParams({ returnTo })}`;
-}
 
 const fromLine = (line: ExceptionLine<ProgrammeException>): TaskItem =>
   line.type === "exception"
