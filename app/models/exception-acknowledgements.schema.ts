@@ -65,7 +65,17 @@ export function groupHref(kind: ExceptionKind, asAt?: string) {
   return `/exceptions?${new URLSearchParams({ kind, severity: "low", ...(asAt ? { asAt } : {}) })}`;
 }
 
-export type ExceptionGroupLine = { type: "group"; id: string; kind: ExceptionKind; severity: "low"; count: number; acknowledged: number; title: string; href: string };
+export type ExceptionGroupLine = {
+  type: "group";
+  id: string;
+  kind: ExceptionKind;
+  severity: "low";
+  actionRole: ProgrammeException["actionRole"];
+  count: number;
+  acknowledged: number;
+  title: string;
+  href: string;
+};
 export type ExceptionLine<E extends ProgrammeException> = { type: "exception"; id: string; exception: E } | ExceptionGroupLine;
 
 /**
@@ -93,6 +103,7 @@ export function groupLowSeverity<E extends ProgrammeException & { acknowledgemen
       id: `group:${e.kind}:low`,
       kind: e.kind,
       severity: "low",
+      actionRole: e.actionRole,
       count: low.length,
       acknowledged: low.filter((x) => x.acknowledgement).length,
       title: groupTitle(e.kind, low.length),
