@@ -83,7 +83,7 @@ const COLUMNS = [
           <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 nhsuk-u-margin-top-1">
             <Link to={row.original.acknowledgeHref}>
               {row.original.acknowledgement ? "Acknowledge again" : "Acknowledge"}
-              <span className="nhsuk-u-visually-hidden">: {row.original.title}</span>
+              <span className="nhsuk-u-visually-hidden"> this exception: {row.original.title}</span>
             </Link>
           </p>
         ) : null}

@@ -16,7 +16,7 @@ describe("acknowledging an exception", () => {
     expect(await group.getAttribute("href")).toBe("/exceptions?kind=opt_in_below_target&severity=low");
 
     const title = "Opt-in at Howe Bridge Medical Centre has fallen three months running";
-    await page.getByRole("link", { name: `Acknowledge: ${title}` }).click();
+    await page.getByRole("link", { name: `Acknowledge this exception: ${title}` }).click();
     await page.getByRole("heading", { level: 1, name: /Acknowledge an exception/ }).waitFor();
     await expectNoAxeViolations(page);
 
