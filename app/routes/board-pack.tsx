@@ -157,7 +157,9 @@ export default function BoardPackPage() {
               caption={
                 pack.exceptions.lines.total > pack.exceptions.lines.rows.length
                   ? `The ${pack.exceptions.lines.rows.length} most severe of ${formatCount(pack.exceptions.lines.total)} lines`
-                  : `${pack.exceptions.total} exceptions as at ${when}, most severe first`
+                  : pack.exceptions.lines.total < pack.exceptions.total
+                    ? `${pack.exceptions.total} exceptions as at ${when} in ${pack.exceptions.lines.total} lines, most severe first`
+                    : `${pack.exceptions.total} exceptions as at ${when}, most severe first`
               }
             />
           </>
