@@ -96,6 +96,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   "consent.upload.tsx": { path: "/consent/upload", GET: PROGRAMME, POST: PROGRAMME, upload: true },
   "exceptions._index.tsx": { path: "/exceptions", GET: "signed-in" },
   "exceptions[.]csv.ts": { path: "/exceptions.csv", GET: "signed-in" },
+  "exceptions.$exceptionKey.acknowledge.tsx": {
+    path: "/exceptions/opt_in_below_target%3AP92016/acknowledge",
+    GET: ["programme", "ig_lead", "ccg", "board"],
+    POST: ["programme", "ig_lead", "ccg", "board"],
+    recordRule: "the role that should act on the exception (an IG lead only for their own organisation's, or a case at IG review) or the programme team",
+  },
   "healthz.ts": { path: "/healthz", GET: "public" },
   "indemnity._index.tsx": { path: "/indemnity", GET: INDEMNITY_READERS },
   "indemnity[.]csv.ts": { path: "/indemnity.csv", GET: INDEMNITY_READERS },

@@ -387,6 +387,16 @@ export const ExceptionsEndpoint = endpoint({
       href: z.string().describe("Where to look or act in ShareBoard (a path)"),
       actionRole: z.enum(ROLES),
       dueOn: isoDate.nullable(),
+      acknowledgement: z
+        .object({
+          acknowledgedBy: z.string().nullable().describe("Who acknowledged it (null when their account was removed)"),
+          acknowledgedOn: isoDate.describe("The reporting date it was acknowledged on"),
+          reason: z.string().describe("Why it can wait"),
+          reviewBy: isoDate.describe("It is off the task lists until this date"),
+          severity: z.enum(SEVERITIES).describe("Its severity when acknowledged; if it becomes more severe the acknowledgement no longer holds"),
+        })
+        .nullable()
+        .describe("The acknowledgement in force on the as-at date, or null"),
     }),
   ),
 });

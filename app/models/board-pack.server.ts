@@ -6,7 +6,8 @@ import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { inForceSql, reviewOnSql } from "./agreements.server";
 import { boardCharts } from "./dashboard.server";
 import { decisionsBetween } from "./cases.server";
-import { listExceptions } from "./exceptions.server";
+import { listExceptionsWithAcknowledgements } from "./exception-acknowledgements.server";
+import { groupLowSeverity } from "./exception-acknowledgements.schema";
 import { EXCEPTION_KINDS, type ExceptionKind, type ExceptionSeverity, type ProgrammeException } from "./exceptions.schema";
 import { buildHeadlines, previousMonthEnd } from "./rag";
 import { getSettings } from "./settings.server";
@@ -26,7 +27,7 @@ function firstOf<T>(rows: readonly T[], limit = BOARD_PACK_LIST_LIMIT) {
  * few. At national scale the full list runs to thousands of rows (5.9 MB of HTML): it stays on
  * the exceptions page and in its CSV.
  */
-export function summariseExceptions(exceptions: readonly ProgrammeException[], limit = BOARD_PACK_LIST_LIMIT) {
+export function summariseExceptions<E extends ProgrammeException>(exceptions: readonly E[], limit = BOARD_PACK_LIST_LIMIT) {
   const bySeverity: Record<ExceptionSeverity, number> = { high: 0, medium: 0, low: 0 };
   const kinds = new Map<ExceptionKind, Record<ExceptionSeverity, number> & { total: number }>();
   for (const e of exceptions) {
@@ -39,6 +40,24 @@ export function summariseExceptions(exceptions: readonly ProgrammeException[], l
   const byKind = EXCEPTION_KINDS.filter((kind) => kinds.has(kind)).map((kind) => ({ kind, ...kinds.get(kind)! }));
   // listExceptions returns the most severe first.
   return { total: exceptions.length, bySeverity, byKind, mostSevere: exceptions.slice(0, limit) };
+}
+
+/**
+ * The pack's exceptions: the summary above, how many are acknowledged (overall and by kind), and
+ * the list as lines, where many low-severity exceptions of one kind are one line linking to them
+ * all; acknowledged ones stay in the list, marked.
+ */
+export function boardPackExceptions({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  const exceptions = listExceptionsWithAcknowledgements({ asAt, db });
+  const summary = summariseExceptions(exceptions);
+  const acknowledgedByKind = new Map<ExceptionKind, number>();
+  for (const e of exceptions) if (e.acknowledgement) acknowledgedByKind.set(e.kind, (acknowledgedByKind.get(e.kind) ?? 0) + 1);
+  return {
+    ...summary,
+    byKind: summary.byKind.map((k) => ({ ...k, acknowledged: acknowledgedByKind.get(k.kind) ?? 0 })),
+    acknowledged: exceptions.filter((e) => e.acknowledgement).length,
+    lines: firstOf(groupLowSeverity(exceptions, { asAt })),
+  };
 }
 
 export class BoardPackConflictError extends Error {}
@@ -157,7 +176,7 @@ export function getBoardPack({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx
     headlines: buildHeadlines(summary, previous, { caseSlaWorkingDays: settings.case_sla_working_days, maturityLowThreshold: settings.maturity_low_threshold_percent }),
     summary,
     charts: boardCharts({ asAt, summary, db }),
-    exceptions: summariseExceptions(listExceptions({ asAt, db })),
+    exceptions: boardPackExceptions({ asAt, db }),
     // Decisions taken after the previous pack's date, up to and including this one's.
     decisions: decisionsBetween({ from: addDaysIso(from, 1), to: asAt, db }),
     agreementsSigned: firstOf(agreementsActivatedBetween({ from, to: asAt, db })),

@@ -7,7 +7,9 @@ import { formatDate } from "~/lib/dates";
 import { agreementsAwaitingSignatureBy } from "./agreement-signing.server";
 import { listCases } from "./cases.server";
 import { CASE_STATE_LABELS, queueStatesFor } from "./cases.schema";
-import { listExceptions } from "./exceptions.server";
+import { listExceptionsWithAcknowledgements } from "./exception-acknowledgements.server";
+import { acknowledgeHref, groupLowSeverity, type ExceptionLine } from "./exception-acknowledgements.schema";
+import type { ExceptionFilters } from "./exceptions.server";
 import { getReportingDate } from "./settings.server";
 import { EXCEPTION_KIND_LABELS, SEVERITY_COLOURS, SEVERITY_LABELS, type ExceptionKind, type ProgrammeException } from "./exceptions.schema";
 
@@ -19,6 +21,8 @@ export type TaskItem = {
   detail: string;
   href: string;
   tag: { text: string; color: "red" | "orange" | "yellow" | "blue" | "grey" } | null;
+  /** For an exception: where the role that should act says why it can wait (it then leaves the list until its review date). */
+  acknowledgeHref?: string;
 };
 
 export type TaskGroup = { id: string; heading: string; items: TaskItem[] };
@@ -34,7 +38,29 @@ const fromException = (e: ProgrammeException): TaskItem => ({
   detail: `${EXCEPTION_KIND_LABELS[e.kind]}${e.dueOn ? ` · due ${formatDate(e.dueOn)}` : ""}`,
   href: e.actionHref ?? e.href,
   tag: { text: SEVERITY_LABELS[e.severity], color: SEVERITY_COLOURS[e.severity] },
+  acknowledgeHref: acknowledgeHref(e.id, "/tasks"),
 });
+
+
+const fromLine = (line: ExceptionLine<ProgrammeException>): TaskItem =>
+  line.type === "exception"
+    ? fromException(line.exception)
+    : {
+        id: line.id,
+        title: line.title,
+        detail: `${EXCEPTION_KIND_LABELS[line.kind]} · ${line.count} low-severity exceptions of one kind in one line: open the list to act on or acknowledge each`,
+        href: line.href,
+        tag: { text: SEVERITY_LABELS.low, color: SEVERITY_COLOURS.low },
+      };
+
+/**
+ * The exceptions for a task group: acknowledged ones leave the list until their review date, and
+ * many low-severity ones of one kind become one line ("20 practices below the opt-in target").
+ */
+function exceptionTasks(filters: ExceptionFilters & { db: DbOrTx }, keep: (e: ProgrammeException) => boolean = () => true): TaskItem[] {
+  const open = listExceptionsWithAcknowledgements({ ...filters, acknowledged: false }).filter(keep);
+  return groupLowSeverity(open).map(fromLine);
+}
 
 /**
  * Every group of tasks for this user, in the order the page shows them. Only the groups that
@@ -77,11 +103,11 @@ export function tasksFor({ user, asAt, db = getDb() }: { user: TaskUser; asAt: s
 
   // Each call runs only the engine's rules for that role or kind (cheap enough for the header).
   if (has("ccg")) {
-    const items = listExceptions({ asAt, role: "ccg", db }).filter((e) => COVER_KINDS.includes(e.kind));
-    groups.push({ id: "cover", heading: "Indemnity cover to renew or put in place", items: items.map(fromException) });
+    const items = exceptionTasks({ asAt, role: "ccg", db }, (e) => COVER_KINDS.includes(e.kind));
+    groups.push({ id: "cover", heading: "Indemnity cover to renew or put in place", items });
   }
   if (has("board")) {
-    groups.push({ id: "priorities", heading: "Priorities to endorse", items: listExceptions({ asAt, kind: "priority_endorsement_due", db }).map(fromException) });
+    groups.push({ id: "priorities", heading: "Priorities to endorse", items: exceptionTasks({ asAt, kind: "priority_endorsement_due", db }) });
   }
 
   const ownStates: CaseState[] = ["changes_requested", "draft"];
@@ -104,13 +130,11 @@ export function tasksFor({ user, asAt, db = getDb() }: { user: TaskUser; asAt: s
   // own organisation). The board's and the CCG's kinds all have groups of their own above; a case
   // waiting past the service level is already in the reviewer's queue.
   if (has("programme")) {
-    const items = listExceptions({ asAt, role: "programme", db })
-      .filter((e) => !shown.has(e.kind))
-      .map(fromException);
+    const items = exceptionTasks({ asAt, role: "programme", db }, (e) => !shown.has(e.kind));
     groups.push({ id: "exceptions-programme", heading: "Exceptions for the programme team", items });
   }
   if (has("ig_lead")) {
-    const items = listExceptions({ asAt, role: "ig_lead", organisationId: user.organisationId, db }).map(fromException);
+    const items = exceptionTasks({ asAt, role: "ig_lead", organisationId: user.organisationId, db });
     groups.push({ id: "exceptions-ig-lead", heading: "Exceptions about your organisation for its IG lead", items });
   }
   return groups;

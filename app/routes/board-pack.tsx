@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BoardCharts } from "~/components/board/board-charts";
-import { ExceptionsTable } from "~/components/board/exceptions-list";
+import { ExceptionLinesTable } from "~/components/board/exceptions-list";
 import { HeadlineFigures } from "~/components/board/headlines";
 import { PrintButton } from "~/components/board/print-button";
 import { AsAtForm } from "~/components/filter-form";
@@ -15,6 +15,7 @@ import { RecordBoardPackSchema } from "~/models/board-pack.schema";
 import { CASE_STATE_LABELS } from "~/models/cases.schema";
 import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.schema";
 import { EXCEPTION_KIND_LABELS } from "~/models/exceptions.schema";
+import { LOW_SEVERITY_GROUP_ABOVE } from "~/models/exception-acknowledgements.schema";
 import { formatCount } from "~/components/consent/format";
 import { resolveAsAt } from "~/models/settings.server";
 
@@ -130,7 +131,8 @@ export default function BoardPackPage() {
           <>
             <p>
               {formatCount(pack.exceptions.total)} exceptions as at {when}: {formatCount(pack.exceptions.bySeverity.high)} high, {formatCount(pack.exceptions.bySeverity.medium)} medium
-              and {formatCount(pack.exceptions.bySeverity.low)} low severity.{" "}
+              and {formatCount(pack.exceptions.bySeverity.low)} low severity
+              {pack.exceptions.acknowledged ? `; ${formatCount(pack.exceptions.acknowledged)} acknowledged by the people who should act, with a reason and a date to look again` : ""}.{" "}
               <Link to={`/exceptions?asAt=${pack.asAt}`}>See every exception</Link> or{" "}
               <a href={`/exceptions.csv?asAt=${pack.asAt}`} download>
                 download all {formatCount(pack.exceptions.total)} as CSV
@@ -139,15 +141,25 @@ export default function BoardPackPage() {
             </p>
             <Table
               caption={`Exceptions by kind and severity as at ${when}`}
-              head={["Kind", "High", "Medium", "Low", "Total"]}
-              rows={pack.exceptions.byKind.map((k) => [EXCEPTION_KIND_LABELS[k.kind], formatCount(k.high), formatCount(k.medium), formatCount(k.low), formatCount(k.total)])}
+              head={["Kind", "High", "Medium", "Low", "Total", "Acknowledged"]}
+              rows={pack.exceptions.byKind.map((k) => [
+                EXCEPTION_KIND_LABELS[k.kind],
+                formatCount(k.high),
+                formatCount(k.medium),
+                formatCount(k.low),
+                formatCount(k.total),
+                formatCount(k.acknowledged),
+              ])}
             />
-            <ExceptionsTable
-              exceptions={pack.exceptions.mostSevere}
+            <p>More than {LOW_SEVERITY_GROUP_ABOVE} low-severity exceptions of one kind are one line below, linking to the list of them.</p>
+            <ExceptionLinesTable
+              lines={pack.exceptions.lines.rows}
               caption={
-                pack.exceptions.total > pack.exceptions.mostSevere.length
-                  ? `The ${pack.exceptions.mostSevere.length} most severe of ${formatCount(pack.exceptions.total)} exceptions`
-                  : `${pack.exceptions.total} exceptions as at ${when}, most severe first`
+                pack.exceptions.lines.total > pack.exceptions.lines.rows.length
+                  ? `The ${pack.exceptions.lines.rows.length} most severe of ${formatCount(pack.exceptions.lines.total)} lines`
+                  : pack.exceptions.lines.total < pack.exceptions.total
+                    ? `${pack.exceptions.total} exceptions as at ${when} in ${pack.exceptions.lines.total} lines, most severe first`
+                    : `${pack.exceptions.total} exceptions as at ${when}, most severe first`
               }
             />
           </>

@@ -8,7 +8,8 @@ import { formatDate } from "~/lib/dates";
 import { hrefWith } from "~/lib/table-query";
 import { ROLE_LABELS } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
-import { listExceptions } from "~/models/exceptions.server";
+import { acknowledgeableIds, listExceptionsWithAcknowledgements } from "~/models/exception-acknowledgements.server";
+import { acknowledgeHref, acknowledgementText, type AcknowledgedException } from "~/models/exception-acknowledgements.schema";
 import {
   EXCEPTION_FILTER_FIELDS,
   EXCEPTION_KIND_LABELS,
@@ -17,7 +18,6 @@ import {
   SEVERITY_COLOURS,
   SEVERITY_LABELS,
   parseExceptionQuery,
-  type ProgrammeException,
 } from "~/models/exceptions.schema";
 import { listLocalities } from "~/models/organisations.server";
 import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
@@ -27,14 +27,14 @@ import { ORGANISATION_TYPES, ROLES } from "../../db/schema/enums";
 export const meta: MetaFunction = () => [{ title: "Exceptions – ShareBoard" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireUser(request);
+  const user = await requireUser(request);
   const { searchParams } = new URL(request.url);
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { filters, table } = parseExceptionQuery(searchParams);
   // The engine returns the whole (small) list. The counts by severity follow every filter but
   // severity itself, so choosing "High" still shows how many medium and low there are.
   const { severity, ...others } = filters;
-  const matching = listExceptions({ asAt, ...others });
+  const matching = listExceptionsWithAcknowledgements({ asAt, ...others });
   const counts = { high: 0, medium: 0, low: 0 };
   for (const e of matching) counts[e.severity]++;
   const exceptions = severity ? matching.filter((e) => e.severity === severity) : matching;
@@ -45,13 +45,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     asAtError: error,
     counts,
     total: exceptions.length,
-    rows: exceptions.slice(start, start + table.pageSize),
+    rows: withAcknowledgeLinks(exceptions.slice(start, start + table.pageSize), { asAt, reportingDate, user, returnTo: `/exceptions?${searchParams}` }),
     table,
     localities: listLocalities(),
   };
 }
 
-const column = createColumnHelper<ProgrammeException>();
+type ExceptionRow = AcknowledgedException & { acknowledgeHref: string | null };
+
+/** An "Acknowledge" link on the rows this user may acknowledge (only at the reporting date: acknowledging is done today). */
+function withAcknowledgeLinks(rows: AcknowledgedException[], { asAt, reportingDate, user, returnTo }: { asAt: string; reportingDate: string; user: Parameters<typeof acknowledgeableIds>[0]["user"]; returnTo: string }): ExceptionRow[] {
+  const may = asAt === reportingDate ? acknowledgeableIds({ exceptions: rows, asAt, user }) : new Set<string>();
+  return rows.map((e) => ({ ...e, acknowledgeHref: may.has(e.id) ? acknowledgeHref(e.id, returnTo) : null }));
+}
+
+const column = createColumnHelper<ExceptionRow>();
 const COLUMNS = [
   column.accessor("severity", {
     header: "Severity",
@@ -66,6 +74,19 @@ const COLUMNS = [
         <span className="nhsuk-caption-m sb-exception-kind">{EXCEPTION_KIND_LABELS[row.original.kind]}</span>
         <Link to={row.original.href}>{row.original.title}</Link>
         <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">{row.original.detail}</p>
+        {row.original.acknowledgement ? (
+          <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 nhsuk-u-margin-top-1" data-testid="acknowledgement">
+            <Tag color="grey">Acknowledged</Tag> {acknowledgementText(row.original.acknowledgement).replace(/^Acknowledged /, "")}
+          </p>
+        ) : null}
+        {row.original.acknowledgeHref ? (
+          <p className="nhsuk-body-s nhsuk-u-margin-bottom-0 nhsuk-u-margin-top-1">
+            <Link to={row.original.acknowledgeHref}>
+              {row.original.acknowledgement ? "Acknowledge again" : "Acknowledge"}
+              <span className="nhsuk-u-visually-hidden"> this exception: {row.original.title}</span>
+            </Link>
+          </p>
+        ) : null}
       </>
     ),
   }),

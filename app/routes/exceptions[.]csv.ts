@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { csvResponse, toCsv } from "~/lib/csv.server";
 import { ROLE_LABELS } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
-import { listExceptions } from "~/models/exceptions.server";
+import { listExceptionsWithAcknowledgements } from "~/models/exception-acknowledgements.server";
 import { EXCEPTION_KIND_LABELS, SEVERITY_LABELS, parseExceptionQuery } from "~/models/exceptions.schema";
 import { resolveAsAt } from "~/models/settings.server";
 
@@ -12,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { searchParams } = new URL(request.url);
   const { asAt } = resolveAsAt(searchParams);
   const { filters } = parseExceptionQuery(searchParams);
-  const rows = listExceptions({ asAt, ...filters }).map((e) => ({
+  const rows = listExceptionsWithAcknowledgements({ asAt, ...filters }).map((e) => ({
     severity: SEVERITY_LABELS[e.severity],
     kind: EXCEPTION_KIND_LABELS[e.kind],
     title: e.title,
@@ -24,6 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     actionRole: ROLE_LABELS[e.actionRole],
     dueOn: e.dueOn ?? "",
     link: e.href,
+    acknowledged: e.acknowledgement ? `by ${e.acknowledgement.acknowledgedBy ?? "a former user"} on ${e.acknowledgement.acknowledgedOn}: ${e.acknowledgement.reason}` : "",
+    reviewBy: e.acknowledgement?.reviewBy ?? "",
     asAt,
   }));
   const csv = toCsv(rows, [
@@ -38,6 +40,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     { key: "actionRole", header: "Who should act" },
     { key: "dueOn", header: "Due date" },
     { key: "link", header: "Link" },
+    { key: "acknowledged", header: "Acknowledged" },
+    { key: "reviewBy", header: "Acknowledged until (review by)" },
     { key: "asAt", header: "As at" },
   ]);
   return csvResponse(`exceptions-${asAt}.csv`, csv);

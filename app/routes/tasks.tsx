@@ -41,7 +41,17 @@ export default function TasksPage() {
                   ) : null}
                   <Link to={item.href}>{item.title}</Link>
                   <br />
-                  <span className="nhsuk-body-s">{item.detail}</span>
+                  <span className="nhsuk-body-s">
+                    {item.detail}
+                    {item.acknowledgeHref ? (
+                      <>
+                        <br />
+                        <Link to={item.acknowledgeHref}>
+                          Acknowledge<span className="nhsuk-u-visually-hidden"> this exception: {item.title}</span>
+                        </Link>
+                      </>
+                    ) : null}
+                  </span>
                 </li>
               ))}
             </ul>

@@ -8,3 +8,4 @@ export * from "./agreements";
 export * from "./cases";
 export * from "./system";
 export * from "./notifications";
+export * from "./exception-acknowledgements";

@@ -56,7 +56,7 @@ describe("the board's operational view: tasks, exceptions and the public transpa
     const heading = page.getByRole("heading", { level: 2, name: /^Indemnity cover to renew or put in place \(\d+\)$/ });
     expect(await heading.count()).toBe(1);
     // Poolstock's cover (80 days left) is not renewed by any browser test.
-    expect(await page.getByRole("link", { name: /Indemnity cover for Poolstock Health Centre ends in 80 days/ }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: /^Indemnity cover for Poolstock Health Centre ends in 80 days/ }).count()).toBe(1);
     await expectNoAxeViolations(page);
   });
 
