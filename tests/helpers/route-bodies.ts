@@ -4,6 +4,7 @@ import { businessCases, indemnityCovers, organisations, settings, users } from "
 import { agreementFormValues } from "~/models/agreements.server";
 import { getFramework } from "~/models/maturity.server";
 import { evidenceField, scoreField } from "~/models/maturity.schema";
+import { createBusinessCase } from "../../seeds/factories";
 import { epraccurLine } from "./epraccur";
 
 // A VALID request for every POST route, keyed by route file, for the authorisation matrix
@@ -17,6 +18,36 @@ import { epraccurLine } from "./epraccur";
 
 export type RouteBody = URLSearchParams | FormData;
 export type BodyBuilder = () => RouteBody | { path: string; body: RouteBody };
+
+let completeDraft: string | undefined;
+/** A complete draft by the demo practitioner, made once, for the check-answers submit. */
+function completeDraftReference() {
+  completeDraft ??= createBusinessCase(getDb(), {
+    title: "Matrix test proposal",
+    summary: "Let out-of-hours clinicians see GP records.",
+    sponsorOrganisationId: Number(orgId("P92002")),
+    purpose: "direct_care",
+    direction: "one_way",
+    systems: ["mig"],
+    dataItems: "Medications and allergies.",
+    benefit: "Safer care out of hours.",
+    clinicianInvolvement: "GPs designed it.",
+    publicInvolvement: "Patient forum consulted.",
+    article6Basis: "6_1_e",
+    article9Condition: "9_2_h",
+    commonLawBasis: "implied_consent",
+    consentModel: "opt_in_point_of_care",
+    dpiaNeeded: false,
+    dpiaStatus: "not_required",
+    risks: [{ description: "Misuse", likelihood: 1, impact: 3, mitigation: "Audit" }],
+    caldicott: Object.fromEntries(["1", "2", "3", "4", "5", "6", "7", "8"].map((k) => [k, `Principle ${k} is met.`])),
+    targetGoLive: "2017-03-01",
+    partnerOrganisationIds: [Number(orgId("P92002"))],
+    authorId: Number(userId("practitioner@example.org")),
+    state: "draft",
+  }).reference;
+  return completeDraft;
+}
 
 export const ROUTE_BODIES_FILE = "tests/helpers/route-bodies.ts";
 
@@ -88,9 +119,14 @@ export const ROUTE_BODIES: Record<string, BodyBuilder> = {
   "agreements.$reference.sign.tsx": () => form({ intent: "sign", signatoryName: "Ida Lead", signatoryRole: "Head of information governance", signedOn: "2016-10-31", authorityDeclared: "yes" }),
   "api.v1.$.ts": () => form({}),
   "board-pack.tsx": () => form({ asAt: "2016-10-31" }),
-  "cases.new.tsx": () => form({ intent: "save", title: "Matrix test proposal" }),
+  "cases.new.tsx": () => form({ intent: "continue", title: "Matrix test proposal", summary: "Let community pharmacists see allergies.", purpose: "direct_care" }),
   "cases.$reference._index.tsx": () => form({ intent: "comment", body: "Matrix test comment" }),
-  "cases.$reference.edit.tsx": () => form({ intent: "save", version: caseVersion("BC-2016-010"), title: "Matrix test draft title" }),
+  "cases.$reference.edit.$section.tsx": () =>
+    form({ version: caseVersion("BC-2016-010"), "risk-1-description": "Records seen by the wrong clinician", "risk-1-likelihood": "2", "risk-1-impact": "3", "risk-1-mitigation": "Role-based access and audit" }),
+  "cases.$reference.edit.check-answers.tsx": () => {
+    const reference = completeDraftReference();
+    return { path: `/cases/${reference}/edit/check-answers`, body: form({ version: caseVersion(reference) }) };
+  },
   "consent.upload.tsx": () => upload({}, "returns.csv", "ods_code,month,registered,opted_in,declined,not_asked\r\nP92001,2016-10,1000,600,100,300\r\n"),
   "indemnity.new.tsx": () => form({ organisationId: orgId("FWG21"), scope: "Sharing for direct care via MIG and EDT", startOn: "2016-10-01", endOn: "2018-09-30", status: "active", signedBy: "Jane Whitfield" }),
   "indemnity.$coverId.edit.tsx": () => coverAsItIs(1),

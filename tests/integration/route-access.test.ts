@@ -107,6 +107,11 @@ describe("the route registry", () => {
     expect(stale, `These ROUTE_ACCESS entries have no file in app/routes: ${stale.join(", ")}`).toEqual([]);
   });
 
+  it("holds valid bodies only for routes that take a POST (a POST route without one fails below)", () => {
+    const stale = Object.keys(ROUTE_BODIES).filter((f) => !ROUTE_ACCESS[f]?.POST);
+    expect(stale, `Remove these from ${ROUTE_BODIES_FILE}: they name no route with a POST`).toEqual([]);
+  });
+
   it("states GET and POST exactly for the loaders and actions each route has", async () => {
     for (const file of ROUTE_FILES) {
       const mod = await files[`../../app/routes/${file}`]!();
