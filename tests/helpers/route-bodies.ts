@@ -2,6 +2,9 @@ import { eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { businessCases, indemnityCovers, organisations, settings, users } from "../../db/schema";
 import { agreementFormValues } from "~/models/agreements.server";
+import { dpiaFor, saveDpia } from "~/models/agreement-changes.server";
+import { getUserWithRoles } from "~/models/users.server";
+import { SYSTEM_ACTOR } from "~/lib/audit.server";
 import { getFramework } from "~/models/maturity.server";
 import { evidenceField, scoreField } from "~/models/maturity.schema";
 import { createBusinessCase } from "../../seeds/factories";
@@ -13,17 +16,22 @@ import { epraccurLine } from "./epraccur";
 // requiring at least one persona who may act to succeed with it. Built from the demo data (real
 // references and ids), called afresh for each persona, so versions and ids are current.
 //
+// Each POST test runs in a transaction rolled back at its end, so a body may rely on the demo data
+// as seeded, and a fixture a builder makes (below) is gone afterwards.
+//
 // A new POST route needs one line here: `"<route file>": () => form({ field: "value", ... })`,
 // or `{ path, body }` when the registry's sample path is not one the action can succeed on.
 
 export type RouteBody = URLSearchParams | FormData;
 export type BodyBuilder = () => RouteBody | { path: string; body: RouteBody };
 
-let completeDraft: string | undefined;
-/** A complete draft by the demo practitioner, made once, for the check-answers submit. */
+/** A complete draft by the demo practitioner, for the check-answers submit (made when first needed). */
 function completeDraftReference() {
-  completeDraft ??= createBusinessCase(getDb(), {
-    title: "Matrix test proposal",
+  const title = "Matrix test complete draft";
+  const made = getDb().select({ reference: businessCases.reference }).from(businessCases).where(eq(businessCases.title, title)).get();
+  if (made) return made.reference;
+  return createBusinessCase(getDb(), {
+    title,
     summary: "Let out-of-hours clinicians see GP records.",
     sponsorOrganisationId: Number(orgId("P92002")),
     purpose: "direct_care",
@@ -46,7 +54,16 @@ function completeDraftReference() {
     authorId: Number(userId("practitioner@example.org")),
     state: "draft",
   }).reference;
-  return completeDraft;
+}
+
+/** The draft ISA-004 with its DPIA recorded as not required, so it may be sent for signature. */
+function draftReadyToSend() {
+  const reference = "ISA-004";
+  if (dpiaFor({ reference })?.dpia?.status !== "not_required") {
+    const input = { reference: "DPIA-2016-009", status: "not_required" as const, notRequiredReason: "No new data flows", completedOn: null, residualRisk: null, icoConsultedOn: null, notes: null };
+    saveDpia({ actor: SYSTEM_ACTOR, user: getUserWithRoles({ userId: Number(userId("programme@example.org")) })!, reference, input });
+  }
+  return reference;
 }
 
 export const ROUTE_BODIES_FILE = "tests/helpers/route-bodies.ts";
@@ -112,7 +129,8 @@ export const ROUTE_BODIES: Record<string, BodyBuilder> = {
       partyOrganisationId: [orgId("RRF"), orgId("P92001")],
       partyRole: ["joint_controller", "joint_controller"],
     }),
-  "agreements.$reference._index.tsx": () => ({ path: "/agreements/ISA-004", body: form({ intent: "send" }) }),
+  "agreements.$reference._index.tsx": () => ({ path: `/agreements/${draftReadyToSend()}`, body: form({ intent: "send" }) }),
+  "agreements.$reference.review.tsx": () => form({ reviewedOn: "2016-10-31", outcome: "no_change", note: "Matrix test: still fit for purpose" }),
   "agreements.$reference.edit.tsx": () => form({ ...(agreementFormValues({ reference: "ISA-001" })!.values as Record<string, string | string[]>), intent: "save" }),
   "agreements.$reference.dpia.tsx": () => form({ reference: "DPIA-2016-099", status: "in_progress" }),
   "agreements.$reference.end.tsx": () => form({ status: "terminated", endedOn: "2016-10-31", endReason: "Matrix test: replaced by a regional agreement" }),

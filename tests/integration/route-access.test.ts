@@ -123,7 +123,7 @@ describe("the route registry", () => {
 });
 
 describe("every persona against every route", () => {
-  // Signing in (as someone else) replaces each persona's session and signing out ends it, so /login and /logout go last.
+  // Each POST is rolled back, but /login and /logout go last anyway: a failure there could leave a persona signed out.
   const last = (f: string) => ["login.tsx", "logout.tsx"].indexOf(f) + 1;
   const order = Object.keys(ROUTE_ACCESS).sort((a, b) => last(a) - last(b) || a.localeCompare(b));
   for (const file of order) {
@@ -170,33 +170,40 @@ describe("every persona against every route", () => {
         const outcomes: string[] = [];
         const succeeded: string[] = [];
         const tried: string[] = [];
-        for (const persona of Object.keys(PERSONAS) as Persona[]) {
-          const cookie = cookies[persona];
-          const built = build!();
-          const { path, body } = "body" in built ? built : { path: entry.path, body: built };
-          const request = new Request(`${BASE}${path}`, {
-            method: "POST",
-            body,
-            // FormData sets its own multipart Content-Type with the boundary.
-            headers: { ...(body instanceof URLSearchParams ? { "Content-Type": "application/x-www-form-urlencoded" } : {}), ...(cookie ? { Cookie: cookie } : {}) },
-          });
-          takeChanges();
-          const before = refusals();
-          const result = await settle(() => action!({ request, params: paramsFor(file, path), context: { clientIp: "10.78.0.3", requestId: "matrix" } }));
-          const status = statusOf(result);
-          const changes = takeChanges();
-          const allowed = mayUse(entry.POST!, persona);
-          if (allowed && status < 400 && !isRedirectToLogin(result)) succeeded.push(persona);
-          const errors = result instanceof Response ? "" : JSON.stringify(dataOf<{ errors?: unknown }>(result)?.errors ?? "").slice(0, 300);
-          if (allowed) tried.push(`${persona}: ${status} ${errors}`);
-          let ok: boolean;
-          if (file === "login.tsx" || file === "logout.tsx" || file === "api.v1.$.ts") ok = status < 500 && status !== 403;
-          else if (allowed) ok = (status !== 403 || Boolean(entry.recordRule)) && !isRedirectToLogin(result) && status < 500;
-          else if (persona === "signed out") ok = isRedirectToLogin(result) && Object.keys(changes).length === 0;
-          else ok = status === 403 && refusals() === before + 1 && JSON.stringify(changes) === JSON.stringify({ "audit_log insert": 1 });
-          if (!ok) {
-            outcomes.push(`${persona}: ${status} (expected ${allowed ? "allowed" : "refused"}; refusals audited ${refusals() - before}; rows written ${JSON.stringify(changes)}) ${errors}`);
+        // Rolled back at the end (the app's transactions nest as savepoints), so every test sees the demo data as seeded.
+        const sqlite = connection().sqlite;
+        sqlite.exec("BEGIN");
+        try {
+          for (const persona of Object.keys(PERSONAS) as Persona[]) {
+            const cookie = cookies[persona];
+            const built = build!();
+            const { path, body } = "body" in built ? built : { path: entry.path, body: built };
+            const request = new Request(`${BASE}${path}`, {
+              method: "POST",
+              body,
+              // FormData sets its own multipart Content-Type with the boundary.
+              headers: { ...(body instanceof URLSearchParams ? { "Content-Type": "application/x-www-form-urlencoded" } : {}), ...(cookie ? { Cookie: cookie } : {}) },
+            });
+            takeChanges();
+            const before = refusals();
+            const result = await settle(() => action!({ request, params: paramsFor(file, path), context: { clientIp: "10.78.0.3", requestId: "matrix" } }));
+            const status = statusOf(result);
+            const changes = takeChanges();
+            const allowed = mayUse(entry.POST!, persona);
+            if (allowed && status < 400 && !isRedirectToLogin(result)) succeeded.push(persona);
+            const errors = result instanceof Response ? "" : JSON.stringify(dataOf<{ errors?: unknown }>(result)?.errors ?? "").slice(0, 300);
+            if (allowed) tried.push(`${persona}: ${status} ${errors}`);
+            let ok: boolean;
+            if (file === "login.tsx" || file === "logout.tsx" || file === "api.v1.$.ts") ok = status < 500 && status !== 403;
+            else if (allowed) ok = (status !== 403 || Boolean(entry.recordRule)) && !isRedirectToLogin(result) && status < 500;
+            else if (persona === "signed out") ok = isRedirectToLogin(result) && Object.keys(changes).length === 0;
+            else ok = status === 403 && refusals() === before + 1 && JSON.stringify(changes) === JSON.stringify({ "audit_log insert": 1 });
+            if (!ok) {
+              outcomes.push(`${persona}: ${status} (expected ${allowed ? "allowed" : "refused"}; refusals audited ${refusals() - before}; rows written ${JSON.stringify(changes)}) ${errors}`);
+            }
           }
+        } finally {
+          if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
         }
         expect(outcomes, outcomes.join("\n")).toEqual([]);
         if (file !== "api.v1.$.ts" && file !== "logout.tsx") {
