@@ -14,6 +14,7 @@ import { audit } from "./lib/audit.server";
 import { connection, transaction } from "./lib/db.server";
 import { startAuditAndBackups } from "./lib/reliability.server";
 import { startNotificationScheduler } from "./lib/notification-scheduler.server";
+import { describeFailpoints } from "./lib/failpoints.server";
 
 function log(line: string) {
   logger().info(line);
@@ -28,6 +29,7 @@ async function main() {
     console.error((error as Error).message);
     process.exit(1);
   }
+  for (const line of describeFailpoints()) logger().warn(line);
   await prepareDatabase(log);
   const stopSchedules = startAuditAndBackups(connection(), log);
 

@@ -2,7 +2,8 @@ import type { Role } from "../../db/schema/enums";
 
 // Isomorphic: the one registry of who may use each route and how. Every file in app/routes has an
 // entry (tests/integration/route-access.test.ts fails for a route without one and tries every
-// persona against every entry); the server reads `upload` for its body limits.
+// persona against every entry, each POST with the valid body tests/helpers/route-bodies.ts builds
+// for that file); the server reads `upload` for its body limits.
 //
 // Access: "public" (anyone, signed out included), "signed-in" (every role), "token" (API bearer
 // token, no session), or the roles that may use it. Record-level rules (own organisation, own

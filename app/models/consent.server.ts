@@ -13,6 +13,7 @@ import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { statusOnSql } from "./organisation-history.server";
 import { audit, type Actor } from "~/lib/audit.server";
+import { failpoint } from "~/lib/failpoints.server";
 import { addMonthsToMonth, formatMonth, monthOf } from "~/lib/dates";
 import { getReportingDate, getSettings } from "~/models/settings.server";
 import { optInReturnsChanged } from "./consent.read-model.server";
@@ -747,6 +748,7 @@ export function confirmOptInUpload({ actor, userId, uploadId }: { actor: Actor; 
           },
         })
         .run();
+      if (i === 0) failpoint("import-mid-transaction"); // crash tests only: die with rows written, before commit
     }
     optInReturnsChanged(tx, writes);
     const months = [...new Set(rows.map((r) => r.month))].sort();

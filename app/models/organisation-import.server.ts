@@ -5,6 +5,7 @@ import { insertOrganisationFacts, joinOn, leaveOn, organisationHistory, setStatu
 import { organisations } from "../../db/schema";
 import { ORGANISATION_TYPES, type OrganisationType } from "../../db/schema/enums";
 import { audit, type Actor } from "~/lib/audit.server";
+import { failpoint } from "~/lib/failpoints.server";
 import { CsvFileError, parseCsvLines, type CsvLine } from "~/lib/csv-upload.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { isIsoDate } from "~/lib/dates";
@@ -391,6 +392,7 @@ export function applyOrganisationImport({ actor, text: fileText, options, fileNa
         audit(tx, actor, { action: "organisation.import_create", entityType: "organisation", entityId: row.id, after: { ...row, facts } });
       });
       insertOrganisationFacts(tx, { statuses, memberships });
+      if (i === 0) failpoint("import-mid-transaction"); // crash tests only: die with rows written, before commit
     }
     const movedGroups: PracticeGroup[] = [];
     for (const u of plan.update) {
@@ -403,6 +405,7 @@ export function applyOrganisationImport({ actor, text: fileText, options, fileNa
       applyFacts(tx, u.existing.id, u.facts, recorded);
       audit(tx, actor, { action: "organisation.import_update", entityType: "organisation", entityId: u.existing.id, before: u.existing, after: { ...after, facts: u.facts } });
       if (after.type !== u.existing.type || after.locality !== u.existing.locality) movedGroups.push(u.existing, after);
+      if (!plan.add.length && u === plan.update[0]) failpoint("import-mid-transaction"); // likewise, for a file of updates only
     }
     organisationGroupsChanged(tx, movedGroups);
     audit(tx, actor, {

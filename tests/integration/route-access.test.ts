@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, count } from "drizzle-orm";
 import type { Role } from "../../db/schema/enums";
 import { auditLog } from "../../db/schema";
@@ -6,12 +6,19 @@ import { getDb } from "~/lib/db.server";
 import { SYSTEM_ACTOR } from "~/lib/audit.server";
 import { ROUTE_ACCESS, type Access } from "~/lib/route-access";
 import { createApiToken } from "~/models/api-tokens.server";
-import { BASE, settle, signInAs, statusOf } from "../helpers/requests";
+import { BASE, dataOf, settle, signInAs, statusOf } from "../helpers/requests";
+import { ROUTE_BODIES, ROUTE_BODIES_FILE } from "../helpers/route-bodies";
+import { connection } from "~/lib/db.server";
+import { closeImportPool } from "~/models/opt-in-import.server";
 
 // The authorisation matrix, generated from the one route registry (app/lib/route-access.ts):
 // every route file must have an entry, and every persona (signed out and each demo role) is tried
-// against every route: a GET with valid parameters, and a POST with an empty form, which must be
-// refused (403, audited once) before anything is validated when the persona may not act.
+// against every route: a GET with valid parameters, and a POST with a VALID body (one per route
+// file, in tests/helpers/route-bodies.ts). A persona who may not act is refused (403 audited once,
+// or sent to sign in when signed out) and the database is left exactly as it was: temporary
+// triggers record every row any table gains, loses or changes. A persona who may act is not
+// refused (a record-level rule may still refuse some), and at least one succeeds with the body,
+// which shows it was a request that would have worked.
 
 type RouteModule = { loader?: (args: unknown) => unknown; action?: (args: unknown) => unknown };
 const files = import.meta.glob<RouteModule>("../../app/routes/**/*.{ts,tsx}");
@@ -60,7 +67,30 @@ function isRedirectToLogin(result: unknown) {
   return result instanceof Response && result.status === 302 && (result.headers.get("Location") ?? "").startsWith("/login");
 }
 
+/** Temporary triggers on every table of this connection's database, noting each row written. */
+function recordChanges() {
+  const sqlite = connection().sqlite;
+  sqlite.exec("create temp table if not exists matrix_changes (tbl text not null, op text not null)");
+  const tables = sqlite.prepare("select name from sqlite_schema where type = 'table' and name not like 'sqlite_%' and sql not like 'CREATE VIRTUAL%'").pluck().all() as string[];
+  for (const table of tables) {
+    for (const op of ["insert", "update", "delete"]) {
+      sqlite.exec(`create temp trigger if not exists "matrix_${op}_${table}" after ${op} on main."${table}" begin insert into matrix_changes values ('${table}', '${op}'); end`);
+    }
+  }
+}
+
+/** The rows written since the last call, as "table op" → count (a session's last-seen touch left out: it is not data). */
+function takeChanges() {
+  const sqlite = connection().sqlite;
+  const rows = sqlite.prepare("select tbl || ' ' || op as change, count(*) as n from matrix_changes where not (tbl = 'sessions' and op = 'update') group by tbl, op").all() as { change: string; n: number }[];
+  sqlite.exec("delete from matrix_changes");
+  return Object.fromEntries(rows.map((r) => [r.change, r.n]));
+}
+
+afterAll(() => closeImportPool());
+
 beforeAll(async () => {
+  recordChanges();
   let i = 0;
   for (const [persona, email] of Object.entries(PERSONAS)) {
     i++;
@@ -77,6 +107,11 @@ describe("the route registry", () => {
     expect(stale, `These ROUTE_ACCESS entries have no file in app/routes: ${stale.join(", ")}`).toEqual([]);
   });
 
+  it("holds valid bodies only for routes that take a POST (a POST route without one fails below)", () => {
+    const stale = Object.keys(ROUTE_BODIES).filter((f) => !ROUTE_ACCESS[f]?.POST);
+    expect(stale, `Remove these from ${ROUTE_BODIES_FILE}: they name no route with a POST`).toEqual([]);
+  });
+
   it("states GET and POST exactly for the loaders and actions each route has", async () => {
     for (const file of ROUTE_FILES) {
       const mod = await files[`../../app/routes/${file}`]!();
@@ -88,8 +123,9 @@ describe("the route registry", () => {
 });
 
 describe("every persona against every route", () => {
-  // Signing out ends each persona's session, so /logout goes last.
-  const order = Object.keys(ROUTE_ACCESS).sort((a, b) => Number(a === "logout.tsx") - Number(b === "logout.tsx") || a.localeCompare(b));
+  // Each POST is rolled back, but /login and /logout go last anyway: a failure there could leave a persona signed out.
+  const last = (f: string) => ["login.tsx", "logout.tsx"].indexOf(f) + 1;
+  const order = Object.keys(ROUTE_ACCESS).sort((a, b) => last(a) - last(b) || a.localeCompare(b));
   for (const file of order) {
     const entry = ROUTE_ACCESS[file]!;
     const params = paramsFor(file, entry.path);
@@ -127,28 +163,52 @@ describe("every persona against every route", () => {
     }
 
     if (entry.POST) {
-      it(`POST ${entry.path} with an empty form: refused (403, audited once) before validation for those who may not act`, async () => {
+      it(`POST ${entry.path} with a valid body: refused, changing nothing, for those who may not act; not refused for those who may`, async () => {
+        const build = ROUTE_BODIES[file];
+        expect(build, `add a valid body for ${file} in ${ROUTE_BODIES_FILE}`).toBeDefined();
         const { action } = await files[`../../app/routes/${file}`]!();
         const outcomes: string[] = [];
-        for (const persona of Object.keys(PERSONAS) as Persona[]) {
-          const cookie = cookies[persona];
-          const request = new Request(`${BASE}${entry.path}`, {
-            method: "POST",
-            body: new URLSearchParams(),
-            headers: { "Content-Type": "application/x-www-form-urlencoded", ...(cookie ? { Cookie: cookie } : {}) },
-          });
-          const before = refusals();
-          const result = await settle(() => action!({ request, params, context: { clientIp: "10.78.0.3", requestId: "matrix" } }));
-          const status = statusOf(result);
-          const allowed = mayUse(entry.POST!, persona);
-          let ok: boolean;
-          if (file === "login.tsx" || file === "logout.tsx" || file === "api.v1.$.ts") ok = status < 500 && status !== 403;
-          else if (allowed) ok = status !== 403 || Boolean(entry.recordRule);
-          else if (persona === "signed out") ok = isRedirectToLogin(result);
-          else ok = status === 403 && refusals() === before + 1;
-          if (!ok) outcomes.push(`${persona}: ${status} (expected ${allowed ? "allowed" : "refused"}; refusals audited ${refusals() - before})`);
+        const succeeded: string[] = [];
+        const tried: string[] = [];
+        // Rolled back at the end (the app's transactions nest as savepoints), so every test sees the demo data as seeded.
+        const sqlite = connection().sqlite;
+        sqlite.exec("BEGIN");
+        try {
+          for (const persona of Object.keys(PERSONAS) as Persona[]) {
+            const cookie = cookies[persona];
+            const built = build!();
+            const { path, body } = "body" in built ? built : { path: entry.path, body: built };
+            const request = new Request(`${BASE}${path}`, {
+              method: "POST",
+              body,
+              // FormData sets its own multipart Content-Type with the boundary.
+              headers: { ...(body instanceof URLSearchParams ? { "Content-Type": "application/x-www-form-urlencoded" } : {}), ...(cookie ? { Cookie: cookie } : {}) },
+            });
+            takeChanges();
+            const before = refusals();
+            const result = await settle(() => action!({ request, params: paramsFor(file, path), context: { clientIp: "10.78.0.3", requestId: "matrix" } }));
+            const status = statusOf(result);
+            const changes = takeChanges();
+            const allowed = mayUse(entry.POST!, persona);
+            if (allowed && status < 400 && !isRedirectToLogin(result)) succeeded.push(persona);
+            const errors = result instanceof Response ? "" : JSON.stringify(dataOf<{ errors?: unknown }>(result)?.errors ?? "").slice(0, 300);
+            if (allowed) tried.push(`${persona}: ${status} ${errors}`);
+            let ok: boolean;
+            if (file === "login.tsx" || file === "logout.tsx" || file === "api.v1.$.ts") ok = status < 500 && status !== 403;
+            else if (allowed) ok = (status !== 403 || Boolean(entry.recordRule)) && !isRedirectToLogin(result) && status < 500;
+            else if (persona === "signed out") ok = isRedirectToLogin(result) && Object.keys(changes).length === 0;
+            else ok = status === 403 && refusals() === before + 1 && JSON.stringify(changes) === JSON.stringify({ "audit_log insert": 1 });
+            if (!ok) {
+              outcomes.push(`${persona}: ${status} (expected ${allowed ? "allowed" : "refused"}; refusals audited ${refusals() - before}; rows written ${JSON.stringify(changes)}) ${errors}`);
+            }
+          }
+        } finally {
+          if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
         }
         expect(outcomes, outcomes.join("\n")).toEqual([]);
+        if (file !== "api.v1.$.ts" && file !== "logout.tsx") {
+          expect(succeeded.length, `no persona who may act succeeded with the body for ${file}: make it valid in ${ROUTE_BODIES_FILE} (${tried.join("; ")})`).toBeGreaterThan(0);
+        }
       });
     }
   }
