@@ -47,24 +47,33 @@ describe("FilterForm", () => {
 });
 
 describe("AsAtForm", () => {
-  it("asks for a date, showing the one in the URL, and keeps the other params except the page", async () => {
+  const boxes = (html: string) =>
+    Object.fromEntries([...html.matchAll(/<input[^>]*name="(asAt-(?:day|month|year))"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+
+  it("asks for a date in the NHS date input, showing the one in the URL, and keeps the other params except the page", async () => {
     const html = await render(
       "/organisations?asAt=2025-01-31&locality=North&page=2",
       <AsAtForm defaultValue="2025-03-31" max="2025-03-31" />,
     );
     expect(html).toMatch(/<form method="get"/);
-    expect(html).toMatch(/<label class="nhsuk-label" for="asAt">As at<\/label>/);
-    expect(html).toContain("Figures as they stood at the end of this day");
-    expect(html).toMatch(/<input[^>]*type="date"[^>]*value="2025-01-31"/);
-    expect(html).toMatch(/<input[^>]*name="asAt"/);
-    expect(html).toMatch(/<input[^>]*max="2025-03-31"/);
+    expect(html).toMatch(/<legend class="nhsuk-fieldset__legend">As at<\/legend>/);
+    expect(html).toContain("Figures as they stood at the end of this day, up to 31 March 2025. For example, 31 3 2025");
+    expect(boxes(html)).toEqual({ "asAt-day": "31", "asAt-month": "1", "asAt-year": "2025" });
+    expect(html).not.toContain('type="date"');
     expect(hiddenInputs(html)).toEqual(["locality=North"]);
     expect(html).toMatch(/<button[^>]*>Show<\/button>/);
   });
 
   it("falls back to the reporting date", async () => {
     const html = await render("/organisations", <AsAtForm defaultValue="2025-03-31" />);
-    expect(html).toMatch(/<input[^>]*type="date"[^>]*value="2025-03-31"/);
+    expect(boxes(html)).toEqual({ "asAt-day": "31", "asAt-month": "3", "asAt-year": "2025" });
+  });
+
+  it("shows a refused date as it was typed, and does not carry the boxes as hidden inputs", async () => {
+    const html = await render("/organisations?asAt-day=31&asAt-month=&asAt-year=2025&sort=name", <AsAtForm defaultValue="2025-03-31" error="The as-at date must include a month" />);
+    expect(boxes(html)).toEqual({ "asAt-day": "31", "asAt-month": "", "asAt-year": "2025" });
+    expect(hiddenInputs(html)).toEqual(["sort=name"]);
+    expect(html).toContain("The as-at date must include a month");
   });
 });
 
