@@ -1,4 +1,4 @@
-import { Form, Link, useSearchParams } from "@remix-run/react";
+import { Form, Link, useMatches, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Button } from "~/components/nhs/Button";
 import { DateInput } from "~/components/nhs/DateInput";
@@ -76,7 +76,7 @@ export interface AsAtFormProps {
   /** Earliest date that can be chosen, as `YYYY-MM-DD`: named in the hint when `max` is given too. */
   min?: string;
   id?: string;
-  /** Why the date asked for cannot be shown (shown at the field). */
+  /** Why the date asked for cannot be shown (shown at the field). Defaults to the page loader's `asAtError`. */
   error?: string;
 }
 
@@ -87,13 +87,16 @@ export interface AsAtFormProps {
  */
 export function AsAtForm({ defaultValue, max, min, id = "asAt", error }: AsAtFormProps) {
   const [searchParams] = useSearchParams();
+  // Pages return resolveAsAt's error as `asAtError`: show it at the field as well as in the summary.
+  const pageData = useMatches().at(-1)?.data as { asAtError?: unknown } | undefined;
+  const fieldError = error ?? (typeof pageData?.asAtError === "string" ? pageData.asAtError : undefined);
   const typed = AS_AT_PARTS.some((name) => searchParams.has(name)) ? readDate(searchParams, "asAt") : "";
   const value = typed || searchParams.get("asAt") || defaultValue;
   const range = min && max ? `, from ${formatDate(min)} to ${formatDate(max)}` : max ? `, up to ${formatDate(max)}` : "";
   return (
     <Form method="get" className="sb-as-at-form">
       <KeepParams searchParams={searchParams} except={["asAt", ...AS_AT_PARTS]} />
-      <DateInput key={value} id={id} name="asAt" label="As at" hint={`Figures as they stood at the end of this day${range}. For example, ${formatDateExample(max ?? defaultValue)}`} defaultValue={value} error={error} />
+      <DateInput key={value} id={id} name="asAt" label="As at" hint={`Figures as they stood at the end of this day${range}. For example, ${formatDateExample(max ?? defaultValue)}`} defaultValue={value} error={fieldError} />
       <Button variant="secondary" small>
         Show
       </Button>

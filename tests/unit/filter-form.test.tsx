@@ -6,8 +6,8 @@ import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
 import { Select } from "~/components/nhs/Select";
 
 // <Form> needs a data router, so render the way the server does: a static handler for one route.
-async function render(url: string, element: ReactNode) {
-  const routes = [{ path: "/organisations", element }];
+async function render(url: string, element: ReactNode, loader?: () => Record<string, unknown>) {
+  const routes = [{ path: "/organisations", element, loader }];
   const handler = createStaticHandler(routes);
   const context = await handler.query(new Request(`http://localhost${url}`));
   if (context instanceof Response) throw new Error("unexpected redirect");
@@ -70,10 +70,13 @@ describe("AsAtForm", () => {
   });
 
   it("shows a refused date as it was typed, and does not carry the boxes as hidden inputs", async () => {
-    const html = await render("/organisations?asAt-day=31&asAt-month=&asAt-year=2025&sort=name", <AsAtForm defaultValue="2025-03-31" error="The as-at date must include a month" />);
+    const html = await render("/organisations?asAt-day=31&asAt-month=&asAt-year=2025&sort=name", <AsAtForm defaultValue="2025-03-31" />, () => ({ asAtError: "The as-at date must include a month" }));
     expect(boxes(html)).toEqual({ "asAt-day": "31", "asAt-month": "", "asAt-year": "2025" });
     expect(hiddenInputs(html)).toEqual(["sort=name"]);
+    // The page's as-at error, from its loader, is shown at the field with the empty box marked.
+    expect(html).toContain('<span class="nhsuk-error-message" id="asAt-error">');
     expect(html).toContain("The as-at date must include a month");
+    expect(html).toMatch(/<input class="[^"]*nhsuk-input--error"[^>]*id="asAt-month"/);
   });
 });
 
