@@ -52,7 +52,7 @@ describe.each([390, 1280])("at %ipx", (width) => {
   it("asks for dates with the NHS date input on the forms that take one", async () => {
     await b.page.setViewportSize({ width, height: 900 });
     await signIn(b.page, "programme@example.org");
-    for (const path of ["/rollout/deployments/new", "/rollout/deployments/40/status", "/organisations/new", "/organisations/import", "/maturity/assess", "/cases/new"]) {
+    for (const path of ["/rollout/deployments/new", "/rollout/deployments/40/status", "/organisations/new", "/organisations/import", "/maturity/assess", "/organisations/RRF/edit"]) {
       await b.page.goto(path);
       expect(await b.page.locator("input[type=date]").count(), `a browser date picker on ${path}`).toBe(0);
       expect(await b.page.locator(".nhsuk-date-input").count(), `no NHS date input on ${path}`).toBeGreaterThan(0);
