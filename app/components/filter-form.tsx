@@ -1,9 +1,13 @@
-import { Form, Link, useSearchParams } from "@remix-run/react";
+import { Form, Link, useMatches, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { Button } from "~/components/nhs/Button";
 import { DateInput } from "~/components/nhs/DateInput";
 import { Select } from "~/components/nhs/Select";
+import { formatDate, formatDateExample } from "~/lib/dates";
+import { readDate } from "~/lib/forms";
 import { hrefWith } from "~/lib/table-query";
+
+const AS_AT_PARTS = ["asAt-day", "asAt-month", "asAt-year"];
 
 /**
  * Hidden inputs that carry the current URL's other parameters through a GET form, so
@@ -67,32 +71,32 @@ export function FilterForm({ fields, legend = "Filters", children }: FilterFormP
 export interface AsAtFormProps {
   /** Used when the URL has no `asAt`: normally the reporting date. */
   defaultValue: string;
-  /** Latest date that can be chosen, as `YYYY-MM-DD` (normally the reporting date). */
+  /** Latest date that can be chosen, as `YYYY-MM-DD` (normally the reporting date): named in the hint. */
   max?: string;
+  /** Earliest date that can be chosen, as `YYYY-MM-DD`: named in the hint when `max` is given too. */
   min?: string;
   id?: string;
-  /** Why the date asked for cannot be shown (shown at the field). */
+  /** Why the date asked for cannot be shown (shown at the field). Defaults to the page loader's `asAtError`. */
   error?: string;
 }
 
-/** Chooses the date the page's figures are shown as at (`?asAt=YYYY-MM-DD`). */
+/**
+ * Chooses the date the page's figures are shown as at. The form sends the NHS date input's three
+ * boxes (`asAt-day`, `asAt-month`, `asAt-year`); resolveAsAt redirects those to the canonical
+ * `?asAt=YYYY-MM-DD`, the form links and bookmarks use.
+ */
 export function AsAtForm({ defaultValue, max, min, id = "asAt", error }: AsAtFormProps) {
   const [searchParams] = useSearchParams();
-  const value = searchParams.get("asAt") || defaultValue;
+  // Pages return resolveAsAt's error as `asAtError`: show it at the field as well as in the summary.
+  const pageData = useMatches().at(-1)?.data as { asAtError?: unknown } | undefined;
+  const fieldError = error ?? (typeof pageData?.asAtError === "string" ? pageData.asAtError : undefined);
+  const typed = AS_AT_PARTS.some((name) => searchParams.has(name)) ? readDate(searchParams, "asAt") : "";
+  const value = typed || searchParams.get("asAt") || defaultValue;
+  const range = min && max ? `, from ${formatDate(min)} to ${formatDate(max)}` : max ? `, up to ${formatDate(max)}` : "";
   return (
     <Form method="get" className="sb-as-at-form">
-      <KeepParams searchParams={searchParams} except={["asAt"]} />
-      <DateInput
-        key={value}
-        id={id}
-        name="asAt"
-        label="As at"
-        hint="Figures as they stood at the end of this day"
-        defaultValue={value}
-        max={max}
-        min={min}
-        error={error}
-      />
+      <KeepParams searchParams={searchParams} except={["asAt", ...AS_AT_PARTS]} />
+      <DateInput key={value} id={id} name="asAt" label="As at" hint={`Figures as they stood at the end of this day${range}. For example, ${formatDateExample(max ?? defaultValue)}`} defaultValue={value} error={fieldError} />
       <Button variant="secondary" small>
         Show
       </Button>

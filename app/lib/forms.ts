@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { combineDateParts } from "./dates";
 
 export type FieldErrors = Record<string, string>;
 
@@ -15,12 +16,45 @@ export function parseWith<S extends z.ZodType>(schema: S, input: FormData | URLS
   return { ok: false as const, errors, data: undefined };
 }
 
-/** Repeated keys become arrays; everything else stays a string. */
+/**
+ * Repeated keys become arrays; everything else stays a string. The three boxes of an NHS date
+ * input (`x-day`, `x-month`, `x-year`) become one field `x`: the ISO date when they make a real
+ * date, "" when all are empty, otherwise what was typed, which the date schemas refuse with the
+ * NHS message (see combineDateParts and dateProblem in dates.ts). A plain `x=YYYY-MM-DD`, as API
+ * clients and tests send, is kept as it is.
+ */
 export function formToObject(input: FormData | URLSearchParams) {
   const out: Record<string, unknown> = {};
-  for (const key of new Set(input.keys())) {
+  const keys = new Set(input.keys());
+  for (const key of keys) {
     const values = input.getAll(key).filter((v) => typeof v === "string") as string[];
     out[key] = values.length > 1 || key.endsWith("[]") ? values : values[0];
   }
+  for (const name of dateInputNames(keys)) {
+    out[name] = readDate(input, name);
+    for (const part of DATE_PARTS) delete out[`${name}-${part}`];
+  }
   return out;
+}
+
+const DATE_PARTS = ["day", "month", "year"] as const;
+
+/** Names `x` for which the input holds all three of `x-day`, `x-month` and `x-year`. */
+function dateInputNames(keys: Set<string>) {
+  return [...keys].filter((key) => key.endsWith("-day")).map((key) => key.slice(0, -"-day".length)).filter((name) => keys.has(`${name}-month`) && keys.has(`${name}-year`));
+}
+
+/**
+ * One date from a form or query: the NHS date input's three boxes combined (see formToObject),
+ * or a plain `name=YYYY-MM-DD` when the boxes are absent; "" when there is neither.
+ */
+export function readDate(input: FormData | URLSearchParams, name: string): string {
+  const part = (p: string) => {
+    const value = input.get(`${name}-${p}`);
+    return typeof value === "string" ? value : null;
+  };
+  const [day, month, year] = DATE_PARTS.map(part);
+  if (day !== null || month !== null || year !== null) return combineDateParts({ day: day ?? "", month: month ?? "", year: year ?? "" });
+  const plain = input.get(name);
+  return typeof plain === "string" ? plain : "";
 }

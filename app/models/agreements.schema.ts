@@ -12,7 +12,8 @@ import {
   REVIEW_OUTCOMES,
   RISK_LEVELS,
 } from "../../db/schema/enums";
-import { addDaysIso, isIsoDate } from "~/lib/dates";
+import { addDaysIso } from "~/lib/dates";
+import { checkDate, requiredIsoDate } from "~/lib/date-field";
 import { parseTableQuery } from "~/lib/table-query";
 
 export type AgreementPurpose = (typeof AGREEMENT_PURPOSES)[number];
@@ -166,12 +167,7 @@ export function agreementReviewState({ reviewOn, asAt, noticeDays }: { reviewOn:
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
-const isoDate = (what: string) =>
-  z
-    .string({ error: `Enter ${what}` })
-    .trim()
-    .min(1, { error: `Enter ${what}` })
-    .refine(isIsoDate, { error: `Enter ${what} as a real date, for example 2016-11-01` });
+const isoDate = (what: string) => requiredIsoDate(what);
 
 const requiredText = (message: string, max = 4000) =>
   z.string({ error: message }).trim().min(1, { error: message }).max(max, { error: `Keep this under ${max} characters` });
@@ -286,8 +282,8 @@ export const DpiaSchema = z
       .string()
       .trim()
       .optional()
-      .transform((v) => (v ? v : null))
-      .refine((v) => v === null || isIsoDate(v), { error: "Enter the completion date as a real date, for example 2016-10-14" }),
+      .superRefine(checkDate("the date the DPIA was completed", { required: false }))
+      .transform((v) => (v ? v : null)),
     residualRisk: z
       .union([z.enum(RISK_LEVELS), z.literal("")], { error: "Choose the residual risk" })
       .optional()
@@ -296,8 +292,8 @@ export const DpiaSchema = z
       .string()
       .trim()
       .optional()
-      .transform((v) => (v ? v : null))
-      .refine((v) => v === null || isIsoDate(v), { error: "Enter the date the ICO was consulted as a real date, for example 2016-10-14" }),
+      .superRefine(checkDate("the date the ICO was consulted", { required: false }))
+      .transform((v) => (v ? v : null)),
     notes: optionalText(4000),
   })
   .superRefine((d, ctx) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isIsoDate } from "~/lib/dates";
+import { checkDate } from "~/lib/date-field";
 
 export const CreateTokenSchema = z.object({
   intent: z.literal("create"),
@@ -12,8 +12,8 @@ export const CreateTokenSchema = z.object({
     .string()
     .trim()
     .optional()
-    .transform((v) => (v ? v : null))
-    .refine((v) => v === null || isIsoDate(v), { error: "Enter the expiry date as YYYY-MM-DD, or leave it empty for no expiry" }),
+    .superRefine(checkDate("the expiry date", { required: false }))
+    .transform((v) => (v ? v : null)),
 });
 
 export const RevokeTokenSchema = z.object({

@@ -15,7 +15,7 @@ import {
   type CaseState,
   type Role,
 } from "../../db/schema/enums";
-import { isIsoDate } from "~/lib/dates";
+import { checkDate } from "~/lib/date-field";
 import { parseWith } from "~/lib/forms";
 import { parseTableQuery } from "~/lib/table-query";
 
@@ -399,7 +399,7 @@ export const CaseDraftFields = z.object({
     .string()
     .trim()
     .optional()
-    .refine((v) => !v || isIsoDate(v), { error: "Enter the target go-live as a date, for example 2017-03-01" })
+    .superRefine(checkDate("the target go-live date", { required: false }))
     .transform((v) => (v ? v : null)),
   coAuthorEmails: z
     .string()
@@ -566,7 +566,7 @@ export const TransitionFormSchema = z.object({
     .string()
     .trim()
     .optional()
-    .refine((v) => !v || isIsoDate(v), { error: "Enter the meeting date as a date, for example 2016-11-08" })
+    .superRefine(checkDate("the board meeting date", { required: false }))
     .transform((v) => (v ? v : null)),
   meetingReference: text(200, "The minute reference"),
   interestDeclared: text(2000, "The declaration"),

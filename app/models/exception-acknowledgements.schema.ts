@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { formatDate, isIsoDate } from "~/lib/dates";
+import { requiredIsoDate } from "~/lib/date-field";
+import { formatDate } from "~/lib/dates";
 import { EXCEPTION_KIND_LABELS, type ExceptionKind, type ExceptionSeverity, type ProgrammeException } from "./exceptions.schema";
 
 // Isomorphic: acknowledging an exception (who knows about it, why it can wait, until when) and
@@ -17,11 +18,7 @@ export const AcknowledgeExceptionSchema = z.object({
     .trim()
     .min(1, { error: "Enter why this exception can wait" })
     .max(1000, { error: "Enter a reason of 1,000 characters or fewer" }),
-  reviewBy: z
-    .string({ error: "Enter the date by which it will be looked at again" })
-    .trim()
-    .min(1, { error: "Enter the date by which it will be looked at again" })
-    .refine(isIsoDate, { error: "Enter a real date as YYYY-MM-DD, for example 2017-01-31" }),
+  reviewBy: requiredIsoDate("the date by which it will be looked at again"),
 });
 export type AcknowledgeExceptionInput = z.infer<typeof AcknowledgeExceptionSchema>;
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { INDEMNITY_STATUSES, ORGANISATION_TYPES } from "../../db/schema/enums";
 import { isIsoDate } from "~/lib/dates";
+import { requiredIsoDate } from "~/lib/date-field";
 import { parseTableQuery } from "~/lib/table-query";
 
 /**
@@ -42,12 +43,7 @@ export const EXPIRY_BANDS = [7, 30, 90] as const;
 
 export const DEFAULT_COVER_SCOPE = "Sharing for direct care via MIG and EDT";
 
-const isoDate = (what: string) =>
-  z
-    .string({ error: `Enter ${what}` })
-    .trim()
-    .min(1, { error: `Enter ${what}` })
-    .refine(isIsoDate, { error: `Enter ${what} as a real date, for example 2017-04-01` });
+const isoDate = (what: string) => requiredIsoDate(what);
 
 const optionalText = (max: number) =>
   z

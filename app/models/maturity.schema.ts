@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ORGANISATION_TYPES, type OrganisationType } from "../../db/schema/enums";
 import { isIsoDate, formatDate } from "~/lib/dates";
+import { requiredIsoDate } from "~/lib/date-field";
 
 // Inputs of the maturity pages. Frameworks are data, so the assessment form's schema is built
 // from the framework it scores against. Isomorphic: no server imports.
@@ -59,11 +60,7 @@ function scoreSchema(framework: FrameworkScale, dimensionName: string) {
 export function assessmentSchemaFor(framework: FrameworkScale, reportingDate: string) {
   const shape: Record<string, z.ZodType> = {
     organisation: z.string({ error: "Choose the organisation assessed" }).trim().min(1, { error: "Choose the organisation assessed" }),
-    assessedOn: z
-      .string({ error: "Enter the date of the assessment" })
-      .trim()
-      .min(1, { error: "Enter the date of the assessment" })
-      .refine(isIsoDate, { error: "Enter the date of the assessment as a real date, for example 2016-06-13" })
+    assessedOn: requiredIsoDate("the date of the assessment")
       .refine((d) => !isIsoDate(d) || d <= reportingDate, { error: `The date of the assessment must be on or before the reporting date, ${formatDate(reportingDate)}` }),
     assessor: z
       .string({ error: "Enter who carried out the assessment" })

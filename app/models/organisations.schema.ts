@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DSPT_STATUSES, ORGANISATION_STATUSES, ORGANISATION_TYPES } from "../../db/schema/enums";
 import { OrganisationFilterSchema, optionalCount, optionalDate, optionalText, trimmed } from "./rollout.schema";
 import { parseTableQuery } from "~/lib/table-query";
-import { isIsoDate } from "~/lib/dates";
+import { checkDate, optionalIsoDate } from "~/lib/date-field";
 
 /** ODS codes: a letter and 5 digits for GP practices, 3 characters for trusts and CCGs; other ranges exist. */
 export const ODS_CODE = /^[A-Z0-9]{3,8}$/;
@@ -21,7 +21,7 @@ export const OrganisationSchema = z
       .optional()
       .transform((v) => v === "yes"),
     listSize: optionalCount("Enter the list size as a whole number, like 6500"),
-    signedUpOn: optionalDate,
+    signedUpOn: optionalIsoDate("the date it signed up"),
     dsptStatus: z
       .union([z.enum(DSPT_STATUSES), z.literal("")], { error: "Choose a DSPT status" })
       .optional()
@@ -54,7 +54,7 @@ export const ImportOptionsSchema = z.object({
     .string()
     .trim()
     .optional()
-    .refine((v) => !v || isIsoDate(v), { error: "Enter the date the file's facts take effect as YYYY-MM-DD, for example 2016-10-31" })
+    .superRefine(checkDate("the date the file's facts take effect", { required: false }))
     .transform((v) => (v ? v : null)),
 });
 export type ImportOptions = z.infer<typeof ImportOptionsSchema>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DEPLOYMENT_STATUSES, ORGANISATION_TYPES, DSPT_STATUSES } from "../../db/schema/enums";
-import { isIsoDate } from "~/lib/dates";
+import { optionalIsoDate, requiredIsoDate } from "~/lib/date-field";
 import { parseTableQuery } from "~/lib/table-query";
 
 // Isomorphic: the forms' rules, parsed again by every action (the browser's checks are a courtesy).
@@ -42,18 +42,9 @@ const optionalText = (max: number, message: string) =>
     .max(max, { error: message })
     .optional()
     .transform((v) => (v ? v : null));
-const requiredDate = (message: string) =>
-  z
-    .string({ error: message })
-    .trim()
-    .min(1, { error: message })
-    .refine(isIsoDate, { error: "Enter a real date as YYYY-MM-DD, for example 2016-07-31" });
-const optionalDate = z
-  .string()
-  .trim()
-  .optional()
-  .refine((v) => !v || isIsoDate(v), { error: "Enter a real date as YYYY-MM-DD, for example 2016-07-31" })
-  .transform((v) => (v ? v : null));
+/** `what` names the date as in "Enter the date the status changed" (NHS date input messages). */
+const requiredDate = (what: string) => requiredIsoDate(what);
+const optionalDate = optionalIsoDate("the date");
 /** A whole number typed into a text box; "" means none. */
 const optionalCount = (message: string) =>
   z
@@ -73,7 +64,7 @@ export type ServiceInput = z.infer<typeof ServiceSchema>;
 export const DeploymentSchema = z.object({
   serviceId: trimmed("Choose the service").pipe(z.string().regex(/^\d+$/, { error: "Choose the service" })).transform(Number),
   capabilityCode: trimmed("Choose what is being rolled out"),
-  plannedGoLive: optionalDate,
+  plannedGoLive: optionalIsoDate("the planned go-live date"),
   owner: optionalText(200, "Enter an owner of 200 characters or fewer"),
   notes: optionalText(2000, "Enter notes of 2,000 characters or fewer"),
 });
@@ -81,7 +72,7 @@ export type DeploymentInput = z.infer<typeof DeploymentSchema>;
 
 export const NewDeploymentSchema = DeploymentSchema.extend({
   status: z.enum(DEPLOYMENT_STATUSES, { error: "Choose the deployment's status" }),
-  effectiveOn: requiredDate("Enter the date the deployment's first status starts"),
+  effectiveOn: requiredDate("the date the deployment's first status starts"),
 });
 export type NewDeploymentInput = z.infer<typeof NewDeploymentSchema>;
 
@@ -90,7 +81,7 @@ export type DeploymentEditInput = z.infer<typeof DeploymentEditSchema>;
 
 export const StatusChangeSchema = z.object({
   status: z.enum(DEPLOYMENT_STATUSES, { error: "Choose the new status" }),
-  effectiveOn: requiredDate("Enter the date the status changed"),
+  effectiveOn: requiredDate("the date the status changed"),
   note: optionalText(2000, "Enter a note of 2,000 characters or fewer"),
 });
 export type StatusChangeInput = z.infer<typeof StatusChangeSchema>;
@@ -111,7 +102,7 @@ export const UsageSchema = z.object({
 export type UsageInput = z.infer<typeof UsageSchema>;
 
 export const EndorsementSchema = z.object({
-  endorsedOn: requiredDate("Enter the date the board endorsed the priority"),
+  endorsedOn: requiredDate("the date the board endorsed the priority"),
   minuteReference: trimmed("Enter the board minute reference").pipe(z.string().max(200, { error: "Enter a reference of 200 characters or fewer" })),
   note: optionalText(2000, "Enter a note of 2,000 characters or fewer"),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isIsoDate } from "~/lib/dates";
+import { checkDate } from "~/lib/date-field";
 
 const number = (label: string, min: number, max: number, whole = true) =>
   z
@@ -17,7 +17,7 @@ export const SettingsFormSchema = z.object({
   reporting_date: z
     .string()
     .trim()
-    .refine((v) => v === "" || isIsoDate(v), { error: "Enter the reporting date as YYYY-MM-DD, or leave it empty to use today" }),
+    .superRefine(checkDate("the reporting date", { required: false })),
   opt_in_target_percent: number("opt-in target", 0, 100, false),
   maturity_low_threshold_percent: number("low maturity threshold", 0, 100, false),
   case_sla_working_days: number("business case service level", 1, 250),

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { settings } from "../../db/schema";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
-import { formatDate, isIsoDate, todayIso } from "~/lib/dates";
+import { redirect } from "@remix-run/node";
+import { dateProblem, formatDate, isIsoDate, todayIso } from "~/lib/dates";
+import { readDate } from "~/lib/forms";
 import { asAtOutOfRange, EARLIEST_AS_AT } from "./temporal";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Enter a date as YYYY-MM-DD" });
@@ -52,6 +54,16 @@ export function updateSettings(actor: Actor, changes: Partial<Record<SettingKey,
   });
 }
 
+const AS_AT_PARTS = ["asAt-day", "asAt-month", "asAt-year"];
+
+/** The query with the date input's boxes replaced by `asAt` (none when empty). */
+function canonicalAsAtSearch(searchParams: URLSearchParams, asAt: string) {
+  const next = new URLSearchParams(searchParams);
+  for (const name of [...AS_AT_PARTS, "asAt"]) next.delete(name);
+  if (asAt) next.set("asAt", asAt);
+  return next.toString();
+}
+
 /** What a page answers (status 400) for an as-at date outside the range: the message for the date field. */
 export type AsAtRangeProblem = { asAtError: string; asAt: string; earliest: string; reportingDate: string };
 
@@ -62,16 +74,21 @@ export function asAtRangeMessage(date: string, reportingDate: string): string | 
 }
 
 /**
- * The as-at date a page asked for (`?asAt=YYYY-MM-DD`), or the reporting date when it asked
+ * The as-at date a page asked for (`?asAt=YYYY-MM-DD`, or the as-at form's three boxes, which
+ * are redirected to that form), or the reporting date when it asked
  * for none. A malformed date is reported, not guessed at. A date before 2000-01-01 or after the
  * reporting date is refused before any query runs: this throws a 400 response that the error
  * boundary shows as the NHS error summary at the date field (a CSV gets the message as JSON).
  */
 export function resolveAsAt(searchParams: URLSearchParams, db: DbOrTx = getDb()): { asAt: string; reportingDate: string; error: string | null } {
   const reportingDate = getReportingDate(db);
-  const raw = searchParams.get("asAt");
+  const typed = AS_AT_PARTS.some((name) => searchParams.has(name));
+  const raw = typed ? readDate(searchParams, "asAt") : searchParams.get("asAt");
+  // The as-at form sends the date input's three boxes: a real date (or none) goes to the
+  // canonical ?asAt=YYYY-MM-DD, keeping the other parameters; a bad one is reported below.
+  if (typed && (raw === "" || isIsoDate(raw ?? ""))) throw redirect(`?${canonicalAsAtSearch(searchParams, raw ?? "")}`);
   if (!raw) return { asAt: reportingDate, reportingDate, error: null };
-  if (!isIsoDate(raw)) return { asAt: reportingDate, reportingDate, error: `"${raw}" is not a date: enter it as YYYY-MM-DD, for example 2016-07-31` };
+  if (!isIsoDate(raw)) return { asAt: reportingDate, reportingDate, error: dateProblem(raw, "the as-at date", { required: true }) };
   const outOfRange = asAtRangeMessage(raw, reportingDate);
   if (outOfRange) {
     const problem: AsAtRangeProblem = { asAtError: outOfRange, asAt: raw, earliest: EARLIEST_AS_AT, reportingDate };

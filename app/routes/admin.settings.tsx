@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AdminNav } from "~/components/admin-nav";
 import { Button, DateInput, ErrorSummary, TextInput } from "~/components/nhs";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { parseWith } from "~/lib/forms";
+import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { getSettings, updateSettings } from "~/models/settings.server";
 import { SettingsFormSchema } from "~/models/settings.schema";
@@ -19,7 +19,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, "admin", context);
   const form = await request.formData();
   const parsed = parseWith(SettingsFormSchema, form);
-  if (!parsed.ok) return data({ errors: parsed.errors, values: Object.fromEntries(form) as Record<string, string> }, { status: 400 });
+  if (!parsed.ok) return data({ errors: parsed.errors, values: formToObject(form) as Record<string, string> }, { status: 400 });
   updateSettings(actorFor(user, request, context), parsed.data);
   return redirectWithFlash("/admin/settings", "Settings saved. Every page now uses them.");
 }

@@ -4,7 +4,7 @@ import { AdminNav } from "~/components/admin-nav";
 import { Button, DateInput, ErrorSummary, Table, Tag, TextInput, WarningCallout } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { parseWith } from "~/lib/forms";
+import { parseWith, readDate } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/models/api-tokens.server";
 import { CreateTokenSchema, RevokeTokenSchema } from "~/models/api-tokens.schema";
@@ -28,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirectWithFlash("/admin/tokens", result.kind === "revoked" ? "Token revoked: it no longer opens the API." : "That token was already revoked.");
   }
   const parsed = parseWith(CreateTokenSchema, form);
-  if (!parsed.ok) return data({ errors: parsed.errors, values: { name: String(form.get("name") ?? ""), expiresOn: String(form.get("expiresOn") ?? "") }, created: null }, { status: 400 });
+  if (!parsed.ok) return data({ errors: parsed.errors, values: { name: String(form.get("name") ?? ""), expiresOn: readDate(form, "expiresOn") }, created: null }, { status: 400 });
   // The token is shown in this response only (never stored in plain text), so no redirect here.
   const created = createApiToken({ actor, name: parsed.data.name, expiresOn: parsed.data.expiresOn });
   return { errors: {}, values: { name: "", expiresOn: "" }, created: { name: parsed.data.name, token: created.token } };

@@ -96,7 +96,6 @@ export default function RecordAssessment() {
             name="assessedOn"
             label="Date of the assessment"
             hint={`On or before the reporting date, ${formatDate(reportingDate)}`}
-            max={reportingDate}
             defaultValue={values.assessedOn ?? ""}
             error={errors.assessedOn}
           />

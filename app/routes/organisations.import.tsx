@@ -131,8 +131,6 @@ export default function ImportOrganisations() {
                 label="Date the file's facts take effect"
                 hint={`New practices join the partnership on this date and status changes start on it, so figures for earlier dates do not change. From 1 January 2000 to the reporting date, ${formatDate(reportingDate)}.`}
                 defaultValue={values.effectiveOn || reportingDate}
-                min="2000-01-01"
-                max={reportingDate}
                 error={errors.effectiveOn}
               />
               <Radios

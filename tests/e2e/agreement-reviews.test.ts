@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { expectNoAxeViolations, signIn, useBrowser } from "./support";
+import { expectNoAxeViolations, signIn, useBrowser, fillDate } from "./support";
 
 // Shares one server and database with other browser test files: it records a review of ISA-001
 // (no other browser test depends on its review state), and only looks at ISA-003 and ISA-004.
@@ -21,7 +21,7 @@ describe("agreement reviews and the DPIA before signing", () => {
     await page.waitForURL("**/agreements/ISA-001/review");
     await page.getByRole("heading", { level: 1, name: /Record a review/ }).waitFor();
     await expectNoAxeViolations(page);
-    await page.getByLabel("Date of the review").fill("2016-10-31");
+    await fillDate(page, "Date of the review", "2016-10-31");
     await page.getByLabel("No change needed").check();
     await page.getByLabel("Note").fill("Parties, data flows and legal basis checked with the partners.");
     await page.getByRole("button", { name: "Record the review" }).click();

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, expectNoAxeViolations, signIn, useBrowser } from "./support";
+import { ARTIFACTS, expectNoAxeViolations, signIn, useBrowser, fillDate } from "./support";
 
 // Other browser test files change some October 2016 data (cover, agreements, opt-in returns),
 // so figures are asserted as at 31 July 2016, which nothing changes.
@@ -18,7 +18,7 @@ describe("the board's view: dashboard and board pack", () => {
     expect(await b.page.getByTestId("headline-figures").locator("li").count()).toBe(8);
     await expectNoAxeViolations(b.page);
 
-    await b.page.getByLabel("As at").fill("2016-07-31");
+    await fillDate(b.page, "As at", "2016-07-31");
     await b.page.getByRole("button", { name: "Show" }).click();
     await b.page.waitForURL(/asAt=2016-07-31/);
     await expect.poll(() => b.page.getByTestId("headline-servicesLive").textContent()).toContain("32");

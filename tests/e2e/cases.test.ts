@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { expectNoAxeViolations, signIn, signOut, useBrowser } from "./support";
+import { expectNoAxeViolations, signIn, signOut, useBrowser, fillDate } from "./support";
 
 // One case, uniquely named, goes from draft to approval through the people who would handle it.
 const TITLE = `Falls team view of the detailed care record ${Date.now().toString(36)}`;
@@ -111,7 +111,7 @@ describe("business cases", () => {
     for (let k = 1; k <= 8; k++) await page.locator(`#caldicott-${k}`).fill(`The falls team meets principle ${k}.`);
     await saveAndContinue();
     await openSection("Target go-live");
-    await page.locator("#targetGoLive").fill("2017-03-06");
+    await fillDate(page, "When would you like the sharing to start?", "2017-03-06");
     await saveAndContinue();
     expect(await page.getByRole("heading", { level: 2, name: "Every section is complete" }).count()).toBe(1);
 
@@ -176,7 +176,7 @@ describe("business cases", () => {
     await expectNoAxeViolations(page);
     await page.getByLabel("Approve").check();
     await page.getByLabel("Rationale").fill("Approved: proportionate sharing with clear benefit to people at risk of falls.");
-    await page.getByLabel("Board meeting date").fill("2016-11-08");
+    await fillDate(page, "Board meeting date", "2016-11-08");
     await submitAndWait(page, "Record decision");
     await expect.poll(() => flash(page)).toContain(`${reference}: Approved by the board.`);
     await expect.poll(() => stateTag(page)).toBe("Approved");

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, signIn, tempDir, useBrowser } from "./support";
+import { expectNoAxeViolations, signIn, tempDir, useBrowser, fillDate } from "./support";
 
 const HEADER = "ods_code,month,registered,opted_in,declined,not_asked";
 
@@ -122,7 +122,7 @@ describe("digital maturity", () => {
     await expectNoAxeViolations(page);
 
     const assessor = `E2E reviewer ${Date.now()}`;
-    await page.getByLabel("Date of the assessment").fill("2016-10-03");
+    await fillDate(page, "Date of the assessment", "2016-10-03");
     await page.getByLabel("Assessor").fill(assessor);
     for (const [index, score] of ["28", "130", "36"].entries()) {
       await page.getByLabel("Score").nth(index).fill(score);

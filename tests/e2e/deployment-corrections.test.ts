@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, signIn, useBrowser } from "./support";
+import { expectNoAxeViolations, signIn, useBrowser, fillDate, dateValue } from "./support";
 
 describe("deployment history: a change versus a correction", () => {
   const b = useBrowser();
@@ -15,9 +15,9 @@ describe("deployment history: a change versus a correction", () => {
 
     await page.getByRole("link", { name: `Add a deployment at ${name}` }).click();
     await page.waitForURL(/\/rollout\/deployments\/new/);
-    expect(await page.getByLabel("Date its first status starts").inputValue()).toBe("2016-10-31");
+    expect(await dateValue(page, "Date its first status starts")).toBe("2016-10-31");
     await page.getByLabel("Detailed care record view (MIG)").check();
-    await page.getByLabel("Date its first status starts").fill("2016-09-01");
+    await fillDate(page, "Date its first status starts", "2016-09-01");
     await page.getByRole("button", { name: "Add deployment" }).click();
     await page.waitForURL(/\/rollout\/deployments\/\d+$/);
     const deploymentUrl = page.url();
@@ -26,14 +26,14 @@ describe("deployment history: a change versus a correction", () => {
     await page.getByRole("button", { name: "Change status" }).click();
     await page.waitForURL(/\/status$/);
     await page.getByLabel("Live", { exact: true }).check();
-    await page.getByLabel("Date of the change").fill("2016-08-20");
+    await fillDate(page, "Date of the change", "2016-08-20");
     await page.getByRole("button", { name: "Save status" }).click();
     await page.locator(".nhsuk-error-summary").waitFor();
     expect(await page.locator(".nhsuk-error-summary").textContent()).toContain("Enter a date on or after 1 September 2016, when the deployment's first status (planned) starts");
     expect(await page.locator("#effectiveOn-error").textContent()).toContain("Enter a date on or after 1 September 2016");
     await expectNoAxeViolations(page);
 
-    await page.getByLabel("Date of the change").fill("2016-10-03");
+    await fillDate(page, "Date of the change", "2016-10-03");
     await page.getByRole("button", { name: "Save status" }).click();
     await page.waitForURL(deploymentUrl);
     expect(await page.locator(".nhsuk-notification-banner").textContent()).toContain("is now live (from 3 October 2016)");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, signIn, useBrowser } from "./support";
+import { expectNoAxeViolations, signIn, useBrowser, fillDate } from "./support";
 
 // Shares one server and database with other browser test files. Howe Bridge's falling opt-in is
 // touched by no other browser test (the consent upload changes P92010 to P92013 only).
@@ -21,12 +21,12 @@ describe("acknowledging an exception", () => {
     await expectNoAxeViolations(page);
 
     // Refused without a reason, with the message beside the field.
-    await page.getByLabel("Review by").fill("2016-12-31");
+    await fillDate(page, "Review by", "2016-12-31");
     await page.getByRole("button", { name: "Acknowledge exception" }).click();
     await page.locator(".nhsuk-error-summary").getByText("Enter why this exception can wait").waitFor();
 
     await page.getByLabel("Why can this wait?").fill("Practice has a patient letter campaign under way");
-    await page.getByLabel("Review by").fill("2016-12-31");
+    await fillDate(page, "Review by", "2016-12-31");
     await page.getByRole("button", { name: "Acknowledge exception" }).click();
     await page.waitForURL((url) => url.pathname === "/tasks");
     await page.getByText(/is acknowledged until 31 December 2016/).waitFor();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { expectNoAxeViolations, signIn, signOut, useBrowser } from "./support";
+import { expectNoAxeViolations, signIn, signOut, useBrowser, fillDate, dateValue } from "./support";
 
 // Shares one server and database with other browser test files: the agreement made here has a
 // unique reference, and only P92031's cover is renewed (asserted on that practice only).
@@ -20,7 +20,7 @@ async function signAs(page: Page, email: string, organisation: string) {
   await page.waitForURL(`**/agreements/${REFERENCE}/sign`);
   await expectNoAxeViolations(page);
   await page.getByLabel("Your role").fill("Information governance lead");
-  await page.getByLabel("Date of signature").fill("2016-10-31");
+  await fillDate(page, "Date of signature", "2016-10-31");
   await page.getByLabel(/I have authority to sign this agreement/).check();
   await page.getByRole("button", { name: "Sign the agreement" }).click();
   await page.waitForURL(`**/agreements/${REFERENCE}`);
@@ -55,7 +55,7 @@ describe("governance registers", () => {
 
     await page.getByLabel("Title").fill(`Browser test agreement ${REFERENCE}`);
     await page.getByLabel("Data items shared").fill("Detailed care record viewed through MIG");
-    await page.getByLabel("Effective date").fill("2016-10-01");
+    await fillDate(page, "Effective date", "2016-10-01");
     await page.getByLabel("Organisation (party 1)").selectOption({ label: `${ACUTE} (RRF)` });
     await page.getByLabel("Organisation (party 2)").selectOption({ label: `${PRACTICE} (P92001)` });
     await page.getByRole("button", { name: "Create draft agreement" }).click();
@@ -128,7 +128,7 @@ describe("governance registers", () => {
 
     await row.getByRole("link", { name: /Renew/ }).click();
     await page.waitForURL(/\/indemnity\/\d+\/renew$/);
-    expect(await page.getByLabel("Start date").inputValue()).toBe("2016-11-05");
+    expect(await dateValue(page, "Start date")).toBe("2016-11-05");
     await expectNoAxeViolations(page);
     await page.getByLabel("Document reference (optional)").fill("IND-2016-P92031");
     await page.getByLabel("Signed for the CCG by").fill("Jane Whitfield, Chief Finance Officer");

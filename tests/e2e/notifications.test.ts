@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { openDatabase, type Connection } from "../../db/client";
 import { organisations, users } from "../../db/schema";
 import { createBusinessCase } from "../../seeds/factories";
-import { expectNoAxeViolations, signIn, signOut, useBrowser } from "./support";
+import { expectNoAxeViolations, signIn, signOut, useBrowser, fillDate } from "./support";
 
 // A case of its own, at board review, written by practitioner2 (so the other browser tests'
 // demo cases are left as they are). It is written straight into the e2e server's database.
@@ -71,7 +71,7 @@ describe("notifications", () => {
     await page.goto(`/cases/${REFERENCE}`);
     await page.getByLabel("Approve").check();
     await page.getByLabel("Rationale").fill("Approved: people at the end of life get joined-up care.");
-    await page.getByLabel("Board meeting date").fill("2016-11-08");
+    await fillDate(page, "Board meeting date", "2016-11-08");
     const posted = page.waitForResponse((r) => r.request().method() === "POST");
     await page.getByRole("button", { name: "Record decision", exact: true }).click();
     await posted;

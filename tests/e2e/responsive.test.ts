@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { expectNoAxeViolations, signIn, useBrowser } from "./support";
+import { expectNoAxeViolations, fillDate, signIn, useBrowser } from "./support";
 
 // Each role's main pages, and the public page, at a phone's width and a desktop's: nothing
-// scrolls sideways, no console error, nothing axe can find. (No input[type=date] is issue 13 item 3, not done yet.)
+// scrolls sideways, no console error, nothing axe can find, and no browser date picker: dates are
+// typed into the NHS date input (day, month, year).
 const MAIN_PAGES: Record<string, readonly string[]> = {
   "board@example.org": ["/", "/board-pack", "/exceptions", "/tasks"],
   "programme@example.org": ["/rollout", "/organisations", "/organisations/RRF", "/consent", "/maturity/RRF"],
@@ -19,6 +20,7 @@ async function checkPage(page: Page, path: string, consoleErrors: string[]) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth, `${path} is ${scrollWidth}px wide in a ${innerWidth}px window`).toBeLessThanOrEqual(innerWidth);
   expect(consoleErrors, `console errors on ${path}`).toEqual([]);
+  expect(await page.locator("input[type=date]").count(), `a browser date picker on ${path}`).toBe(0);
   // axe at the phone width; the desktop journeys in the other browser tests run it at 1280 px.
   if (innerWidth < 1280) await expectNoAxeViolations(page);
 }
@@ -46,6 +48,30 @@ describe.each([390, 1280])("at %ipx", (width) => {
       for (const path of paths) await checkPage(b.page, path, b.consoleErrors);
     });
   }
+
+  it("asks for dates with the NHS date input on the forms that take one", async () => {
+    await b.page.setViewportSize({ width, height: 900 });
+    await signIn(b.page, "programme@example.org");
+    for (const path of ["/rollout/deployments/new", "/rollout/deployments/40/status", "/organisations/new", "/organisations/import", "/maturity/assess", "/organisations/RRF/edit"]) {
+      await b.page.goto(path);
+      expect(await b.page.locator("input[type=date]").count(), `a browser date picker on ${path}`).toBe(0);
+      expect(await b.page.locator(".nhsuk-date-input").count(), `no NHS date input on ${path}`).toBeGreaterThan(0);
+      const { scrollWidth, innerWidth } = await b.page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+      expect(scrollWidth, `${path} is ${scrollWidth}px wide in a ${innerWidth}px window`).toBeLessThanOrEqual(innerWidth);
+    }
+    // A refused date: the NHS message at the field, the missing box marked, the summary's link on the day box.
+    await b.page.goto("/rollout/deployments/40/status");
+    await fillDate(b.page, "Date of the change", "2016-10-03");
+    await b.page.getByRole("group", { name: "Date of the change", exact: true }).getByLabel("Month", { exact: true }).fill("");
+    await b.page.getByRole("button", { name: "Save status" }).click();
+    const summary = b.page.locator(".nhsuk-error-summary");
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain("The date the status changed must include a month");
+    await expect.poll(() => summary.getByRole("link", { name: /must include a month/ }).getAttribute("href")).toBe("#effectiveOn-day");
+    expect(await b.page.locator("#effectiveOn-month").getAttribute("class")).toContain("nhsuk-input--error");
+    expect(await b.page.locator("#effectiveOn-day").inputValue()).toBe("3");
+    if (width < 1280) await expectNoAxeViolations(b.page);
+  });
 
   it("shows every one of the board's and programme team's pages in the header without 'More'", async () => {
     if (width < 1280) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expectNoAxeViolations, signIn, useBrowser } from "./support";
+import { expectNoAxeViolations, signIn, useBrowser, fillDate, dateValue } from "./support";
 
 const servicesLive = async (page: import("playwright-core").Page) => Number(await page.getByTestId("services-live").locator(".sb-figure__value").textContent());
 
@@ -33,7 +33,7 @@ describe("the roll-out tracker", () => {
     await page.waitForURL(/\/rollout\/deployments\/new/);
     await expectNoAxeViolations(page);
     await page.getByLabel("Detailed care record view (MIG)").check();
-    await page.getByLabel("Planned go-live date (optional)").fill("2016-10-20");
+    await fillDate(page, "Planned go-live date (optional)", "2016-10-20");
     await page.getByRole("button", { name: "Add deployment" }).click();
     await page.waitForURL(/\/rollout\/deployments\/\d+$/);
     await expectNoAxeViolations(page);
@@ -42,7 +42,7 @@ describe("the roll-out tracker", () => {
     await page.waitForURL(/\/status$/);
     await expectNoAxeViolations(page);
     await page.getByLabel("Live", { exact: true }).check();
-    expect(await page.getByLabel("Date of the change").inputValue()).toBe("2016-10-31");
+    expect(await dateValue(page, "Date of the change")).toBe("2016-10-31");
     await page.getByRole("button", { name: "Save status" }).click();
     await page.waitForURL(/\/rollout\/deployments\/\d+$/);
     expect(await page.locator(".nhsuk-notification-banner").textContent()).toContain("is now live");

@@ -79,3 +79,23 @@ export async function expectNoAxeViolations(page: Page) {
 export function tempDir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-e2e-files-"));
 }
+
+/**
+ * Types an ISO date (YYYY-MM-DD) into the NHS date input whose legend is `label`: its Day, Month
+ * and Year boxes, as a person would (without leading zeros).
+ */
+export async function fillDate(page: Page, label: string | RegExp, iso: string) {
+  const [year, month, day] = iso.split("-");
+  const group = page.getByRole("group", { name: label, exact: typeof label === "string" ? true : undefined });
+  await group.getByLabel("Day", { exact: true }).fill(String(Number(day)));
+  await group.getByLabel("Month", { exact: true }).fill(String(Number(month)));
+  await group.getByLabel("Year", { exact: true }).fill(year);
+}
+
+/** The ISO date shown in the NHS date input whose legend is `label` ("" when its boxes are empty). */
+export async function dateValue(page: Page, label: string | RegExp) {
+  const group = page.getByRole("group", { name: label, exact: typeof label === "string" ? true : undefined });
+  const [day, month, year] = await Promise.all(["Day", "Month", "Year"].map((part) => group.getByLabel(part, { exact: true }).inputValue()));
+  if (!day && !month && !year) return "";
+  return `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+}

@@ -38,7 +38,7 @@ describe("API tokens", () => {
     expect(statusOf(result)).toBe(400);
     expect(dataOf<{ errors: Record<string, string> }>(result).errors).toMatchObject({
       name: expect.stringMatching(/Enter a name/),
-      expiresOn: expect.stringMatching(/YYYY-MM-DD/),
+      expiresOn: "The expiry date must be a real date",
     });
   });
 
@@ -95,7 +95,7 @@ describe("settings", () => {
     });
     expect(statusOf(result)).toBe(400);
     const body = dataOf<{ errors: Record<string, string>; values: Record<string, string> }>(result);
-    expect(body.errors.reporting_date).toMatch(/YYYY-MM-DD/);
+    expect(body.errors.reporting_date).toBe("The reporting date must be a real date");
     expect(body.errors.opt_in_target_percent).toMatch(/between 0 and 100/);
     expect(body.errors.case_sla_working_days).toMatch(/whole number/);
     expect(body.values.opt_in_target_percent).toBe("150");

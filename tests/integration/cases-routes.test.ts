@@ -253,7 +253,7 @@ describe("/cases/new and the case's task list, sections and check your answers",
     const kase = caseIn("draft", { targetGoLive: null });
     const goLive = await postSection(kase.reference, "go-live", { intent: "later", version: "1", targetGoLive: "next spring" });
     expect(statusOf(goLive)).toBe(400);
-    expect(dataOf<{ errors: Record<string, string> }>(goLive).errors).toEqual({ targetGoLive: "Enter the target go-live as a date, for example 2017-03-01" });
+    expect(dataOf<{ errors: Record<string, string> }>(goLive).errors).toEqual({ targetGoLive: "The target go-live date must be a real date" });
     const risk = await postSection(kase.reference, "risks", { intent: "later", version: "1", "risk-1-description": "Leak", "risk-1-likelihood": "9" });
     expect(dataOf<{ errors: Record<string, string> }>(risk).errors).toEqual({ "risk-1-likelihood": "Choose the likelihood from 1 to 5" });
     expect(stateOf(kase.reference).version).toBe(1);

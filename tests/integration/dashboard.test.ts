@@ -117,7 +117,7 @@ describe("the dashboard loader", () => {
   it("defaults to the reporting date and reports a malformed as-at date instead of guessing", async () => {
     const data = await dashboard("/?asAt=31/07/2016");
     expect(data.asAt).toBe(data.reportingDate);
-    expect(data.asAtError).toContain("YYYY-MM-DD");
+    expect(data.asAtError).toBe("The as-at date must be a real date");
   });
 
   it("applies the organisation type filter to every figure", async () => {
@@ -203,7 +203,7 @@ describe("the board pack", () => {
     expect(dataOf<{ errors: Record<string, string> }>(again).errors._form).toContain("already");
     const bad = await record("15 October", "board@example.org");
     expect(statusOf(bad)).toBe(400);
-    expect(dataOf<{ errors: Record<string, string> }>(bad).errors.asAt).toContain("YYYY-MM-DD");
+    expect(dataOf<{ errors: Record<string, string> }>(bad).errors.asAt).toBe("The board pack's date must be a real date");
   });
 
   for (const email of ["admin@example.org", "ig@example.org", "ccg@example.org", "practitioner@example.org"]) {

@@ -280,12 +280,36 @@ describe("form fields", () => {
     expect(out).toContain('<label class="nhsuk-label nhsuk-checkboxes__label" for="orgs-2">Local authority</label>');
   });
 
-  it("DateInput is a native date input styled as nhsuk-input", () => {
-    const out = html(<DateInput id="go-live" name="goLive" label="Go-live date" error="Enter a date" defaultValue="2025-04-01" />);
-    const input = openingTag(out, 'id="go-live"');
-    expect(input).toContain('type="date"');
-    expect(input).toContain('class="nhsuk-input nhsuk-input--error nhsuk-input--width-10"');
-    expect(input).toContain('value="2025-04-01"');
+  it("DateInput is the NHS date input: a fieldset with day, month and year boxes", () => {
+    const out = html(<DateInput id="go-live" name="goLive" label="Go-live date" hint="For example, 1 4 2025" defaultValue="2025-04-01" />);
+    expect(out).not.toContain('type="date"');
+    expect(openingTag(out, 'class="nhsuk-fieldset"')).toContain('aria-describedby="go-live-hint"');
+    expect(out).toContain('<legend class="nhsuk-fieldset__legend">Go-live date</legend>');
+    expect(openingTag(out, 'class="nhsuk-date-input"')).toContain('id="go-live"');
+    const day = openingTag(out, 'id="go-live-day"');
+    expect(day).toContain('name="goLive-day"');
+    expect(day).toContain('inputMode="numeric"');
+    expect(day).toContain('class="nhsuk-input nhsuk-date-input__input nhsuk-input--width-2"');
+    expect(day).toContain('value="1"');
+    expect(openingTag(out, 'id="go-live-month"')).toContain('value="4"');
+    const year = openingTag(out, 'id="go-live-year"');
+    expect(year).toContain('class="nhsuk-input nhsuk-date-input__input nhsuk-input--width-4"');
+    expect(year).toContain('value="2025"');
+    expect(out).toContain('<label class="nhsuk-label nhsuk-date-input__label" for="go-live-month">Month</label>');
+  });
+
+  it("DateInput marks only the missing box when a date is incomplete, and all three when it is not real", () => {
+    const missing = html(<DateInput id="d" name="d" label="Date" defaultValue="2016--31" error="Date must include a month" />);
+    expect(missing).toContain('<div class="nhsuk-form-group nhsuk-form-group--error">');
+    expect(missing).toContain("Date must include a month");
+    expect(openingTag(missing, 'id="d-month"')).toContain("nhsuk-input--error");
+    expect(openingTag(missing, 'id="d-day"')).not.toContain("nhsuk-input--error");
+    expect(openingTag(missing, 'id="d-day"')).toContain('value="31"');
+    const unreal = html(<DateInput id="d" name="d" label="Date" defaultValue="2016-2-31" error="Date must be a real date" />);
+    for (const part of ["day", "month", "year"]) expect(openingTag(unreal, `id="d-${part}"`)).toContain("nhsuk-input--error");
+    const shortYear = html(<DateInput id="d" name="d" label="Date" defaultValue="16-10-31" error="Year must include 4 numbers" />);
+    expect(openingTag(shortYear, 'id="d-year"')).toContain("nhsuk-input--error");
+    expect(openingTag(shortYear, 'id="d-day"')).not.toContain("nhsuk-input--error");
   });
 
   it("FileUpload uses v10 file upload classes", () => {

@@ -6,8 +6,8 @@ import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
 import { Select } from "~/components/nhs/Select";
 
 // <Form> needs a data router, so render the way the server does: a static handler for one route.
-async function render(url: string, element: ReactNode) {
-  const routes = [{ path: "/organisations", element }];
+async function render(url: string, element: ReactNode, loader?: () => Record<string, unknown>) {
+  const routes = [{ path: "/organisations", element, loader }];
   const handler = createStaticHandler(routes);
   const context = await handler.query(new Request(`http://localhost${url}`));
   if (context instanceof Response) throw new Error("unexpected redirect");
@@ -47,24 +47,36 @@ describe("FilterForm", () => {
 });
 
 describe("AsAtForm", () => {
-  it("asks for a date, showing the one in the URL, and keeps the other params except the page", async () => {
+  const boxes = (html: string) =>
+    Object.fromEntries([...html.matchAll(/<input[^>]*name="(asAt-(?:day|month|year))"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+
+  it("asks for a date in the NHS date input, showing the one in the URL, and keeps the other params except the page", async () => {
     const html = await render(
       "/organisations?asAt=2025-01-31&locality=North&page=2",
       <AsAtForm defaultValue="2025-03-31" max="2025-03-31" />,
     );
     expect(html).toMatch(/<form method="get"/);
-    expect(html).toMatch(/<label class="nhsuk-label" for="asAt">As at<\/label>/);
-    expect(html).toContain("Figures as they stood at the end of this day");
-    expect(html).toMatch(/<input[^>]*type="date"[^>]*value="2025-01-31"/);
-    expect(html).toMatch(/<input[^>]*name="asAt"/);
-    expect(html).toMatch(/<input[^>]*max="2025-03-31"/);
+    expect(html).toMatch(/<legend class="nhsuk-fieldset__legend">As at<\/legend>/);
+    expect(html).toContain("Figures as they stood at the end of this day, up to 31 March 2025. For example, 31 3 2025");
+    expect(boxes(html)).toEqual({ "asAt-day": "31", "asAt-month": "1", "asAt-year": "2025" });
+    expect(html).not.toContain('type="date"');
     expect(hiddenInputs(html)).toEqual(["locality=North"]);
     expect(html).toMatch(/<button[^>]*>Show<\/button>/);
   });
 
   it("falls back to the reporting date", async () => {
     const html = await render("/organisations", <AsAtForm defaultValue="2025-03-31" />);
-    expect(html).toMatch(/<input[^>]*type="date"[^>]*value="2025-03-31"/);
+    expect(boxes(html)).toEqual({ "asAt-day": "31", "asAt-month": "3", "asAt-year": "2025" });
+  });
+
+  it("shows a refused date as it was typed, and does not carry the boxes as hidden inputs", async () => {
+    const html = await render("/organisations?asAt-day=31&asAt-month=&asAt-year=2025&sort=name", <AsAtForm defaultValue="2025-03-31" />, () => ({ asAtError: "The as-at date must include a month" }));
+    expect(boxes(html)).toEqual({ "asAt-day": "31", "asAt-month": "", "asAt-year": "2025" });
+    expect(hiddenInputs(html)).toEqual(["sort=name"]);
+    // The page's as-at error, from its loader, is shown at the field with the empty box marked.
+    expect(html).toContain('<span class="nhsuk-error-message" id="asAt-error">');
+    expect(html).toContain("The as-at date must include a month");
+    expect(html).toMatch(/<input class="[^"]*nhsuk-input--error"[^>]*id="asAt-month"/);
   });
 });
 

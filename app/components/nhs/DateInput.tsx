@@ -1,13 +1,82 @@
-import { forwardRef } from "react";
-import { TextInput, type TextInputProps } from "./TextInput";
+import type { ReactNode } from "react";
+import { datePartsOf, DATE_PART_NAMES, type DateParts } from "~/lib/dates";
+import { ErrorMessage } from "./ErrorMessage";
+import { Hint } from "./Hint";
+import { Legend, type LegendSize } from "./Legend";
+import { cx, fieldState, type FieldError, type HeadingLevel } from "./utils";
 
-export interface DateInputProps extends Omit<TextInputProps, "type" | "inputPrefix" | "inputSuffix"> {}
+export interface DateInputProps {
+  id: string;
+  /** The boxes are named `<name>-day`, `<name>-month` and `<name>-year`; formToObject joins them into `<name>`. */
+  name: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  /** ISO `YYYY-MM-DD`, or the combined value of a refused submission (what was typed is shown again). */
+  defaultValue?: string | null;
+  error?: FieldError;
+  labelSize?: LegendSize;
+  isPageHeading?: boolean;
+  headingLevel?: HeadingLevel;
+  formGroupClassName?: string;
+  disabled?: boolean;
+}
+
+const PART_LABELS: Record<keyof DateParts, string> = { day: "Day", month: "Month", year: "Year" };
 
 /**
- * Date field as a single native `<input type="date">` styled with nhsuk-input
- * (not the three-box nhsuk-date-input pattern). Values are ISO `YYYY-MM-DD`,
- * which is what the browser submits; pass `defaultValue` in the same format.
+ * Which boxes to mark in error: the empty ones when only some are filled in, the year when it
+ * is not 4 numbers, otherwise all three (as the NHS date input pattern asks).
  */
-export const DateInput = forwardRef<HTMLInputElement, DateInputProps>(function DateInput({ width = 10, ...props }, ref) {
-  return <TextInput ref={ref} type="date" width={width} {...props} />;
-});
+function partsInError(parts: DateParts): ReadonlySet<keyof DateParts> {
+  const empty = DATE_PART_NAMES.filter((name) => !parts[name].trim());
+  if (empty.length > 0 && empty.length < 3) return new Set(empty);
+  if (empty.length === 0 && /^\d+$/.test(parts.year.trim()) && parts.year.trim().length !== 4) return new Set(["year"]);
+  return new Set(DATE_PART_NAMES);
+}
+
+/**
+ * The NHS date input: a fieldset whose legend is the question, with Day, Month and Year text
+ * boxes (numeric keyboard on phones). The container has the field's `id` and the day box
+ * `<id>-day`, where the error summary's link lands (see ErrorSummary).
+ */
+export function DateInput({ id, name, label, hint, defaultValue, error, labelSize, isPageHeading, headingLevel, formGroupClassName, disabled }: DateInputProps) {
+  const state = fieldState(id, { hint, error });
+  const parts = datePartsOf(defaultValue);
+  const marked = state.invalid ? partsInError(parts) : new Set<keyof DateParts>();
+  return (
+    <div className={cx("nhsuk-form-group", state.invalid && "nhsuk-form-group--error", formGroupClassName)}>
+      <fieldset className="nhsuk-fieldset" role="group" aria-describedby={state.describedBy}>
+        <Legend size={labelSize} isPageHeading={isPageHeading} headingLevel={headingLevel}>
+          {label}
+        </Legend>
+        {state.hintId ? <Hint id={state.hintId}>{hint}</Hint> : null}
+        {state.errorId ? <ErrorMessage id={state.errorId}>{state.message}</ErrorMessage> : null}
+        <div className="nhsuk-date-input" id={id} data-date-input="">
+          {DATE_PART_NAMES.map((part) => (
+            <div className="nhsuk-date-input__item" key={part}>
+              <div className="nhsuk-form-group">
+                <label className="nhsuk-label nhsuk-date-input__label" htmlFor={`${id}-${part}`}>
+                  {PART_LABELS[part]}
+                </label>
+                <input
+                  className={cx(
+                    "nhsuk-input nhsuk-date-input__input",
+                    part === "year" ? "nhsuk-input--width-4" : "nhsuk-input--width-2",
+                    marked.has(part) && "nhsuk-input--error",
+                  )}
+                  id={`${id}-${part}`}
+                  name={`${name}-${part}`}
+                  type="text"
+                  inputMode="numeric"
+                  defaultValue={parts[part]}
+                  aria-invalid={marked.has(part) || undefined}
+                  disabled={disabled}
+                />
+              </div>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+    </div>
+  );
+}

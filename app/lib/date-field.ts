@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { dateProblem } from "./dates";
+
+// Zod checks for dates typed into the NHS date input (combined by formToObject in forms.ts).
+
+/** A superRefine check giving the NHS message for `what` ("the date of the change"). */
+export function checkDate(what: string, { required = true }: { required?: boolean } = {}) {
+  return (value: string | null | undefined, ctx: z.RefinementCtx) => {
+    const message = dateProblem(value, what, { required });
+    if (message) ctx.addIssue({ code: "custom", message });
+  };
+}
+
+/** A date that must be given: an ISO `YYYY-MM-DD` string. */
+export function requiredIsoDate(what: string) {
+  return z.string({ error: `Enter ${what}` }).trim().superRefine(checkDate(what));
+}
+
+/** A date that may be left empty: ISO `YYYY-MM-DD`, or null when empty. */
+export function optionalIsoDate(what: string) {
+  return z
+    .string()
+    .trim()
+    .optional()
+    .superRefine(checkDate(what, { required: false }))
+    .transform((v) => (v ? v : null));
+}
