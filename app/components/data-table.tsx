@@ -136,7 +136,8 @@ export function DataTable<Row>({
                         <span className="nhsuk-table__heading" aria-hidden="true">
                           {flexRender(cell.column.columnDef.header, headerContext(table, cell.column.id))}{" "}
                         </span>
-                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                        {/* One block beside the column name on phones, however many parts the cell has. */}
+                        <span className="sb-cell-value">{flexRender(cell.column.columnDef.cell, cell.getContext())}</span>
                       </td>
                     );
                   })}

@@ -59,7 +59,7 @@ describe("DataTable", () => {
     expect(html).toMatch(/<caption class="nhsuk-table__caption"[^>]*>Organisations/);
     expect(html).toContain('class="nhsuk-table__head"');
     expect(html).toContain("Avon &amp; Wessex &lt;Trust&gt;");
-    expect(html).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Practices </span>12</td>');
+    expect(html).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Practices </span><span class="sb-cell-value">12</span></td>');
     expect(headerCell(html, "Practices")).toContain("nhsuk-table__header--numeric");
   });
 
@@ -126,6 +126,6 @@ describe("DataTable", () => {
 
   it("right-aligns columns named in numericColumns", () => {
     const html = render("/organisations", { numericColumns: ["locality"] });
-    expect(html).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Locality </span>North</td>');
+    expect(html).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Locality </span><span class="sb-cell-value">North</span></td>');
   });
 });

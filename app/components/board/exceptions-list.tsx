@@ -45,9 +45,12 @@ export function ExceptionsTable({ exceptions, caption, links = true }: { excepti
             </td>
             <td className="nhsuk-table__cell" role="cell">
               <CellHeading text={HEADINGS[1]} />
-              <span className="sb-exception__kind">{EXCEPTION_KIND_LABELS[e.kind]}</span>
-              <br />
-              {links ? <Link to={e.href}>{e.title}</Link> : e.title}
+              {/* One block beside the column name on phones, not three squeezed flex items. */}
+              <span className="sb-exception__what">
+                <span className="sb-exception__kind">{EXCEPTION_KIND_LABELS[e.kind]}</span>
+                <br />
+                {links ? <Link to={e.href}>{e.title}</Link> : e.title}
+              </span>
             </td>
             <td className="nhsuk-table__cell" role="cell">
               <CellHeading text={HEADINGS[2]} />
@@ -93,21 +96,23 @@ export function ExceptionLinesTable({ lines, caption }: { lines: readonly Except
               </td>
               <td className="nhsuk-table__cell" role="cell">
                 <CellHeading text={HEADINGS[1]} />
-                <span className="sb-exception__kind">{EXCEPTION_KIND_LABELS[e?.kind ?? group!.kind]}</span>
-                <br />
-                {e ? <Link to={e.href}>{e.title}</Link> : null}
-                {e?.acknowledgement ? (
-                  <span className="sb-exception__acknowledgement" data-testid="acknowledgement">
-                    <br />
-                    <Tag color="grey">Acknowledged</Tag> {acknowledgementText(e.acknowledgement).replace(/^Acknowledged /, "")}
-                  </span>
-                ) : null}
-                {group ? (
-                  <>
-                    <Link to={group.href}>{group.title}</Link>
-                    {group.acknowledged ? ` (${group.acknowledged} acknowledged)` : ""}
-                  </>
-                ) : null}
+                <span className="sb-exception__what">
+                  <span className="sb-exception__kind">{EXCEPTION_KIND_LABELS[e?.kind ?? group!.kind]}</span>
+                  <br />
+                  {e ? <Link to={e.href}>{e.title}</Link> : null}
+                  {e?.acknowledgement ? (
+                    <span className="sb-exception__acknowledgement" data-testid="acknowledgement">
+                      <br />
+                      <Tag color="grey">Acknowledged</Tag> {acknowledgementText(e.acknowledgement).replace(/^Acknowledged /, "")}
+                    </span>
+                  ) : null}
+                  {group ? (
+                    <>
+                      <Link to={group.href}>{group.title}</Link>
+                      {group.acknowledged ? ` (${group.acknowledged} acknowledged)` : ""}
+                    </>
+                  ) : null}
+                </span>
               </td>
               <td className="nhsuk-table__cell" role="cell">
                 <CellHeading text={HEADINGS[2]} />
