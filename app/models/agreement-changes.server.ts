@@ -179,6 +179,11 @@ export function updateAgreement({
     const row = requireLatest(tx, reference);
     assertMayManage(tx, user, row);
     if (row.status === "expired" || row.status === "terminated" || row.status === "superseded") {
+      const reportingDate = getReportingDate(tx);
+      if (row.endedOn && row.endedOn > reportingDate) {
+        // Still in force, but its end is recorded: what every party signed stays as it is until then.
+        throw new GovernanceError(409, `Version ${row.version} of ${reference} is recorded as ending on ${formatDate(row.endedOn)} (${inSentence(AGREEMENT_STATUS_LABELS[row.status as keyof typeof AGREEMENT_STATUS_LABELS])}): it can no longer change. Create a new agreement for the sharing that continues after it`);
+      }
       throw new GovernanceError(409, `Version ${row.version} of ${reference} has ended (${inSentence(AGREEMENT_STATUS_LABELS[row.status as keyof typeof AGREEMENT_STATUS_LABELS])}): it can no longer change`);
     }
     assertPartiesExist(tx, input.parties);

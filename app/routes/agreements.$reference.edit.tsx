@@ -8,8 +8,10 @@ import { actorFor, refuse, requireRole } from "~/lib/session.server";
 import { agreementFormOptions, agreementFormValues, mayManageAgreement } from "~/models/agreements.server";
 import { updateAgreement } from "~/models/agreement-changes.server";
 import { answersGivenToLatest } from "~/models/agreement-signing.server";
-import { listInWords } from "~/lib/words";
-import { AgreementSchema } from "~/models/agreements.schema";
+import { inSentence, listInWords } from "~/lib/words";
+import { AGREEMENT_STATUS_LABELS, AgreementSchema } from "~/models/agreements.schema";
+import { getReportingDate } from "~/models/settings.server";
+import { formatDate } from "~/lib/dates";
 import { runGovernance } from "~/models/governance-errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Change ${data?.reference ?? "agreement"} – ShareBoard` }];
@@ -23,7 +25,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!current) throw new Response("Not found", { status: 404 });
   if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
   if (["expired", "terminated", "superseded"].includes(current.row.status)) {
-    throw new Response(`Version ${current.row.version} of ${reference} has ended (${current.row.status}): it can no longer change.`, { status: 409 });
+    const how = inSentence(AGREEMENT_STATUS_LABELS[current.row.status as keyof typeof AGREEMENT_STATUS_LABELS]);
+    const ending = current.row.endedOn && current.row.endedOn > getReportingDate() ? `is recorded as ending on ${formatDate(current.row.endedOn)}` : "has ended";
+    throw new Response(`Version ${current.row.version} of ${reference} ${ending} (${how}): it can no longer change.`, { status: 409 });
   }
   return {
     reference,

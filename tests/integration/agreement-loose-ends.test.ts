@@ -152,6 +152,13 @@ describe("the end date of an agreement", () => {
     end("2016-12-31")();
     expect(getAgreement({ reference: "LOOSE-END", asAt: REPORTING_DATE })!.agreement.status).toBe("active");
     expect(getAgreement({ reference: "LOOSE-END", asAt: "2016-12-31" })!.agreement.status).toBe("terminated");
+    // What was signed no longer changes, and the refusal says when it ends rather than that it has ended.
+    try {
+      updateAgreement({ actor: actorOf(programme), user: programme, reference: "LOOSE-END", input: input({ title: "Renamed" }) });
+      throw new Error("expected a refusal");
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^Version 1 of LOOSE-END is recorded as ending on 31 December 2016 \(terminated\): it can no longer change/);
+    }
   });
 });
 
