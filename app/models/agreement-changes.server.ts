@@ -7,10 +7,10 @@ import { audit, type Actor } from "~/lib/audit.server";
 import { addMonthsIso, formatDate } from "~/lib/dates";
 import { getReportingDate } from "~/models/settings.server";
 import { inSentence } from "~/lib/words";
-import { AGREEMENT_STATUS_LABELS } from "~/models/agreements.schema";
+import { AGREEMENT_STATUS_LABELS, dpiaSigningProblem } from "~/models/agreements.schema";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import { assertMayManage, hasRole, latestVersionRow, requireLatest, snapshot, type GovernanceUser } from "~/models/agreements.server";
-import { requestEverySignature } from "~/models/agreement-signing.server";
+import { answersGiven, requestEverySignature, resignWarning } from "~/models/agreement-signing.server";
 import { notifySignaturesRequested } from "~/models/notifications.server";
 import { COVERAGE_VALUE, type AgreementInput, type DpiaInput, type EndAgreementInput, type NewAgreementInput, type PartyInput } from "~/models/agreements.schema";
 
@@ -146,12 +146,15 @@ export function createAgreement({ actor, user, input, db }: { actor: Actor; user
   return db ? run(db) : transaction(run);
 }
 
-export type AgreementUpdateOutcome = "updated" | "signatures_reset" | "new_version";
+export type AgreementUpdateOutcome = "updated" | "signatures_reset" | "new_version" | "new_version_sent" | "new_version_draft";
 
 /**
  * Changes the latest version. A draft changes in place. Awaiting signatures, a material change
  * (purpose, legal basis, consent model, data items, parties, coverage) requests every signature
- * again. Once signed (active), a material change creates version N+1 as a draft that must be
+ * again: in place while no party has answered, otherwise as version N+1, sent for signature at
+ * once (a draft if its DPIA no longer allows sending), while version N keeps the signatures and
+ * declines it was given and is superseded unsigned. That needs `resignConfirmed`: without it the
+ * change is refused at the "confirmResign" field with who has to sign again. Once signed (active), a material change creates version N+1 as a draft that must be
  * sent and signed by every party again, while version N stays in force as signed; only title,
  * retention and the review interval (from the next review on) change in place. Ended versions
  * do not change.
@@ -161,18 +164,26 @@ export function updateAgreement({
   user,
   reference,
   input,
+  resignConfirmed = false,
   db,
 }: {
   actor: Actor;
   user: GovernanceUser;
   reference: string;
   input: AgreementInput;
+  /** The person was told that every party must sign again, and went ahead. */
+  resignConfirmed?: boolean;
   db?: DbOrTx;
 }): { reference: string; version: number; outcome: AgreementUpdateOutcome } {
   const run = (tx: DbOrTx) => {
     const row = requireLatest(tx, reference);
     assertMayManage(tx, user, row);
     if (row.status === "expired" || row.status === "terminated" || row.status === "superseded") {
+      const reportingDate = getReportingDate(tx);
+      if (row.endedOn && row.endedOn > reportingDate) {
+        // Still in force, but its end is recorded: what every party signed stays as it is until then.
+        throw new GovernanceError(409, `Version ${row.version} of ${reference} is recorded as ending on ${formatDate(row.endedOn)} (${inSentence(AGREEMENT_STATUS_LABELS[row.status as keyof typeof AGREEMENT_STATUS_LABELS])}): it can no longer change. Create a new agreement for the sharing that continues after it`);
+      }
       throw new GovernanceError(409, `Version ${row.version} of ${reference} has ended (${inSentence(AGREEMENT_STATUS_LABELS[row.status as keyof typeof AGREEMENT_STATUS_LABELS])}): it can no longer change`);
     }
     assertPartiesExist(tx, input.parties);
@@ -217,6 +228,11 @@ export function updateAgreement({
       return { reference, version: next.version, outcome: "new_version" as const };
     }
 
+    if (row.status === "awaiting_signatures" && material) {
+      const given = answersGiven(tx, row.id);
+      if (given.signed.length || given.declined.length) return replaceUnsignedVersion(tx, { actor, user, row, input, coverage, given, resignConfirmed, before });
+    }
+
     if (row.status === "active" && input.effectiveOn !== row.effectiveOn) {
       throw new GovernanceFieldError("effectiveOn", "A signed agreement's effective date cannot change: change something material to start a new version, or keep the date");
     }
@@ -244,7 +260,119 @@ export function updateAgreement({
 }
 
 
-/** Ends the active version: it expired, or was terminated. From its end date it covers nothing. */
+/**
+ * A material change to a version some parties have already answered: version N+1 replaces it and
+ * asks every party to sign; version N keeps its signatures and declines, superseded unsigned from
+ * the reporting date (it was never in force). Refused at "confirmResign" until the person changing
+ * it has been told who must sign again.
+ */
+function replaceUnsignedVersion(
+  tx: DbOrTx,
+  {
+    actor,
+    user,
+    row,
+    input,
+    coverage,
+    given,
+    resignConfirmed,
+    before,
+  }: {
+    actor: Actor;
+    user: GovernanceUser;
+    row: typeof agreements.$inferSelect;
+    input: AgreementInput;
+    coverage: readonly CoverageRow[];
+    given: { signed: string[]; declined: string[] };
+    resignConfirmed: boolean;
+    before: ReturnType<typeof snapshot>;
+  },
+) {
+  const { reference } = row;
+  if (!resignConfirmed) throw new GovernanceFieldError("confirmResign", `${resignWarning(given)} Confirm that you want every party to sign again, or change only the title, retention or review interval.`);
+  const inForce = tx
+    .select()
+    .from(agreements)
+    .where(and(eq(agreements.reference, reference), eq(agreements.status, "active")))
+    .orderBy(desc(agreements.version))
+    .limit(1)
+    .get();
+  if (inForce && input.effectiveOn < inForce.effectiveOn) {
+    throw new GovernanceFieldError("effectiveOn", `A new version takes effect on or after the version in force (${formatDate(inForce.effectiveOn)})`);
+  }
+  const reportingDate = getReportingDate(tx);
+  const at = nowIso();
+  const dpia = tx.select().from(dpias).where(eq(dpias.agreementId, row.id)).get();
+  const sendNow = dpiaSigningProblem(dpia ?? null) === null;
+  const next = tx
+    .insert(agreements)
+    .values({
+      reference,
+      version: row.version + 1,
+      ...agreementFields(input),
+      status: sendNow ? "awaiting_signatures" : "draft",
+      draftedOn: reportingDate,
+      sentForSignatureOn: sendNow ? reportingDate : null,
+      sentForSignatureAt: sendNow ? at : null,
+      previousVersionId: row.id,
+      createdBy: user.id,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning()
+    .get();
+  replaceParties(tx, next.id, input.parties);
+  replaceCoverage(tx, next.id, coverage);
+  if (dpia) {
+    const { id: _id, agreementId: _a, ...rest } = dpia;
+    tx.insert(dpias).values({ ...rest, agreementId: next.id, updatedAt: at }).run();
+  }
+  if (sendNow) requestEverySignature(tx, next.id);
+  tx.update(agreements)
+    .set({ status: "superseded", endedOn: reportingDate, endReason: `Replaced by version ${next.version} before every party had signed`, updatedAt: at })
+    .where(eq(agreements.id, row.id))
+    .run();
+  audit(tx, actor, {
+    action: "agreement.supersede",
+    entityType: "agreement",
+    entityId: reference,
+    before,
+    after: { ...snapshot(tx, row.id), note: `Version ${row.version} replaced by version ${next.version} before every party had signed; its signatures stay recorded` },
+  });
+  audit(tx, actor, {
+    action: "agreement.version.create",
+    entityType: "agreement",
+    entityId: reference,
+    before,
+    after: { ...snapshot(tx, next.id), note: sendNow ? `Version ${next.version} sent for every party's signature` : `Version ${next.version} is a draft: its DPIA must allow signing before it is sent` },
+  });
+  if (sendNow) notifySignaturesRequested(tx, { agreementId: next.id });
+  return { reference, version: next.version, outcome: sendNow ? ("new_version_sent" as const) : ("new_version_draft" as const) };
+}
+
+/**
+ * An end date is on or after the day the version came into force (an agreement cannot end before
+ * it started) and on or after the reporting date: an end is recorded from the day it is known, like
+ * a signature, so figures already reported as at earlier dates never move. A later date records
+ * that the agreement will end then; until that date it stays in force.
+ */
+function assertEndDate(row: typeof agreements.$inferSelect, endedOn: string, reportingDate: string) {
+  const inForceFrom = row.activatedOn ?? row.effectiveOn;
+  if (endedOn < inForceFrom) {
+    throw new GovernanceFieldError(
+      "endedOn",
+      `Enter an end date on or after ${formatDate(inForceFrom)}, when version ${row.version} ${inForceFrom > reportingDate ? "comes" : "came"} into force`,
+    );
+  }
+  if (endedOn < reportingDate) {
+    throw new GovernanceFieldError(
+      "endedOn",
+      `Enter an end date on or after the reporting date, ${formatDate(reportingDate)}. An earlier end cannot be recorded now, because figures already reported for earlier dates would change: enter ${formatDate(reportingDate)} and say in the reason when it actually ended`,
+    );
+  }
+}
+
+/** Ends the active version: it expired, or was terminated, from its end date (today or later); from then it covers nothing. */
 export function endAgreement({ actor, user, reference, input, db }: { actor: Actor; user: GovernanceUser; reference: string; input: EndAgreementInput; db?: DbOrTx }) {
   const run = (tx: DbOrTx) => {
     const row = tx
@@ -259,7 +387,7 @@ export function endAgreement({ actor, user, reference, input, db }: { actor: Act
       throw new GovernanceError(409, `${reference} has no active version to end`);
     }
     assertMayManage(tx, user, row);
-    if (input.endedOn < row.effectiveOn) throw new GovernanceFieldError("endedOn", `Enter an end date on or after the date it took effect, ${formatDate(row.effectiveOn)}`);
+    assertEndDate(row, input.endedOn, getReportingDate(tx));
     const before = snapshot(tx, row.id);
     tx.update(agreements).set({ status: input.status, endedOn: input.endedOn, endReason: input.endReason, updatedAt: nowIso() }).where(eq(agreements.id, row.id)).run();
     audit(tx, actor, { action: "agreement.end", entityType: "agreement", entityId: reference, before, after: { ...snapshot(tx, row.id), note: input.endReason } });

@@ -1,13 +1,13 @@
 // Signing an agreement version: sending it for signature, each party's IG lead signing or
 // declining for their own organisation, and the one place a version becomes active (superseding
 // the version it replaces). Every rule of signing is enforced here, whoever calls.
-import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { agreementParties, agreementSignatures, agreements, dpias } from "../../db/schema";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { formatDate } from "~/lib/dates";
 import { getReportingDate } from "~/models/settings.server";
-import { inSentence } from "~/lib/words";
+import { inSentence, listInWords } from "~/lib/words";
 import { AGREEMENT_STATUS_LABELS, dpiaSigningProblem } from "~/models/agreements.schema";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import { assertMayManage, hasRole, latestVersionRow, partiesOf, requireLatest, snapshot, type GovernanceUser } from "~/models/agreements.server";
@@ -28,6 +28,31 @@ export function requestEverySignature(db: DbOrTx, agreementId: number) {
   }
 }
 
+
+/** The parties that have already answered this version (signed or declined), by organisation name. */
+export function answersGiven(db: DbOrTx, agreementId: number) {
+  const parties = partiesOf(db, agreementId);
+  return {
+    signed: parties.filter((p) => p.signatureStatus === "signed").map((p) => p.organisationName),
+    declined: parties.filter((p) => p.signatureStatus === "declined").map((p) => p.organisationName),
+  };
+}
+
+/** The answers already given to the latest version while it awaits signatures (none otherwise), for the change form's warning. */
+export function answersGivenToLatest({ reference, db = getDb() }: { reference: string; db?: DbOrTx }) {
+  const row = latestVersionRow(db, reference);
+  if (!row || row.status !== "awaiting_signatures") return { signed: [], declined: [] };
+  return answersGiven(db, row.id);
+}
+
+/** What a person changing a version awaiting signatures is told before a material change: who has to sign again. */
+export function resignWarning({ signed, declined }: { signed: readonly string[]; declined: readonly string[] }) {
+  const given = [
+    signed.length ? `${listInWords(signed)} ${signed.length === 1 ? "has" : "have"} signed the current version` : "",
+    declined.length ? `${listInWords(declined)} declined it` : "",
+  ].filter(Boolean);
+  return `This change means every party must sign again: ${given.join(", and ")}. Their answers stay in the version's history.`;
+}
 
 /** Refuses to send a version for signature while its DPIA says it should not be signed (see dpiaSigningProblem). */
 function assertDpiaAllowsSigning(db: DbOrTx, agreementId: number) {
@@ -116,19 +141,46 @@ function ownWaitingSignature(db: DbOrTx, user: GovernanceUser, reference: string
 const FULLY_SIGNED = ["active", "superseded", "expired", "terminated"];
 
 /**
- * What the signing page needs: the waiting signature of the user's organisation, or, once every
- * party has signed the latest version, who signed it and when (there is nothing left to sign, and
- * that is not an error). Anything else is refused (403 not a party, 409 nothing waiting).
+ * What the signing page needs, in every state the latest version can be in, so the page can say
+ * what the state is and what to do: "waiting" (this organisation's signature is requested: the
+ * form), "signed" or "declined" by this organisation while others are still to answer, "draft"
+ * (not sent yet) and "all_signed" (every party signed; it may since have ended). Only someone who
+ * may not sign for a party is refused (403), or an agreement that does not exist (404).
  */
 export function signatureRequestFor({ user, reference, db = getDb() }: { user: GovernanceUser; reference: string; db?: DbOrTx }) {
   if (!hasRole(user, "ig_lead")) throw new GovernanceError(403, "Only an IG lead signs agreements, for their own organisation");
   const latest = requireLatest(db, reference);
-  if (FULLY_SIGNED.includes(latest.status) && maySignForParty({ user, reference, db })) {
-    const signatures = partiesOf(db, latest.id).map((p) => ({ organisationName: p.organisationName, odsCode: p.odsCode, signatoryName: p.signatoryName, signatoryRole: p.signatoryRole, signedOn: p.signedOn }));
-    return { state: "all_signed" as const, reference, version: latest.version, title: latest.title, activatedOn: latest.activatedOn, signatures };
+  const parties = partiesOf(db, latest.id);
+  const own = parties.find((p) => p.organisationId === user.organisationId);
+  if (!own) throw new GovernanceError(403, `Your organisation is not a party to ${reference}: you cannot sign or decline it`);
+  const base = { reference, version: latest.version, title: latest.title, effectiveOn: latest.effectiveOn, sentForSignatureOn: latest.sentForSignatureOn };
+  if (FULLY_SIGNED.includes(latest.status)) {
+    const signatures = parties.map((p) => ({ organisationName: p.organisationName, odsCode: p.odsCode, signatoryName: p.signatoryName, signatoryRole: p.signatoryRole, signedOn: p.signedOn }));
+    const ended = latest.status === "expired" || latest.status === "terminated" ? { status: latest.status, endedOn: latest.endedOn, endReason: latest.endReason } : null;
+    return { ...base, state: "all_signed" as const, activatedOn: latest.activatedOn, ended, reportingDate: getReportingDate(db), signatures };
   }
-  const { row } = ownWaitingSignature(db, user, reference);
-  return { state: "waiting" as const, reference, version: row.version, title: row.title, effectiveOn: row.effectiveOn, sentForSignatureOn: row.sentForSignatureOn };
+  if (latest.status !== "awaiting_signatures" || own.signatureStatus === null) return { ...base, state: "draft" as const };
+  const waitingFor = parties.filter((p) => p.signatureStatus === "requested").map((p) => p.organisationName);
+  const declinedBy = parties.filter((p) => p.signatureStatus === "declined").map((p) => p.organisationName);
+  if (own.signatureStatus === "signed") {
+    return { ...base, state: "signed" as const, signedOn: own.signedOn, signatoryName: own.signatoryName, waitingFor, declinedBy };
+  }
+  if (own.signatureStatus === "declined") {
+    return { ...base, state: "declined" as const, declinedOn: own.signedOn, signatoryName: own.signatoryName, declineReason: own.declineReason, waitingFor };
+  }
+  return { ...base, state: "waiting" as const, earlierSignature: earlierSignatureOf(db, latest, user.organisationId) };
+}
+
+/**
+ * When the version waiting replaced one this organisation had already signed (a material change
+ * while awaiting signatures), that earlier signature: the page says why it is asked again.
+ */
+function earlierSignatureOf(db: DbOrTx, row: typeof agreements.$inferSelect, organisationId: number) {
+  if (!row.previousVersionId) return null;
+  const previous = db.select().from(agreements).where(eq(agreements.id, row.previousVersionId)).get();
+  if (!previous || previous.activatedOn !== null) return null;
+  const signature = partiesOf(db, previous.id).find((p) => p.organisationId === organisationId && p.signatureStatus === "signed");
+  return signature ? { version: previous.version, signedOn: signature.signedOn } : null;
 }
 
 /** A signature is dated between the version being sent for signature and the reporting date. */
@@ -213,22 +265,27 @@ function activateIfFullySigned(tx: DbOrTx, actor: Actor, agreementId: number): s
     after: { ...snapshot(tx, agreementId), note: `In force from ${formatDate(activatedOn)}` },
   });
   notifyAgreementSigned(tx, { agreementId });
-  if (row.previousVersionId) {
-    const previous = tx.select().from(agreements).where(eq(agreements.id, row.previousVersionId)).get();
-    if (previous && previous.status === "active") {
-      const beforePrevious = snapshot(tx, previous.id);
-      tx.update(agreements)
-        .set({ status: "superseded", endedOn: activatedOn, endReason: `Superseded by version ${row.version}`, updatedAt: at })
-        .where(eq(agreements.id, previous.id))
-        .run();
-      audit(tx, actor, {
-        action: "agreement.supersede",
-        entityType: "agreement",
-        entityId: row.reference,
-        before: beforePrevious,
-        after: { ...snapshot(tx, previous.id), note: `Version ${previous.version} superseded by version ${row.version} from ${formatDate(activatedOn)}` },
-      });
-    }
+  // The version in force until now (an earlier version of the same reference), whichever version this one replaced.
+  const previous = tx
+    .select()
+    .from(agreements)
+    .where(and(eq(agreements.reference, row.reference), eq(agreements.status, "active"), sql`${agreements.version} < ${row.version}`))
+    .orderBy(desc(agreements.version))
+    .limit(1)
+    .get();
+  if (previous) {
+    const beforePrevious = snapshot(tx, previous.id);
+    tx.update(agreements)
+      .set({ status: "superseded", endedOn: activatedOn, endReason: `Superseded by version ${row.version}`, updatedAt: at })
+      .where(eq(agreements.id, previous.id))
+      .run();
+    audit(tx, actor, {
+      action: "agreement.supersede",
+      entityType: "agreement",
+      entityId: row.reference,
+      before: beforePrevious,
+      after: { ...snapshot(tx, previous.id), note: `Version ${previous.version} superseded by version ${row.version} from ${formatDate(activatedOn)}` },
+    });
   }
   return activatedOn;
 }

@@ -70,8 +70,8 @@ const partyCountSql = sql<number>`(select count(*) from ${agreementParties} wher
 export function effectiveStatusSql(asAt: string) {
   return sql<EffectiveAgreementStatus>`(case
     when ${agreements.sentForSignatureOn} is null or ${agreements.sentForSignatureOn} > ${asAt} then 'draft'
-    when ${agreements.activatedOn} is null then 'awaiting_signatures'
     when ${agreements.endedOn} is not null and ${agreements.endedOn} <= ${asAt} then ${agreements.status}
+    when ${agreements.activatedOn} is null then 'awaiting_signatures'
     when ${agreements.activatedOn} <= ${asAt} then 'active'
     when ${signedBySql(asAt)} >= ${partyCountSql} then 'signed'
     else 'awaiting_signatures' end)`;

@@ -164,7 +164,7 @@ export default function AgreementPage() {
           { key: "Data items", value: <p className="sb-pre-line">{a.dataItems}</p> },
           { key: "Retention", value: a.retention ? <p className="sb-pre-line">{a.retention}</p> : "Not stated" },
           { key: "Effective date", value: formatDate(a.effectiveOn) },
-          { key: "In force from", value: a.activatedOn ? formatDate(a.activatedOn) : "Not yet: every party must sign first" },
+          { key: "In force from", value: a.activatedOn ? formatDate(a.activatedOn) : a.storedStatus === "superseded" ? "Never: it was replaced by a later version before every party had signed" : "Not yet: every party must sign first" },
           { key: "Review interval", value: `${a.reviewIntervalMonths} months` },
           {
             key: "Review date",
@@ -174,7 +174,7 @@ export default function AgreementPage() {
               </>
             ),
           },
-          a.endedOn ? { key: "Ended", value: `${formatDate(a.endedOn)}${a.endReason ? `: ${a.endReason}` : ""}` } : null,
+          a.endedOn ? { key: a.endedOn > d.asAt ? "Will end" : "Ended", value: `${formatDate(a.endedOn)}${a.endReason ? `: ${a.endReason}` : ""}` } : null,
           { key: "Created by", value: a.createdByName ?? "Not recorded" },
         ]}
       />

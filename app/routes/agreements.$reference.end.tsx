@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BackLink, Button, DateInput, ErrorSummary, Radios, Textarea } from "~/components/nhs";
+import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, refuse, requireRole } from "~/lib/session.server";
@@ -34,7 +35,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (!parsed.ok) return data({ errors: parsed.errors, values }, { status: 400 });
   const result = runGovernance(() => endAgreement({ actor: actorFor(user, request, context), user, reference, input: parsed.data }), { user, request, context });
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  return redirectWithFlash(`/agreements/${encodeURIComponent(reference)}`, `${reference} was recorded as ${parsed.data.status}. From its end date it covers nothing.`);
+  const { endedOn, status } = parsed.data;
+  const message =
+    endedOn > getReportingDate()
+      ? `${reference} will be ${status === "expired" ? "expired" : "terminated"} from ${formatDate(endedOn)}. It stays in force until then, and from that date it covers nothing.`
+      : `${reference} was recorded as ${status} from ${formatDate(endedOn)}. From that date it covers nothing.`;
+  return redirectWithFlash(`/agreements/${encodeURIComponent(reference)}`, message);
 }
 
 export default function EndAgreementPage() {
@@ -68,7 +74,12 @@ export default function EndAgreementPage() {
             defaultValue={values.status}
             error={errors.status}
           />
-          <DateInput id="endedOn" name="endedOn" label="End date" defaultValue={values.endedOn} error={errors.endedOn} />
+          <DateInput
+            id="endedOn"
+            name="endedOn"
+            label="End date"
+            hint={`The reporting date, ${formatDate(loaded.defaults.endedOn!)}, or later if it will end on a set date. It stays in force until then.`}
+            defaultValue={values.endedOn} error={errors.endedOn} />
           <Textarea id="endReason" name="endReason" label="Why it ended" rows={3} defaultValue={values.endReason} error={errors.endReason} />
           <div className="nhsuk-button-group">
             <Button type="submit" variant="warning">

@@ -1,8 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, Checkboxes, DateInput, ErrorSummary, Table, TextInput, Textarea } from "~/components/nhs";
+import { BackLink, Button, Checkboxes, DateInput, ErrorSummary, InsetText, Table, TextInput, Textarea } from "~/components/nhs";
 import { AgreementTerms, DpiaStatus } from "~/components/governance/agreement-terms";
 import { formatDate } from "~/lib/dates";
+import { listInWords } from "~/lib/words";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole, refuse } from "~/lib/session.server";
@@ -12,9 +13,18 @@ import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
 import { getAgreement } from "~/models/agreements.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data?.state === "all_signed" ? `Everyone has signed ${data.signed.reference} – ShareBoard` : `Sign ${data?.request.reference ?? "agreement"} – ShareBoard` },
-];
+const PAGE_TITLES = {
+  all_signed: "Everyone has signed",
+  signed: "You have signed",
+  declined: "You declined to sign",
+  draft: "Not yet sent for signature",
+} as const;
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => {
+  if (!data) return [{ title: "Sign agreement – ShareBoard" }];
+  const request = data.request;
+  return [{ title: data.state === "waiting" ? `Sign ${request.reference} – ShareBoard` : `${PAGE_TITLES[data.state]}: ${request.reference} – ShareBoard` }];
+};
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, "ig_lead", context);
@@ -22,13 +32,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // The model says whether this user's organisation has a signature waiting (403 / 404 / 409 otherwise).
   const result = runGovernance(() => signatureRequestFor({ user, reference }), { user, request, context });
   if (!result.ok) throw new Response("Not found", { status: 404 });
-  if (result.value.state === "all_signed") return { state: "all_signed" as const, signed: result.value };
+  // Any state but "waiting" is a plain page saying what the state is and what to do (not an error).
+  const state = result.value;
+  if (state.state !== "waiting") return { state: state.state, request: state };
   // What is being signed: the version waiting, as it stands now.
   const detail = getAgreement({ reference, version: result.value.version, asAt: getReportingDate() })!;
   const a = detail.agreement;
   return {
     state: "waiting" as const,
-    request: result.value,
+    request: state,
     terms: {
       reference: a.reference,
       version: a.version,
@@ -78,41 +90,103 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function SignAgreementPage() {
   const loaded = useLoaderData<typeof loader>();
-  return loaded.state === "all_signed" ? <EveryoneHasSigned signed={loaded.signed} /> : <SignAgreement loaded={loaded} />;
+  return loaded.state === "waiting" ? <SignAgreement loaded={loaded} /> : <NothingToSign loaded={loaded} />;
 }
 
 type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+type NotWaiting = Exclude<Loaded, { state: "waiting" }>;
 
-function EveryoneHasSigned({ signed }: { signed: Extract<Loaded, { state: "all_signed" }>["signed"] }) {
-  const href = `/agreements/${encodeURIComponent(signed.reference)}`;
+/** The sign page when there is nothing for this organisation to sign: what state the agreement is in, and what happens next. */
+function NothingToSign({ loaded }: { loaded: NotWaiting }) {
+  const request = loaded.request;
+  const href = `/agreements/${encodeURIComponent(request.reference)}`;
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href={href}>Back to {signed.reference}</BackLink>
+        <BackLink href={href}>Back to {request.reference}</BackLink>
         <h1>
           <span className="nhsuk-caption-l">
-            {signed.reference} version {signed.version}
+            {request.reference} version {request.version}
           </span>
-          Everyone has signed this agreement
+          {loaded.state === "all_signed" ? "Everyone has signed this agreement" : loaded.state === "draft" ? "This agreement has not been sent for signature" : loaded.state === "signed" ? "Your organisation has signed" : "Your organisation declined to sign"}
         </h1>
+        <StateExplained loaded={loaded} />
         <p>
-          {signed.title}. There is nothing left to sign{signed.activatedOn ? `: it has been in force from ${formatDate(signed.activatedOn)}` : ""}.
-        </p>
-        <Table
-          caption={`Who signed ${signed.reference} version ${signed.version}, and when`}
-          head={["Organisation", "Signed by", "Date"]}
-          responsive
-          rows={signed.signatures.map((s) => [
-            `${s.organisationName} (${s.odsCode})`,
-            `${s.signatoryName ?? "Not recorded"}${s.signatoryRole ? `, ${s.signatoryRole}` : ""}`,
-            s.signedOn ? formatDate(s.signedOn) : "Not recorded",
-          ])}
-        />
-        <p>
-          <a href={href}>Back to {signed.reference}</a>
+          <a href={href}>Back to {request.reference}</a>
         </p>
       </div>
     </div>
+  );
+}
+
+function StateExplained({ loaded }: { loaded: NotWaiting }) {
+  const r = loaded.request;
+  if (r.state === "draft") {
+    return (
+      <p>
+        {r.title}. Version {r.version} is a draft: there is nothing to sign yet. When it is sent for signature, you will get a notification and can sign it here.
+      </p>
+    );
+  }
+  if (r.state === "signed") {
+    return (
+      <>
+        <p>
+          {r.title}. Your organisation signed this version{r.signedOn ? ` on ${formatDate(r.signedOn)}` : ""}{r.signatoryName ? ` (${r.signatoryName})` : ""}. There is nothing more for you to do.
+        </p>
+        {r.waitingFor.length ? <p>Waiting for: {listInWords(r.waitingFor)}. It comes into force once every party has signed.</p> : null}
+        {r.declinedBy.length ? (
+          <p>
+            {listInWords(r.declinedBy)} declined to sign. It cannot come into force until {r.declinedBy.length === 1 ? "they are" : "they are each"} asked again and sign, or the agreement is changed.
+          </p>
+        ) : null}
+      </>
+    );
+  }
+  if (r.state === "declined") {
+    return (
+      <>
+        <p>
+          {r.title}. Your organisation declined to sign this version{r.declinedOn ? ` on ${formatDate(r.declinedOn)}` : ""}{r.signatoryName ? ` (${r.signatoryName})` : ""}
+          {r.declineReason ? `, saying: “${r.declineReason}”` : ""}.
+        </p>
+        <p>
+          It cannot come into force while you decline. If the agreement is changed, or the people managing it ask you again, you will get a notification and can
+          sign here.{r.waitingFor.length ? ` Still to answer: ${listInWords(r.waitingFor)}.` : ""}
+        </p>
+      </>
+    );
+  }
+  return <EveryoneHasSigned signed={r} />;
+}
+
+function EveryoneHasSigned({ signed }: { signed: Extract<NotWaiting["request"], { state: "all_signed" }> }) {
+  const ended = signed.ended;
+  const endedOn = ended?.endedOn ?? null;
+  return (
+    <>
+      <p>
+        {signed.title}. There is nothing left to sign
+        {endedOn
+          ? endedOn <= signed.reportingDate
+            ? `: it was in force from ${formatDate(signed.activatedOn ?? signed.effectiveOn)} and ${ended!.status === "expired" ? "expired" : "was terminated"} on ${formatDate(endedOn)}`
+            : `: it is in force from ${formatDate(signed.activatedOn ?? signed.effectiveOn)} and will end on ${formatDate(endedOn)}`
+          : signed.activatedOn
+            ? `: it is in force from ${formatDate(signed.activatedOn)}`
+            : ""}
+        .
+      </p>
+      <Table
+        caption={`Who signed ${signed.reference} version ${signed.version}, and when`}
+        head={["Organisation", "Signed by", "Date"]}
+        responsive
+        rows={signed.signatures.map((s) => [
+          `${s.organisationName} (${s.odsCode})`,
+          `${s.signatoryName ?? "Not recorded"}${s.signatoryRole ? `, ${s.signatoryRole}` : ""}`,
+          s.signedOn ? formatDate(s.signedOn) : "Not recorded",
+        ])}
+      />
+    </>
   );
 }
 
@@ -137,6 +211,15 @@ function SignAgreement({ loaded }: { loaded: Extract<Loaded, { state: "waiting" 
           {request.title}. It takes effect on {formatDate(request.effectiveOn)} once every party has signed. Read what you are agreeing to before you sign:
           the <a href={href}>full agreement</a> also has its history.
         </p>
+        {request.earlierSignature ? (
+          <InsetText>
+            <p>
+              Your organisation signed version {request.earlierSignature.version}
+              {request.earlierSignature.signedOn ? ` on ${formatDate(request.earlierSignature.signedOn)}` : ""}. It was then changed in a way every party must agree to,
+              so version {request.version} needs your signature again. Version {request.earlierSignature.version} and its signatures stay in the agreement's history.
+            </p>
+          </InsetText>
+        ) : null}
         <h2>What you are signing</h2>
         <AgreementTerms terms={loaded.terms} parties={loaded.parties} coverage={loaded.coverage} />
         <h2>Data protection impact assessment</h2>

@@ -283,6 +283,15 @@ function Actions({ page, actionData }: { page: CaseData; actionData?: ActionResu
                 <Button disabled={busy}>Pass to the board</Button>
               </Form>
             );
+          case "submit":
+            // Submitting goes through "Check your answers", the end of the task list (the POST stays for the API and scripts).
+            return (
+              <div className="sb-case-action" key={a.action}>
+                <h3>Submit for IG review</h3>
+                <p>Check your answers before you submit: you can change any section from there.</p>
+                <Button href={`/cases/${encodeURIComponent(page.kase.reference)}/edit/check-answers`}>Check your answers and submit</Button>
+              </div>
+            );
           case "withdraw":
             return (
               <Details summary="Withdraw this case" key={a.action} open={mine(form) ? true : undefined}>

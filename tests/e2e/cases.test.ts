@@ -115,8 +115,10 @@ describe("business cases", () => {
     await saveAndContinue();
     expect(await page.getByRole("heading", { level: 2, name: "Every section is complete" }).count()).toBe(1);
 
-    // Check the answers (the warning again), then submit.
-    await page.getByRole("link", { name: "Check your answers and submit" }).click();
+    // The case page sends the author to check the answers (the warning again) rather than submitting there; submit from there.
+    await openCase(page, reference);
+    expect(await page.getByRole("button", { name: "Submit for IG review", exact: true }).count()).toBe(0);
+    await page.getByRole("button", { name: "Check your answers and submit" }).click();
     await page.waitForURL(new RegExp(`/cases/${reference}/edit/check-answers$`));
     expect(await page.locator(".nhsuk-summary-list").first().textContent()).toContain(TITLE);
     expect(await page.locator(".nhsuk-card--warning").count()).toBe(1);

@@ -182,9 +182,14 @@ function apply(s: Step, made: Made[], run: number, chosen?: Made) {
           user: programme,
           reference: target.reference,
           input: input(target.parties, coverageOf(target.parties, s.coverage), target.effectiveOn, `Detailed care record, change ${accepted}`),
+          resignConfirmed: true,
         });
-        if (result.outcome === "new_version") {
+        // A change to a version some parties already answered replaces it (sent at once when its DPIA allows).
+        if (result.outcome === "new_version" || result.outcome === "new_version_draft") {
           target.sentOn = null;
+          newVersions += 1;
+        } else if (result.outcome === "new_version_sent") {
+          target.sentOn = clock;
           newVersions += 1;
         }
       });

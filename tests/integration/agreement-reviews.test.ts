@@ -157,14 +157,14 @@ describe("the sign page", () => {
   });
 
   it("says everyone has signed (200, with who signed when) rather than refusing, once every party has", async () => {
-    type AllSigned = { state: string; signed: { reference: string; activatedOn: string; signatures: { odsCode: string; signatoryName: string; signedOn: string }[] } };
+    type AllSigned = { state: string; request: { reference: string; activatedOn: string; signatures: { odsCode: string; signatoryName: string; signedOn: string }[] } };
     const result = await get(signPage.loader, "/agreements/ISA-002/sign", "hospice", { reference: "ISA-002" });
     expect(statusOf(result)).toBe(200);
     const page = dataOf<AllSigned>(result);
     expect(page.state).toBe("all_signed");
-    expect(page.signed).toMatchObject({ reference: "ISA-002", activatedOn: "2016-06-01" });
-    expect(page.signed.signatures).toHaveLength(6);
-    expect(page.signed.signatures.every((s) => s.signatoryName && s.signedOn)).toBe(true);
+    expect(page.request).toMatchObject({ reference: "ISA-002", activatedOn: "2016-06-01" });
+    expect(page.request.signatures).toHaveLength(6);
+    expect(page.request.signatures.every((s) => s.signatoryName && s.signedOn)).toBe(true);
     // An IG lead of an organisation that is not a party is still refused.
     expect(statusOf(await get(signPage.loader, "/agreements/ISA-002/sign", "council", { reference: "ISA-002" }))).toBe(403);
   });

@@ -276,15 +276,18 @@ describe("changes and versions", () => {
     expect(listAgreements({ asAt: REPORTING_DATE }).rows.filter((r) => r.reference === "TEST-VER").map((r) => r.version)).toEqual([2]);
   });
 
-  it("asks every party to sign again after a material change while awaiting signatures", () => {
+  it("changes a version awaiting signatures in place, asking everyone again, while no party has answered", () => {
     createAgreement({ actor: actorOf(programme), user: programme, input: create("TEST-RESET") });
     recordCompletedDpia({ user: programme, reference: "TEST-RESET" });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-RESET" });
-    signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-RESET", input: signature(igAcute) });
     const result = updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-RESET", input: input({ purpose: "planning" }) });
-    expect(result.outcome).toBe("signatures_reset");
-    const parties = getAgreement({ reference: "TEST-RESET", asAt: REPORTING_DATE })!.parties;
-    expect(parties.map((p) => p.signatureStatus)).toEqual(["requested", "requested"]);
+    expect(result).toEqual({ reference: "TEST-RESET", version: 1, outcome: "signatures_reset" });
+    const detail = getAgreement({ reference: "TEST-RESET", asAt: REPORTING_DATE })!;
+    expect(detail.agreement.purpose).toBe("planning");
+    expect(detail.parties.map((p) => p.signatureStatus)).toEqual(["requested", "requested"]);
+    // Once a party has signed, the same kind of change needs confirming and makes a new version (agreement-loose-ends.test.ts).
+    signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-RESET", input: signature(igAcute) });
+    expectFieldError(() => updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-RESET", input: input({ purpose: "direct_care" }) }), "confirmResign");
   });
 
   it("lets an IG lead change only agreements their organisation is party to (or that they created)", () => {

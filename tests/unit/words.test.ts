@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inSentence } from "~/lib/words";
+import { inSentence, listInWords } from "~/lib/words";
 import { CASE_STATE_LABELS } from "~/models/cases.schema";
 import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.schema";
 
@@ -9,5 +9,14 @@ describe("a label inside a sentence", () => {
     expect(inSentence(CASE_STATE_LABELS.ig_review)).toBe("IG review");
     expect(inSentence(CASE_STATE_LABELS.board_review)).toBe("board review");
     expect(inSentence("DPIA in progress")).toBe("DPIA in progress");
+  });
+});
+
+describe("names in a sentence", () => {
+  it("joins one, two or more names as a person would write them", () => {
+    expect(listInWords([])).toBe("");
+    expect(listInWords(["Wigan Council"])).toBe("Wigan Council");
+    expect(listInWords(["A", "B"])).toBe("A and B");
+    expect(listInWords(["A", "B", "C"])).toBe("A, B and C");
   });
 });

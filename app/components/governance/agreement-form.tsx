@@ -61,6 +61,7 @@ export function AgreementForm({
   rows,
   cancelHref,
   intro,
+  beforeSubmit,
 }: {
   mode: "new" | "edit";
   values: AgreementFormValues;
@@ -69,6 +70,8 @@ export function AgreementForm({
   rows: number;
   cancelHref: string;
   intro?: ReactNode;
+  /** Shown inside the form just above its buttons (a confirmation the save needs, say). */
+  beforeSubmit?: ReactNode;
 }) {
   const orgs = list(values, "partyOrganisationId");
   const roles = list(values, "partyRole");
@@ -225,6 +228,7 @@ export function AgreementForm({
           error={errors.coverage}
         />
 
+        {beforeSubmit}
         <div className="nhsuk-button-group">
           <Button type="submit" name="intent" value="save">
             {mode === "new" ? "Create draft agreement" : "Save changes"}
