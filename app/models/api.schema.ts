@@ -303,7 +303,8 @@ export const IndemnityEndpoint = endpoint({
   path: "/api/v1/indemnity",
   name: "IndemnityCoverPage",
   summary: "Indemnity cover",
-  description: "Every cover record (history included) with its status on the as-at date. Ordered by organisation, latest cover first.",
+  description:
+    "Every cover record (history included) with its status on the as-at date. The CCG indemnifies GP practices; cover once recorded for another organisation is listed with counted false. Ordered by organisation, latest cover first.",
   query: z.object({
     asAt: AsAtParam,
     status: oneOf(EFFECTIVE_COVER_STATUSES, "Only cover in this status on the as-at date"),
@@ -328,6 +329,8 @@ export const IndemnityEndpoint = endpoint({
       endOn: isoDate,
       status: z.enum(EFFECTIVE_COVER_STATUSES),
       documentReference: z.string().nullable(),
+      counted: z.boolean().describe("False for cover held by an organisation that is not a GP practice: the CCG indemnifies practices, so it is kept as history and counts for nothing"),
+      notCountedReason: z.string().nullable().describe("Why the cover is not counted, when it is not"),
     }),
   ),
 });
