@@ -236,7 +236,7 @@ export default function IndemnityRegister() {
         .
       </p>
       {d.viewableWithoutCover.length ? (
-        <WarningCallout heading="Records viewable with no indemnity in force" headingLevel={3}>
+        <WarningCallout heading="Records viewable with no indemnity in force" headingLevel={3} id="viewable-without-cover-list">
           <ul>
             {d.viewableWithoutCover.map((p) => (
               <li key={p.organisationId}>
