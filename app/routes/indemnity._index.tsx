@@ -101,7 +101,6 @@ const practiceColumns = [
     header: "Cover in force",
     cell: ({ row }) => (row.original.startOn && row.original.endOn ? `${formatDate(row.original.startOn)} to ${formatDate(row.original.endOn)}` : "None"),
   }),
-  practiceColumn.accessor("documentReference", { header: "Document", enableSorting: false, cell: ({ getValue }) => getValue() ?? "" }),
 ];
 const practiceCcgColumns = [
   ...practiceColumns,

@@ -62,13 +62,8 @@ export default function TransparencyPage() {
             <span key="o">
               <strong>{o.name}</strong>
               <br />
-              <span className="nhsuk-body-s">{o.type}</span>
-              {o.privateProvider ? (
-                <>
-                  <br />
-                  <PrivateProviderTag />
-                </>
-              ) : null}
+              {/* A private organisation working under the NHS badge is marked as such instead of by its type alone. */}
+              {o.privateProvider ? <PrivateProviderTag /> : <span className="nhsuk-body-s">{o.type}</span>}
             </span>,
             <ul key="s" className="nhsuk-list nhsuk-body-s nhsuk-u-margin-bottom-0">
               {o.services.map((s) => (
