@@ -1,5 +1,5 @@
 /*
- * The data-moving SQL appended to db/migrations/0007_indemnity_held_by_practices.sql (keep this
+ * The data-moving SQL appended to db/migrations/0008_indemnity_held_by_practices.sql (keep this
  * copy: if the migration is regenerated, append it again after the generated ALTER statements):
  *
  * --> statement-breakpoint
@@ -19,7 +19,7 @@ import type { DbOrTx } from "~/lib/db.server";
 import { countPracticesWithActiveCover, lapsedCover, listCovers } from "~/models/indemnity.server";
 import { databaseAtMigration, migrationTags } from "../helpers/migrations";
 
-const BEFORE = "0006_organisation_history";
+const BEFORE = "0007_exception_acknowledgements";
 
 describe("migrating indemnity to cover held by practices", () => {
   it("keeps cover held by other organisations as history, not counted, and marks private providers", () => {
