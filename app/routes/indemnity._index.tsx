@@ -37,12 +37,15 @@ import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Indemnity register – ShareBoard" }];
 
+const VIEWABLE_LISTED = 25;
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, INDEMNITY_READERS, context);
   const { searchParams } = new URL(request.url);
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { view, filters, table, practiceFilters, practiceTable } = parseCoverQuery(searchParams);
   const viewers = recordViewers({ asAt });
+  const viewable = practicesViewableWithoutCover({ asAt });
   return {
     asAt,
     reportingDate,
@@ -65,7 +68,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       privateServices: viewers.filter((v) => v.privateProvider).reduce((n, v) => n + v.services, 0),
       privateOrganisations: viewers.filter((v) => v.privateProvider),
     },
-    viewableWithoutCover: practicesViewableWithoutCover({ asAt }),
+    // The first few named on the page (a national register could have thousands); the table filters the rest.
+    viewableWithoutCover: viewable.slice(0, VIEWABLE_LISTED),
+    viewableWithoutCoverTotal: viewable.length,
     expiring: coverExpiring({ asAt, withinDays: EXPIRY_BANDS.at(-1)! }),
     lapsed: lapsedCover({ asAt }),
     practices: countPracticesWithActiveCover({ asAt }),
@@ -211,7 +216,7 @@ export default function IndemnityRegister() {
 
       <div className="sb-figures">
         <Figure value={`${d.practices.covered} of ${d.practices.total}`} label="GP practices with cover in force" />
-        <Figure value={d.viewableWithoutCover.length} label="practices whose record can be viewed without cover" />
+        <Figure value={d.viewableWithoutCoverTotal} label="practices whose record can be viewed without cover" />
         {EXPIRY_BANDS.map((band) => (
           <Figure key={band} value={within(band)} label={`cover expiring within ${band} days`} />
         ))}
@@ -266,6 +271,13 @@ export default function IndemnityRegister() {
               </li>
             ))}
           </ul>
+          {d.viewableWithoutCoverTotal > d.viewableWithoutCover.length ? (
+            <p>
+              And {d.viewableWithoutCoverTotal - d.viewableWithoutCover.length} more:{" "}
+              <Link to={`?${new URLSearchParams({ asAt: d.asAt, cover: "lapsed" })}#register`}>practices whose cover lapsed</Link> and{" "}
+              <Link to={`?${new URLSearchParams({ asAt: d.asAt, cover: "none" })}#register`}>practices with no cover recorded</Link>.
+            </p>
+          ) : null}
         </WarningCallout>
       ) : (
         <p>Every member practice whose record can be viewed has cover in force.</p>
