@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { expectNoAxeViolations, signIn, useBrowser } from "./support";
+import { expectNoAxeViolations, fillDate, signIn, useBrowser } from "./support";
 
 // The case study's indemnity: the CCG covers practices, and the gap that matters is a practice whose
 // record private organisations under the NHS badge can view while it has no cover. Shares one server
@@ -23,7 +23,7 @@ describe("indemnity held by practices", () => {
     await page.goto("/indemnity?pageSize=100");
     await page.getByRole("table", { name: /Practices' indemnity cover as at/ }).getByRole("row", { name: new RegExp(ODS) }).getByRole("link", { name: /^Change/ }).click();
     await page.waitForURL(/\/indemnity\/\d+\/edit$/);
-    await page.getByLabel("End date").fill("2016-10-15");
+    await fillDate(page, "End date", "2016-10-15");
     await page.getByLabel("Lapsed", { exact: true }).check();
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.waitForURL("**/indemnity");
