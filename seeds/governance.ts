@@ -4,8 +4,9 @@
 //   ISA-002 v1 superseded by v2 (the hospice two-way flow)
 //   ISA-003 awaiting signatures (integrated nursing and end of life care)
 //   ISA-004 draft; ISA-005 expired (a pre-SharetoCare agreement)
-// and the register holds the exceptions the board must see: cover expiring within 90/30/7 days,
-// a lapsed-and-renewed cover, and a private provider sharing after its cover lapsed.
+// and the register holds what the board must see: cover expiring within 90/30/7 days and a
+// lapsed-and-renewed cover. The CCG indemnifies practices (the case study), so cover is held by
+// every practice and by no one else; on the reporting date every practice is covered.
 
 import type { InferInsertModel } from "drizzle-orm";
 import type { DbOrTx } from "../app/lib/db.server";
@@ -221,8 +222,8 @@ export function seedAgreements(tx: DbOrTx, orgs: SeededOrganisations, users: See
 const SIGNED_BY = ["Jane Whitfield, Chief Finance Officer, NHS Wigan Borough CCG", "Colin CCG, Indemnity and contracts manager, NHS Wigan Borough CCG"];
 
 /**
- * Cover for every practice and for both NHS-badged private providers, 1 April 2015 to 31 March
- * 2017, with the exceptions listed at the top of this file.
+ * Cover for every practice, 1 April 2015 to 31 March 2017, with the exceptions listed at the top
+ * of this file. Private providers hold none: the CCG indemnifies the practices whose records they view.
  */
 export function seedIndemnity(tx: DbOrTx, orgs: SeededOrganisations, users: SeededUsers) {
   const ccgUser = users.id("ccg@example.org");
@@ -254,13 +255,10 @@ export function seedIndemnity(tx: DbOrTx, orgs: SeededOrganisations, users: Seed
       const special = expiring[p.odsCode];
       return special ? { ...standard(p, i), ...special, documentReference: ref(special.startOn, p.odsCode) } : standard(p, i);
     });
-  rows.push(standard(orgs.partners.federation, 0));
-  // The pharmacy chain's cover lapsed at the end of September 2016, while its pharmacies still
-  // view records: the "sharing without cover" exception.
-  rows.push({ ...standard(orgs.partners.pharmacy, 1), endOn: "2016-09-30", status: "lapsed", updatedAt: at("2016-10-01") });
   insertMany(tx, indemnityCovers, rows);
 
-  // One practice let its first cover lapse and was renewed three weeks later.
+  // One practice let its first cover lapse and was renewed three weeks later: as at a date in
+  // that gap its record could be viewed, private pharmacies among the viewers, with no cover.
   const practice = orgs.byCode.get(renewed)!;
   const first = createIndemnityCover(tx, {
     organisationId: practice.id,

@@ -61,6 +61,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   "api.v1.deployments.ts": { path: "/api/v1/deployments", GET: "token" },
   "api.v1.exceptions.ts": { path: "/api/v1/exceptions", GET: "token" },
   "api.v1.indemnity.ts": { path: "/api/v1/indemnity", GET: "token" },
+  "api.v1.indemnity-practices.ts": { path: "/api/v1/indemnity-practices", GET: "token" },
   "api.v1.openapi[.]json.ts": { path: "/api/v1/openapi.json", GET: "public" },
   "api.v1.opt-in.ts": { path: "/api/v1/opt-in", GET: "token" },
   "api.v1.organisations.ts": { path: "/api/v1/organisations", GET: "token" },

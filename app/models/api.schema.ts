@@ -12,7 +12,7 @@ import {
 } from "../../db/schema/enums";
 import { isIsoDate } from "~/lib/dates";
 import { EFFECTIVE_AGREEMENT_STATUSES, REVIEW_FILTERS } from "./agreements.schema";
-import { EFFECTIVE_COVER_STATUSES } from "./indemnity.schema";
+import { EFFECTIVE_COVER_STATUSES, PRACTICE_COVER_STATES } from "./indemnity.schema";
 import { OPT_IN_FLAGS } from "./consent.schema";
 import { EXCEPTION_KINDS, SEVERITIES } from "./exceptions.schema";
 
@@ -303,7 +303,8 @@ export const IndemnityEndpoint = endpoint({
   path: "/api/v1/indemnity",
   name: "IndemnityCoverPage",
   summary: "Indemnity cover",
-  description: "Every cover record (history included) with its status on the as-at date. Ordered by organisation, latest cover first.",
+  description:
+    "Every cover record (history included) with its status on the as-at date. The CCG indemnifies GP practices; cover once recorded for another organisation is listed with counted false. Ordered by organisation, latest cover first.",
   query: z.object({
     asAt: AsAtParam,
     status: oneOf(EFFECTIVE_COVER_STATUSES, "Only cover in this status on the as-at date"),
@@ -328,6 +329,37 @@ export const IndemnityEndpoint = endpoint({
       endOn: isoDate,
       status: z.enum(EFFECTIVE_COVER_STATUSES),
       documentReference: z.string().nullable(),
+      counted: z.boolean().describe("False for cover held by an organisation that is not a GP practice: the CCG indemnifies practices, so it is kept as history and counts for nothing"),
+      notCountedReason: z.string().nullable().describe("Why the cover is not counted, when it is not"),
+    }),
+  ),
+});
+
+export const IndemnityPracticesEndpoint = endpoint({
+  path: "/api/v1/indemnity-practices",
+  name: "PracticeCoverPage",
+  summary: "Each practice's indemnity cover, and who can view its record",
+  description:
+    "The CCG indemnifies GP practices. One row per GP practice that was an active member of the partnership on the as-at date: its cover then (covered, expiring within 90 days unrenewed, lapsed, none), the cover in force, and how many services (how many run by private providers under the NHS badge) could view its record that day. Ordered by practice name.",
+  query: z.object({
+    asAt: AsAtParam,
+    cover: oneOf(PRACTICE_COVER_STATES, "Only practices whose cover was in this state on the as-at date"),
+    locality: LocalityParam,
+    ...PagingParams,
+  }),
+  response: pageOf(
+    z.object({
+      odsCode: z.string(),
+      name: z.string(),
+      locality: z.string().nullable(),
+      cover: z.enum(PRACTICE_COVER_STATES),
+      coverId: z.number().int().nullable().describe("The cover in force, as in /indemnity/{id}/edit (null: none)"),
+      startOn: isoDate.nullable(),
+      endOn: isoDate.nullable(),
+      documentReference: z.string().nullable(),
+      lastCoverEndedOn: isoDate.nullable().describe("When its last signed cover ended, if before the as-at date"),
+      servicesViewing: count.describe("Services with a record-viewing capability live on the as-at date, the practice's own excepted"),
+      privateServicesViewing: count.describe("Of those, services run by private organisations working under the NHS badge"),
     }),
   ),
 });
@@ -409,6 +441,7 @@ export const API_ENDPOINTS: readonly ApiEndpoint[] = [
   OptInEndpoint,
   AgreementsEndpoint,
   IndemnityEndpoint,
+  IndemnityPracticesEndpoint,
   CasesEndpoint,
   ExceptionsEndpoint,
 ];

@@ -23,7 +23,7 @@ export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
 
 export const EXCEPTION_KIND_LABELS: Record<ExceptionKind, string> = {
   sharing_without_agreement: "Live sharing without an active agreement",
-  sharing_without_cover: "Sharing without indemnity cover",
+  sharing_without_cover: "Practice's record viewable without indemnity cover",
   cover_expiring: "Indemnity cover expiring",
   agreement_review_overdue: "Agreement review overdue",
   agreement_review_due: "Agreement review due",

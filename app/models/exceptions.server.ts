@@ -8,7 +8,7 @@ import { inSentence } from "~/lib/words";
 import { CASE_STATE_LABELS } from "./cases.schema";
 import { DEPLOYMENT_STATUS_LABELS } from "./rollout.schema";
 import { agreementsWithHighRiskDpiaWithoutIco, liveDeploymentsWithoutActiveAgreement, listAgreements } from "./agreements.server";
-import { coverExpiring, organisationsSharingWithoutCover } from "./indemnity.server";
+import { coverExpiring, practicesViewableWithoutCover } from "./indemnity.server";
 import { listDeployments } from "./rollout.server";
 import { practicesBelowTargetOrFalling } from "./consent.server";
 import { lowMaturityAtRisk } from "./maturity.server";
@@ -96,20 +96,23 @@ function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "ki
     });
   }
 
-  if (wants("sharing_without_cover")) for (const o of organisationsSharingWithoutCover({ asAt, db })) {
+  // The case study's indemnity: the CCG covers practices; the gap is a practice whose record services
+  // can view while it has no cover. High when a private organisation under the NHS badge is among them.
+  if (wants("sharing_without_cover")) for (const p of practicesViewableWithoutCover({ asAt, db })) {
+    const named = p.privateOrganisations.map((o) => `${o.organisationName} (${plural(o.services, "service")})`).join(", ");
     out.push({
-      id: `sharing_without_cover:${o.odsCode}`,
+      id: `sharing_without_cover:${p.odsCode}`,
       kind: "sharing_without_cover",
-      severity: "high",
-      title: `${o.organisationName} is sharing with no indemnity cover`,
-      detail: `${plural(o.liveDeployments, "live deployment")} and no CCG indemnity cover in force${o.lastCoverEndedOn ? `; the last cover ended on ${formatDate(o.lastCoverEndedOn)}` : ""}.`,
+      severity: p.privateServices > 0 ? "high" : "medium",
+      title: `${p.organisationName} has no indemnity cover while ${plural(p.services, "service")} (${p.privateServices} private) can view its record`,
+      detail: `${named ? `Private providers (NHS-funded) viewing it: ${named}. ` : ""}No CCG indemnity cover in force on ${formatDate(asAt)}${p.lastCoverEndedOn ? `; the last cover ended on ${formatDate(p.lastCoverEndedOn)}` : ""}.`,
       organisation: null,
-      organisationId: o.organisationId,
+      organisationId: p.organisationId,
       record: null,
-      // The register filters by `type` (organisationType is not one of its parameters).
-      href: `/indemnity?type=${o.organisationType}#sharing-without-cover`,
+      href: `/organisations/${p.odsCode}`,
+      actionHref: `/indemnity?asAt=${asAt}#viewable-without-cover`,
       actionRole: "ccg",
-      dueOn: o.lastCoverEndedOn,
+      dueOn: p.lastCoverEndedOn,
     });
   }
 

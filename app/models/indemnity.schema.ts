@@ -38,6 +38,22 @@ export const STORED_COVER_STATUS_LABELS: Record<(typeof INDEMNITY_STATUSES)[numb
   revoked: "Revoked",
 };
 
+/**
+ * A member practice's cover as it stands on a date: in force, in force but ending within 90 days
+ * with no renewal, lapsed (it had cover; none is in force), or none recorded by then.
+ */
+export const PRACTICE_COVER_STATES = ["covered", "expiring", "lapsed", "none"] as const;
+export type PracticeCoverState = (typeof PRACTICE_COVER_STATES)[number];
+
+export const PRACTICE_COVER_STATE_LABELS: Record<PracticeCoverState, string> = {
+  covered: "Covered",
+  expiring: "Covered, ending within 90 days",
+  lapsed: "No cover: lapsed",
+  none: "No cover recorded",
+};
+
+export const PRACTICE_COVER_STATE_COLOURS = { covered: "green", expiring: "yellow", lapsed: "red", none: "red" } as const satisfies Record<PracticeCoverState, string>;
+
 /** The warning bands for cover coming to an end. */
 export const EXPIRY_BANDS = [7, 30, 90] as const;
 
@@ -73,8 +89,8 @@ export type CoverInput = z.output<typeof CoverSchema>;
 export const NewCoverSchema = z
   .object({
     organisationId: z
-      .string({ error: "Choose the organisation the CCG indemnifies" })
-      .regex(/^\d+$/, { error: "Choose the organisation the CCG indemnifies" })
+      .string({ error: "Choose the GP practice the CCG indemnifies" })
+      .regex(/^\d+$/, { error: "Choose the GP practice the CCG indemnifies" })
       .transform(Number),
     ...coverFields,
   })
@@ -97,11 +113,32 @@ export type CoverFilters = z.output<typeof CoverFiltersSchema>;
 export const COVER_SORTS = ["organisation", "type", "startOn", "endOn", "status"] as const;
 export type CoverSort = (typeof COVER_SORTS)[number];
 
+export const PRACTICE_COVER_SORTS = ["practice", "locality", "cover", "endOn"] as const;
+export type PracticeCoverSort = (typeof PRACTICE_COVER_SORTS)[number];
+
+/** The register's two tables: every member practice's cover (the default), or every cover row. */
+export const REGISTER_VIEWS = ["practices", "covers"] as const;
+export type RegisterView = (typeof REGISTER_VIEWS)[number];
+
+export const PracticeCoverFiltersSchema = z.object({
+  cover: z.enum(PRACTICE_COVER_STATES).optional().catch(undefined),
+  locality: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .catch(undefined)
+    .transform((v) => v || undefined),
+});
+
 export { ORGANISATION_TYPE_LABELS } from "./rollout.schema";
 
-/** The register's query (filters, sort, page) from the URL; the page and its CSV download share it. */
+/** The register's query (which table, its filters, sort, page) from the URL; the page and its CSV download share it. */
 export function parseCoverQuery(searchParams: URLSearchParams) {
+  const view: RegisterView = searchParams.get("view") === "covers" ? "covers" : "practices";
   const filters = CoverFiltersSchema.parse(Object.fromEntries(searchParams));
   const table = parseTableQuery(searchParams, { sortable: COVER_SORTS, defaultSort: { id: "organisation", desc: false } });
-  return { filters, table };
+  const practiceFilters = PracticeCoverFiltersSchema.parse(Object.fromEntries(searchParams));
+  const practiceTable = parseTableQuery(searchParams, { sortable: PRACTICE_COVER_SORTS, defaultSort: { id: "practice", desc: false } });
+  return { view, filters, table, practiceFilters, practiceTable };
 }

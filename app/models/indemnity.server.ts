@@ -1,9 +1,10 @@
-// The CCG's indemnity register: cover per organisation, its history (renewals are new rows), and
-// the gaps the board must see: sharing without cover, cover expiring, cover lapsed. Only the
-// ccg role changes cover; every change is audited.
+// The CCG's indemnity register. As in the case study, the CCG indemnifies GP practices against
+// claims of illegal sharing; the gap that matters is a practice whose record services can view
+// (above all private organisations under the NHS badge) while it has no cover in force. Cover
+// periods are dated facts (renewals are new rows); only the ccg role changes cover, audited.
 import { and, asc, count, countDistinct, desc, eq, exists, inArray, max, ne, not, or, sql, type SQL } from "drizzle-orm";
 import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
-import { deployments, indemnityCovers, organisations, services } from "../../db/schema";
+import { capabilities, deployments, indemnityCovers, organisations, services } from "../../db/schema";
 import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
@@ -13,7 +14,16 @@ import { statusAsAt } from "~/models/rollout.server";
 import { getReportingDate } from "~/models/settings.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import type { GovernanceUser } from "~/models/agreements.server";
-import { EXPIRY_BANDS, type CoverInput, type CoverSort, type EffectiveCoverStatus, type NewCoverInput } from "~/models/indemnity.schema";
+import {
+  EXPIRY_BANDS,
+  type CoverInput,
+  type CoverSort,
+  type EffectiveCoverStatus,
+  type NewCoverInput,
+  type PracticeCoverSort,
+  type PracticeCoverState,
+} from "~/models/indemnity.schema";
+import { RECORD_VIEWING_CAPABILITIES } from "~/models/rollout.schema";
 import type { OrganisationType } from "../../db/schema/enums";
 import { activeMemberOnSql, statusOnSql } from "~/models/organisation-history.server";
 
@@ -22,9 +32,16 @@ const nowIso = () => new Date().toISOString();
 // ---------------------------------------------------------------------------------------------
 // Cover as at a date, in SQL
 
-/** The cover indemnified the organisation at the end of `asAt` (lapsed covers did, between their dates). */
-function coveringSql(asAt: string, cover: { status: AnySQLiteColumn; startOn: AnySQLiteColumn; endOn: AnySQLiteColumn } = indemnityCovers) {
-  return and(sql`${cover.status} in ('active', 'lapsed')`, sql`${cover.startOn} <= ${asAt}`, sql`${cover.endOn} >= ${asAt}`)!;
+type CoverColumns = { status: AnySQLiteColumn; startOn: AnySQLiteColumn; endOn: AnySQLiteColumn; notCountedReason: AnySQLiteColumn };
+
+/** The cover was signed (active, or lapsed: it ended without renewal) and has not been set aside as not counted. */
+function signedAndCountedSql(cover: CoverColumns = indemnityCovers) {
+  return and(sql`${cover.status} in ('active', 'lapsed')`, sql`${cover.notCountedReason} is null`)!;
+}
+
+/** The cover indemnified the practice at the end of `asAt` (lapsed covers did, between their dates). */
+function coveringSql(asAt: string, cover: CoverColumns = indemnityCovers) {
+  return and(signedAndCountedSql(cover), sql`${cover.startOn} <= ${asAt}`, sql`${cover.endOn} >= ${asAt}`)!;
 }
 
 /**
@@ -61,14 +78,18 @@ export function effectiveCoverStatusSql(db: DbOrTx, asAt: string) {
     else 'lapsed' end)`;
 }
 
-/** Organisations the CCG indemnifies on `asAt`: GP practices and private organisations under the NHS badge, active on that date. */
-function needsCoverSql(db: DbOrTx, asAt: string) {
-  return and(statusOnSql(db, organisations.id, asAt, "active"), or(eq(organisations.type, "gp_practice"), eq(organisations.nhsBadgedPrivate, true)))!;
+/**
+ * The practices the CCG indemnifies on `asAt`: GP practices that were active members of the
+ * partnership on that date (a member's record is published to the shared record; the register's
+ * "N of M" counts the same practices).
+ */
+function practiceOnSql(db: DbOrTx, asAt: string) {
+  return and(eq(organisations.type, "gp_practice"), activeMemberOnSql(db, organisations.id, asAt))!;
 }
 
-/** For the forms: organisations the CCG indemnifies as they stand now (their current status). */
+/** For the forms: the practices the CCG may record cover for as they stand now (their current status). */
 function eligibleForCoverNowSql() {
-  return and(eq(organisations.status, "active"), or(eq(organisations.type, "gp_practice"), eq(organisations.nhsBadgedPrivate, true)))!;
+  return and(eq(organisations.status, "active"), eq(organisations.type, "gp_practice"))!;
 }
 
 function hasCoverSql(db: DbOrTx, asAt: string) {
@@ -142,6 +163,8 @@ export function listCovers({
       documentReference: indemnityCovers.documentReference,
       signedBy: indemnityCovers.signedBy,
       renewsCoverId: indemnityCovers.renewsCoverId,
+      counted: sql<number>`(${indemnityCovers.notCountedReason} is null and ${organisations.type} = 'gp_practice')`.mapWith((v) => Number(v) === 1),
+      notCountedReason: sql<string | null>`(case when ${indemnityCovers.notCountedReason} is not null then ${indemnityCovers.notCountedReason} when ${organisations.type} <> 'gp_practice' then ${NOT_A_PRACTICE} end)`,
     })
     .from(indemnityCovers)
     .innerJoin(organisations, eq(organisations.id, indemnityCovers.organisationId))
@@ -153,6 +176,9 @@ export function listCovers({
   return { total, rows };
 }
 export type CoverListRow = ReturnType<typeof listCovers>["rows"][number];
+
+/** Why a cover held by an organisation that is not (or is no longer) a GP practice counts for nothing. */
+const NOT_A_PRACTICE = "Held by an organisation that is not a GP practice: the CCG indemnifies practices, not the organisations that view their records. Kept as history; not counted.";
 
 function expiringSql(db: DbOrTx, asAt: string, withinDays: number) {
   return and(coveringSql(asAt), sql`${indemnityCovers.endOn} <= ${addDaysIso(asAt, withinDays)}`, not(renewedSql(db, asAt)))!;
@@ -179,7 +205,7 @@ export function coverExpiring({ asAt, withinDays = 90, db = getDb() }: { asAt: s
     })
     .from(indemnityCovers)
     .innerJoin(organisations, eq(organisations.id, indemnityCovers.organisationId))
-    .where(and(expiringSql(db, asAt, withinDays), needsCoverSql(db, asAt)))
+    .where(and(expiringSql(db, asAt, withinDays), practiceOnSql(db, asAt)))
     .orderBy(asc(indemnityCovers.endOn), asc(organisations.name))
     .all()
     .map((row) => {
@@ -189,39 +215,83 @@ export function coverExpiring({ asAt, withinDays = 90, db = getDb() }: { asAt: s
 }
 
 /**
- * Practices and NHS-badged private providers with a deployment live at the end of `asAt` (any
- * capability, at any of their services) and no cover in force on that date.
+ * The organisations whose services can view the GP record at the end of `asAt`: each with how many
+ * of its services have a record-viewing capability (MIG view or two-way) live on that date, read
+ * from the stored deployment status intervals, and whether it is a private organisation under the
+ * NHS badge. Every member practice's record is published to the shared record, so these are the
+ * viewers of every member practice's record (bar a practice's own services).
  */
-export function organisationsSharingWithoutCover({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+export function recordViewers({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
   const current = statusAsAt(db, asAt);
-  const lastCover = alias(indemnityCovers, "last_cover");
-  const lastEndOn = db
-    .select({ on: max(lastCover.endOn) })
-    .from(lastCover)
-    .where(and(eq(lastCover.organisationId, organisations.id), sql`${lastCover.startOn} <= ${asAt}`));
   return db
     .with(current)
     .select({
       organisationId: organisations.id,
       organisationName: organisations.name,
       odsCode: organisations.odsCode,
-      organisationType: organisations.type,
-      liveDeployments: countDistinct(deployments.id),
-      lastCoverEndedOn: sql<string | null>`(${lastEndOn})`,
+      privateProvider: organisations.nhsBadgedPrivate,
+      services: countDistinct(services.id),
     })
     .from(current)
     .innerJoin(deployments, eq(deployments.id, current.deploymentId))
+    .innerJoin(capabilities, eq(capabilities.id, deployments.capabilityId))
     .innerJoin(services, eq(services.id, deployments.serviceId))
     .innerJoin(organisations, eq(organisations.id, services.organisationId))
-    .where(and(eq(current.status, "live"), needsCoverSql(db, asAt), not(hasCoverSql(db, asAt))))
+    .where(and(eq(current.status, "live"), inArray(capabilities.code, [...RECORD_VIEWING_CAPABILITIES])))
     .groupBy(organisations.id)
     .orderBy(asc(organisations.name))
     .all();
 }
+export type RecordViewer = ReturnType<typeof recordViewers>[number];
+
+/** Who can view one practice's record: every viewing service but the practice's own, and the private ones named. */
+export function viewersOfPracticeRecord(viewers: RecordViewer[], practiceId: number) {
+  const others = viewers.filter((v) => v.organisationId !== practiceId);
+  const privateOrganisations = others.filter((v) => v.privateProvider).map(({ organisationName, odsCode, services }) => ({ organisationName, odsCode, services }));
+  return {
+    services: others.reduce((n, v) => n + v.services, 0),
+    privateServices: privateOrganisations.reduce((n, v) => n + v.services, 0),
+    privateOrganisations,
+  };
+}
+
+/** The last signed, counted cover of the practice that ended before `asAt`. */
+function lastCoverEndedSql(db: DbOrTx, asAt: string) {
+  const ended = alias(indemnityCovers, "ended_cover");
+  return sql<string | null>`(${db
+    .select({ on: max(ended.endOn) })
+    .from(ended)
+    .where(and(eq(ended.organisationId, organisations.id), signedAndCountedSql(ended), sql`${ended.endOn} < ${asAt}`))})`;
+}
 
 /**
- * Organisations the CCG indemnifies with no cover in force on `asAt` although they had cover
- * before (it lapsed, or ended without a renewal starting yet), with the date it ended.
+ * The exception the case study's indemnity exists for: member practices with no cover in force at
+ * the end of `asAt` whose record services can view on that date, with how many services (how many
+ * of them private) and the private organisations named. A practice nobody can view is not listed.
+ */
+export function practicesViewableWithoutCover({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  const viewers = recordViewers({ asAt, db });
+  if (!viewers.length) return [];
+  return db
+    .select({
+      organisationId: organisations.id,
+      organisationName: organisations.name,
+      odsCode: organisations.odsCode,
+      locality: organisations.locality,
+      lastCoverEndedOn: lastCoverEndedSql(db, asAt),
+    })
+    .from(organisations)
+    .where(and(practiceOnSql(db, asAt), not(hasCoverSql(db, asAt))))
+    .orderBy(asc(organisations.name))
+    .all()
+    .map((p) => ({ ...p, ...viewersOfPracticeRecord(viewers, p.organisationId) }))
+    .filter((p) => p.services > 0);
+}
+export type PracticeViewableWithoutCover = ReturnType<typeof practicesViewableWithoutCover>[number];
+
+/**
+ * Member practices with no cover in force on `asAt` although they had cover before (it lapsed, or
+ * ended without a renewal starting yet), with the date it ended.
  */
 export function lapsedCover({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
   return db
@@ -234,19 +304,19 @@ export function lapsedCover({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx 
     })
     .from(organisations)
     .innerJoin(indemnityCovers, eq(indemnityCovers.organisationId, organisations.id))
-    .where(and(needsCoverSql(db, asAt), not(hasCoverSql(db, asAt)), sql`${indemnityCovers.endOn} < ${asAt}`, inArray(indemnityCovers.status, ["active", "lapsed"])))
+    .where(and(practiceOnSql(db, asAt), not(hasCoverSql(db, asAt)), sql`${indemnityCovers.endOn} < ${asAt}`, signedAndCountedSql()))
     .groupBy(organisations.id)
     .orderBy(asc(organisations.name))
     .all();
 }
 
-/** Organisations the CCG indemnifies on `asAt` that have had no cover starting on or before that date. */
+/** Member practices on `asAt` that have had no cover starting on or before that date. */
 export function organisationsNeverCovered({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
   const anyCover = exists(db.select({ one: sql`1` }).from(indemnityCovers).where(and(eq(indemnityCovers.organisationId, organisations.id), sql`${indemnityCovers.startOn} <= ${asAt}`)));
   return db
     .select({ organisationId: organisations.id, organisationName: organisations.name, odsCode: organisations.odsCode, organisationType: organisations.type })
     .from(organisations)
-    .where(and(needsCoverSql(db, asAt), not(anyCover)))
+    .where(and(practiceOnSql(db, asAt), not(anyCover)))
     .orderBy(asc(organisations.name))
     .all();
 }
@@ -266,33 +336,123 @@ export function countPracticesWithActiveCover({ asAt, locality, organisationType
 }
 
 /**
- * One organisation's cover: whether the CCG indemnifies it, the cover in force on `asAt`, every
- * cover it has had (newest first), and the warnings that apply on that date.
+ * Every member practice on `asAt` with its cover as it stood then: in force (and whether it ends
+ * within 90 days without a renewal), lapsed, or none; filtered, sorted and paged in SQL.
+ */
+export function listPracticeCover({
+  asAt,
+  state,
+  locality,
+  sort = { id: "practice", desc: false },
+  page = 1,
+  pageSize = 25,
+  db = getDb(),
+}: {
+  asAt: string;
+  state?: PracticeCoverState;
+  locality?: string;
+  sort?: TableSort<PracticeCoverSort>;
+  page?: number;
+  pageSize?: number;
+  db?: DbOrTx;
+}) {
+  // The cover in force (the one running longest when two overlap) is joined as indemnity_covers itself,
+  // so the renewal test of effectiveCoverStatusSql applies to it unchanged.
+  const inForce = alias(indemnityCovers, "cover_in_force");
+  const inForceId = sql`(${db
+    .select({ id: inForce.id })
+    .from(inForce)
+    .where(and(eq(inForce.organisationId, organisations.id), coveringSql(asAt, inForce)))
+    .orderBy(desc(inForce.endOn), desc(inForce.id))
+    .limit(1)})`;
+  const lastEnded = lastCoverEndedSql(db, asAt);
+  const coverState = sql<PracticeCoverState>`(case
+    when ${indemnityCovers.id} is null then (case when ${lastEnded} is null then 'none' else 'lapsed' end)
+    when ${indemnityCovers.endOn} <= ${addDaysIso(asAt, EXPIRY_BANDS.at(-1)!)} and not ${renewedSql(db, asAt)} then 'expiring'
+    else 'covered' end)`;
+  const conditions: SQL[] = [practiceOnSql(db, asAt)];
+  if (state) conditions.push(sql`${coverState} = ${state}`);
+  if (locality) conditions.push(eq(organisations.locality, locality));
+  const where = and(...conditions);
+  const base = () => db.select({ n: count() }).from(organisations).leftJoin(indemnityCovers, eq(indemnityCovers.id, inForceId));
+  const total = base().where(where).get()?.n ?? 0;
+  const direction = sort.desc ? desc : asc;
+  const order: SQL[] = {
+    practice: [direction(sql`${organisations.name} collate nocase`)],
+    locality: [direction(organisations.locality)],
+    cover: [direction(sql`(case ${coverState} when 'none' then 0 when 'lapsed' then 1 when 'expiring' then 2 else 3 end)`), asc(indemnityCovers.endOn)],
+    endOn: [direction(indemnityCovers.endOn)],
+  }[sort.id];
+  const rows = db
+    .select({
+      organisationId: organisations.id,
+      organisationName: organisations.name,
+      odsCode: organisations.odsCode,
+      locality: organisations.locality,
+      state: coverState,
+      coverId: indemnityCovers.id,
+      startOn: indemnityCovers.startOn,
+      endOn: indemnityCovers.endOn,
+      documentReference: indemnityCovers.documentReference,
+      lastCoverEndedOn: lastEnded,
+    })
+    .from(organisations)
+    .leftJoin(indemnityCovers, eq(indemnityCovers.id, inForceId))
+    .where(where)
+    .orderBy(...order, asc(organisations.name), asc(organisations.id))
+    .limit(pageSize)
+    .offset(pageOffset(page, pageSize))
+    .all()
+    .map((r) => ({ ...r, daysLeft: r.endOn ? daysBetween(asAt, r.endOn) : null }));
+  return { total, rows };
+}
+export type PracticeCoverRow = ReturnType<typeof listPracticeCover>["rows"][number];
+
+type CoverWarningKind = "viewable_without_cover" | "expiring" | "lapsed" | "no_cover";
+
+/**
+ * One organisation's cover on `asAt`. A GP practice: the cover in force, every cover it has had
+ * (newest first) and the warnings for that date, among them who can view its record while it has
+ * no cover. Any other organisation holds no cover under the case study's model: any cover once
+ * recorded for it is listed as history, not counted.
  */
 export function coverForOrganisation({ organisationId, asAt, db = getDb() }: { organisationId: number; asAt: string; db?: DbOrTx }) {
   const org = db
-    .select({ id: organisations.id, type: organisations.type, nhsBadgedPrivate: organisations.nhsBadgedPrivate, activeOnDate: sql<number>`${statusOnSql(db, organisations.id, asAt, "active")}` })
+    .select({ id: organisations.id, type: organisations.type, nhsBadgedPrivate: organisations.nhsBadgedPrivate, activeMember: sql<number>`${activeMemberOnSql(db, organisations.id, asAt)}` })
     .from(organisations)
     .where(eq(organisations.id, organisationId))
     .get();
   if (!org) return null;
-  const needsCover = Boolean(org.activeOnDate) && (org.type === "gp_practice" || org.nhsBadgedPrivate);
+  const isPractice = org.type === "gp_practice";
+  const activeMember = Boolean(org.activeMember);
+  // The CCG's cover matters for a practice whose record is shared: one that is an active member on the date.
+  const needsCover = isPractice && activeMember;
   const history = listCovers({ asAt, organisationId, sort: { id: "startOn", desc: true }, pageSize: 1000, db }).rows;
-  const current = history.find((c) => c.status === "active") ?? null;
-  const warnings: { kind: "sharing_without_cover" | "expiring" | "lapsed" | "no_cover"; text: string }[] = [];
+  const current = history.find((c) => c.status === "active" && c.counted) ?? null;
+  const warnings: { kind: CoverWarningKind; text: string }[] = [];
   if (needsCover) {
-    const sharing = organisationsSharingWithoutCover({ asAt, db }).find((o) => o.organisationId === organisationId);
-    if (sharing) warnings.push({ kind: "sharing_without_cover", text: `Sharing without cover: ${sharing.liveDeployments} live deployment${sharing.liveDeployments === 1 ? "" : "s"} and no indemnity cover in force on ${formatDate(asAt)}` });
-    const expiring = coverExpiring({ asAt, withinDays: 90, db }).find((c) => c.organisationId === organisationId);
-    if (expiring) warnings.push({ kind: "expiring", text: `Cover expires in ${expiring.daysLeft} day${expiring.daysLeft === 1 ? "" : "s"}, on ${formatDate(expiring.endOn)}, and has not been renewed` });
-    if (!current && history.length) {
-      const lastEnd = history.filter((c) => c.endOn < asAt && (c.storedStatus === "active" || c.storedStatus === "lapsed")).map((c) => c.endOn).sort().at(-1);
-      if (lastEnd) warnings.push({ kind: "lapsed", text: `Cover lapsed on ${formatDate(lastEnd)}` });
+    if (!current) {
+      const viewers = viewersOfPracticeRecord(recordViewers({ asAt, db }), organisationId);
+      if (viewers.services > 0) {
+        const named = viewers.privateOrganisations.map((o) => o.organisationName).join(", ");
+        warnings.push({
+          kind: "viewable_without_cover",
+          text: `No indemnity cover in force on ${formatDate(asAt)} while ${plural(viewers.services, "service")} (${viewers.privateServices} private) can view this practice's record${named ? `, among them ${named}` : ""}`,
+        });
+      }
     }
-    if (!history.length) warnings.push({ kind: "no_cover", text: "The CCG has recorded no indemnity cover for this organisation" });
+    const expiring = coverExpiring({ asAt, withinDays: EXPIRY_BANDS.at(-1)!, db }).find((c) => c.organisationId === organisationId);
+    if (expiring) warnings.push({ kind: "expiring", text: `Cover expires in ${plural(expiring.daysLeft, "day")}, on ${formatDate(expiring.endOn)}, and has not been renewed` });
+    if (!current) {
+      const lastEnd = history.filter((c) => c.counted && c.endOn < asAt && (c.storedStatus === "active" || c.storedStatus === "lapsed")).map((c) => c.endOn).sort().at(-1);
+      if (lastEnd) warnings.push({ kind: "lapsed", text: `Cover lapsed on ${formatDate(lastEnd)}` });
+      else warnings.push({ kind: "no_cover", text: `The CCG has recorded no indemnity cover in force for this practice by ${formatDate(asAt)}` });
+    }
   }
-  return { needsCover, current, history, warnings };
+  return { isPractice, activeMember, needsCover, privateProvider: org.nhsBadgedPrivate, current, history, warnings };
 }
+
+const plural = (n: number, one: string) => `${n} ${n === 1 ? one : `${one}s`}`;
 
 export function getCover({ id, asAt, db = getDb() }: { id: number; asAt: string; db?: DbOrTx }) {
   return (
@@ -318,8 +478,8 @@ export function getCover({ id, asAt, db = getDb() }: { id: number; asAt: string;
   );
 }
 
-/** Organisations the CCG indemnifies, for the new-cover form. */
-export function organisationsNeedingCover({ db = getDb() }: { db?: DbOrTx } = {}) {
+/** The practices the new-cover form offers: GP practices active now (the CCG indemnifies practices only). */
+export function practicesForCover({ db = getDb() }: { db?: DbOrTx } = {}) {
   return db
     .select({ id: organisations.id, name: organisations.name, odsCode: organisations.odsCode, type: organisations.type })
     .from(organisations)
@@ -350,6 +510,9 @@ function coverRow(db: DbOrTx, id: number) {
   return db.select().from(indemnityCovers).where(eq(indemnityCovers.id, id)).get();
 }
 
+const NOT_A_PRACTICE_FIELD_MESSAGE =
+  "Choose a GP practice that is active: the CCG indemnifies practices against claims of illegal sharing, not the organisations (such as private providers) that view their records";
+
 function assertDates(input: { startOn: string; endOn: string }) {
   if (input.endOn <= input.startOn) throw new GovernanceFieldError("endOn", "Enter an end date after the start date");
 }
@@ -360,7 +523,7 @@ export function createCover({ actor, user, input, db }: { actor: Actor; user: Go
     assertCcg(user);
     assertDates(input);
     const org = tx.select({ id: organisations.id }).from(organisations).where(and(eq(organisations.id, input.organisationId), eligibleForCoverNowSql())).get();
-    if (!org) throw new GovernanceFieldError("organisationId", "Choose a GP practice or NHS-badged private provider: the CCG indemnifies only those");
+    if (!org) throw new GovernanceFieldError("organisationId", NOT_A_PRACTICE_FIELD_MESSAGE);
     const at = nowIso();
     const row = tx
       .insert(indemnityCovers)
@@ -380,6 +543,10 @@ export function renewCover({ actor, user, coverId, input, db }: { actor: Actor; 
     const old = coverRow(tx, coverId);
     if (!old) throw new GovernanceError(404, "There is no such cover");
     if (old.status === "revoked") throw new GovernanceError(409, "Revoked cover is not renewed: add new cover for the organisation instead");
+    const holder = tx.select({ type: organisations.type }).from(organisations).where(eq(organisations.id, old.organisationId)).get();
+    if (old.notCountedReason || holder?.type !== "gp_practice") {
+      throw new GovernanceError(409, "This cover is kept as history and is not renewed: the CCG indemnifies GP practices, not the organisations that view their records. Add cover for the practices instead.");
+    }
     const renewal = tx
       .select({ id: indemnityCovers.id })
       .from(indemnityCovers)

@@ -66,7 +66,7 @@ const coverLapsed: Rule = (db, date) => {
       recipients,
       onDate: date,
       title: `Indemnity cover for ${c.organisationName} has lapsed`,
-      body: `The CCG's indemnity cover for ${c.organisationName} (${c.odsCode}) ended on ${formatDate(c.endedOn)} and no new cover is in force. Sharing from this organisation is not indemnified until cover is renewed.`,
+      body: `The CCG's indemnity cover for ${c.organisationName} (${c.odsCode}) ended on ${formatDate(c.endedOn)} and no new cover is in force. Services that view its record are sharing it without the CCG's indemnity until cover is renewed.`,
       href: `/indemnity?asAt=${date}#lapsed`,
     });
   }

@@ -376,7 +376,8 @@ export function applyOrganisationImport({ actor, text: fileText, options, fileNa
       const chunk = plan.add.slice(i, i + 500);
       const inserted = tx
         .insert(organisations)
-        .values(chunk.map(({ line: _line, facts: _facts, ...values }) => ({ ...values, createdAt: now, updatedAt: now })))
+        // A new private provider is marked as working under the NHS badge (a partner provides NHS-funded care); the form can change it.
+        .values(chunk.map(({ line: _line, facts: _facts, ...values }) => ({ ...values, nhsBadgedPrivate: values.type === "private_provider", createdAt: now, updatedAt: now })))
         .returning()
         .all();
       // A new organisation has no history yet: its facts are inserted as they are, many at once.

@@ -35,6 +35,13 @@ export const OrganisationSchema = z
     if (o.type === "gp_practice" && !GP_PRACTICE_CODE.test(o.odsCode)) {
       ctx.addIssue({ code: "custom", path: ["odsCode"], message: "A GP practice's ODS code is a letter and 5 digits, like P92001" });
     }
+    if (o.type === "gp_practice" && o.nhsBadgedPrivate) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["nhsBadgedPrivate"],
+        message: "Choose No for a GP practice: the mark is for private organisations working under the NHS badge that view practices' records (the CCG indemnifies the practices)",
+      });
+    }
   });
 export type OrganisationInput = z.infer<typeof OrganisationSchema>;
 

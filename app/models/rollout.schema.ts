@@ -5,6 +5,12 @@ import { parseTableQuery } from "~/lib/table-query";
 
 // Isomorphic: the forms' rules, parsed again by every action (the browser's checks are a courtesy).
 
+/** Capabilities that let staff of a service view the GP record (EDT sends documents; it is not a view). */
+export const RECORD_VIEWING_CAPABILITIES = ["mig_view", "two_way"] as const;
+
+/** The tag that marks a private organisation working under the NHS badge, wherever it is named. */
+export const PRIVATE_PROVIDER_TAG = "Private provider (NHS-funded)";
+
 /** Labels people read for the stored enumerations. */
 export const DEPLOYMENT_STATUS_LABELS: Record<(typeof DEPLOYMENT_STATUSES)[number], string> = {
   planned: "Planned",

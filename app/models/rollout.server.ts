@@ -147,6 +147,8 @@ export type DeploymentRow = {
   odsCode: string;
   organisationName: string;
   organisationType: OrganisationType;
+  /** A private organisation working under the NHS badge (NHS-funded). */
+  privateProvider: boolean;
   locality: string | null;
   serviceId: number;
   serviceName: string;
@@ -230,6 +232,7 @@ function computeDeployments({
       odsCode: organisations.odsCode,
       organisationName: organisations.name,
       organisationType: organisations.type,
+      privateProvider: organisations.nhsBadgedPrivate,
       locality: organisations.locality,
       serviceId: services.id,
       serviceName: services.name,

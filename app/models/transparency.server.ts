@@ -10,14 +10,12 @@ import { inForceSql, reviewOnSql } from "./agreements.server";
 import { ARTICLE_6_LABELS, ARTICLE_9_LABELS, CONSENT_MODEL_LABELS, PURPOSE_LABELS } from "./agreements.schema";
 import { optInTrend } from "./consent.server";
 import { listDeployments } from "./rollout.server";
-import { ORGANISATION_TYPE_LABELS } from "./rollout.schema";
-
-/** Capabilities that let staff view a shared record (EDT sends documents; it is not a view). */
-const VIEWING_CAPABILITIES = ["mig_view", "two_way"] as const;
+import { ORGANISATION_TYPE_LABELS, RECORD_VIEWING_CAPABILITIES as VIEWING_CAPABILITIES } from "./rollout.schema";
 const TREND_MONTHS = 24;
 
 export type TransparencyService = { name: string; capabilities: string[]; agreements: string[]; purposes: string[] };
-export type TransparencyOrganisation = { name: string; type: string; services: TransparencyService[] };
+/** `privateProvider`: a private organisation working under the NHS badge (NHS-funded), tagged as such on the page. */
+export type TransparencyOrganisation = { name: string; type: string; privateProvider: boolean; services: TransparencyService[] };
 
 /**
  * Everything the public page shows, as at `asAt` (the reporting date): services with a live
@@ -39,7 +37,7 @@ export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: 
 
   const byOrganisation = new Map<string, TransparencyOrganisation>();
   for (const d of live) {
-    const org = byOrganisation.get(d.odsCode) ?? { name: d.organisationName, type: ORGANISATION_TYPE_LABELS[d.organisationType], services: [] };
+    const org = byOrganisation.get(d.odsCode) ?? { name: d.organisationName, type: ORGANISATION_TYPE_LABELS[d.organisationType], privateProvider: d.privateProvider, services: [] };
     byOrganisation.set(d.odsCode, org);
     let service = org.services.find((s) => s.name === d.serviceName);
     if (!service) {

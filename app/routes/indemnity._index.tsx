@@ -5,8 +5,10 @@ import { DataTable } from "~/components/data-table";
 import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
 import { Button, ErrorSummary, Table, Tag, TextInput, WarningCallout } from "~/components/nhs";
 import { CoverStatusTag } from "~/components/governance/status-tags";
+import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { formatDate } from "~/lib/dates";
 import { INDEMNITY_READERS } from "~/lib/route-access";
+import { hrefWith } from "~/lib/table-query";
 import { requireRole } from "~/lib/session.server";
 import {
   countPracticesWithActiveCover,
@@ -14,44 +16,123 @@ import {
   coverExpiring,
   lapsedCover,
   listCovers,
-  organisationsSharingWithoutCover,
+  listPracticeCover,
+  practicesViewableWithoutCover,
+  recordViewers,
   type CoverListRow,
+  type PracticeCoverRow,
 } from "~/models/indemnity.server";
-import { COVER_STATUS_LABELS, EFFECTIVE_COVER_STATUSES, EXPIRY_BANDS, ORGANISATION_TYPE_LABELS, parseCoverQuery } from "~/models/indemnity.schema";
+import {
+  COVER_STATUS_LABELS,
+  EFFECTIVE_COVER_STATUSES,
+  EXPIRY_BANDS,
+  ORGANISATION_TYPE_LABELS,
+  PRACTICE_COVER_STATES,
+  PRACTICE_COVER_STATE_COLOURS,
+  PRACTICE_COVER_STATE_LABELS,
+  parseCoverQuery,
+} from "~/models/indemnity.schema";
+import { listLocalities } from "~/models/organisations.server";
 import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Indemnity register – ShareBoard" }];
 
+const VIEWABLE_LISTED = 25;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, INDEMNITY_READERS, context);
   const { searchParams } = new URL(request.url);
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
-  const { filters, table } = parseCoverQuery(searchParams);
-  const { total, rows } = listCovers({
-    asAt,
-    status: filters.status,
-    expiringWithinDays: filters.expiringWithin,
-    organisationType: filters.type,
-    sort: table.sort,
-    page: table.page,
-    pageSize: table.pageSize,
-  });
+  const { view, filters, table, practiceFilters, practiceTable } = parseCoverQuery(searchParams);
+  const viewers = recordViewers({ asAt });
+  const viewable = practicesViewableWithoutCover({ asAt });
   return {
     asAt,
     reportingDate,
     asAtError: error,
-    total,
-    rows,
-    table,
-    types: coveredOrganisationTypes(),
-    sharingWithoutCover: organisationsSharingWithoutCover({ asAt }),
-    expiring: coverExpiring({ asAt, withinDays: 90 }),
+    view,
+    practiceTable,
+    practiceRows:
+      view === "practices"
+        ? listPracticeCover({ asAt, state: practiceFilters.cover, locality: practiceFilters.locality, sort: practiceTable.sort, page: practiceTable.page, pageSize: practiceTable.pageSize })
+        : null,
+    coverTable: table,
+    coverRows:
+      view === "covers"
+        ? listCovers({ asAt, status: filters.status, expiringWithinDays: filters.expiringWithin, organisationType: filters.type, sort: table.sort, page: table.page, pageSize: table.pageSize })
+        : null,
+    types: view === "covers" ? coveredOrganisationTypes() : [],
+    localities: view === "practices" ? listLocalities() : [],
+    viewers: {
+      services: viewers.reduce((n, v) => n + v.services, 0),
+      privateServices: viewers.filter((v) => v.privateProvider).reduce((n, v) => n + v.services, 0),
+      privateOrganisations: viewers.filter((v) => v.privateProvider),
+    },
+    // The first few named on the page (a national register could have thousands); the table filters the rest.
+    viewableWithoutCover: viewable.slice(0, VIEWABLE_LISTED),
+    viewableWithoutCoverTotal: viewable.length,
+    expiring: coverExpiring({ asAt, withinDays: EXPIRY_BANDS.at(-1)! }),
     lapsed: lapsedCover({ asAt }),
     practices: countPracticesWithActiveCover({ asAt }),
     canEdit: user.roles.includes("ccg"),
   };
 }
+
+const plural = (n: number, one: string) => `${n} ${n === 1 ? one : `${one}s`}`;
+
+const practiceColumn = createColumnHelper<PracticeCoverRow>();
+const practiceColumns = [
+  practiceColumn.accessor("organisationName", {
+    id: "practice",
+    header: "Practice",
+    cell: ({ row }) => (
+      <>
+        <Link to={`/organisations/${row.original.odsCode}`}>{row.original.organisationName}</Link> <span className="sb-ods">({row.original.odsCode})</span>
+      </>
+    ),
+  }),
+  practiceColumn.accessor("locality", { header: "Locality", cell: ({ getValue }) => getValue() ?? "" }),
+  practiceColumn.accessor("state", {
+    id: "cover",
+    header: "Cover",
+    cell: ({ row }) => (
+      <>
+        <Tag color={PRACTICE_COVER_STATE_COLOURS[row.original.state]}>{PRACTICE_COVER_STATE_LABELS[row.original.state]}</Tag>
+        {row.original.state === "lapsed" && row.original.lastCoverEndedOn ? <> ended {formatDate(row.original.lastCoverEndedOn)}</> : null}
+      </>
+    ),
+  }),
+  practiceColumn.accessor("endOn", {
+    header: "Cover in force",
+    cell: ({ row }) => (row.original.startOn && row.original.endOn ? `${formatDate(row.original.startOn)} to ${formatDate(row.original.endOn)}` : "None"),
+  }),
+];
+const practiceCcgColumns = [
+  ...practiceColumns,
+  practiceColumn.display({
+    id: "actions",
+    header: "Actions",
+    cell: ({ row }) =>
+      row.original.coverId ? (
+        <ul className="nhsuk-list sb-actions">
+          <li>
+            <Link to={`/indemnity/${row.original.coverId}/renew`}>
+              Renew<span className="nhsuk-u-visually-hidden"> cover for {row.original.organisationName}</span>
+            </Link>
+          </li>
+          <li>
+            <Link to={`/indemnity/${row.original.coverId}/edit`}>
+              Change<span className="nhsuk-u-visually-hidden"> cover for {row.original.organisationName}</span>
+            </Link>
+          </li>
+        </ul>
+      ) : (
+        <Link to={`/indemnity/new?organisationId=${row.original.organisationId}`}>
+          Add cover<span className="nhsuk-u-visually-hidden"> for {row.original.organisationName}</span>
+        </Link>
+      ),
+  }),
+];
 
 const column = createColumnHelper<CoverListRow>();
 const baseColumns = [
@@ -67,7 +148,20 @@ const baseColumns = [
   column.accessor("organisationType", { id: "type", header: "Type", cell: ({ getValue }) => ORGANISATION_TYPE_LABELS[getValue()] }),
   column.accessor("startOn", { header: "Start", cell: ({ getValue }) => formatDate(getValue()) }),
   column.accessor("endOn", { header: "End", cell: ({ getValue }) => formatDate(getValue()) }),
-  column.accessor("status", { header: "Status", cell: ({ getValue }) => <CoverStatusTag status={getValue()} /> }),
+  column.accessor("status", {
+    header: "Status",
+    cell: ({ row }) => (
+      <>
+        <CoverStatusTag status={row.original.status} />
+        {row.original.counted ? null : (
+          <>
+            {" "}
+            <Tag color="grey">Not counted: not a practice</Tag>
+          </>
+        )}
+      </>
+    ),
+  }),
   column.accessor("documentReference", { header: "Document", enableSorting: false, cell: ({ getValue }) => getValue() ?? "" }),
 ];
 const ccgColumns = [
@@ -77,7 +171,7 @@ const ccgColumns = [
     header: "Actions",
     cell: ({ row }) => (
       <ul className="nhsuk-list sb-actions">
-        {row.original.status !== "revoked" && row.original.status !== "renewed" ? (
+        {row.original.counted && row.original.status !== "revoked" && row.original.status !== "renewed" ? (
           <li>
             <Link to={`/indemnity/${row.original.id}/renew`}>
               Renew<span className="nhsuk-u-visually-hidden"> cover for {row.original.organisationName}</span>
@@ -94,61 +188,106 @@ const ccgColumns = [
   }),
 ];
 
-const FILTER_FIELDS = ["status", "expiringWithin", "type"] as const;
+const PRACTICE_FILTER_FIELDS = ["cover", "locality"] as const;
+const COVER_FILTER_FIELDS = ["status", "expiringWithin", "type"] as const;
 
 export default function IndemnityRegister() {
   const d = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const csvHref = `/indemnity.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
   const within = (days: number) => d.expiring.filter((c) => c.daysLeft <= days).length;
+  // Switching table drops the other table's filters, sort and page.
+  const viewHref = (view: "practices" | "covers") =>
+    hrefWith(searchParams, { view: view === "covers" ? "covers" : null, sort: null, pageSize: null, cover: null, locality: null, status: null, expiringWithin: null, type: null });
   return (
     <>
       <ErrorSummary errors={d.asAtError ? { asAt: d.asAtError } : null} />
       <h1>Indemnity register</h1>
       <p className="nhsuk-body-l">
-        The CCG indemnifies GP practices and NHS-badged private providers against claims arising from sharing records for direct care. Cover as at{" "}
-        <strong>{formatDate(d.asAt)}</strong>.
+        The CCG indemnifies GP practices against claims of illegal sharing. That matters most where a practice&apos;s record can be viewed by private organisations working
+        under the NHS badge. Cover as at <strong>{formatDate(d.asAt)}</strong>.
       </p>
       <AsAtForm defaultValue={d.reportingDate} />
       {d.canEdit ? (
         <Button href="/indemnity/new" variant="secondary">
-          Add cover
+          Add cover for a practice
         </Button>
       ) : null}
 
       <div className="sb-figures">
         <Figure value={`${d.practices.covered} of ${d.practices.total}`} label="GP practices with cover in force" />
-        <Figure value={d.sharingWithoutCover.length} label="organisations sharing without cover" />
+        <Figure value={d.viewableWithoutCoverTotal} label="practices whose record can be viewed without cover" />
         {EXPIRY_BANDS.map((band) => (
           <Figure key={band} value={within(band)} label={`cover expiring within ${band} days`} />
         ))}
-        <Figure value={d.lapsed.length} label="organisations whose cover lapsed" />
+        <Figure value={d.lapsed.length} label="practices whose cover lapsed" />
       </div>
 
-      <h2 id="sharing-without-cover">Sharing without cover</h2>
-      {d.sharingWithoutCover.length ? (
-        <WarningCallout heading="Live sharing with no indemnity in force" headingLevel={3}>
+      <h2 id="viewable-without-cover">Practices whose record can be viewed without cover</h2>
+      <p>
+        On {formatDate(d.asAt)}, {plural(d.viewers.services, "service")} could view the record of every member practice through the shared record
+        {d.viewers.privateServices ? (
+          <>
+            , {d.viewers.privateServices} of them run by private providers working under the NHS badge:{" "}
+            {d.viewers.privateOrganisations.map((o, i) => (
+              <span key={o.odsCode}>
+                {i ? ", " : ""}
+                {o.organisationName} ({plural(o.services, "service")})
+              </span>
+            ))}
+          </>
+        ) : null}
+        .
+      </p>
+      {d.viewableWithoutCover.length ? (
+        <WarningCallout heading="Records viewable with no indemnity in force" headingLevel={3} id="viewable-without-cover-list">
           <ul>
-            {d.sharingWithoutCover.map((o) => (
-              <li key={o.organisationId}>
+            {d.viewableWithoutCover.map((p) => (
+              <li key={p.organisationId}>
                 <strong>
-                  {o.organisationName} ({o.odsCode})
+                  <Link to={`/organisations/${p.odsCode}`}>{p.organisationName}</Link> ({p.odsCode})
                 </strong>
-                : {o.liveDeployments} live deployment{o.liveDeployments === 1 ? "" : "s"},{" "}
-                {o.lastCoverEndedOn ? `cover ended on ${formatDate(o.lastCoverEndedOn)}` : "never covered"}.
+                : {plural(p.services, "service")} ({p.privateServices} private) can view its record
+                {p.privateOrganisations.length ? (
+                  <>
+                    , among them{" "}
+                    {p.privateOrganisations.map((o, i) => (
+                      <span key={o.odsCode}>
+                        {i ? ", " : ""}
+                        {o.organisationName} <PrivateProviderTag />
+                      </span>
+                    ))}
+                  </>
+                ) : null}
+                ; {p.lastCoverEndedOn ? `cover ended on ${formatDate(p.lastCoverEndedOn)}` : "no cover recorded"}.
+                {d.canEdit ? (
+                  <>
+                    {" "}
+                    <Link to={`/indemnity/new?organisationId=${p.organisationId}`}>
+                      Add cover<span className="nhsuk-u-visually-hidden"> for {p.organisationName}</span>
+                    </Link>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>
+          {d.viewableWithoutCoverTotal > d.viewableWithoutCover.length ? (
+            <p>
+              And {d.viewableWithoutCoverTotal - d.viewableWithoutCover.length} more:{" "}
+              <Link to={`?${new URLSearchParams({ asAt: d.asAt, cover: "lapsed" })}#register`}>practices whose cover lapsed</Link> and{" "}
+              <Link to={`?${new URLSearchParams({ asAt: d.asAt, cover: "none" })}#register`}>practices with no cover recorded</Link>.
+            </p>
+          ) : null}
         </WarningCallout>
       ) : (
-        <p>Every practice and NHS-badged private provider with a live deployment has cover in force.</p>
+        <p>Every member practice whose record can be viewed has cover in force.</p>
       )}
 
       <h2 id="expiring">Cover expiring within 90 days</h2>
       {d.expiring.length ? (
         <Table
-          caption="Cover in force that ends within 90 days and has not been renewed, soonest first"
-          head={["Organisation", "Ends", { content: "Days left", format: "numeric" }, "Warning", ...(d.canEdit ? ["Action"] : [])]}
+          caption="Practices' cover in force that ends within 90 days and has not been renewed, soonest first"
+          head={["Practice", "Ends", { content: "Days left", format: "numeric" }, "Warning", ...(d.canEdit ? ["Action"] : [])]}
           rows={d.expiring.map((c) => [
             `${c.organisationName} (${c.odsCode})`,
             formatDate(c.endOn),
@@ -166,51 +305,88 @@ export default function IndemnityRegister() {
           ])}
         />
       ) : (
-        <p>No cover ends within 90 days without a renewal.</p>
+        <p>No practice&apos;s cover ends within 90 days without a renewal.</p>
       )}
 
       <h2 id="lapsed">Lapsed cover</h2>
       {d.lapsed.length ? (
         <Table
-          caption="Organisations whose cover has ended with none in force"
-          head={["Organisation", "Type", "Cover ended"]}
-          rows={d.lapsed.map((o) => [`${o.organisationName} (${o.odsCode})`, ORGANISATION_TYPE_LABELS[o.organisationType], o.endedOn ? formatDate(o.endedOn) : ""])}
+          caption="Member practices whose cover has ended with none in force"
+          head={["Practice", "Cover ended"]}
+          rows={d.lapsed.map((o) => [`${o.organisationName} (${o.odsCode})`, o.endedOn ? formatDate(o.endedOn) : ""])}
         />
       ) : (
-        <p>No organisation&apos;s cover has lapsed.</p>
+        <p>No practice&apos;s cover has lapsed.</p>
       )}
 
-      <h2>Every cover</h2>
-      <p>Renewals are new rows, so each organisation&apos;s history stays in the register. The scope and who signed each cover are in the CSV download.</p>
-      <FilterForm fields={FILTER_FIELDS} legend="Filter cover">
-        <div className="sb-filter-grid">
-          <FilterSelect name="status" label="Status" emptyOption="Any status" options={EFFECTIVE_COVER_STATUSES.map((s) => ({ value: s, label: COVER_STATUS_LABELS[s] }))} />
-          <TextInput
-            key={`within-${searchParams.get("expiringWithin") ?? ""}`}
-            id="filter-expiring"
-            name="expiringWithin"
-            label="Expiring within (days)"
-            inputMode="numeric"
-            width={4}
-            defaultValue={searchParams.get("expiringWithin") ?? ""}
+      <h2 id="register">{d.view === "practices" ? "Every practice's cover" : "Every cover record"}</h2>
+      <ul className="nhsuk-list sb-view-switch" aria-label="Register tables">
+        <li>
+          {d.view === "practices" ? <strong aria-current="page">Every practice&apos;s cover</strong> : <Link to={`${viewHref("practices")}#register`}>Every practice&apos;s cover</Link>}
+        </li>
+        <li>
+          {d.view === "covers" ? <strong aria-current="page">Every cover record</strong> : <Link to={`${viewHref("covers")}#register`}>Every cover record (history)</Link>}
+        </li>
+      </ul>
+      {d.practiceRows ? (
+        <>
+          <p>Each GP practice that was an active member of the partnership on {formatDate(d.asAt)}, with its cover as it stood that day.</p>
+          <FilterForm fields={PRACTICE_FILTER_FIELDS} legend="Filter practices">
+            <div className="sb-filter-grid">
+              <FilterSelect name="cover" label="Cover" emptyOption="Any" options={PRACTICE_COVER_STATES.map((s) => ({ value: s, label: PRACTICE_COVER_STATE_LABELS[s] }))} />
+              <FilterSelect name="locality" label="Locality" emptyOption="Any locality" options={d.localities.map((l) => ({ value: l, label: l }))} />
+            </div>
+          </FilterForm>
+          <DataTable
+            caption={`Practices' indemnity cover as at ${formatDate(d.asAt)}`}
+            columns={d.canEdit ? practiceCcgColumns : practiceColumns}
+            rows={d.practiceRows.rows}
+            sort={d.practiceTable.sort}
+            total={d.practiceRows.total}
+            page={d.practiceTable.page}
+            pageSize={d.practiceTable.pageSize}
+            noun={{ one: "practice", other: "practices" }}
+            emptyMessage="No practice matches these filters."
           />
-          <FilterSelect name="type" label="Organisation type" emptyOption="Any type" options={d.types.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))} />
-        </div>
-      </FilterForm>
-      <DataTable
-        caption="Indemnity cover, including renewed and lapsed cover"
-        columns={d.canEdit ? ccgColumns : baseColumns}
-        rows={d.rows}
-        sort={d.table.sort}
-        total={d.total}
-        page={d.table.page}
-        pageSize={d.table.pageSize}
-        noun={{ one: "cover", other: "covers" }}
-        emptyMessage="No cover matches these filters."
-      />
+        </>
+      ) : null}
+      {d.coverRows ? (
+        <>
+          <p>
+            Renewals are new rows, so each practice&apos;s history stays in the register. Cover once recorded for an organisation that is not a GP practice is kept as
+            history and marked &quot;Not counted&quot;. The scope, who signed and why a cover is not counted are in the CSV download.
+          </p>
+          <FilterForm fields={COVER_FILTER_FIELDS} legend="Filter cover">
+            <div className="sb-filter-grid">
+              <FilterSelect name="status" label="Status" emptyOption="Any status" options={EFFECTIVE_COVER_STATUSES.map((s) => ({ value: s, label: COVER_STATUS_LABELS[s] }))} />
+              <TextInput
+                key={`within-${searchParams.get("expiringWithin") ?? ""}`}
+                id="filter-expiring"
+                name="expiringWithin"
+                label="Expiring within (days)"
+                inputMode="numeric"
+                width={4}
+                defaultValue={searchParams.get("expiringWithin") ?? ""}
+              />
+              <FilterSelect name="type" label="Organisation type" emptyOption="Any type" options={d.types.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))} />
+            </div>
+          </FilterForm>
+          <DataTable
+            caption="Indemnity cover, including renewed and lapsed cover"
+            columns={d.canEdit ? ccgColumns : baseColumns}
+            rows={d.coverRows.rows}
+            sort={d.coverTable.sort}
+            total={d.coverRows.total}
+            page={d.coverTable.page}
+            pageSize={d.coverTable.pageSize}
+            noun={{ one: "cover", other: "covers" }}
+            emptyMessage="No cover matches these filters."
+          />
+        </>
+      ) : null}
       <p>
         <a className="nhsuk-link" href={csvHref} download>
-          Download this cover as CSV
+          {d.view === "practices" ? "Download every practice's cover as CSV" : "Download this cover as CSV"}
         </a>
       </p>
     </>

@@ -5,7 +5,7 @@ import { BackLink } from "~/components/nhs";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
-import { createCover, organisationsNeedingCover } from "~/models/indemnity.server";
+import { createCover, practicesForCover } from "~/models/indemnity.server";
 import { DEFAULT_COVER_SCOPE, NewCoverSchema } from "~/models/indemnity.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
@@ -16,9 +16,13 @@ export const meta: MetaFunction = () => [{ title: "Add indemnity cover – Share
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, "ccg", context);
   const startOn = getReportingDate();
+  const practices = practicesForCover();
+  // "Add cover" beside a practice in the register opens the form with that practice chosen.
+  const chosen = new URL(request.url).searchParams.get("organisationId");
+  const organisationId = practices.some((p) => String(p.id) === chosen) ? chosen! : "";
   return {
-    organisations: organisationsNeedingCover(),
-    defaults: { scope: DEFAULT_COVER_SCOPE, startOn, endOn: addDaysIso(addMonthsIso(startOn, 24), -1), status: "active" } as Record<string, string>,
+    organisations: practices,
+    defaults: { organisationId, scope: DEFAULT_COVER_SCOPE, startOn, endOn: addDaysIso(addMonthsIso(startOn, 24), -1), status: "active" } as Record<string, string>,
   };
 }
 

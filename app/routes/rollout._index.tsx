@@ -5,6 +5,7 @@ import { LineChartFigure } from "~/components/charts";
 import { DataTable } from "~/components/data-table";
 import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
 import { Button, ErrorSummary, Checkboxes } from "~/components/nhs";
+import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { DeploymentStatusTag, LateTag } from "~/components/rollout/tags";
 import { formatDate, formatMonth, monthOf } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
@@ -68,7 +69,17 @@ const columns = [
   column.accessor("organisationName", {
     id: "organisation",
     header: "Organisation",
-    cell: (info) => <Link to={`/organisations/${encodeURIComponent(info.row.original.odsCode)}`}>{info.getValue()}</Link>,
+    cell: (info) => (
+      <>
+        <Link to={`/organisations/${encodeURIComponent(info.row.original.odsCode)}`}>{info.getValue()}</Link>
+        {info.row.original.privateProvider ? (
+          <>
+            {" "}
+            <PrivateProviderTag />
+          </>
+        ) : null}
+      </>
+    ),
   }),
   column.accessor("serviceName", {
     id: "service",

@@ -19,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       organisationType: ORGANISATION_TYPE_LABELS[r.organisationType],
       status: DEPLOYMENT_STATUS_LABELS[r.status],
       late: r.late,
+      privateProvider: r.privateProvider,
       asAt,
     })),
     [
@@ -26,6 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { key: "odsCode", header: "ODS code" },
       { key: "organisationName", header: "Organisation" },
       { key: "organisationType", header: "Organisation type" },
+      { key: "privateProvider", header: "Private provider (NHS-funded)" },
       { key: "locality", header: "Locality" },
       { key: "serviceName", header: "Service" },
       { key: "capabilityCode", header: "Capability code" },

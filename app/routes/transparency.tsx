@@ -2,10 +2,12 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { LineChartFigure } from "~/components/charts";
 import { Details, InsetText, SummaryList, Table } from "~/components/nhs";
+import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { formatDate, formatMonth } from "~/lib/dates";
 import { SUPPRESSED_TEXT } from "~/lib/suppression";
 import { getReportingDate, getSettings } from "~/models/settings.server";
 import { transparencyReport } from "~/models/transparency.server";
+import { PRIVATE_PROVIDER_TAG } from "~/models/rollout.schema";
 
 export const meta: MetaFunction = () => [{ title: "How we share health and care records – ShareBoard" }];
 
@@ -46,6 +48,10 @@ export default function TransparencyPage() {
         {d.serviceCount} services can view a shared record today. They see it only while they are caring for you, every view is recorded, and your GP
         practice can see who looked.
       </p>
+      <p>
+        Some of them are private companies that provide NHS-funded care, such as community pharmacies. They are marked &ldquo;{PRIVATE_PROVIDER_TAG}&rdquo;. The
+        clinical commissioning group (CCG) protects your GP practice against legal claims about this sharing (it indemnifies the practice).
+      </p>
       <Table
         caption="Services that can view a shared record, by organisation"
         head={["Organisation", "Services", "What they can do", "Why", "Agreement"]}
@@ -56,7 +62,8 @@ export default function TransparencyPage() {
             <span key="o">
               <strong>{o.name}</strong>
               <br />
-              <span className="nhsuk-body-s">{o.type}</span>
+              {/* A private organisation working under the NHS badge is marked as such instead of by its type alone. */}
+              {o.privateProvider ? <PrivateProviderTag /> : <span className="nhsuk-body-s">{o.type}</span>}
             </span>,
             <ul key="s" className="nhsuk-list nhsuk-body-s nhsuk-u-margin-bottom-0">
               {o.services.map((s) => (

@@ -19,6 +19,10 @@ export const indemnityCovers = sqliteTable(
     documentReference: text("document_reference"),
     signedBy: text("signed_by"),
     renewsCoverId: integer("renews_cover_id").references((): AnySQLiteColumn => indemnityCovers.id),
+    // Set when a cover no longer counts for anything (e.g. cover once recorded for an organisation
+    // that is not a GP practice): the row stays as history with the reason and when it was set aside.
+    notCountedReason: text("not_counted_reason"),
+    notCountedAt: text("not_counted_at"),
     createdBy: integer("created_by").references(() => users.id),
     createdAt: text("created_at").notNull().default(nowIso),
     updatedAt: text("updated_at").notNull().default(nowIso),

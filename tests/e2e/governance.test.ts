@@ -123,7 +123,10 @@ describe("governance registers", () => {
     const expiring = page.getByRole("table", { name: /ends within 90 days/ });
     const row = expiring.getByRole("row", { name: /P92031/ });
     expect(await row.textContent()).toContain("Expires within 7 days");
-    expect(await main(page)).toContain("Makerfield Community Pharmacy Ltd (FWG21)");
+    // Practices only: another browser test may import new members without cover, so the total can be above 63.
+    const [, covered, total] = /(\d+) of (\d+)\s*GP practices with cover in force/.exec(await main(page))!;
+    expect(Number(covered)).toBeGreaterThanOrEqual(62);
+    expect(Number(total)).toBeGreaterThanOrEqual(63);
     await expectNoAxeViolations(page);
 
     await row.getByRole("link", { name: /Renew/ }).click();
@@ -140,7 +143,7 @@ describe("governance registers", () => {
     await expectNoAxeViolations(page);
 
     // History is kept: both covers are in the register.
-    await page.goto("/indemnity?type=gp_practice&sort=organisation&pageSize=100");
+    await page.goto("/indemnity?view=covers&type=gp_practice&sort=organisation&pageSize=100");
     expect(await page.getByRole("table", { name: /Indemnity cover, including/ }).getByRole("row", { name: /Platt Bridge Surgery/ }).count()).toBe(2);
     for (const path of ["/indemnity/new"]) {
       await page.goto(path);

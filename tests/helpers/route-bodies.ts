@@ -147,7 +147,7 @@ export const ROUTE_BODIES: Record<string, BodyBuilder> = {
   },
   "consent.upload.tsx": () => upload({}, "returns.csv", "ods_code,month,registered,opted_in,declined,not_asked\r\nP92001,2016-10,1000,600,100,300\r\n"),
   "exceptions.$exceptionKey.acknowledge.tsx": () => form({ reason: "Matrix test: the practice's new opt-in campaign starts next month", reviewBy: "2016-12-31" }),
-  "indemnity.new.tsx": () => form({ organisationId: orgId("FWG21"), scope: "Sharing for direct care via MIG and EDT", startOn: "2016-10-01", endOn: "2018-09-30", status: "active", signedBy: "Jane Whitfield" }),
+  "indemnity.new.tsx": () => form({ organisationId: orgId("P92063"), scope: "Sharing for direct care via MIG and EDT", startOn: "2016-10-01", endOn: "2018-09-30", status: "active", signedBy: "Jane Whitfield" }),
   "indemnity.$coverId.edit.tsx": () => coverAsItIs(1),
   "indemnity.$coverId.renew.tsx": () => form({ scope: "Sharing for direct care via MIG and EDT", startOn: "2018-11-05", endOn: "2020-11-04", status: "pending" }),
   "login.tsx": () => form({ email: "ig.p92030@example.org", password: "shareboard-demo", redirectTo: "/" }),

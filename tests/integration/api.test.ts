@@ -12,6 +12,7 @@ import {
   DeploymentsEndpoint,
   ExceptionsEndpoint,
   IndemnityEndpoint,
+  IndemnityPracticesEndpoint,
   OptInEndpoint,
   OrganisationsEndpoint,
   SummaryEndpoint,
@@ -26,6 +27,7 @@ import { loader as deploymentsLoader } from "~/routes/api.v1.deployments";
 import { loader as optInLoader } from "~/routes/api.v1.opt-in";
 import { loader as agreementsLoader } from "~/routes/api.v1.agreements";
 import { loader as indemnityLoader } from "~/routes/api.v1.indemnity";
+import { loader as indemnityPracticesLoader } from "~/routes/api.v1.indemnity-practices";
 import { loader as casesLoader } from "~/routes/api.v1.cases";
 import { loader as exceptionsLoader } from "~/routes/api.v1.exceptions";
 import { loader as openApiLoader } from "~/routes/api.v1.openapi[.]json";
@@ -42,6 +44,7 @@ const LOADERS: Record<string, Loader> = {
   "/api/v1/opt-in": optInLoader,
   "/api/v1/agreements": agreementsLoader,
   "/api/v1/indemnity": indemnityLoader,
+  "/api/v1/indemnity-practices": indemnityPracticesLoader,
   "/api/v1/cases": casesLoader,
   "/api/v1/exceptions": exceptionsLoader,
 };
@@ -225,6 +228,19 @@ describe("API filters and paging", () => {
     const expiring = IndemnityEndpoint.response.parse((await call("/api/v1/indemnity?expiringWithinDays=90&pageSize=500")).body);
     const limit = new Date(Date.parse(`${expiring.asAt}T00:00:00Z`) + 90 * 86_400_000).toISOString().slice(0, 10);
     expect(expiring.data.every((c) => c.endOn <= limit)).toBe(true);
+    expect(active.data.every((c) => c.counted && c.notCountedReason === null)).toBe(true);
+  });
+
+  it("gives each practice's cover and who can view its record, private providers counted apart", async () => {
+    const all = IndemnityPracticesEndpoint.response.parse((await call("/api/v1/indemnity-practices?pageSize=500")).body);
+    expect(all.total).toBe(63);
+    expect(all.data.every((p) => p.cover === "covered" || p.cover === "expiring")).toBe(true);
+    expect(all.data.every((p) => p.privateServicesViewing === 9 && p.servicesViewing > 9)).toBe(true);
+    const gap = IndemnityPracticesEndpoint.response.parse((await call("/api/v1/indemnity-practices?asAt=2015-07-10&cover=lapsed")).body);
+    expect(gap.data).toEqual([
+      expect.objectContaining({ odsCode: "P92040", cover: "lapsed", coverId: null, lastCoverEndedOn: "2015-06-30", servicesViewing: 7, privateServicesViewing: 5 }),
+    ]);
+    expect((await call("/api/v1/indemnity-practices?cover=sometimes")).status).toBe(400);
   });
 
   it("filters cases by state, sponsor and text", async () => {

@@ -37,12 +37,14 @@ describe("the demo data's exceptions at the reporting date", () => {
     expect(odsOf(ofKind("sharing_without_agreement", "2016-07-11"))).toEqual(["RRF"]);
   });
 
-  it("lists the pharmacy FWG21 sharing without indemnity cover, for the CCG", () => {
-    const list = ofKind("sharing_without_cover");
-    expect(odsOf(list)).toEqual(["FWG21"]);
-    expect(list[0]).toMatchObject({ severity: "high", actionRole: "ccg" });
-    // The link opens the indemnity register filtered to the organisation's type (its parameter is `type`).
-    expect(list[0]!.href).toBe("/indemnity?type=private_provider#sharing-without-cover");
+  it("lists no practice whose record can be viewed without cover: every practice is covered, and private providers hold no cover", () => {
+    expect(ofKind("sharing_without_cover")).toEqual([]);
+    // As at a day in the gap between P92040's lapsed cover and its renewal, its record could be viewed by private pharmacies and hubs.
+    const [gap, ...rest] = ofKind("sharing_without_cover", "2015-07-10");
+    expect(rest).toEqual([]);
+    expect(gap).toMatchObject({ severity: "high", actionRole: "ccg", organisation: { odsCode: "P92040" }, href: "/organisations/P92040", dueOn: "2015-06-30" });
+    expect(gap!.actionHref).toBe("/indemnity?asAt=2015-07-10#viewable-without-cover");
+    expect(gap!.detail).toMatch(/^Private providers \(NHS-funded\) viewing it: Makerfield Community Pharmacy Ltd \(3 services\), Wigan Borough Extended Access Ltd \(2 services\)\./);
   });
 
   it("lists cover expiring in 4, 24 and 80 days as high, medium and low", () => {
@@ -124,15 +126,15 @@ describe("filters and order", () => {
   it("filters by severity and counts by severity", () => {
     const high = listExceptions({ asAt: REPORTING_DATE, severity: "high" });
     // ISA-002's DPIA found high residual risk and the ICO has not been consulted.
-    expect(kinds(high).sort()).toEqual(["cover_expiring", "dpia_high_risk_without_ico", "sharing_without_agreement", "sharing_without_cover"]);
+    expect(kinds(high).sort()).toEqual(["cover_expiring", "dpia_high_risk_without_ico", "sharing_without_agreement"]);
     const counts = countExceptionsBySeverity({ asAt: REPORTING_DATE });
-    expect(counts.high).toBe(4);
+    expect(counts.high).toBe(3);
     expect(counts.high + counts.medium + counts.low).toBe(all().length);
   });
 
   it("filters by the role that should act", () => {
     const ccg = listExceptions({ asAt: REPORTING_DATE, role: "ccg" });
-    expect(new Set(kinds(ccg))).toEqual(new Set(["sharing_without_cover", "cover_expiring"]));
+    expect(new Set(kinds(ccg))).toEqual(new Set(["cover_expiring"]));
     const board = listExceptions({ asAt: REPORTING_DATE, role: "board" });
     expect(new Set(kinds(board))).toEqual(new Set(["case_waiting_past_sla", "priority_endorsement_due"]));
     expect(listExceptions({ asAt: REPORTING_DATE, role: "admin" })).toEqual([]);
@@ -165,7 +167,8 @@ describe("filters and order", () => {
     const rrf = listExceptions({ asAt: REPORTING_DATE, organisationId: orgId("RRF") });
     expect(new Set(kinds(rrf))).toEqual(new Set(["sharing_without_agreement", "deployment_late", "agreement_review_due", "dpia_high_risk_without_ico"]));
     const pharmacy = listExceptions({ asAt: REPORTING_DATE, organisationId: orgId("FWG21") });
-    expect(kinds(pharmacy)).toContain("sharing_without_cover");
+    expect(kinds(pharmacy)).toContain("agreement_review_due");
+    expect(kinds(pharmacy)).not.toContain("sharing_without_cover"); // a private provider holds no cover: the practices it views do
     expect(kinds(pharmacy)).not.toContain("case_waiting_past_sla");
   });
 });
@@ -188,7 +191,8 @@ describe("boundary dates", () => {
     beforeAll(() => {
       const db = getDb();
       const caps = ensureCapabilities(db);
-      const practice = createOrganisation(db, { name: "Boundary Test Practice", type: "gp_practice", locality: "Wigan", status: "active" });
+      // A member from the day its cover starts: its record is shared from then.
+      const practice = createOrganisation(db, { name: "Boundary Test Practice", type: "gp_practice", locality: "Wigan", status: "active", signedUpOn: "2016-01-01" });
       practiceId = practice.id;
       const service = createService(db, { organisationId: practice.id, name: "Boundary Test Practice" });
       // Planned to go live on 2016-09-01; goes live on 2016-09-05.
@@ -226,11 +230,12 @@ describe("boundary dates", () => {
       expect(mine(asAt, "cover_expiring")).toEqual([]);
     });
 
-    it("sharing without cover: once the cover has ended with a deployment live", () => {
+    it("record viewable without cover: once the practice's cover has ended, while services can view its record", () => {
       expect(mine("2016-12-31", "sharing_without_cover")).toEqual([]);
-      // Before the cover started, the practice was not sharing yet; once live it needs cover.
+      // Before it joined, its record was not shared.
       expect(mine("2015-12-31", "sharing_without_cover")).toEqual([]);
-      expect(mine("2019-07-01", "sharing_without_cover").map((e) => e.kind)).toEqual(["sharing_without_cover"]);
+      expect(mine("2019-06-30", "sharing_without_cover")).toEqual([]); // the renewal's last day
+      expect(mine("2019-07-01", "sharing_without_cover").map((e) => [e.kind, e.severity])).toEqual([["sharing_without_cover", "high"]]);
     });
 
     it("deployment late: not on its planned go-live date, late the day after, not once live", () => {

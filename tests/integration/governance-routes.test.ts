@@ -164,7 +164,10 @@ describe("the indemnity register", () => {
     it(`is open to ${role}`, async () => {
       const result = await get(indemnity.loader, "/indemnity", role);
       expect(statusOf(result)).toBe(200);
-      expect(dataOf<{ sharingWithoutCover: { odsCode: string }[] }>(result).sharingWithoutCover.map((o) => o.odsCode)).toEqual(["FWG21"]);
+      const page = dataOf<{ viewableWithoutCover: unknown[]; practiceRows: { total: number }; practices: { covered: number; total: number } }>(result);
+      expect(page.viewableWithoutCover).toEqual([]);
+      expect(page.practiceRows.total).toBe(63);
+      expect(page.practices).toEqual({ covered: 63, total: 63 });
       expect(statusOf(await get(indemnityCsv.loader, "/indemnity.csv", role))).toBe(200);
     });
   }
@@ -188,11 +191,29 @@ describe("the indemnity register", () => {
     });
   }
 
-  it("filters the CSV like the page", async () => {
-    const response = (await get(indemnityCsv.loader, "/indemnity.csv?expiringWithin=30", "board")) as Response;
+  it("filters the CSV like the page: every cover record", async () => {
+    const response = (await get(indemnityCsv.loader, "/indemnity.csv?view=covers&expiringWithin=30", "board")) as Response;
     const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
     expect(lines).toHaveLength(3);
     expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual(['"P92020"', '"P92031"']);
+  });
+
+  it("downloads every practice's cover as CSV by default, filtered like the page", async () => {
+    const response = (await get(indemnityCsv.loader, "/indemnity.csv?cover=expiring&sort=endOn", "board")) as Response;
+    const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
+    expect(lines[0]).toMatch(/^"?Practice"?,"?ODS code"?,"?Locality"?,"?Cover"?/);
+    expect(lines.slice(1).map((l) => l.split(",")[1])).toEqual(['"P92031"', '"P92020"', '"P92010"']);
+  });
+
+  it("offers only GP practices on the new-cover form, and refuses anything else at the field saying why", async () => {
+    const form = dataOf<{ organisations: { odsCode: string }[]; defaults: Record<string, string> }>(await get(newCover.loader, `/indemnity/new?organisationId=${orgId("P92005")}`, "ccg"));
+    expect(form.organisations).toHaveLength(63);
+    expect(form.organisations.every((o) => /^P\d{5}$/.test(o.odsCode))).toBe(true);
+    expect(form.defaults.organisationId).toBe(orgId("P92005"));
+    const refused = await post(newCover.action, "/indemnity/new", "ccg", { ...coverFields, organisationId: orgId("FWG21") });
+    expect(statusOf(refused)).toBe(400);
+    expect(dataOf<{ errors: Record<string, string> }>(refused).errors.organisationId).toMatch(/^Choose a GP practice .*not the organisations \(such as private providers\) that view their records$/);
+    expect(getDb().select().from(indemnityCovers).where(eq(indemnityCovers.organisationId, Number(orgId("FWG21")))).all()).toEqual([]);
   });
 
   it("lets the CCG renew a practice's cover, after which it is no longer expiring", async () => {

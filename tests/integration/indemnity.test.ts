@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { auditLog, capabilities, indemnityCovers, organisations, users } from "../../db/schema";
-import { createDeployment, createService } from "../../seeds/factories";
+import { createDeployment, createIndemnityCover, createOrganisation, createService } from "../../seeds/factories";
 import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
 import {
   countPracticesWithActiveCover,
@@ -10,11 +10,15 @@ import {
   createCover,
   lapsedCover,
   listCovers,
-  organisationsSharingWithoutCover,
+  listPracticeCover,
+  practicesViewableWithoutCover,
+  recordViewers,
   renewCover,
+  viewersOfPracticeRecord,
   updateCover,
 } from "~/models/indemnity.server";
 import { getOrganisationGovernance } from "~/models/governance.server";
+import { listExceptions } from "~/models/exceptions.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import type { CoverInput } from "~/models/indemnity.schema";
 import type { Actor } from "~/lib/audit.server";
@@ -34,7 +38,12 @@ const coverOf = (ods: string) =>
     .where(eq(indemnityCovers.organisationId, orgId(ods)))
     .all()
     .at(-1)!;
-const sharingWithoutCover = (asAt: string) => organisationsSharingWithoutCover({ asAt }).map((o) => o.odsCode);
+const viewableWithoutCover = (asAt: string) => practicesViewableWithoutCover({ asAt }).map((o) => o.odsCode);
+/** The CCG ends a practice's cover on a date (a correction of its end date), as the e2e journey does through the form. */
+const endCoverOf = (ods: string, endOn: string) => {
+  const cover = coverOf(ods);
+  return updateCover({ actor: actorOf(ccg), user: ccg, coverId: cover.id, input: { scope: cover.scope, startOn: cover.startOn, endOn, status: "lapsed", documentReference: cover.documentReference, signedBy: cover.signedBy } });
+};
 
 const renewal = (overrides: Partial<CoverInput> = {}): CoverInput => ({
   scope: "Sharing for direct care via MIG and EDT",
@@ -79,33 +88,93 @@ describe("only the CCG changes cover", () => {
   }
 });
 
-describe("sharing without cover", () => {
-  it("finds the pharmacy chain sharing after its cover lapsed, on the reporting date", () => {
-    expect(sharingWithoutCover(REPORTING_DATE)).toEqual(["FWG21"]);
-    expect(organisationsSharingWithoutCover({ asAt: REPORTING_DATE })[0]).toMatchObject({ liveDeployments: 4, lastCoverEndedOn: "2016-09-30" });
+describe("the register of practices' cover", () => {
+  it("lists every member practice with its cover as at the date, filtered and sorted in SQL", () => {
+    const all = listPracticeCover({ asAt: REPORTING_DATE, pageSize: 200 });
+    expect(all.total).toBe(63);
+    expect(all.rows.filter((r) => r.state === "covered")).toHaveLength(60);
+    const expiring = listPracticeCover({ asAt: REPORTING_DATE, state: "expiring", sort: { id: "endOn", desc: false } });
+    expect(expiring.rows.map((r) => [r.odsCode, r.daysLeft])).toEqual([
+      ["P92031", 4],
+      ["P92020", 24],
+      ["P92010", 80],
+    ]);
+    expect(listPracticeCover({ asAt: "2015-07-10", state: "lapsed" }).rows.map((r) => [r.odsCode, r.lastCoverEndedOn, r.coverId])).toEqual([["P92040", "2015-06-30", null]]);
+    expect(listPracticeCover({ asAt: REPORTING_DATE, locality: "Leigh", pageSize: 200 }).total).toBe(9);
   });
 
-  it("counts cover as in force through its last day and gone the day after", () => {
-    expect(sharingWithoutCover("2016-09-30")).toEqual([]);
-    expect(sharingWithoutCover("2016-10-01")).toEqual(["FWG21"]);
+});
+
+describe("a practice's record viewable without cover (the case study's indemnity)", () => {
+  it("finds none on the reporting date: every practice is covered, and private providers hold no cover and raise nothing", () => {
+    expect(viewableWithoutCover(REPORTING_DATE)).toEqual([]);
+    expect(listExceptions({ asAt: REPORTING_DATE, kind: "sharing_without_cover" })).toEqual([]);
+    expect(getDb().select().from(indemnityCovers).where(eq(indemnityCovers.organisationId, orgId("FWG21"))).all()).toEqual([]);
   });
 
-  it("judges a practice's deployment against the as-at date: from the day it goes live, until its cover ends", () => {
-    const db = getDb();
-    const practice = orgId("P92031"); // cover ends 4 November 2016
-    const service = createService(db, { organisationId: practice, name: "Practice-hosted anticoagulation clinic" });
-    const capability = db.select().from(capabilities).where(eq(capabilities.code, "mig_view")).get()!;
-    createDeployment(db, {
-      serviceId: service.id,
-      capabilityId: capability.id,
-      events: [
-        { status: "planned", effectiveOn: "2016-09-01" },
-        { status: "live", effectiveOn: "2016-11-05" },
-      ],
+  it("counts the services that can view records on the date, private ones apart, from the deployments' stored intervals", () => {
+    const viewers = recordViewers({ asAt: REPORTING_DATE });
+    const privateOnes = viewers.filter((v) => v.privateProvider);
+    expect(privateOnes.map((v) => [v.odsCode, v.services])).toEqual([
+      ["FWG21", 4], // Makerfield Community Pharmacy Ltd: Tyldesley is still planned
+      ["NWB01", 5], // Wigan Borough Extended Access Ltd: Hindley is still in progress
+    ]);
+    // Only capabilities that view the record: EDT alone does not.
+    expect(viewers.every((v) => v.services > 0)).toBe(true);
+    expect(recordViewers({ asAt: "2015-04-10" }).map((v) => [v.odsCode, v.services])).toEqual([["RY2", 1]]); // the walk-in centre, first to go live
+  });
+
+  it("finds the practice in the gap between its lapsed cover and its renewal, with the private pharmacies and hubs among the viewers", () => {
+    expect(viewableWithoutCover("2015-06-30")).toEqual([]); // the last day of its first cover
+    const [gap] = practicesViewableWithoutCover({ asAt: "2015-07-10" });
+    expect(gap).toMatchObject({ odsCode: "P92040", lastCoverEndedOn: "2015-06-30", privateServices: 5 });
+    expect(gap!.privateOrganisations.map((o) => [o.odsCode, o.services])).toEqual([
+      ["FWG21", 3],
+      ["NWB01", 2],
+    ]);
+    expect(viewableWithoutCover("2015-07-20")).toEqual([]); // its renewal starts
+  });
+
+  it("raises a High exception naming the private viewers when the CCG ends a practice's cover", () => {
+    endCoverOf("P92050", "2016-10-15");
+    expect(viewableWithoutCover("2016-10-15")).toEqual([]);
+    expect(viewableWithoutCover("2016-10-16")).toEqual(["P92050"]);
+    const name = getDb().select({ name: organisations.name }).from(organisations).where(eq(organisations.odsCode, "P92050")).get()!.name;
+    const [e] = listExceptions({ asAt: REPORTING_DATE, kind: "sharing_without_cover" });
+    const total = recordViewers({ asAt: REPORTING_DATE }).reduce((n, v) => n + v.services, 0);
+    expect(e).toMatchObject({
+      id: "sharing_without_cover:P92050",
+      severity: "high",
+      actionRole: "ccg",
+      organisation: { odsCode: "P92050", type: "gp_practice" },
+      title: `${name} has no indemnity cover while ${total} services (9 private) can view its record`,
+      href: "/organisations/P92050",
+      dueOn: "2016-10-15",
     });
-    expect(sharingWithoutCover("2016-11-04")).not.toContain("P92031"); // not yet live, and covered
-    expect(sharingWithoutCover("2016-11-05")).toContain("P92031"); // live on the first day without cover
-    expect(getOrganisationGovernance({ organisationId: practice, asAt: "2016-11-05" })!.indemnity!.warnings.map((w) => w.kind)).toEqual(["sharing_without_cover", "lapsed"]);
+    expect(e!.detail).toBe(
+      "Private providers (NHS-funded) viewing it: Makerfield Community Pharmacy Ltd (4 services), Wigan Borough Extended Access Ltd (5 services). No CCG indemnity cover in force on 31 October 2016; the last cover ended on 15 October 2016.",
+    );
+    const warnings = getOrganisationGovernance({ organisationId: orgId("P92050"), asAt: REPORTING_DATE })!.indemnity!.warnings;
+    expect(warnings.map((w) => w.kind)).toEqual(["viewable_without_cover", "lapsed"]);
+    expect(warnings[0]!.text).toBe(
+      `No indemnity cover in force on 31 October 2016 while ${total} services (9 private) can view this practice's record, among them Makerfield Community Pharmacy Ltd, Wigan Borough Extended Access Ltd`,
+    );
+  });
+
+  it("is Medium when no private organisation can view the record", () => {
+    // A practice that joined in January 2015 with no cover and closed in May: on 10 April 2015 only the NHS walk-in centre viewed records.
+    const practice = createOrganisation(getDb(), { type: "gp_practice", name: "Short-lived Surgery", signedUpOn: "2015-01-01", status: "closed", closedOn: "2015-05-01" });
+    const [e] = listExceptions({ asAt: "2015-04-10", kind: "sharing_without_cover" });
+    expect(e).toMatchObject({ id: `sharing_without_cover:${practice.odsCode}`, severity: "medium", title: "Short-lived Surgery has no indemnity cover while 1 service (0 private) can view its record" });
+    expect(e!.detail).toBe("No CCG indemnity cover in force on 10 April 2015.");
+    expect(viewableWithoutCover(REPORTING_DATE)).not.toContain(practice.odsCode); // closed since
+  });
+
+  it("leaves out a practice that is not a member of the partnership: its record is not shared", () => {
+    const outsider = createOrganisation(getDb(), { type: "gp_practice", name: "Not Yet Joined Surgery", signedUpOn: null });
+    expect(viewableWithoutCover(REPORTING_DATE)).not.toContain(outsider.odsCode);
+    const governance = getOrganisationGovernance({ organisationId: outsider.id, asAt: REPORTING_DATE })!;
+    expect(governance.indemnity).toMatchObject({ isPractice: true, activeMember: false, needsCover: false, warnings: [], history: [] });
   });
 });
 
@@ -122,9 +191,12 @@ describe("cover expiring and lapsed", () => {
   });
 
   it("lists lapsed cover and counts practices with cover in force", () => {
-    expect(lapsedCover({ asAt: REPORTING_DATE }).map((o) => [o.odsCode, o.endedOn])).toEqual([["FWG21", "2016-09-30"]]);
-    expect(countPracticesWithActiveCover({ asAt: REPORTING_DATE })).toEqual({ covered: 63, total: 63 });
-    expect(countPracticesWithActiveCover({ asAt: "2016-11-05" }).covered).toBe(62);
+    // P92050's cover was ended on 15 October 2016 by the CCG above; the demo data has every practice covered.
+    expect(lapsedCover({ asAt: REPORTING_DATE }).map((o) => [o.odsCode, o.endedOn])).toEqual([["P92050", "2016-10-15"]]);
+    expect(lapsedCover({ asAt: "2015-07-10" }).map((o) => [o.odsCode, o.endedOn])).toEqual([["P92040", "2015-06-30"]]);
+    expect(countPracticesWithActiveCover({ asAt: "2016-10-15" })).toEqual({ covered: 63, total: 63 });
+    expect(countPracticesWithActiveCover({ asAt: REPORTING_DATE })).toEqual({ covered: 62, total: 63 });
+    expect(countPracticesWithActiveCover({ asAt: "2016-11-05" }).covered).toBe(61);
     expect(listCovers({ asAt: REPORTING_DATE, status: "renewed" }).rows.map((r) => r.odsCode)).toEqual(["P92040"]);
   });
 });
@@ -141,7 +213,7 @@ describe("renewing cover", () => {
       ["2014-11-25", "active"],
     ]);
     expect(listCovers({ asAt: "2016-11-25", organisationId: old.organisationId }).rows.map((c) => c.status)).toEqual(["active", "renewed"]);
-    expect(countPracticesWithActiveCover({ asAt: "2016-11-25" }).covered).toBe(62); // P92031 has lapsed; P92020 is covered by its renewal
+    expect(countPracticesWithActiveCover({ asAt: "2016-11-25" }).covered).toBe(61); // P92031 and P92050 have no cover; P92020 is covered by its renewal
     const audited = getDb().select().from(auditLog).where(and(eq(auditLog.action, "indemnity.renew"), eq(auditLog.entityId, String(renewed.id)))).get();
     expect(JSON.parse(audited!.before!).id).toBe(old.id);
     expect(JSON.parse(audited!.after!).renewsCoverId).toBe(old.id);
@@ -158,16 +230,35 @@ describe("renewing cover", () => {
     expect((refusal(() => renewCover({ actor: actorOf(ccg), user: ccg, coverId: old.id, input: renewal({ startOn: "2017-01-20", endOn: "2017-01-20" }) })) as GovernanceFieldError).field).toBe("endOn");
   });
 
-  it("refuses cover for an organisation the CCG does not indemnify", () => {
-    const error = refusal(() => createCover({ actor: actorOf(ccg), user: ccg, input: { organisationId: orgId("RRF"), ...renewal() } })) as GovernanceFieldError;
-    expect(error.field).toBe("organisationId");
+  it("refuses cover for anything but a GP practice, private providers included, saying why at the field", () => {
+    for (const ods of ["RRF", "FWG21", "NWB01"]) {
+      const error = refusal(() => createCover({ actor: actorOf(ccg), user: ccg, input: { organisationId: orgId(ods), ...renewal() } })) as GovernanceFieldError;
+      expect(error).toBeInstanceOf(GovernanceFieldError);
+      expect(error.field).toBe("organisationId");
+      expect(error.message).toMatch(/^Choose a GP practice .*the CCG indemnifies practices/);
+    }
+    expect(getDb().select().from(indemnityCovers).where(eq(indemnityCovers.organisationId, orgId("FWG21"))).all()).toEqual([]);
   });
 
-  it("renews the pharmacy's lapsed cover and it is no longer sharing without cover", () => {
-    renewCover({ actor: actorOf(ccg), user: ccg, coverId: coverOf("FWG21").id, input: renewal({ startOn: "2016-10-20", endOn: "2018-10-19" }) });
-    expect(sharingWithoutCover(REPORTING_DATE)).toEqual([]);
-    expect(sharingWithoutCover("2016-10-19")).toEqual(["FWG21"]);
-    expect(lapsedCover({ asAt: REPORTING_DATE })).toEqual([]);
+  it("renews a practice's ended cover and the exception goes", () => {
+    endCoverOf("P92045", "2016-10-15");
+    expect(viewableWithoutCover(REPORTING_DATE)).toContain("P92045");
+    renewCover({ actor: actorOf(ccg), user: ccg, coverId: coverOf("P92045").id, input: renewal({ startOn: "2016-10-20", endOn: "2018-10-19" }) });
+    expect(viewableWithoutCover(REPORTING_DATE)).not.toContain("P92045");
+    expect(viewableWithoutCover("2016-10-19")).toContain("P92045");
+    expect(lapsedCover({ asAt: REPORTING_DATE }).map((o) => o.odsCode)).not.toContain("P92045");
+  });
+
+  it("keeps cover once recorded for a private provider as history: not counted, not renewed", () => {
+    const db = getDb();
+    const old = createIndemnityCover(db, { organisationId: orgId("FWG21"), startOn: "2015-04-01", endOn: "2016-09-30", status: "lapsed", notCountedReason: "Held by an organisation that is not a GP practice" });
+    const [row] = listCovers({ asAt: REPORTING_DATE, organisationId: orgId("FWG21") }).rows;
+    expect(row).toMatchObject({ id: old.id, counted: false, notCountedReason: "Held by an organisation that is not a GP practice" });
+    expect(lapsedCover({ asAt: REPORTING_DATE }).map((o) => o.odsCode)).not.toContain("FWG21");
+    const error = refusal(() => renewCover({ actor: actorOf(ccg), user: ccg, coverId: old.id, input: renewal() })) as GovernanceError;
+    expect(error.status).toBe(409);
+    expect(error.message).toContain("the CCG indemnifies GP practices");
+    expect(getOrganisationGovernance({ organisationId: orgId("FWG21"), asAt: REPORTING_DATE })!.indemnity).toMatchObject({ isPractice: false, privateProvider: true, current: null, warnings: [] });
   });
 });
 
@@ -180,9 +271,30 @@ describe("an organisation's governance", () => {
     expect(governance.agreements.map((a) => [a.reference, a.status, a.reviewState])).toEqual([["ISA-001", "active", "due"]]);
   });
 
-  it("says a trust needs no indemnity cover", () => {
+  it("says a trust holds no cover of its own", () => {
     const governance = getOrganisationGovernance({ organisationId: orgId("RRF"), asAt: REPORTING_DATE })!;
-    expect(governance.indemnity).toMatchObject({ needsCover: false, warnings: [], history: [] });
+    expect(governance.indemnity).toMatchObject({ isPractice: false, privateProvider: false, needsCover: false, warnings: [], history: [] });
     expect(governance.agreements.map((a) => a.reference)).toEqual(["ISA-001", "ISA-002", "ISA-003"]);
+  });
+});
+
+
+describe("the register after the CCG ends a practice's cover", () => {
+  it("shows the practice as lapsed, first when sorted by cover", () => {
+    const rows = listPracticeCover({ asAt: REPORTING_DATE, sort: { id: "cover", desc: false } }).rows;
+    expect(rows[0]).toMatchObject({ odsCode: "P92050", state: "lapsed", lastCoverEndedOn: "2016-10-15", coverId: null });
+    expect(rows[1]!.state).not.toBe("lapsed");
+  });
+});
+
+describe("a practice's own service", () => {
+  it("is not counted as a viewer of the practice's own record", () => {
+    const db = getDb();
+    const practice = orgId("P92001");
+    const capability = db.select().from(capabilities).where(eq(capabilities.code, "mig_view")).get()!;
+    const service = createService(db, { organisationId: practice, name: "Practice-hosted anticoagulation clinic" });
+    createDeployment(db, { serviceId: service.id, capabilityId: capability.id, events: [{ status: "live", effectiveOn: "2016-10-01" }] });
+    const viewers = recordViewers({ asAt: REPORTING_DATE });
+    expect(viewersOfPracticeRecord(viewers, orgId("P92002")).services - viewersOfPracticeRecord(viewers, practice).services).toBe(1);
   });
 });

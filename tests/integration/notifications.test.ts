@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import type { Actor } from "~/lib/audit.server";
-import { agreementParties, emailOutbox, notifications, notificationScans, optInReturns, organisations, users } from "../../db/schema";
+import { agreementParties, emailOutbox, indemnityCovers, notifications, notificationScans, optInReturns, organisations, users } from "../../db/schema";
 import { getUserWithRoles } from "~/models/users.server";
 import { createCase, transitionCase } from "~/models/cases.server";
 import type { CaseDraft } from "~/models/cases.schema";
@@ -147,6 +147,9 @@ describe("the daily scan", () => {
   it("sends each reminder to the people who should act, in its own words, with a link to the record", async () => {
     // One practice has not returned its September figures.
     db().delete(optInReturns).where(and(eq(optInReturns.organisationId, orgId("P92010")), eq(optInReturns.month, "2016-09"))).run();
+    // And one practice's cover ended on 20 October 2016 with no renewal (the demo data has every practice covered).
+    db().update(indemnityCovers).set({ endOn: "2016-10-20", status: "lapsed" }).where(eq(indemnityCovers.organisationId, orgId("P92050"))).run();
+    const lapsedPractice = db().select({ name: organisations.name }).from(organisations).where(eq(organisations.odsCode, "P92050")).get()!.name;
     catchUpScans({ today: REPORTING_DATE });
     await send();
     const mails = smtp.messages;
@@ -156,8 +159,9 @@ describe("the daily scan", () => {
     expect(cover[0]!.text).toContain("ends on 19 January 2017 and no renewal has been recorded");
     expect(cover[0]!.text).toMatch(new RegExp(`${APP_URL}/indemnity/\\d+/renew`));
 
-    const lapsed = mailsAbout(mails, /Indemnity cover for Makerfield Community Pharmacy Ltd has lapsed/);
+    const lapsed = mailsAbout(mails, new RegExp(`Indemnity cover for ${lapsedPractice} has lapsed`));
     expect(byRecipient(lapsed)).toEqual(["ccg@example.org", "programme@example.org"]);
+    expect(mailsAbout(mails, /Indemnity cover for Makerfield Community Pharmacy Ltd/)).toEqual([]); // a private provider holds no cover
 
     const review = mailsAbout(mails, /Review of ISA-001 is due in 62 days/);
     const isa001 = db().select({ n: sql<number>`count(*)` }).from(agreementParties).innerJoin(users, eq(users.organisationId, agreementParties.organisationId)).where(sql`${agreementParties.agreementId} = (select id from agreements where reference = 'ISA-001' and version = 1) and ${users.email} like 'ig%'`).get()!.n;

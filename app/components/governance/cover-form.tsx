@@ -13,7 +13,7 @@ export function CoverForm({
 }: {
   values: Record<string, string>;
   errors: Record<string, string>;
-  /** Given for new cover only: the organisations the CCG indemnifies. */
+  /** Given for new cover only: the GP practices the CCG indemnifies. */
   organisations?: { id: number; name: string; odsCode: string }[];
   submitLabel: string;
   cancelHref: string;
@@ -26,9 +26,9 @@ export function CoverForm({
           <Select
             id="organisationId"
             name="organisationId"
-            label="Organisation"
-            hint="GP practices and private organisations working under the NHS badge"
-            emptyOption="Choose an organisation"
+            label="GP practice"
+            hint="The CCG indemnifies GP practices against claims of illegal sharing, not the organisations that view their records"
+            emptyOption="Choose a practice"
             options={organisations.map((o) => ({ value: String(o.id), label: `${o.name} (${o.odsCode})` }))}
             defaultValue={values.organisationId ?? ""}
             error={errors.organisationId}

@@ -39,10 +39,21 @@ export function OrganisationGovernanceSection({ governance }: { governance: Orga
       <h3>Indemnity cover</h3>
       {!indemnity ? (
         <p>Indemnity cover is shown to the CCG, the partnership board and the programme team, who keep and read the indemnity register.</p>
+      ) : !indemnity.isPractice ? (
+        <>
+          <p>
+            The CCG indemnifies GP practices against claims of illegal sharing, not the organisations that view their records.
+            {indemnity.privateProvider
+              ? " This organisation is a private provider working under the NHS badge: the practices whose records its services can view need cover in force, and the indemnity register shows any that have none."
+              : ""}
+          </p>
+          {indemnity.history.length ? <CoverHistory history={indemnity.history} caption="Cover once recorded for this organisation: kept as history, not counted" /> : null}
+        </>
       ) : !indemnity.needsCover && !indemnity.history.length ? (
-        // Said without judging the organisation: an imported practice not yet active in the programme lands here too.
+        // A practice imported or added but not an active member on this date: its record is not shared through the programme yet.
         <p>
-          No indemnity cover is recorded for this organisation. The CCG records its cover for GP practices while they are active in the programme.
+          No indemnity cover is recorded for this practice. It was not an active member of the partnership on {formatDate(asAt)}, so its record was not shared through the
+          programme then; the CCG records its cover when it joins.
         </p>
       ) : (
         <>
@@ -69,15 +80,32 @@ export function OrganisationGovernanceSection({ governance }: { governance: Orga
               <Tag color="red">No cover in force</Tag> on {formatDate(asAt)}.
             </p>
           )}
-          {indemnity.history.length ? (
-            <Table
-              caption="Every indemnity cover, newest first"
-              head={["From", "To", "Status", "Document"]}
-              rows={indemnity.history.map((c) => [formatDate(c.startOn), formatDate(c.endOn), <CoverStatusTag key="s" status={c.status} />, c.documentReference ?? ""])}
-            />
-          ) : null}
+          {indemnity.history.length ? <CoverHistory history={indemnity.history} caption="Every indemnity cover, newest first" /> : null}
         </>
       )}
     </section>
+  );
+}
+
+function CoverHistory({ history, caption }: { history: NonNullable<OrganisationGovernance["indemnity"]>["history"]; caption: string }) {
+  return (
+    <Table
+      caption={caption}
+      head={["From", "To", "Status", "Document"]}
+      rows={history.map((c) => [
+        formatDate(c.startOn),
+        formatDate(c.endOn),
+        <span key="s">
+          <CoverStatusTag status={c.status} />
+          {c.counted ? null : (
+            <>
+              {" "}
+              <Tag color="grey">Not counted</Tag>
+            </>
+          )}
+        </span>,
+        c.documentReference ?? "",
+      ])}
+    />
   );
 }

@@ -22,6 +22,8 @@ export function OrganisationForm({ values, errors, submitLabel }: { values: Orga
         id="nhsBadgedPrivate"
         name="nhsBadgedPrivate"
         label="Is it a private organisation working under the NHS badge?"
+        hint="For example a community pharmacy company or a GP federation run as a company, providing NHS-funded care. Pages mark it “Private provider (NHS-funded)”."
+        error={errors.nhsBadgedPrivate}
         inline
         small
         defaultValue={values.nhsBadgedPrivate === true || values.nhsBadgedPrivate === "yes" ? "yes" : "no"}

@@ -6,6 +6,7 @@ import type { Organisation } from "~/models/organisations.server";
 import type { DeploymentRow, listServicesOf, usageForOrganisation } from "~/models/rollout.server";
 import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
 import { OrganisationSection } from "./section";
+import { PrivateProviderTag } from "~/components/private-provider-tag";
 
 const STATUS_LABELS: Record<string, string> = { active: "Active", closed: "Closed", dormant: "Dormant", proposed: "Proposed" };
 
@@ -23,7 +24,7 @@ export function OrganisationDetailsSection({ organisation, canEdit, history }: {
           { key: "ODS code", value: organisation.odsCode, actions: edit },
           { key: "Type", value: ORGANISATION_TYPE_LABELS[organisation.type] },
           { key: "Locality", value: organisation.locality ?? "Not recorded" },
-          organisation.nhsBadgedPrivate ? { key: "NHS badge", value: "A private organisation working under the NHS badge" } : null,
+          organisation.nhsBadgedPrivate ? { key: "NHS badge", value: <PrivateProviderTag /> } : null,
           organisation.listSize !== null ? { key: "Registered list size", value: organisation.listSize.toLocaleString("en-GB") } : null,
           { key: "Signed up to the programme", value: formatDate(organisation.signedUpOn) || "Not signed up" },
           {

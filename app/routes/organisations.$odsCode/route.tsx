@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { AsAtForm } from "~/components/filter-form";
 import { BackLink, ErrorSummary } from "~/components/nhs";
+import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { OrganisationDetailsSection, ServicesSection, UsageSection } from "~/components/organisation/rollout-sections";
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
@@ -114,6 +115,11 @@ export default function OrganisationPage() {
         </span>
         {organisation.name}
       </h1>
+      {organisation.nhsBadgedPrivate ? (
+        <p>
+          <PrivateProviderTag /> A private organisation working under the NHS badge. The CCG indemnifies the GP practices whose records its services view.
+        </p>
+      ) : null}
       <p>Statuses are as at {formatDate(data.asAt)}.</p>
       <AsAtForm defaultValue={data.reportingDate} />
       <nav aria-label="On this page" className="nhsuk-contents-list">
