@@ -108,8 +108,9 @@ export function combineDateParts(parts: Partial<DateParts>): string {
 }
 
 /** The three boxes to show for a value: an ISO date without leading zeros, or the parts as typed. */
-export function datePartsOf(value: string | null | undefined): DateParts {
-  if (!value) return { day: "", month: "", year: "" };
+export function datePartsOf(value: unknown): DateParts {
+  // A refused form echoes back what was sent, which may be anything (a repeated field is an array).
+  if (!value || typeof value !== "string") return { day: "", month: "", year: "" };
   if (isIsoDate(value)) return { day: String(Number(value.slice(8, 10))), month: String(Number(value.slice(5, 7))), year: value.slice(0, 4) };
   const pieces = value.split("-");
   if (pieces.length === 3) return { day: pieces[2], month: pieces[1], year: pieces[0] };

@@ -103,6 +103,9 @@ describe("showing a date in the boxes", () => {
   it("shows an ISO date without leading zeros, and a refused one as it was typed", () => {
     expect(datePartsOf("2016-07-01")).toEqual({ day: "1", month: "7", year: "2016" });
     expect(datePartsOf("2016--31")).toEqual({ day: "31", month: "", year: "2016" });
+    // A refused form shows again what was sent: a repeated field arrives as an array, not a string.
+    expect(datePartsOf(["2016-07-01", "%"])).toEqual({ day: "", month: "", year: "" });
+    expect(datePartsOf({})).toEqual({ day: "", month: "", year: "" });
     expect(datePartsOf("")).toEqual({ day: "", month: "", year: "" });
     expect(datePartsOf("31/10/2016")).toEqual({ day: "", month: "", year: "" });
     expect(formatDateExample("2016-10-31")).toBe("31 10 2016");
