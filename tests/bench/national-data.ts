@@ -13,7 +13,6 @@ import type { AppDatabase } from "../../db/client";
 import * as schema from "../../db/schema";
 import { seedDemoData, REPORTING_DATE } from "../../seeds";
 import { createAgreement, insertMany, insertManyReturning, DEFAULT_INDEMNITY_SCOPE } from "../../seeds/factories";
-import { rebuildDeploymentStatusIntervals } from "../../app/models/rollout.read-model.server";
 import { audit, SYSTEM_ACTOR } from "../../app/lib/audit.server";
 import { verifyAudit } from "../../app/lib/audit-verify.server";
 import { writeCheckpoint } from "../../app/lib/audit-checkpoints.server";
@@ -326,8 +325,28 @@ async function build(file: string, practiceCount: number, log: (s: string) => vo
         signedBy: "Bench CCG, Indemnity and contracts manager",
         createdBy: author.id,
       }));
-    insertMany(tx, schema.indemnityCovers, covers);
+    const coverRows = insertManyReturning(tx, schema.indemnityCovers, covers);
     expected.practicesCovered += covers.length;
+    // The CCG acknowledged the expiring covers on the reporting date (30 days left: medium severity),
+    // under the exception engine's key for each, as the acknowledge action records it.
+    const odsOf = new Map(practices.map((p) => [p.id, p.odsCode]));
+    const expiring = coverRows.filter((c) => c.endOn === "2016-11-30");
+    if (expiring.length) {
+      insertMany(
+        tx,
+        schema.exceptionAcknowledgements,
+        expiring.map((c) => ({
+          exceptionKey: `cover_expiring:${odsOf.get(c.organisationId)}:${c.id}`,
+          kind: "cover_expiring",
+          subject: `${odsOf.get(c.organisationId)}:${c.id}`,
+          severity: "medium",
+          reason: "Renewal deed is with the practice for signature.",
+          reviewBy: "2016-11-21",
+          acknowledgedBy: author.id,
+          acknowledgedOn: REPORTING_DATE,
+        })),
+      );
+    }
 
     // Business cases spread over every state.
     insertMany(

@@ -9,6 +9,8 @@ import { buildNationalDatabase } from "../bench/national-data";
 import { REPORTING_DATE } from "../../seeds";
 import { openDatabase } from "../../db/client";
 import { READ_MODELS } from "~/models/read-models.server";
+import { listExceptions } from "~/models/exceptions.server";
+import { withAcknowledgements } from "~/models/exception-acknowledgements.server";
 
 describe("the benchmark's national database builder", () => {
   it("writes practices, deployments, agreements, cover, returns and audit rows the models count", async () => {
@@ -46,6 +48,11 @@ describe("the benchmark's national database builder", () => {
       expect(snapshot()).toEqual(before);
       const agreementRows = conn.sqlite.prepare("select count(*) n from agreements a where a.reference like 'BENCH-ISA-%' and not exists (select 1 from agreement_signatures s where s.agreement_id = a.id)").get() as { n: number };
       expect(agreementRows.n).toBe(0);
+      // The expiring bench cover (one practice in 97) is an exception the engine lists, acknowledged.
+      const expiring = withAcknowledgements(listExceptions({ asAt: REPORTING_DATE, kind: "cover_expiring", db: conn.db }), { asAt: REPORTING_DATE, db: conn.db });
+      const bench = expiring.filter((e) => e.id.startsWith("cover_expiring:B"));
+      expect(bench.length).toBe(1);
+      expect(bench[0]!.acknowledgement?.reason).toBe("Renewal deed is with the practice for signature.");
     } finally {
       conn.sqlite.close();
     }
