@@ -94,7 +94,10 @@ async function main() {
   // BENCH_DATABASE=FILE reuses a national database built earlier (it is copied, never changed);
   // building one takes minutes on a busy machine.
   if (process.env.BENCH_DATABASE) fs.copyFileSync(process.env.BENCH_DATABASE, file);
-  else await buildNationalDatabase(file);
+  else {
+    const built = await buildNationalDatabase(file);
+    if (built.problems.length) throw new Error("the national database does not match the data model (see PROBLEM above): fix tests/bench/national-data.ts before measuring.");
+  }
 
   if (!fs.existsSync("build/server/index.js") || process.argv.includes("--build")) {
     console.log("building the production app...");
