@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 
 const app = path.resolve("app");
 
-function resolveImport(from: string, specifier: string): string | null {
+function resolveImport(from: string, rawSpecifier: string): string | null {
+  const specifier = rawSpecifier.replace(/\?.*$/, "");
   const base = specifier.startsWith("~/") ? path.join(app, specifier.slice(2)) : specifier.startsWith(".") ? path.resolve(path.dirname(from), specifier) : null;
   if (!base) return null;
   for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), path.join(base, "index.tsx")]) {
@@ -60,6 +61,21 @@ function forbiddenPaths(start: string) {
   return problems;
 }
 
+/** Files a module reaches through static value imports (server modules, which Remix drops, not followed). */
+function reachable(start: string) {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const specifier of valueImports(file)) {
+      const target = resolveImport(file, specifier);
+      if (target && /\.(ts|tsx)$/.test(target) && !/\.server\.tsx?$/.test(target)) visit(target);
+    }
+  };
+  visit(start);
+  return [...seen].map((f) => path.relative(app, f));
+}
+
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -85,6 +101,12 @@ describe("code the browser loads", () => {
 
   it("keeps components free of zod, schema modules and server code: import labels from *.labels.ts", () => {
     expect(filesUnder(path.join(app, "components")).flatMap(forbiddenPaths)).toEqual([]);
+  });
+
+  it("keeps the as-at form (with the date input and date-fns) out of root, which every page loads: its error boundary loads it when needed", () => {
+    const fromRoot = reachable(path.join(app, "root.tsx"));
+    expect(fromRoot).toContain("components/error-boundary.tsx");
+    expect(fromRoot).not.toContain("components/filter-form.tsx");
   });
 
   it("notices a component that reaches zod through a schema module", () => {
