@@ -115,7 +115,7 @@ export default function App() {
     if (nhsFrontendStarted) return;
     nhsFrontendStarted = true;
     document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
-    import("nhsuk-frontend").then((nhsuk) => nhsuk.initAll()).catch(() => {});
+    import("~/lib/nhsuk-behaviour").then((nhsuk) => nhsuk.startNhsFrontend()).catch(() => {});
   }, []);
   return <Outlet />;
 }

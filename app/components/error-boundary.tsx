@@ -1,6 +1,11 @@
 import { isRouteErrorResponse, Link, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { lazy, Suspense } from "react";
 import { ErrorSummary } from "~/components/nhs";
-import { AsAtForm } from "~/components/filter-form";
+
+// Loaded when the as-at error is shown: this boundary is root's, so a static import would put the
+// form, the NHS date input and date-fns (about 4.7 KiB gzipped) on every page's first load. The
+// server waits for it (onAllReady) and the browser keeps the server's HTML until it arrives.
+const AsAtForm = lazy(() => import("~/components/filter-form").then((module) => ({ default: module.AsAtForm })));
 
 type AsAtProblem = { asAtError: string; asAt: string; earliest: string; reportingDate: string };
 const isAsAtProblem = (data: unknown): data is AsAtProblem => typeof data === "object" && data !== null && typeof (data as AsAtProblem).asAtError === "string";
@@ -33,7 +38,9 @@ export function GeneralErrorBoundary() {
             <ErrorSummary errors={{ asAt: error.data.asAtError }} />
             <h1>The figures cannot be shown as at that date</h1>
             <p>Choose a date from the start of 2000 to the reporting date.</p>
-            <AsAtForm defaultValue={error.data.reportingDate} min={error.data.earliest} max={error.data.reportingDate} error={error.data.asAtError} />
+            <Suspense fallback={null}>
+              <AsAtForm defaultValue={error.data.reportingDate} min={error.data.earliest} max={error.data.reportingDate} error={error.data.asAtError} />
+            </Suspense>
           </div>
         </div>
       );

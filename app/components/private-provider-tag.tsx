@@ -1,5 +1,5 @@
 import { Tag } from "~/components/nhs";
-import { PRIVATE_PROVIDER_TAG } from "~/models/rollout.schema";
+import { PRIVATE_PROVIDER_TAG } from "~/models/rollout.labels";
 
 /** Marks a private organisation working under the NHS badge wherever it is named (roll-out, transparency, its own page). */
 export function PrivateProviderTag() {

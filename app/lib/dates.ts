@@ -1,6 +1,8 @@
-import { addDays, addMonths, differenceInCalendarDays, format, parseISO, isValid } from "date-fns";
+import { addDays, addMonths, differenceInCalendarDays, lightFormat, parseISO, isValid } from "date-fns";
 
 // Dates are ISO text (YYYY-MM-DD) and months YYYY-MM, compared against the reporting date.
+// date-fns' lightFormat writes them: the same text as its format() for these numeric patterns,
+// without format()'s locale machinery (about 6 KiB gzipped on every page that shows a date).
 
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const ISO_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -8,19 +10,19 @@ export const ISO_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 export function isIsoDate(value: string) {
   if (!ISO_DATE.test(value)) return false;
   const d = parseISO(value);
-  return isValid(d) && format(d, "yyyy-MM-dd") === value;
+  return isValid(d) && lightFormat(d, "yyyy-MM-dd") === value;
 }
 
 export function todayIso() {
-  return format(new Date(), "yyyy-MM-dd");
+  return lightFormat(new Date(), "yyyy-MM-dd");
 }
 
 export function addDaysIso(date: string, days: number) {
-  return format(addDays(parseISO(date), days), "yyyy-MM-dd");
+  return lightFormat(addDays(parseISO(date), days), "yyyy-MM-dd");
 }
 
 export function addMonthsIso(date: string, months: number) {
-  return format(addMonths(parseISO(date), months), "yyyy-MM-dd");
+  return lightFormat(addMonths(parseISO(date), months), "yyyy-MM-dd");
 }
 
 export function daysBetween(from: string, to: string) {
@@ -32,12 +34,12 @@ export function monthOf(date: string) {
 }
 
 export function addMonthsToMonth(month: string, months: number) {
-  return format(addMonths(parseISO(`${month}-01`), months), "yyyy-MM");
+  return lightFormat(addMonths(parseISO(`${month}-01`), months), "yyyy-MM");
 }
 
 /** Last day of a YYYY-MM month. */
 export function endOfMonthIso(month: string) {
-  return format(addDays(addMonths(parseISO(`${month}-01`), 1), -1), "yyyy-MM-dd");
+  return lightFormat(addDays(addMonths(parseISO(`${month}-01`), 1), -1), "yyyy-MM-dd");
 }
 
 /** Months from first to last inclusive, as YYYY-MM. */

@@ -1,7 +1,7 @@
 // The business case as an NHS task list: which questions each section holds, how a section's
 // answers are merged into the stored case, and each section's status. Isomorphic: no database here.
 
-import { CALDICOTT_KEYS, missingForSubmission, type CaseDraft, type CaseFormValues, type MissingItem } from "./cases.schema";
+import { CALDICOTT_KEYS, missingForSubmission, type CaseDraft, type CaseFormValues, type MissingItem } from "./cases.labels";
 
 export type CaseSection = {
   slug: string;

@@ -1,16 +1,12 @@
 import { z } from "zod";
 import { ISO_MONTH } from "~/lib/dates";
+import { OPT_IN_CSV_NATIONAL_COLUMN } from "./consent.labels";
 
 // Inputs of the consent pages: the monthly return file's rows, the confirm step and the page's
 // search parameters. Isomorphic: no server imports.
 
-/** The columns a monthly opt-in return file must start with, in this order. */
-export const OPT_IN_CSV_HEADER = ["ods_code", "month", "registered", "opted_in", "declined", "not_asked"] as const;
-/** An optional seventh column: the National Data Opt-out count, kept apart from the local figures. */
-export const OPT_IN_CSV_NATIONAL_COLUMN = "national_opt_outs";
-/** Largest file the upload accepts. */
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
-export const MAX_UPLOAD_LABEL = "20 MB";
+export * from "./consent.labels";
+
 /** No practice list comes near this; it stops absurd figures before they reach the sums. */
 const MAX_COUNT = 10_000_000;
 

@@ -1,73 +1,12 @@
 import { z } from "zod";
-import { ORGANISATION_TYPES, ROLES, type OrganisationType, type Role } from "../../db/schema/enums";
+import { ORGANISATION_TYPES, ROLES } from "../../db/schema/enums";
+import { EXCEPTION_KINDS, SEVERITIES } from "./exceptions.labels";
 import { parseTableQuery } from "~/lib/table-query";
 
-// Isomorphic: what an exception is, how bad, and who should act. Computed by
-// app/models/exceptions.server.ts, never typed in.
+// Isomorphic: the /exceptions filters from the URL. What an exception is, how bad, and who should
+// act is in exceptions.labels.ts; exceptions are computed by exceptions.server.ts, never typed in.
 
-export const EXCEPTION_KINDS = [
-  "sharing_without_agreement",
-  "sharing_without_cover",
-  "cover_expiring",
-  "agreement_review_overdue",
-  "agreement_review_due",
-  "dpia_high_risk_without_ico",
-  "deployment_late",
-  "opt_in_falling",
-  "opt_in_below_target",
-  "low_maturity_rollout_planned",
-  "case_waiting_past_sla",
-  "priority_endorsement_due",
-] as const;
-export type ExceptionKind = (typeof EXCEPTION_KINDS)[number];
-
-export const EXCEPTION_KIND_LABELS: Record<ExceptionKind, string> = {
-  sharing_without_agreement: "Live sharing without an active agreement",
-  sharing_without_cover: "Practice's record viewable without indemnity cover",
-  cover_expiring: "Indemnity cover expiring",
-  agreement_review_overdue: "Agreement review overdue",
-  agreement_review_due: "Agreement review due",
-  dpia_high_risk_without_ico: "High-risk DPIA without ICO consultation",
-  deployment_late: "Deployment late",
-  opt_in_falling: "Opt-in falling three months running",
-  opt_in_below_target: "Opt-in below target",
-  low_maturity_rollout_planned: "Low digital maturity, roll-out planned",
-  case_waiting_past_sla: "Business case waiting past the service level",
-  priority_endorsement_due: "Priority due for re-endorsement",
-};
-
-export const SEVERITIES = ["high", "medium", "low"] as const;
-export type ExceptionSeverity = (typeof SEVERITIES)[number];
-export const SEVERITY_LABELS: Record<ExceptionSeverity, string> = { high: "High", medium: "Medium", low: "Low" };
-
-export type ExceptionOrganisation = { odsCode: string; name: string; type: OrganisationType; locality: string | null };
-
-export type ProgrammeException = {
-  /** Stable key, e.g. "cover_expiring:P92031:12". */
-  id: string;
-  kind: ExceptionKind;
-  severity: ExceptionSeverity;
-  /** One line a board member understands, e.g. "Cover for Leigh Surgery ends in 4 days". */
-  title: string;
-  detail: string;
-  /** The organisation it concerns, or null for partnership-wide ones (agreements, priorities). */
-  organisation: ExceptionOrganisation | null;
-  /** The record it concerns, e.g. "ISA-001 v1", "BC-2016-007". */
-  record: string | null;
-  /** Where to look: a page every role that sees the exception can open. */
-  href: string;
-  /** Where the acting role acts, when that is a page only they may open (e.g. renewing cover). */
-  actionHref?: string;
-  /** The role that should act. */
-  actionRole: Role;
-  /** The date it fell or falls due, when there is one. */
-  dueOn: string | null;
-};
-
-export const SEVERITY_RANK: Record<ExceptionSeverity, number> = { high: 0, medium: 1, low: 2 };
-
-/** Tag colours for severities: high red, medium orange, low yellow. */
-export const SEVERITY_COLOURS: Record<ExceptionSeverity, "red" | "orange" | "yellow"> = { high: "red", medium: "orange", low: "yellow" };
+export * from "./exceptions.labels";
 
 // An unknown value in the URL means "any" rather than an error: filters are links people share.
 export const ExceptionQuerySchema = z.object({
@@ -84,7 +23,6 @@ export const ExceptionQuerySchema = z.object({
   organisationType: z.enum(ORGANISATION_TYPES).optional().catch(undefined),
 });
 export type ExceptionQuery = z.output<typeof ExceptionQuerySchema>;
-export const EXCEPTION_FILTER_FIELDS = ["kind", "severity", "role", "locality", "organisationType"] as const;
 
 /** The /exceptions filters and page from the URL; the page and its CSV download share it. */
 export function parseExceptionQuery(searchParams: URLSearchParams) {

@@ -1,63 +1,12 @@
 // The CCG's indemnity register: inputs, filters and labels. Isomorphic.
 import { z } from "zod";
 import { INDEMNITY_STATUSES, ORGANISATION_TYPES } from "../../db/schema/enums";
+import { COVER_SORTS, EFFECTIVE_COVER_STATUSES, PRACTICE_COVER_SORTS, PRACTICE_COVER_STATES, type RegisterView } from "./indemnity.labels";
 import { isIsoDate } from "~/lib/dates";
 import { requiredIsoDate } from "~/lib/date-field";
 import { parseTableQuery } from "~/lib/table-query";
 
-/**
- * A cover's status as it stands on a date: "active" only between its start and end dates,
- * "upcoming" before its start, and after its end "renewed" (a later cover follows it) or
- * "lapsed" (none does). Pending and revoked covers never cover anything.
- */
-export const EFFECTIVE_COVER_STATUSES = ["active", "upcoming", "pending", "lapsed", "renewed", "revoked"] as const;
-export type EffectiveCoverStatus = (typeof EFFECTIVE_COVER_STATUSES)[number];
-
-export const COVER_STATUS_LABELS: Record<EffectiveCoverStatus, string> = {
-  active: "Active",
-  upcoming: "Starts later",
-  pending: "Pending",
-  lapsed: "Lapsed",
-  renewed: "Ended, renewed",
-  revoked: "Revoked",
-};
-
-export const COVER_STATUS_COLOURS = {
-  active: "green",
-  upcoming: "blue",
-  pending: "yellow",
-  lapsed: "red",
-  renewed: "grey",
-  revoked: "red",
-} as const satisfies Record<EffectiveCoverStatus, string>;
-
-export const STORED_COVER_STATUS_LABELS: Record<(typeof INDEMNITY_STATUSES)[number], string> = {
-  pending: "Pending (not yet signed)",
-  active: "Active (signed)",
-  lapsed: "Lapsed",
-  revoked: "Revoked",
-};
-
-/**
- * A member practice's cover as it stands on a date: in force, in force but ending within 90 days
- * with no renewal, lapsed (it had cover; none is in force), or none recorded by then.
- */
-export const PRACTICE_COVER_STATES = ["covered", "expiring", "lapsed", "none"] as const;
-export type PracticeCoverState = (typeof PRACTICE_COVER_STATES)[number];
-
-export const PRACTICE_COVER_STATE_LABELS: Record<PracticeCoverState, string> = {
-  covered: "Covered",
-  expiring: "Covered, ending within 90 days",
-  lapsed: "No cover: lapsed",
-  none: "No cover recorded",
-};
-
-export const PRACTICE_COVER_STATE_COLOURS = { covered: "green", expiring: "yellow", lapsed: "red", none: "red" } as const satisfies Record<PracticeCoverState, string>;
-
-/** The warning bands for cover coming to an end. */
-export const EXPIRY_BANDS = [7, 30, 90] as const;
-
-export const DEFAULT_COVER_SCOPE = "Sharing for direct care via MIG and EDT";
+export * from "./indemnity.labels";
 
 const isoDate = (what: string) => requiredIsoDate(what);
 
@@ -110,16 +59,6 @@ export const CoverFiltersSchema = z.object({
 });
 export type CoverFilters = z.output<typeof CoverFiltersSchema>;
 
-export const COVER_SORTS = ["organisation", "type", "startOn", "endOn", "status"] as const;
-export type CoverSort = (typeof COVER_SORTS)[number];
-
-export const PRACTICE_COVER_SORTS = ["practice", "locality", "cover", "endOn"] as const;
-export type PracticeCoverSort = (typeof PRACTICE_COVER_SORTS)[number];
-
-/** The register's two tables: every member practice's cover (the default), or every cover row. */
-export const REGISTER_VIEWS = ["practices", "covers"] as const;
-export type RegisterView = (typeof REGISTER_VIEWS)[number];
-
 export const PracticeCoverFiltersSchema = z.object({
   cover: z.enum(PRACTICE_COVER_STATES).optional().catch(undefined),
   locality: z
@@ -130,8 +69,6 @@ export const PracticeCoverFiltersSchema = z.object({
     .catch(undefined)
     .transform((v) => v || undefined),
 });
-
-export { ORGANISATION_TYPE_LABELS } from "./rollout.schema";
 
 /** The register's query (which table, its filters, sort, page) from the URL; the page and its CSV download share it. */
 export function parseCoverQuery(searchParams: URLSearchParams) {

@@ -1,33 +1,13 @@
 import { z } from "zod";
-import { ORGANISATION_TYPES, type OrganisationType } from "../../db/schema/enums";
+import { ORGANISATION_TYPES } from "../../db/schema/enums";
+import { evidenceField, formatScore, scoreField, type FrameworkScale } from "./maturity.labels";
 import { isIsoDate, formatDate } from "~/lib/dates";
 import { requiredIsoDate } from "~/lib/date-field";
 
 // Inputs of the maturity pages. Frameworks are data, so the assessment form's schema is built
 // from the framework it scores against. Isomorphic: no server imports.
 
-export type FrameworkScale = {
-  code: string;
-  name: string;
-  scaleMin: number;
-  scaleMax: number;
-  wholeNumbers: boolean;
-  dimensions: readonly { code: string; name: string }[];
-};
-
-/** 3, or 2.7 for a mean; whole-number scales never show a needless ".0". */
-export function formatScore(score: number | null | undefined, decimals = 1) {
-  if (score === null || score === undefined || !Number.isFinite(score)) return "";
-  return Number.isInteger(score) ? String(score) : score.toFixed(decimals);
-}
-
-export function scaleText(framework: Pick<FrameworkScale, "scaleMin" | "scaleMax" | "wholeNumbers">) {
-  return `${formatScore(framework.scaleMin)} to ${formatScore(framework.scaleMax)}${framework.wholeNumbers ? ", whole numbers" : ""}`;
-}
-
-/** Form field names for a dimension's score and evidence. */
-export const scoreField = (dimensionCode: string) => `score_${dimensionCode}`;
-export const evidenceField = (dimensionCode: string) => `evidence_${dimensionCode}`;
+export * from "./maturity.labels";
 
 function scoreSchema(framework: FrameworkScale, dimensionName: string) {
   const range = `from ${formatScore(framework.scaleMin)} to ${formatScore(framework.scaleMax)}`;
@@ -125,13 +105,8 @@ export const NewFrameworkSchema = z
 
 export type NewFramework = z.infer<typeof NewFrameworkSchema>;
 
-export const MATURITY_SORTS = ["overall", "name"] as const;
-export type MaturitySort = (typeof MATURITY_SORTS)[number];
-
 export const MaturityQuerySchema = z.object({
   framework: z.string().trim().max(30).optional().catch(undefined),
   organisationType: z.enum(ORGANISATION_TYPES).optional().catch(undefined),
   locality: z.string().trim().max(100).optional().catch(undefined),
 });
-
-export { ORGANISATION_TYPE_LABELS } from "./rollout.schema";

@@ -4,7 +4,8 @@ import { AdminNav } from "~/components/admin-nav";
 import { Details, InsetText, Pagination, Table, Tag } from "~/components/nhs";
 import { requireRole } from "~/lib/session.server";
 import { listOutbox } from "~/models/notification-mail.server";
-import { OUTBOX_STATUSES, OUTBOX_STATUS_COLOURS, OUTBOX_STATUS_LABELS, OutboxQuerySchema } from "~/models/notifications.schema";
+import { OutboxQuerySchema } from "~/models/notifications.schema";
+import { OUTBOX_STATUSES, OUTBOX_STATUS_COLOURS, OUTBOX_STATUS_LABELS } from "~/models/notifications.labels";
 
 export const meta: MetaFunction = () => [{ title: "Outbox – Admin – ShareBoard" }];
 

@@ -20,7 +20,7 @@ import {
   RISK_LABELS,
   SIGNATURE_STATUS_LABELS,
   dpiaSigningProblem,
-} from "~/models/agreements.schema";
+} from "~/models/agreements.labels";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
 

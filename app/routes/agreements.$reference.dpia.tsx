@@ -6,7 +6,8 @@ import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, refuse, requireRole } from "~/lib/session.server";
 import { mayManageAgreement } from "~/models/agreements.server";
 import { dpiaFor, saveDpia } from "~/models/agreement-changes.server";
-import { DPIA_STATUS_LABELS, DpiaSchema, RISK_LABELS } from "~/models/agreements.schema";
+import { DpiaSchema } from "~/models/agreements.schema";
+import { DPIA_STATUS_LABELS, RISK_LABELS } from "~/models/agreements.labels";
 import { runGovernance } from "~/models/governance-errors.server";
 import { DPIA_STATUSES, RISK_LEVELS } from "../../db/schema/enums";
 

@@ -9,7 +9,8 @@ import { agreementFormOptions, agreementFormValues, mayManageAgreement } from "~
 import { updateAgreement } from "~/models/agreement-changes.server";
 import { answersGivenToLatest } from "~/models/agreement-signing.server";
 import { inSentence, listInWords } from "~/lib/words";
-import { AGREEMENT_STATUS_LABELS, AgreementSchema } from "~/models/agreements.schema";
+import { AgreementSchema } from "~/models/agreements.schema";
+import { AGREEMENT_STATUS_LABELS } from "~/models/agreements.labels";
 import { getReportingDate } from "~/models/settings.server";
 import { formatDate } from "~/lib/dates";
 import { runGovernance } from "~/models/governance-errors.server";

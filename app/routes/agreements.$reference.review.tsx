@@ -6,7 +6,8 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, refuse, requireRole } from "~/lib/session.server";
 import { mayReviewAgreement, recordAgreementReview, reviewFormFor } from "~/models/agreement-reviews.server";
-import { REVIEW_OUTCOME_LABELS, ReviewSchema } from "~/models/agreements.schema";
+import { ReviewSchema } from "~/models/agreements.schema";
+import { REVIEW_OUTCOME_LABELS } from "~/models/agreements.labels";
 import { runGovernance } from "~/models/governance-errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Record a review of ${data?.form.reference ?? "agreement"} – ShareBoard` }];

@@ -9,14 +9,14 @@ import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
 import { countAgreementReviewsDue, listAgreements, listPartyOrganisations, liveDeploymentsWithoutActiveAgreement, type AgreementListRow } from "~/models/agreements.server";
+import { parseAgreementQuery } from "~/models/agreements.schema";
 import {
   AGREEMENT_STATUS_LABELS,
   EFFECTIVE_AGREEMENT_STATUSES,
-  parseAgreementQuery,
   PURPOSE_LABELS,
   REVIEW_FILTER_LABELS,
   REVIEW_FILTERS,
-} from "~/models/agreements.schema";
+} from "~/models/agreements.labels";
 import { AGREEMENT_PURPOSES } from "../../db/schema/enums";
 import { resolveAsAt } from "~/models/settings.server";
 

@@ -12,10 +12,10 @@ import { parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { BoardPackConflictError, getBoardPack, recordBoardPack } from "~/models/board-pack.server";
 import { RecordBoardPackSchema } from "~/models/board-pack.schema";
-import { CASE_STATE_LABELS } from "~/models/cases.schema";
-import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.schema";
-import { EXCEPTION_KIND_LABELS } from "~/models/exceptions.schema";
-import { LOW_SEVERITY_GROUP_ABOVE } from "~/models/exception-acknowledgements.schema";
+import { CASE_STATE_LABELS } from "~/models/cases.labels";
+import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.labels";
+import { EXCEPTION_KIND_LABELS } from "~/models/exceptions.labels";
+import { LOW_SEVERITY_GROUP_ABOVE } from "~/models/exception-acknowledgements.labels";
 import { formatCount } from "~/components/consent/format";
 import { resolveAsAt } from "~/models/settings.server";
 

@@ -21,6 +21,7 @@ import {
   getCase,
   transitionCase,
 } from "~/models/cases.server";
+import { CommentFormSchema, TransitionFormSchema } from "~/models/cases.schema";
 import {
   ARTICLE_6_LABELS,
   ARTICLE_9_LABELS,
@@ -29,17 +30,15 @@ import {
   CALDICOTT_PRINCIPLES,
   COMMON_LAW_LABELS,
   CONSENT_MODEL_LABELS,
-  CommentFormSchema,
   DIRECTION_LABELS,
   DPIA_STATUS_LABELS,
   PURPOSE_LABELS,
   SYSTEM_LABELS,
-  TransitionFormSchema,
   riskScore,
   stepLabel,
   transitionRule,
   type CaseAction,
-} from "~/models/cases.schema";
+} from "~/models/cases.labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data ? `${data.kase.reference}: ${data.kase.title}` : "Business case"} – ShareBoard` }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: casesCss }];

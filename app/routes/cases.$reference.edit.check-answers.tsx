@@ -11,7 +11,7 @@ import { actorFor, requireUser } from "~/lib/session.server";
 import { CaseRuleError, assertMayActOnCase, caseFormOptions, transitionCase } from "~/models/cases.server";
 import { getCaseTaskList, throwCaseRefusal } from "~/models/cases.sections.server";
 import { CASE_SECTIONS } from "~/models/cases.sections";
-import { FIELD_LABELS, describeValue } from "~/models/cases.schema";
+import { FIELD_LABELS, describeValue } from "~/models/cases.labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Check your answers: ${data?.kase.reference ?? "case"} – Business cases – ShareBoard` }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: casesCss }];

@@ -10,7 +10,8 @@ import { formatDate } from "~/lib/dates";
 import { requireUser } from "~/lib/session.server";
 import { hrefWith } from "~/lib/table-query";
 import { caseSponsors, listCases } from "~/models/cases.server";
-import { CASE_STATES, CASE_STATE_LABELS, parseCaseListQuery, queueStatesFor, type CaseScope } from "~/models/cases.schema";
+import { parseCaseListQuery, type CaseScope } from "~/models/cases.schema";
+import { CASE_STATES, CASE_STATE_LABELS, queueStatesFor } from "~/models/cases.labels";
 
 export const meta: MetaFunction = () => [{ title: "Business cases – ShareBoard" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: casesCss }];

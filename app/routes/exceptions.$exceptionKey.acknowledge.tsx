@@ -15,8 +15,9 @@ import {
   reviewByBounds,
   withAcknowledgements,
 } from "~/models/exception-acknowledgements.server";
-import { ACKNOWLEDGEMENT_MAX_MONTHS, AcknowledgeExceptionSchema, acknowledgementText } from "~/models/exception-acknowledgements.schema";
-import { EXCEPTION_KIND_LABELS, SEVERITY_COLOURS, SEVERITY_LABELS } from "~/models/exceptions.schema";
+import { AcknowledgeExceptionSchema } from "~/models/exception-acknowledgements.schema";
+import { ACKNOWLEDGEMENT_MAX_MONTHS, acknowledgementText } from "~/models/exception-acknowledgements.labels";
+import { EXCEPTION_KIND_LABELS, SEVERITY_COLOURS, SEVERITY_LABELS } from "~/models/exceptions.labels";
 import { getReportingDate } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Acknowledge an exception – ShareBoard" }];

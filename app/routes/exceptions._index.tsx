@@ -9,7 +9,8 @@ import { hrefWith } from "~/lib/table-query";
 import { ROLE_LABELS } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
 import { acknowledgeableIds, listExceptionsWithAcknowledgements } from "~/models/exception-acknowledgements.server";
-import { acknowledgeHref, acknowledgementText, type AcknowledgedException } from "~/models/exception-acknowledgements.schema";
+import { acknowledgeHref, acknowledgementText, type AcknowledgedException } from "~/models/exception-acknowledgements.labels";
+import { parseExceptionQuery } from "~/models/exceptions.schema";
 import {
   EXCEPTION_FILTER_FIELDS,
   EXCEPTION_KIND_LABELS,
@@ -17,10 +18,9 @@ import {
   SEVERITIES,
   SEVERITY_COLOURS,
   SEVERITY_LABELS,
-  parseExceptionQuery,
-} from "~/models/exceptions.schema";
+} from "~/models/exceptions.labels";
 import { listLocalities } from "~/models/organisations.server";
-import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
+import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
 import { ORGANISATION_TYPES, ROLES } from "../../db/schema/enums";
 

@@ -22,6 +22,7 @@ import {
   type CoverListRow,
   type PracticeCoverRow,
 } from "~/models/indemnity.server";
+import { parseCoverQuery } from "~/models/indemnity.schema";
 import {
   COVER_STATUS_LABELS,
   EFFECTIVE_COVER_STATUSES,
@@ -30,8 +31,7 @@ import {
   PRACTICE_COVER_STATES,
   PRACTICE_COVER_STATE_COLOURS,
   PRACTICE_COVER_STATE_LABELS,
-  parseCoverQuery,
-} from "~/models/indemnity.schema";
+} from "~/models/indemnity.labels";
 import { listLocalities } from "~/models/organisations.server";
 import { resolveAsAt } from "~/models/settings.server";
 

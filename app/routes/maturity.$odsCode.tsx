@@ -6,7 +6,7 @@ import { HeatCell } from "~/components/maturity/heat";
 import { BackLink, Details, ErrorSummary, InsetText, SummaryList, Table, Tag, WarningCallout } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { requireUser } from "~/lib/session.server";
-import { formatScore, ORGANISATION_TYPE_LABELS, scaleText } from "~/models/maturity.schema";
+import { formatScore, ORGANISATION_TYPE_LABELS, scaleText } from "~/models/maturity.labels";
 import { findOrganisationByOdsCode, getOrganisationMaturity, mayAssess } from "~/models/maturity.server";
 import { resolveAsAt } from "~/models/settings.server";
 

@@ -10,7 +10,8 @@ import { formatDate, formatMonth, monthOf } from "~/lib/dates";
 import { parseWith } from "~/lib/forms";
 import { parseTableQuery } from "~/lib/table-query";
 import { requireUser } from "~/lib/session.server";
-import { formatScore, MATURITY_SORTS, MaturityQuerySchema, ORGANISATION_TYPE_LABELS, scaleText } from "~/models/maturity.schema";
+import { MaturityQuerySchema } from "~/models/maturity.schema";
+import { formatScore, MATURITY_SORTS, ORGANISATION_TYPE_LABELS, scaleText } from "~/models/maturity.labels";
 import { averageMaturity, listFrameworks, lowMaturityAtRisk, maturityHeatMap, maturityLocalities, type HeatMapRow } from "~/models/maturity.server";
 import { resolveAsAt } from "~/models/settings.server";
 

@@ -5,7 +5,7 @@ import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject } from "~/lib/forms";
 import { actorFor, refuse, requireRole } from "~/lib/session.server";
-import { evidenceField, formatScore, scaleText, scoreField } from "~/models/maturity.schema";
+import { evidenceField, formatScore, scaleText, scoreField } from "~/models/maturity.labels";
 import { listFrameworks, organisationsUserMayAssess, recordMaturityAssessment } from "~/models/maturity.server";
 import { getReportingDate } from "~/models/settings.server";
 

@@ -10,7 +10,7 @@ import { requireUser } from "~/lib/session.server";
 import { organisationListQuery } from "~/models/organisations.schema";
 import { listLocalities, listOrganisations, type OrganisationRow } from "~/models/organisations.server";
 import { countPractices } from "~/models/rollout.server";
-import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
+import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
 import { ORGANISATION_TYPES } from "../../db/schema/enums";
 

@@ -22,7 +22,8 @@ import {
   usageTotals,
   type DeploymentRow,
 } from "~/models/rollout.server";
-import { DEPLOYMENT_STATUS_LABELS, ORGANISATION_TYPE_LABELS, deploymentListQuery } from "~/models/rollout.schema";
+import { deploymentListQuery } from "~/models/rollout.schema";
+import { DEPLOYMENT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
 import { DEPLOYMENT_STATUSES, ORGANISATION_TYPES } from "../../db/schema/enums";
 

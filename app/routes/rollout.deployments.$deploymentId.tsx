@@ -6,7 +6,7 @@ import { formatDate, formatMonth } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
 import { getDeployment, usageForDeployment } from "~/models/rollout.server";
-import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.schema";
+import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

@@ -7,7 +7,8 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { getDeployment, RolloutRuleError, voidStatusEvent } from "~/models/rollout.server";
-import { DEPLOYMENT_STATUS_LABELS, VoidStatusEventSchema } from "~/models/rollout.schema";
+import { VoidStatusEventSchema } from "~/models/rollout.schema";
+import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.labels";
 
 export const meta: MetaFunction = () => [{ title: "Mark a status as recorded in error – ShareBoard" }];
 

@@ -7,7 +7,8 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { changeDeploymentStatus, getDeployment, RolloutRuleError } from "~/models/rollout.server";
-import { DEPLOYMENT_STATUS_LABELS, StatusChangeSchema } from "~/models/rollout.schema";
+import { StatusChangeSchema } from "~/models/rollout.schema";
+import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.labels";
 import { getReportingDate } from "~/models/settings.server";
 import { DEPLOYMENT_STATUSES } from "../../db/schema/enums";
 

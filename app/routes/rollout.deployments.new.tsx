@@ -6,7 +6,8 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { createDeployment, listCapabilities, RolloutRuleError, serviceOptions } from "~/models/rollout.server";
-import { DEPLOYMENT_STATUS_LABELS, NewDeploymentSchema } from "~/models/rollout.schema";
+import { NewDeploymentSchema } from "~/models/rollout.schema";
+import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.labels";
 import { getReportingDate } from "~/models/settings.server";
 import { DEPLOYMENT_STATUSES } from "../../db/schema/enums";
 

@@ -5,7 +5,8 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { parseWith } from "~/lib/forms";
 import { actorFor, requireUser } from "~/lib/session.server";
 import { preferencesFor, savePreferences } from "~/models/notifications.server";
-import { EMAIL_CHOICE_LABELS, PreferencesFormSchema } from "~/models/notifications.schema";
+import { PreferencesFormSchema } from "~/models/notifications.schema";
+import { EMAIL_CHOICE_LABELS } from "~/models/notifications.labels";
 
 export const meta: MetaFunction = () => [{ title: "Notification settings – ShareBoard" }];
 

@@ -7,7 +7,7 @@ import { formatDate, formatMonth } from "~/lib/dates";
 import { SUPPRESSED_TEXT } from "~/lib/suppression";
 import { getReportingDate, getSettings } from "~/models/settings.server";
 import { transparencyReport } from "~/models/transparency.server";
-import { PRIVATE_PROVIDER_TAG } from "~/models/rollout.schema";
+import { PRIVATE_PROVIDER_TAG } from "~/models/rollout.labels";
 
 export const meta: MetaFunction = () => [{ title: "How we share health and care records – ShareBoard" }];
 

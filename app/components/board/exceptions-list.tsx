@@ -2,8 +2,8 @@ import { Link } from "@remix-run/react";
 import { Tag } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { ROLE_LABELS } from "~/lib/permissions";
-import { EXCEPTION_KIND_LABELS, SEVERITY_LABELS, type ExceptionSeverity, type ProgrammeException } from "~/models/exceptions.schema";
-import { acknowledgementText, type AcknowledgedException, type ExceptionLine } from "~/models/exception-acknowledgements.schema";
+import { EXCEPTION_KIND_LABELS, SEVERITY_LABELS, type ExceptionSeverity, type ProgrammeException } from "~/models/exceptions.labels";
+import { acknowledgementText, type AcknowledgedException, type ExceptionLine } from "~/models/exception-acknowledgements.labels";
 
 const SEVERITY_COLOURS: Record<ExceptionSeverity, "red" | "orange" | "yellow"> = { high: "red", medium: "orange", low: "yellow" };
 

@@ -14,7 +14,7 @@ import {
   SYSTEM_LABELS,
   rowCount,
   type CaseFormValues,
-} from "~/models/cases.schema";
+} from "~/models/cases.labels";
 import { SECTION_STATUS_LABELS, type SectionStatus } from "~/models/cases.sections";
 import type { DeploymentStatus } from "../../../db/schema/enums";
 

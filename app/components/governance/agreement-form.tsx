@@ -18,7 +18,7 @@ import {
   NO_ARTICLE_9,
   PARTY_ROLE_LABELS,
   PURPOSE_LABELS,
-} from "~/models/agreements.schema";
+} from "~/models/agreements.labels";
 
 /** What the form shows: strings as typed (or loaded), repeated fields as lists. */
 export type AgreementFormValues = Record<string, string | string[] | undefined>;

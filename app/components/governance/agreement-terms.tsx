@@ -15,7 +15,7 @@ import {
   type Article9Condition,
   type DpiaForSigning,
   type PartyRole,
-} from "~/models/agreements.schema";
+} from "~/models/agreements.labels";
 
 type Terms = {
   reference: string;

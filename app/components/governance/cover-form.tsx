@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import { Button, DateInput, ErrorSummary, Radios, Select, TextInput, Textarea } from "~/components/nhs";
 import { INDEMNITY_STATUSES } from "../../../db/schema/enums";
-import { STORED_COVER_STATUS_LABELS } from "~/models/indemnity.schema";
+import { STORED_COVER_STATUS_LABELS } from "~/models/indemnity.labels";
 
 /** The CCG's form for indemnity cover: new cover (with the organisation), a renewal, or a change. */
 export function CoverForm({

@@ -6,8 +6,8 @@ import {
   REVIEW_STATE_LABELS,
   type EffectiveAgreementStatus,
   type ReviewState,
-} from "~/models/agreements.schema";
-import { COVER_STATUS_COLOURS, COVER_STATUS_LABELS, type EffectiveCoverStatus } from "~/models/indemnity.schema";
+} from "~/models/agreements.labels";
+import { COVER_STATUS_COLOURS, COVER_STATUS_LABELS, type EffectiveCoverStatus } from "~/models/indemnity.labels";
 
 /** An agreement's status on the page's date; a signed agreement not yet in force says from when. */
 export function AgreementStatusTag({ status, activatedOn }: { status: EffectiveAgreementStatus; activatedOn?: string | null }) {

@@ -1,4 +1,4 @@
-import { formatScore } from "~/models/maturity.schema";
+import { formatScore } from "~/models/maturity.labels";
 
 // The heat map's colour bands: a single-hue blue scale (readable with every common colour
 // vision deficiency), darker for more mature. The number is always printed in the cell, so

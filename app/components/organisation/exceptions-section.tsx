@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import { Table, Tag } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { ROLE_LABELS } from "~/lib/permissions";
-import { EXCEPTION_KIND_LABELS, SEVERITY_COLOURS, SEVERITY_LABELS, type ProgrammeException } from "~/models/exceptions.schema";
+import { EXCEPTION_KIND_LABELS, SEVERITY_COLOURS, SEVERITY_LABELS, type ProgrammeException } from "~/models/exceptions.labels";
 
 /**
  * The exceptions that concern one organisation (its own, and reviews of agreements it is party

@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import { SummaryList, Table, Tag, WarningCallout } from "~/components/nhs";
 import { AgreementStatusTag, CoverStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
-import { PARTY_ROLE_LABELS, SIGNATURE_STATUS_LABELS } from "~/models/agreements.schema";
+import { PARTY_ROLE_LABELS, SIGNATURE_STATUS_LABELS } from "~/models/agreements.labels";
 import type { OrganisationGovernance } from "~/models/governance.server";
 
 /**

@@ -2,7 +2,7 @@ import { Link } from "@remix-run/react";
 import { HeatCell } from "~/components/maturity/heat";
 import { Table, Tag, WarningCallout } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
-import { formatScore, scaleText } from "~/models/maturity.schema";
+import { formatScore, scaleText } from "~/models/maturity.labels";
 import type { OrganisationMaturity } from "~/models/maturity.server";
 
 /**

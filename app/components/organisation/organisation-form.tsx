@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Button, DateInput, ErrorSummary, Radios, Select, TextInput } from "~/components/nhs";
-import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
+import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { DSPT_STATUSES, ORGANISATION_STATUSES, ORGANISATION_TYPES } from "../../../db/schema/enums";
 
 export type OrganisationFormValues = Partial<Record<string, string | number | boolean | null>>;

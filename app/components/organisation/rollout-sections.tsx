@@ -4,7 +4,7 @@ import { DeploymentStatusTag, LateTag } from "~/components/rollout/tags";
 import { formatDate, formatMonth } from "~/lib/dates";
 import type { Organisation } from "~/models/organisations.server";
 import type { DeploymentRow, listServicesOf, usageForOrganisation } from "~/models/rollout.server";
-import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
+import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { OrganisationSection } from "./section";
 import { PrivateProviderTag } from "~/components/private-provider-tag";
 

@@ -1,6 +1,6 @@
 import { Tag, type TagColour } from "~/components/nhs";
 import type { DeploymentStatus } from "../../../db/schema/enums";
-import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.schema";
+import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.labels";
 
 const STATUS_COLOURS: Record<DeploymentStatus, TagColour> = {
   planned: "grey",

@@ -11,7 +11,7 @@ import { requireUser } from "~/lib/session.server";
 import { organisationHistory } from "~/models/organisation-history.server";
 import { getOrganisationByOdsCode } from "~/models/organisations.server";
 import { listDeployments, listServicesOf, usageForOrganisation } from "~/models/rollout.server";
-import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.schema";
+import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
 import { getOrganisationConsent } from "~/models/consent.server";
 import { getOrganisationGovernance } from "~/models/governance.server";
