@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { combineDateParts, dateProblem, isIsoDate } from "./dates";
+import { combineDateParts, dateProblem, isIsoDate, ISO_MONTH } from "./dates";
 
 // Zod checks for dates typed into the NHS date input (combined by formToObject in forms.ts).
 
@@ -32,8 +32,6 @@ export function optionalIsoDate(what: string) {
 export type MonthParts = { month: string; year: string };
 
 export const MONTH_PART_NAMES = ["month", "year"] as const;
-
-const ISO_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
  * The value of a month input's two boxes: `YYYY-MM` when they make a real month (the month as a
