@@ -58,7 +58,7 @@ export default function RecordUsage() {
           <MonthInput
             id="month"
             name="month"
-            label="Month"
+            label="Which month is the figure for?"
             hint={`Up to the reporting month, ${formatMonth(reportingMonth)}. For example, ${formatMonthExample(reportingMonth)}`}
             defaultValue={values.month ?? ""}
             error={errors.month}
