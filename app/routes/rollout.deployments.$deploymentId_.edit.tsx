@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, DateInput, ErrorSummary, TextInput, Textarea } from "~/components/nhs";
+import { Button, DateInput, TextInput, Textarea } from "~/components/nhs";
+import { DeploymentFormPage } from "~/components/rollout/deployment-form-page";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { handleForm, notFound } from "~/lib/form-action.server";
 import { actorFor, requireRole } from "~/lib/session.server";
@@ -28,25 +29,15 @@ export default function EditDeployment() {
   const { deployment: d } = useLoaderData<typeof loader>();
   const { errors, values, submitting } = useFormResult({ plannedGoLive: d.plannedGoLive ?? "", owner: d.owner ?? "", notes: d.notes ?? "" });
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href={`/rollout/deployments/${d.id}`}>Back to the deployment</BackLink>
-        <ErrorSummary errors={errors} />
-        <h1>
-          <span className="nhsuk-caption-l">
-            {d.capabilityName} at {d.serviceName}
-          </span>
-          Edit the plan, owner and notes
-        </h1>
-        <Form method="post" noValidate>
-          <DateInput id="plannedGoLive" name="plannedGoLive" label="Planned go-live date (optional)" defaultValue={values.plannedGoLive ?? ""} error={errors.plannedGoLive} />
-          <TextInput id="owner" name="owner" label="Owner (optional)" width={20} defaultValue={values.owner ?? ""} error={errors.owner} />
-          <Textarea id="notes" name="notes" label="Notes (optional)" rows={3} defaultValue={values.notes ?? ""} error={errors.notes} />
-          <Button type="submit" disabled={submitting}>
-            Save changes
-          </Button>
-        </Form>
-      </div>
-    </div>
+    <DeploymentFormPage deployment={d} title="Edit the plan, owner and notes" errors={errors}>
+      <Form method="post" noValidate>
+        <DateInput id="plannedGoLive" name="plannedGoLive" label="Planned go-live date (optional)" defaultValue={values.plannedGoLive ?? ""} error={errors.plannedGoLive} />
+        <TextInput id="owner" name="owner" label="Owner (optional)" width={20} defaultValue={values.owner ?? ""} error={errors.owner} />
+        <Textarea id="notes" name="notes" label="Notes (optional)" rows={3} defaultValue={values.notes ?? ""} error={errors.notes} />
+        <Button type="submit" disabled={submitting}>
+          Save changes
+        </Button>
+      </Form>
+    </DeploymentFormPage>
   );
 }

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, ErrorSummary, SummaryList, Textarea, WarningCallout } from "~/components/nhs";
+import { Button, SummaryList, Textarea, WarningCallout } from "~/components/nhs";
+import { DeploymentFormPage } from "~/components/rollout/deployment-form-page";
 import { DeploymentStatusTag } from "~/components/rollout/tags";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
@@ -35,10 +36,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     (input) => {
       const result = voidStatusEvent({ actor: actorFor(user, request, context), deploymentId: deployment.id, eventId: event.id, input }) ?? notFound();
       const now = result.statusOnReportingDate ? `its status as at the reporting date is ${DEPLOYMENT_STATUS_LABELS[result.statusOnReportingDate].toLowerCase()}` : "it has no status on record: record its first status";
-      return redirectWithFlash(
-        `/rollout/deployments/${deployment.id}`,
-        `The ${DEPLOYMENT_STATUS_LABELS[event.status].toLowerCase()} status from ${formatDate(event.effectiveOn)} is marked as recorded in error; ${now}.`,
-      );
+      return redirectWithFlash(`/rollout/deployments/${deployment.id}`, `The ${DEPLOYMENT_STATUS_LABELS[event.status].toLowerCase()} status from ${formatDate(event.effectiveOn)} is marked as recorded in error; ${now}.`);
     },
     { ruleErrors: [RolloutRuleError] },
   );
@@ -48,44 +46,28 @@ export default function VoidStatusEvent() {
   const { deployment: d, event } = useLoaderData<typeof loader>();
   const { errors, values, submitting } = useFormResult();
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href={`/rollout/deployments/${d.id}`}>Back to the deployment</BackLink>
-        <ErrorSummary errors={errors} />
-        <h1>
-          <span className="nhsuk-caption-l">
-            {d.capabilityName} at {d.serviceName}
-          </span>
-          Mark a status as recorded in error
-        </h1>
-        <SummaryList
-          rows={[
-            { key: "Status", value: <DeploymentStatusTag status={event.status} /> },
-            { key: "From", value: formatDate(event.effectiveOn) },
-            event.note ? { key: "Note", value: event.note } : null,
-          ]}
+    <DeploymentFormPage deployment={d} title="Mark a status as recorded in error" errors={errors}>
+      <SummaryList rows={[{ key: "Status", value: <DeploymentStatusTag status={event.status} /> }, { key: "From", value: formatDate(event.effectiveOn) }, event.note ? { key: "Note", value: event.note } : null]} />
+      <WarningCallout heading="A correction, not a change">
+        <p>
+          Use this only when the status was never true: it was entered by mistake. It stays in the history marked &ldquo;Recorded in error&rdquo; with your reason, and every figure as at every date is worked out again
+          without it. If the status really changed later, record a change of status instead.
+        </p>
+      </WarningCallout>
+      <Form method="post" noValidate>
+        <Textarea
+          id="reason"
+          name="reason"
+          label="Why was this status recorded in error?"
+          hint="For example: entered against the wrong service; the go-live was cancelled before it happened"
+          rows={3}
+          defaultValue={values.reason ?? ""}
+          error={errors.reason}
         />
-        <WarningCallout heading="A correction, not a change">
-          <p>
-            Use this only when the status was never true: it was entered by mistake. It stays in the history marked &ldquo;Recorded in error&rdquo; with your reason, and every figure as at every
-            date is worked out again without it. If the status really changed later, record a change of status instead.
-          </p>
-        </WarningCallout>
-        <Form method="post" noValidate>
-          <Textarea
-            id="reason"
-            name="reason"
-            label="Why was this status recorded in error?"
-            hint="For example: entered against the wrong service; the go-live was cancelled before it happened"
-            rows={3}
-            defaultValue={values.reason ?? ""}
-            error={errors.reason}
-          />
-          <Button type="submit" disabled={submitting}>
-            Mark as recorded in error
-          </Button>
-        </Form>
-      </div>
-    </div>
+        <Button type="submit" disabled={submitting}>
+          Mark as recorded in error
+        </Button>
+      </Form>
+    </DeploymentFormPage>
   );
 }

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, DateInput, ErrorSummary, Radios, Textarea } from "~/components/nhs";
+import { Button, DateInput, Radios, Textarea } from "~/components/nhs";
+import { DeploymentFormPage } from "~/components/rollout/deployment-form-page";
 import { DeploymentStatusTag } from "~/components/rollout/tags";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
@@ -33,7 +34,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       const message =
         onReportingDate === input.status
           ? `${deployment.serviceName} is now ${label} (from ${formatDate(input.effectiveOn)}).`
-          : `Recorded: ${label} from ${formatDate(input.effectiveOn)}. A later change is on record, so its status as at the reporting date is ${onReportingDate ? DEPLOYMENT_STATUS_LABELS[onReportingDate].toLowerCase() : "not recorded"}.`;
+          : `Recorded: ${label} from ${formatDate(input.effectiveOn)}. A later change is on record, so its status as at the reporting date is ${
+              onReportingDate ? DEPLOYMENT_STATUS_LABELS[onReportingDate].toLowerCase() : "not recorded"
+            }.`;
       return redirectWithFlash(`/rollout/deployments/${deployment.id}`, message);
     },
     { ruleErrors: [RolloutRuleError] },
@@ -44,48 +47,33 @@ export default function ChangeStatus() {
   const { deployment: d, reportingDate } = useLoaderData<typeof loader>();
   const { errors, values, submitting } = useFormResult({ effectiveOn: reportingDate });
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href={`/rollout/deployments/${d.id}`}>Back to the deployment</BackLink>
-        <ErrorSummary errors={errors} />
-        <h1>
-          <span className="nhsuk-caption-l">
-            {d.capabilityName} at {d.serviceName}
-          </span>
-          Change status
-        </h1>
-        <p>
-          {d.currentStatus ? (
-            <>
-              Status as at the reporting date: <DeploymentStatusTag status={d.currentStatus} />
-            </>
-          ) : (
-            <>No status on record: record its first status.</>
-          )}
-        </p>
-        <Form method="post" noValidate>
-          <Radios
-            id="status"
-            name="status"
-            label="New status"
-            defaultValue={values.status ?? ""}
-            error={errors.status}
-            items={DEPLOYMENT_STATUSES.map((s) => ({ value: s, label: DEPLOYMENT_STATUS_LABELS[s] }))}
-          />
-          <DateInput
-            id="effectiveOn"
-            name="effectiveOn"
-            label="Date of the change"
-            hint={`The day it took effect: on or after the deployment's first status${d.intervals[0] ? ` (${formatDate(d.intervals[0].validFrom)})` : ""} and on or before the reporting date (${formatDate(reportingDate)}). A status recorded in error is corrected from the deployment's history, not here.`}
-            defaultValue={values.effectiveOn ?? reportingDate}
-            error={errors.effectiveOn}
-          />
-          <Textarea id="note" name="note" label="Note (optional)" hint="Why it changed, for the history" rows={3} defaultValue={values.note ?? ""} error={errors.note} />
-          <Button type="submit" disabled={submitting}>
-            Save status
-          </Button>
-        </Form>
-      </div>
-    </div>
+    <DeploymentFormPage deployment={d} title="Change status" errors={errors}>
+      <p>
+        {d.currentStatus ? (
+          <>
+            Status as at the reporting date: <DeploymentStatusTag status={d.currentStatus} />
+          </>
+        ) : (
+          <>No status on record: record its first status.</>
+        )}
+      </p>
+      <Form method="post" noValidate>
+        <Radios id="status" name="status" label="New status" defaultValue={values.status ?? ""} error={errors.status} items={DEPLOYMENT_STATUSES.map((s) => ({ value: s, label: DEPLOYMENT_STATUS_LABELS[s] }))} />
+        <DateInput
+          id="effectiveOn"
+          name="effectiveOn"
+          label="Date of the change"
+          hint={`The day it took effect: on or after the deployment's first status${d.intervals[0] ? ` (${formatDate(d.intervals[0].validFrom)})` : ""} and on or before the reporting date (${formatDate(
+            reportingDate,
+          )}). A status recorded in error is corrected from the deployment's history, not here.`}
+          defaultValue={values.effectiveOn ?? reportingDate}
+          error={errors.effectiveOn}
+        />
+        <Textarea id="note" name="note" label="Note (optional)" hint="Why it changed, for the history" rows={3} defaultValue={values.note ?? ""} error={errors.note} />
+        <Button type="submit" disabled={submitting}>
+          Save status
+        </Button>
+      </Form>
+    </DeploymentFormPage>
   );
 }

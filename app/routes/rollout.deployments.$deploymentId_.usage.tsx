@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { BackLink, Button, ErrorSummary, MonthInput, TextInput } from "~/components/nhs";
+import { Button, MonthInput, TextInput } from "~/components/nhs";
+import { DeploymentFormPage } from "~/components/rollout/deployment-form-page";
 import { formatMonthExample, requiredIsoMonth } from "~/lib/date-field";
 import { formatMonth, monthOf } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
@@ -43,32 +44,22 @@ export default function RecordUsage() {
   const { deployment: d, reportingMonth } = useLoaderData<typeof loader>();
   const { errors, values, submitting } = useFormResult({ month: reportingMonth });
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href={`/rollout/deployments/${d.id}`}>Back to the deployment</BackLink>
-        <ErrorSummary errors={errors} />
-        <h1>
-          <span className="nhsuk-caption-l">
-            {d.capabilityName} at {d.serviceName}
-          </span>
-          Record usage
-        </h1>
-        <p>Enter the number of records viewed in a month. A figure for a month already recorded replaces it.</p>
-        <Form method="post" noValidate>
-          <MonthInput
-            id="month"
-            name="month"
-            label="Which month is the figure for?"
-            hint={`Up to the reporting month, ${formatMonth(reportingMonth)}. For example, ${formatMonthExample(reportingMonth)}`}
-            defaultValue={values.month ?? ""}
-            error={errors.month}
-          />
-          <TextInput id="views" name="views" label="Record views" width={10} inputMode="numeric" defaultValue={values.views ?? ""} error={errors.views} />
-          <Button type="submit" disabled={submitting}>
-            Save figure
-          </Button>
-        </Form>
-      </div>
-    </div>
+    <DeploymentFormPage deployment={d} title="Record usage" errors={errors}>
+      <p>Enter the number of records viewed in a month. A figure for a month already recorded replaces it.</p>
+      <Form method="post" noValidate>
+        <MonthInput
+          id="month"
+          name="month"
+          label="Which month is the figure for?"
+          hint={`Up to the reporting month, ${formatMonth(reportingMonth)}. For example, ${formatMonthExample(reportingMonth)}`}
+          defaultValue={values.month ?? ""}
+          error={errors.month}
+        />
+        <TextInput id="views" name="views" label="Record views" width={10} inputMode="numeric" defaultValue={values.views ?? ""} error={errors.views} />
+        <Button type="submit" disabled={submitting}>
+          Save figure
+        </Button>
+      </Form>
+    </DeploymentFormPage>
   );
 }
