@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { combineMonthParts } from "./date-field";
+import { combineMonthParts } from "./month-field";
 import { combineDateParts } from "./dates";
 
 export type FieldErrors = Record<string, string>;

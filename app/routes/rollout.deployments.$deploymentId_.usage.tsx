@@ -2,8 +2,9 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Form, useLoaderData } from "@remix-run/react";
 import { Button, MonthInput, TextInput } from "~/components/nhs";
 import { DeploymentFormPage } from "~/components/rollout/deployment-form-page";
-import { formatMonthExample, requiredIsoMonth } from "~/lib/date-field";
+import { requiredIsoMonth } from "~/lib/date-field";
 import { formatMonth, monthOf } from "~/lib/dates";
+import { formatMonthExample } from "~/lib/month-field";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { handleForm, notFound } from "~/lib/form-action.server";
 import { actorFor, requireRole } from "~/lib/session.server";
@@ -14,10 +15,6 @@ import { getReportingDate } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Record usage – ShareBoard" }];
 
-// The month is typed into the NHS month input (two boxes), so its messages are the NHS ones
-// rather than the YYYY-MM wording UsageSchema gives API-style posts.
-const UsageFormSchema = UsageSchema.extend({ month: requiredIsoMonth("the month") });
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireRole(request, "programme", context);
   return { deployment: deploymentOfParam(params.deploymentId) ?? notFound(), reportingMonth: monthOf(getReportingDate()) };
@@ -26,9 +23,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, "programme", context);
   const deployment = deploymentOfParam(params.deploymentId) ?? notFound();
+  // The month is typed into the NHS month input (two boxes), so its messages are the NHS ones rather
+  // than UsageSchema's YYYY-MM wording. Built here, in the action, so that zod stays out of the browser.
   return handleForm(
     request,
-    UsageFormSchema,
+    UsageSchema.extend({ month: requiredIsoMonth("the month") }),
     (input) => {
       const result = recordUsage({ actor: actorFor(user, request, context), deploymentId: deployment.id, input });
       return redirectWithFlash(

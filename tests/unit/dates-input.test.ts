@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { combineMonthParts, formatMonthExample, monthPartsOf, monthProblem, optionalIsoDate, requiredIsoDate, requiredIsoMonth } from "~/lib/date-field";
+import { optionalIsoDate, requiredIsoDate, requiredIsoMonth } from "~/lib/date-field";
+import { combineMonthParts, formatMonthExample, monthPartsOf, monthProblem } from "~/lib/month-field";
 import { combineDateParts, dateProblem, datePartsOf, formatDateExample } from "~/lib/dates";
 import { formToObject, parseWith, readDate } from "~/lib/forms";
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { MONTH_PART_NAMES, monthPartsOf } from "~/lib/date-field";
+import { MONTH_PART_NAMES, monthPartsOf } from "~/lib/month-field";
 import { datePartsOf, DATE_PART_NAMES, type DateParts } from "~/lib/dates";
 import { ErrorMessage } from "./ErrorMessage";
 import { Hint } from "./Hint";
