@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dateProblem } from "./dates";
+import { monthProblem } from "./month-field";
 
 // Zod checks for dates typed into the NHS date input (combined by formToObject in forms.ts).
 
@@ -24,4 +25,15 @@ export function optionalIsoDate(what: string) {
     .optional()
     .superRefine(checkDate(what, { required: false }))
     .transform((v) => (v ? v : null));
+}
+
+/** A month that must be given, typed into the month input (see month-field.ts): a `YYYY-MM` string. */
+export function requiredIsoMonth(what: string) {
+  return z
+    .string({ error: `Enter ${what}` })
+    .trim()
+    .superRefine((value, ctx) => {
+      const message = monthProblem(value, what, { required: true });
+      if (message) ctx.addIssue({ code: "custom", message });
+    });
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { combineMonthParts } from "./month-field";
 import { combineDateParts } from "./dates";
 
 export type FieldErrors = Record<string, string>;
@@ -20,8 +21,10 @@ export function parseWith<S extends z.ZodType>(schema: S, input: FormData | URLS
  * Repeated keys become arrays; everything else stays a string. The three boxes of an NHS date
  * input (`x-day`, `x-month`, `x-year`) become one field `x`: the ISO date when they make a real
  * date, "" when all are empty, otherwise what was typed, which the date schemas refuse with the
- * NHS message (see combineDateParts and dateProblem in dates.ts). A plain `x=YYYY-MM-DD`, as API
- * clients and tests send, is kept as it is.
+ * NHS message (see combineDateParts and dateProblem in dates.ts). The two boxes of a month input
+ * (`x-month`, `x-year`, no `x-day`) likewise become `x`: `YYYY-MM` when they make a real month (see
+ * combineMonthParts in date-field.ts). A plain `x=YYYY-MM-DD` or `x=YYYY-MM`, as API clients and
+ * tests send, is kept as it is.
  */
 export function formToObject(input: FormData | URLSearchParams) {
   const out: Record<string, unknown> = {};
@@ -34,6 +37,11 @@ export function formToObject(input: FormData | URLSearchParams) {
     out[name] = readDate(input, name);
     for (const part of DATE_PARTS) delete out[`${name}-${part}`];
   }
+  for (const name of monthInputNames(keys)) {
+    out[name] = combineMonthParts({ month: partOf(input, `${name}-month`), year: partOf(input, `${name}-year`) });
+    delete out[`${name}-month`];
+    delete out[`${name}-year`];
+  }
   return out;
 }
 
@@ -42,6 +50,16 @@ const DATE_PARTS = ["day", "month", "year"] as const;
 /** Names `x` for which the input holds all three of `x-day`, `x-month` and `x-year`. */
 function dateInputNames(keys: Set<string>) {
   return [...keys].filter((key) => key.endsWith("-day")).map((key) => key.slice(0, -"-day".length)).filter((name) => keys.has(`${name}-month`) && keys.has(`${name}-year`));
+}
+
+/** Names `x` for which the input holds `x-month` and `x-year` but no `x-day`: a month input. */
+function monthInputNames(keys: Set<string>) {
+  return [...keys].filter((key) => key.endsWith("-year")).map((key) => key.slice(0, -"-year".length)).filter((name) => keys.has(`${name}-month`) && !keys.has(`${name}-day`));
+}
+
+function partOf(input: FormData | URLSearchParams, key: string) {
+  const value = input.get(key);
+  return typeof value === "string" ? value : "";
 }
 
 /**

@@ -13,7 +13,7 @@ import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { audit, type Actor } from "~/lib/audit.server";
-import { endOfMonthIso, formatDate, monthOf, monthRange } from "~/lib/dates";
+import { endOfMonthIso, formatDate, formatMonth, monthOf, monthRange } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
 import { DEPLOYMENT_STATUS_LABELS, type DeploymentEditInput, type DeploymentSort, type NewDeploymentInput, type ServiceInput, type StatusChangeInput, type UsageInput, type VoidStatusEventInput } from "./rollout.schema";
 import { deploymentStatusIntervalsOf, refreshDeploymentStatusIntervals, type StatusInterval } from "./rollout.read-model.server";
@@ -345,6 +345,12 @@ function computeServicesLiveByMonth({
 
 // ---------------------------------------------------------------------------------------------
 // One deployment
+
+/** The deployment a page's address names (`:deploymentId`), or null when it is not a whole number or there is no such deployment. */
+export function deploymentOfParam(raw: string | undefined, { asAt }: { asAt?: string } = {}) {
+  const id = Number(raw);
+  return Number.isInteger(id) && id > 0 ? getDeployment({ id, asAt }) : null;
+}
 
 export function getDeployment({ id, asAt, db = getDb() }: { id: number; asAt?: string; db?: DbOrTx }) {
   const row = db
@@ -738,7 +744,7 @@ export function usageTotals({ asAt, capability, db = getDb() }: { asAt: string; 
 export function recordUsage({ actor, deploymentId, input, db }: { actor: Actor; deploymentId: number; input: UsageInput; db?: DbOrTx }) {
   const run = (tx: DbOrTx) => {
     const reportingMonth = monthOf(getReportingDate(tx));
-    if (input.month > reportingMonth) throw new RolloutRuleError("month", `Enter a month up to the reporting month, ${reportingMonth}`);
+    if (input.month > reportingMonth) throw new RolloutRuleError("month", `Enter a month up to the reporting month, ${formatMonth(reportingMonth)}`);
     const before = tx
       .select()
       .from(deploymentUsage)

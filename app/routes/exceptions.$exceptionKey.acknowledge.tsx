@@ -1,11 +1,12 @@
-import { data, type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { type ActionFunctionArgs, type AppLoadContext, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
 import { BackLink, Button, DateInput, ErrorSummary, InsetText, SummaryList, Tag, Textarea } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { formToObject, parseWith } from "~/lib/forms";
+import { handleForm } from "~/lib/form-action.server";
 import { ROLE_LABELS } from "~/lib/permissions";
 import { actorFor, refuse, requireRole, safeRedirect } from "~/lib/session.server";
+import { useFormResult } from "~/lib/use-form-result";
 import type { SignedInUser } from "~/models/users.server";
 import {
   ACKNOWLEDGING_ROLES,
@@ -45,28 +46,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ACKNOWLEDGING_ROLES, context);
   const { exception } = exceptionOr404(request, user, params.exceptionKey, context);
-  const form = await request.formData();
-  const values = formToObject(form) as Record<string, string>;
-  const parsed = parseWith(AcknowledgeExceptionSchema, form);
-  if (!parsed.ok) return data({ errors: parsed.errors, values }, { status: 400 });
-  try {
-    const { acknowledgement } = acknowledgeException({ actor: actorFor(user, request, context), user, key: exception.id, input: parsed.data });
-    return redirectWithFlash(
-      returnToOf(form.get("returnTo")),
-      `"${exception.title}" is acknowledged until ${formatDate(acknowledgement.reviewBy)}. It is off the task list until then and stays, marked, on the exceptions page and in the board pack.`,
-    );
-  } catch (error) {
-    if (error instanceof AcknowledgementRuleError) return data({ errors: { [error.field]: error.message }, values }, { status: 400 });
-    throw error;
-  }
+  return handleForm(
+    request,
+    AcknowledgeExceptionSchema,
+    (input, form) => {
+      const { acknowledgement } = acknowledgeException({ actor: actorFor(user, request, context), user, key: exception.id, input });
+      return redirectWithFlash(
+        returnToOf(form.get("returnTo")),
+        `"${exception.title}" is acknowledged until ${formatDate(acknowledgement.reviewBy)}. It is off the task list until then and stays, marked, on the exceptions page and in the board pack.`,
+      );
+    },
+    { ruleErrors: [AcknowledgementRuleError] },
+  );
 }
 
 export default function AcknowledgeException() {
   const { today, exception, latest, returnTo } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const errors: Record<string, string> = actionData?.errors ?? {};
-  const values: Record<string, string> = actionData?.values ?? {};
+  const { errors, values, submitting } = useFormResult();
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
@@ -108,7 +104,7 @@ export default function AcknowledgeException() {
             defaultValue={values.reviewBy ?? ""}
             error={errors.reviewBy}
           />
-          <Button type="submit" disabled={navigation.state === "submitting"}>
+          <Button type="submit" disabled={submitting}>
             Acknowledge exception
           </Button>
         </Form>

@@ -1,9 +1,10 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form } from "@remix-run/react";
 import { BackLink, Button, ErrorSummary, Radios, TextInput, Textarea } from "~/components/nhs";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { formToObject } from "~/lib/forms";
+import { readForm, refusedForm } from "~/lib/form-action.server";
 import { actorFor, requireRole } from "~/lib/session.server";
+import { useFormResult } from "~/lib/use-form-result";
 import { addMaturityFramework } from "~/models/maturity.server";
 
 export const meta: MetaFunction = () => [{ title: "Add a maturity framework – ShareBoard" }];
@@ -15,17 +16,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, "admin", context);
-  const values = formToObject(await request.formData()) as Record<string, string>;
+  const { values } = await readForm(request);
   const result = addMaturityFramework({ actor: actorFor(user, request, context), input: values });
-  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
+  if (!result.ok) return refusedForm(result.errors, values);
   return redirectWithFlash(`/maturity?framework=${encodeURIComponent(result.code)}`, `The framework has been added. Assessments can now be recorded against it.`);
 }
 
 export default function NewFramework() {
-  const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const errors: Record<string, string> = actionData?.errors ?? {};
-  const values: Record<string, string> = actionData?.values ?? {};
+  const { errors, values, submitting } = useFormResult();
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
@@ -52,7 +50,7 @@ export default function NewFramework() {
             error={errors.wholeNumbers}
           />
           <Textarea id="dimensions" name="dimensions" label="Dimensions" hint="One per line, in the order they should appear" rows={7} defaultValue={values.dimensions ?? ""} error={errors.dimensions} />
-          <Button type="submit" disabled={navigation.state === "submitting"}>
+          <Button type="submit" disabled={submitting}>
             Add the framework
           </Button>
         </Form>

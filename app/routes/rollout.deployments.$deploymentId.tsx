@@ -5,7 +5,8 @@ import { DeploymentStatusTag, LateTag } from "~/components/rollout/tags";
 import { formatDate, formatMonth } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
-import { getDeployment, usageForDeployment } from "~/models/rollout.server";
+import { deploymentOfParam, usageForDeployment } from "~/models/rollout.server";
+import { notFound } from "~/lib/form-action.server";
 import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
 
@@ -15,11 +16,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = Number(params.deploymentId);
   const { asAt } = resolveAsAt(new URL(request.url).searchParams);
-  const deployment = Number.isInteger(id) && id > 0 ? getDeployment({ id, asAt }) : null;
-  if (!deployment) throw new Response("Not found", { status: 404 });
-  return { deployment, usage: usageForDeployment({ deploymentId: id }), canEdit: hasAnyRole(user.roles, ["programme"]) };
+  const deployment = deploymentOfParam(params.deploymentId, { asAt }) ?? notFound();
+  return { deployment, usage: usageForDeployment({ deploymentId: deployment.id }), canEdit: hasAnyRole(user.roles, ["programme"]) };
 }
 
 export default function DeploymentPage() {

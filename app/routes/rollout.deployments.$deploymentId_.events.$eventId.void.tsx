@@ -1,23 +1,23 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { BackLink, Button, ErrorSummary, SummaryList, Textarea, WarningCallout } from "~/components/nhs";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Button, SummaryList, Textarea, WarningCallout } from "~/components/nhs";
+import { DeploymentFormPage } from "~/components/rollout/deployment-form-page";
 import { DeploymentStatusTag } from "~/components/rollout/tags";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { formToObject, parseWith } from "~/lib/forms";
+import { handleForm, notFound } from "~/lib/form-action.server";
 import { actorFor, requireRole } from "~/lib/session.server";
-import { getDeployment, RolloutRuleError, voidStatusEvent } from "~/models/rollout.server";
+import { useFormResult } from "~/lib/use-form-result";
+import { deploymentOfParam, RolloutRuleError, voidStatusEvent } from "~/models/rollout.server";
 import { VoidStatusEventSchema } from "~/models/rollout.schema";
 import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.labels";
 
 export const meta: MetaFunction = () => [{ title: "Mark a status as recorded in error – ShareBoard" }];
 
 function eventOr404(params: { deploymentId?: string; eventId?: string }) {
-  const id = Number(params.deploymentId);
   const eventId = Number(params.eventId);
-  const deployment = Number.isInteger(id) && id > 0 ? getDeployment({ id }) : null;
-  const event = deployment?.events.find((e) => e.id === eventId);
-  if (!deployment || !event) throw new Response("Not found", { status: 404 });
+  const deployment = deploymentOfParam(params.deploymentId) ?? notFound();
+  const event = deployment.events.find((e) => e.id === eventId) ?? notFound();
   return { deployment, event };
 }
 
@@ -30,69 +30,44 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   // Only the programme team corrects roll-out history; anyone else is refused (403) and the refusal audited.
   const user = await requireRole(request, "programme", context);
   const { deployment, event } = eventOr404(params);
-  const form = await request.formData();
-  const values = formToObject(form) as Record<string, string>;
-  const parsed = parseWith(VoidStatusEventSchema, form);
-  if (!parsed.ok) return data({ errors: parsed.errors, values }, { status: 400 });
-  try {
-    const result = voidStatusEvent({ actor: actorFor(user, request, context), deploymentId: deployment.id, eventId: event.id, input: parsed.data });
-    if (!result) throw new Response("Not found", { status: 404 });
-    const now = result.statusOnReportingDate ? `its status as at the reporting date is ${DEPLOYMENT_STATUS_LABELS[result.statusOnReportingDate].toLowerCase()}` : "it has no status on record: record its first status";
-    return redirectWithFlash(
-      `/rollout/deployments/${deployment.id}`,
-      `The ${DEPLOYMENT_STATUS_LABELS[event.status].toLowerCase()} status from ${formatDate(event.effectiveOn)} is marked as recorded in error; ${now}.`,
-    );
-  } catch (error) {
-    if (error instanceof RolloutRuleError) return data({ errors: { [error.field]: error.message }, values }, { status: 400 });
-    throw error;
-  }
+  return handleForm(
+    request,
+    VoidStatusEventSchema,
+    (input) => {
+      const result = voidStatusEvent({ actor: actorFor(user, request, context), deploymentId: deployment.id, eventId: event.id, input }) ?? notFound();
+      const now = result.statusOnReportingDate ? `its status as at the reporting date is ${DEPLOYMENT_STATUS_LABELS[result.statusOnReportingDate].toLowerCase()}` : "it has no status on record: record its first status";
+      return redirectWithFlash(`/rollout/deployments/${deployment.id}`, `The ${DEPLOYMENT_STATUS_LABELS[event.status].toLowerCase()} status from ${formatDate(event.effectiveOn)} is marked as recorded in error; ${now}.`);
+    },
+    { ruleErrors: [RolloutRuleError] },
+  );
 }
 
 export default function VoidStatusEvent() {
   const { deployment: d, event } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const errors: Record<string, string> = actionData?.errors ?? {};
-  const values: Record<string, string> = actionData?.values ?? {};
+  const { errors, values, submitting } = useFormResult();
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href={`/rollout/deployments/${d.id}`}>Back to the deployment</BackLink>
-        <ErrorSummary errors={errors} />
-        <h1>
-          <span className="nhsuk-caption-l">
-            {d.capabilityName} at {d.serviceName}
-          </span>
-          Mark a status as recorded in error
-        </h1>
-        <SummaryList
-          rows={[
-            { key: "Status", value: <DeploymentStatusTag status={event.status} /> },
-            { key: "From", value: formatDate(event.effectiveOn) },
-            event.note ? { key: "Note", value: event.note } : null,
-          ]}
+    <DeploymentFormPage deployment={d} title="Mark a status as recorded in error" errors={errors}>
+      <SummaryList rows={[{ key: "Status", value: <DeploymentStatusTag status={event.status} /> }, { key: "From", value: formatDate(event.effectiveOn) }, event.note ? { key: "Note", value: event.note } : null]} />
+      <WarningCallout heading="A correction, not a change">
+        <p>
+          Use this only when the status was never true: it was entered by mistake. It stays in the history marked &ldquo;Recorded in error&rdquo; with your reason, and every figure as at every date is worked out again
+          without it. If the status really changed later, record a change of status instead.
+        </p>
+      </WarningCallout>
+      <Form method="post" noValidate>
+        <Textarea
+          id="reason"
+          name="reason"
+          label="Why was this status recorded in error?"
+          hint="For example: entered against the wrong service; the go-live was cancelled before it happened"
+          rows={3}
+          defaultValue={values.reason ?? ""}
+          error={errors.reason}
         />
-        <WarningCallout heading="A correction, not a change">
-          <p>
-            Use this only when the status was never true: it was entered by mistake. It stays in the history marked &ldquo;Recorded in error&rdquo; with your reason, and every figure as at every
-            date is worked out again without it. If the status really changed later, record a change of status instead.
-          </p>
-        </WarningCallout>
-        <Form method="post" noValidate>
-          <Textarea
-            id="reason"
-            name="reason"
-            label="Why was this status recorded in error?"
-            hint="For example: entered against the wrong service; the go-live was cancelled before it happened"
-            rows={3}
-            defaultValue={values.reason ?? ""}
-            error={errors.reason}
-          />
-          <Button type="submit" disabled={navigation.state === "submitting"}>
-            Mark as recorded in error
-          </Button>
-        </Form>
-      </div>
-    </div>
+        <Button type="submit" disabled={submitting}>
+          Mark as recorded in error
+        </Button>
+      </Form>
+    </DeploymentFormPage>
   );
 }

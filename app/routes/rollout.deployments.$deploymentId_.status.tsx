@@ -1,12 +1,14 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { BackLink, Button, DateInput, ErrorSummary, Radios, Textarea } from "~/components/nhs";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Button, DateInput, Radios, Textarea } from "~/components/nhs";
+import { DeploymentFormPage } from "~/components/rollout/deployment-form-page";
 import { DeploymentStatusTag } from "~/components/rollout/tags";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { formToObject, parseWith } from "~/lib/forms";
+import { handleForm, notFound } from "~/lib/form-action.server";
 import { actorFor, requireRole } from "~/lib/session.server";
-import { changeDeploymentStatus, getDeployment, RolloutRuleError } from "~/models/rollout.server";
+import { useFormResult } from "~/lib/use-form-result";
+import { changeDeploymentStatus, deploymentOfParam, RolloutRuleError } from "~/models/rollout.server";
 import { StatusChangeSchema } from "~/models/rollout.schema";
 import { DEPLOYMENT_STATUS_LABELS } from "~/models/rollout.labels";
 import { getReportingDate } from "~/models/settings.server";
@@ -14,90 +16,64 @@ import { DEPLOYMENT_STATUSES } from "../../db/schema/enums";
 
 export const meta: MetaFunction = () => [{ title: "Change a deployment's status – ShareBoard" }];
 
-function deploymentOr404(raw: string | undefined) {
-  const id = Number(raw);
-  const deployment = Number.isInteger(id) && id > 0 ? getDeployment({ id }) : null;
-  if (!deployment) throw new Response("Not found", { status: 404 });
-  return deployment;
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireRole(request, "programme", context);
-  return { deployment: deploymentOr404(params.deploymentId), reportingDate: getReportingDate() };
+  return { deployment: deploymentOfParam(params.deploymentId) ?? notFound(), reportingDate: getReportingDate() };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, "programme", context);
-  const deployment = deploymentOr404(params.deploymentId);
-  const form = await request.formData();
-  const values = formToObject(form) as Record<string, string>;
-  const parsed = parseWith(StatusChangeSchema, form);
-  if (!parsed.ok) return data({ errors: parsed.errors, values }, { status: 400 });
-  try {
-    const result = changeDeploymentStatus({ actor: actorFor(user, request, context), id: deployment.id, input: parsed.data });
-    if (!result) throw new Response("Not found", { status: 404 });
-    const label = DEPLOYMENT_STATUS_LABELS[parsed.data.status].toLowerCase();
-    const onReportingDate = result.statusOnReportingDate;
-    const message =
-      onReportingDate === parsed.data.status
-        ? `${deployment.serviceName} is now ${label} (from ${formatDate(parsed.data.effectiveOn)}).`
-        : `Recorded: ${label} from ${formatDate(parsed.data.effectiveOn)}. A later change is on record, so its status as at the reporting date is ${onReportingDate ? DEPLOYMENT_STATUS_LABELS[onReportingDate].toLowerCase() : "not recorded"}.`;
-    return redirectWithFlash(`/rollout/deployments/${deployment.id}`, message);
-  } catch (error) {
-    if (error instanceof RolloutRuleError) return data({ errors: { [error.field]: error.message }, values }, { status: 400 });
-    throw error;
-  }
+  const deployment = deploymentOfParam(params.deploymentId) ?? notFound();
+  return handleForm(
+    request,
+    StatusChangeSchema,
+    (input) => {
+      const result = changeDeploymentStatus({ actor: actorFor(user, request, context), id: deployment.id, input }) ?? notFound();
+      const label = DEPLOYMENT_STATUS_LABELS[input.status].toLowerCase();
+      const onReportingDate = result.statusOnReportingDate;
+      const message =
+        onReportingDate === input.status
+          ? `${deployment.serviceName} is now ${label} (from ${formatDate(input.effectiveOn)}).`
+          : `Recorded: ${label} from ${formatDate(input.effectiveOn)}. A later change is on record, so its status as at the reporting date is ${
+              onReportingDate ? DEPLOYMENT_STATUS_LABELS[onReportingDate].toLowerCase() : "not recorded"
+            }.`;
+      return redirectWithFlash(`/rollout/deployments/${deployment.id}`, message);
+    },
+    { ruleErrors: [RolloutRuleError] },
+  );
 }
 
 export default function ChangeStatus() {
   const { deployment: d, reportingDate } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const errors: Record<string, string> = actionData?.errors ?? {};
-  const values: Record<string, string> = actionData?.values ?? { effectiveOn: reportingDate };
+  const { errors, values, submitting } = useFormResult({ effectiveOn: reportingDate });
   return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <BackLink href={`/rollout/deployments/${d.id}`}>Back to the deployment</BackLink>
-        <ErrorSummary errors={errors} />
-        <h1>
-          <span className="nhsuk-caption-l">
-            {d.capabilityName} at {d.serviceName}
-          </span>
-          Change status
-        </h1>
-        <p>
-          {d.currentStatus ? (
-            <>
-              Status as at the reporting date: <DeploymentStatusTag status={d.currentStatus} />
-            </>
-          ) : (
-            <>No status on record: record its first status.</>
-          )}
-        </p>
-        <Form method="post" noValidate>
-          <Radios
-            id="status"
-            name="status"
-            label="New status"
-            defaultValue={values.status ?? ""}
-            error={errors.status}
-            items={DEPLOYMENT_STATUSES.map((s) => ({ value: s, label: DEPLOYMENT_STATUS_LABELS[s] }))}
-          />
-          <DateInput
-            id="effectiveOn"
-            name="effectiveOn"
-            label="Date of the change"
-            hint={`The day it took effect: on or after the deployment's first status${d.intervals[0] ? ` (${formatDate(d.intervals[0].validFrom)})` : ""} and on or before the reporting date (${formatDate(reportingDate)}). A status recorded in error is corrected from the deployment's history, not here.`}
-            defaultValue={values.effectiveOn ?? reportingDate}
-            error={errors.effectiveOn}
-          />
-          <Textarea id="note" name="note" label="Note (optional)" hint="Why it changed, for the history" rows={3} defaultValue={values.note ?? ""} error={errors.note} />
-          <Button type="submit" disabled={navigation.state === "submitting"}>
-            Save status
-          </Button>
-        </Form>
-      </div>
-    </div>
+    <DeploymentFormPage deployment={d} title="Change status" errors={errors}>
+      <p>
+        {d.currentStatus ? (
+          <>
+            Status as at the reporting date: <DeploymentStatusTag status={d.currentStatus} />
+          </>
+        ) : (
+          <>No status on record: record its first status.</>
+        )}
+      </p>
+      <Form method="post" noValidate>
+        <Radios id="status" name="status" label="New status" defaultValue={values.status ?? ""} error={errors.status} items={DEPLOYMENT_STATUSES.map((s) => ({ value: s, label: DEPLOYMENT_STATUS_LABELS[s] }))} />
+        <DateInput
+          id="effectiveOn"
+          name="effectiveOn"
+          label="Date of the change"
+          hint={`The day it took effect: on or after the deployment's first status${d.intervals[0] ? ` (${formatDate(d.intervals[0].validFrom)})` : ""} and on or before the reporting date (${formatDate(
+            reportingDate,
+          )}). A status recorded in error is corrected from the deployment's history, not here.`}
+          defaultValue={values.effectiveOn ?? reportingDate}
+          error={errors.effectiveOn}
+        />
+        <Textarea id="note" name="note" label="Note (optional)" hint="Why it changed, for the history" rows={3} defaultValue={values.note ?? ""} error={errors.note} />
+        <Button type="submit" disabled={submitting}>
+          Save status
+        </Button>
+      </Form>
+    </DeploymentFormPage>
   );
 }

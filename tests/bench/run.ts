@@ -15,13 +15,13 @@
 // Figures, not a test: it never fails on speed, only when a request errs (exit code 1).
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { buildNationalDatabase } from "./national-data";
+import { freePort, signIn as signInOverHttp, waitForHealthz } from "../helpers/server";
 import { hashToken } from "../../app/models/api-tokens.server";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -36,15 +36,6 @@ type BenchResult = {
   import: { rows: number; rowsPerSecond: number; maxEventLoopDelayMs: number };
   rssPeakMiB: number;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -120,26 +111,8 @@ async function main() {
   const sampler = setInterval(() => (rssPeakKiB = Math.max(rssPeakKiB, treeRssKiB(server.pid!))), 250);
   let failed = false;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/healthz`)).ok) break;
-      } catch {
-        /* not yet listening */
-      }
-      if (i > 480) throw new Error("the server did not start within 2 minutes");
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const signIn = async (email: string) => {
-      const login = await fetch(`${base}/login`, {
-        method: "POST",
-        redirect: "manual",
-        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: base },
-        body: new URLSearchParams({ email, password: "shareboard-demo", redirectTo: "/" }),
-      });
-      const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0];
-      if (!cookie) throw new Error(`sign-in as ${email} failed (${login.status})`);
-      return cookie;
-    };
+    await waitForHealthz(base, server, () => "(its output went to this terminal)", { timeoutMs: 120_000 });
+    const signIn = (email: string) => signInOverHttp(base, email);
     const cookie = await signIn("board@example.org");
     const writer = await signIn("programme@example.org");
     let comments = 0;

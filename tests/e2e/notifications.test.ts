@@ -4,6 +4,7 @@ import type { Page } from "playwright-core";
 import { openDatabase, type Connection } from "../../db/client";
 import { organisations, users } from "../../db/schema";
 import { createBusinessCase } from "../../seeds/factories";
+import { caseContentFor } from "../helpers/case-content";
 import { expectNoAxeViolations, signIn, signOut, useBrowser, fillDate } from "./support";
 
 // A case of its own, at board review, written by practitioner2 (so the other browser tests'
@@ -20,28 +21,23 @@ beforeAll(() => {
   const org = (ods: string) => conn.db.select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id;
   const author = id("practitioner2@example.org");
   createBusinessCase(conn.db, {
+    ...caseContentFor(
+      { sponsor: org("RY2"), partners: [org("RY2"), org("WLHSP")] },
+      {
+        title: TITLE,
+        summary: "Let the integrated nursing team view end of life care plans held by the hospice.",
+        dataItems: "End of life care plans.",
+        benefit: "People die where they choose.",
+        clinicianInvolvement: "District nurses and hospice doctors.",
+        publicInvolvement: "The hospice's patient and family forum.",
+        dpiaNeeded: false,
+        dpiaStatus: "not_required",
+        risks: [{ description: "Plan out of date", likelihood: 2, impact: 3, mitigation: "Review date shown" }],
+        targetGoLive: "2017-02-06",
+      },
+    ),
     reference: REFERENCE,
-    title: TITLE,
-    summary: "Let the integrated nursing team view end of life care plans held by the hospice.",
     authorId: author,
-    sponsorOrganisationId: org("RY2"),
-    partnerOrganisationIds: [org("RY2"), org("WLHSP")],
-    purpose: "direct_care",
-    direction: "one_way",
-    systems: ["mig"],
-    dataItems: "End of life care plans.",
-    benefit: "People die where they choose.",
-    clinicianInvolvement: "District nurses and hospice doctors.",
-    publicInvolvement: "The hospice's patient and family forum.",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
-    dpiaNeeded: false,
-    dpiaStatus: "not_required",
-    risks: [{ description: "Plan out of date", likelihood: 2, impact: 3, mitigation: "Review date shown" }],
-    caldicott: Object.fromEntries(["1", "2", "3", "4", "5", "6", "7", "8"].map((k) => [k, `Principle ${k} is met.`])),
-    targetGoLive: "2017-02-06",
     transitions: [
       { toState: "draft", actorId: author, at: "2016-10-03T09:00:00.000Z", note: "Case started." },
       { toState: "submitted", actorId: author, at: "2016-10-03T10:00:00.000Z" },

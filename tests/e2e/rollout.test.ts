@@ -107,6 +107,24 @@ describe("the roll-out tracker", () => {
     }
   });
 
+  it("records usage for a month typed into the month and year boxes, pointing at the box to fix first", async () => {
+    const { page } = b;
+    await signIn(page, "programme@example.org");
+    await page.goto("/rollout/deployments/1/usage");
+    await page.locator("#month-month").fill("");
+    await page.locator("#month-year").fill("2016");
+    await page.getByLabel("Record views").fill("321");
+    await page.getByRole("button", { name: "Save figure" }).click();
+    const summaryLink = page.locator(".nhsuk-error-summary").getByRole("link", { name: "The month must include a month" });
+    await summaryLink.waitFor();
+    expect(await summaryLink.getAttribute("href")).toBe("#month-month");
+    expect(await page.locator("#month-month").getAttribute("class")).toContain("nhsuk-input--error");
+    await page.locator("#month-month").fill("9");
+    await page.getByRole("button", { name: "Save figure" }).click();
+    await page.waitForURL(/\/rollout\/deployments\/1$/);
+    expect(await page.locator(".nhsuk-notification-banner").textContent()).toContain("321 record views saved for Sept 2016");
+  });
+
   it("shows a practitioner the organisation page without editing links", async () => {
     const { page } = b;
     await signIn(page, "practitioner@example.org");

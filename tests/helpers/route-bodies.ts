@@ -9,6 +9,7 @@ import { getFramework } from "~/models/maturity.server";
 import { evidenceField, scoreField } from "~/models/maturity.schema";
 import { createBusinessCase } from "../../seeds/factories";
 import { epraccurLine } from "./epraccur";
+import { agreementFormFields, caseContent } from "./fixtures";
 
 // A VALID request for every POST route, keyed by route file, for the authorisation matrix
 // (tests/integration/route-access.test.ts): the matrix proves that a persona who may not act is
@@ -31,26 +32,15 @@ function completeDraftReference() {
   const made = getDb().select({ reference: businessCases.reference }).from(businessCases).where(eq(businessCases.title, title)).get();
   if (made) return made.reference;
   return createBusinessCase(getDb(), {
-    title,
-    summary: "Let out-of-hours clinicians see GP records.",
-    sponsorOrganisationId: Number(orgId("P92002")),
-    purpose: "direct_care",
-    direction: "one_way",
-    systems: ["mig"],
-    dataItems: "Medications and allergies.",
-    benefit: "Safer care out of hours.",
-    clinicianInvolvement: "GPs designed it.",
-    publicInvolvement: "Patient forum consulted.",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
-    dpiaNeeded: false,
-    dpiaStatus: "not_required",
-    risks: [{ description: "Misuse", likelihood: 1, impact: 3, mitigation: "Audit" }],
-    caldicott: Object.fromEntries(["1", "2", "3", "4", "5", "6", "7", "8"].map((k) => [k, `Principle ${k} is met.`])),
-    targetGoLive: "2017-03-01",
-    partnerOrganisationIds: [Number(orgId("P92002"))],
+    ...caseContent({
+      title,
+      summary: "Let out-of-hours clinicians see GP records.",
+      dataItems: "Medications and allergies.",
+      dpiaNeeded: false,
+      dpiaStatus: "not_required",
+      targetGoLive: "2017-03-01",
+      partnerOrganisationIds: [Number(orgId("P92002"))],
+    }),
     authorId: Number(userId("practitioner@example.org")),
     state: "draft",
   }).reference;
@@ -113,22 +103,7 @@ export const ROUTE_BODIES: Record<string, BodyBuilder> = {
       ),
     ),
   "admin.tokens.tsx": () => form({ intent: "create", name: "Matrix test token", expiresOn: "" }),
-  "agreements.new.tsx": () =>
-    form({
-      intent: "save",
-      reference: `MATRIX-${next()}`,
-      title: "Matrix test agreement",
-      purpose: "direct_care",
-      article6Basis: "6_1_e",
-      article9Condition: "9_2_h",
-      commonLawBasis: "implied_consent",
-      consentModel: "opt_in_point_of_care",
-      dataItems: "Detailed care record",
-      reviewIntervalMonths: "24",
-      effectiveOn: "2016-10-01",
-      partyOrganisationId: [orgId("RRF"), orgId("P92001")],
-      partyRole: ["joint_controller", "joint_controller"],
-    }),
+  "agreements.new.tsx": () => form(agreementFormFields({ reference: `MATRIX-${next()}`, title: "Matrix test agreement", parties: ["RRF", "P92001"] })),
   "agreements.$reference._index.tsx": () => ({ path: `/agreements/${draftReadyToSend()}`, body: form({ intent: "send" }) }),
   "agreements.$reference.review.tsx": () => form({ reviewedOn: "2016-10-31", outcome: "no_change", note: "Matrix test: still fit for purpose" }),
   "agreements.$reference.edit.tsx": () => form({ ...(agreementFormValues({ reference: "ISA-001" })!.values as Record<string, string | string[]>), intent: "save" }),

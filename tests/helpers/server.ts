@@ -19,8 +19,27 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Waits until a server started as `child` answers `<baseURL>/healthz`. Fails with what the server
+ * wrote (`output`) if it exits first or has not answered within `timeoutMs`.
+ */
+export async function waitForHealthz(baseURL: string, child: ChildProcess, output: () => string, { timeoutMs = 90_000, pollMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}) before it was ready:\n${output()}`);
+    try {
+      if ((await fetch(`${baseURL}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`The server did not answer /healthz within ${Math.round(timeoutMs / 1000)} s:\n${output()}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
 export type RunningServer = {
   baseURL: string;
+  port: number;
   child: ChildProcess;
   output: () => string;
   /** SIGTERM and wait for the exit. */
@@ -44,22 +63,15 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   });
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The server exited (${child.exitCode}) before it was ready:\n${log}`);
-    try {
-      if ((await fetch(`${baseURL}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`The server did not answer /healthz within 90 s:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitForHealthz(baseURL, child, () => log, { pollMs: 100 });
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
   }
   return {
     baseURL,
+    port,
     child,
     output: () => log,
     stop: async () => {
@@ -74,12 +86,12 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
 }
 
 /** Signs in over HTTP and returns the session cookie ("name=value"). */
-export async function signIn(baseURL: string, email: string) {
+export async function signIn(baseURL: string, email: string, password = DEMO_PASSWORD) {
   const res = await fetch(`${baseURL}/login`, {
     method: "POST",
     redirect: "manual",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: baseURL },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: "/" }),
+    body: new URLSearchParams({ email, password, redirectTo: "/" }),
   });
   const cookie = res.headers.get("set-cookie");
   if (res.status !== 302 || !cookie) throw new Error(`Signing in as ${email} answered ${res.status}`);

@@ -2,7 +2,6 @@
 // signature's date lies between sending and the reporting date; the register as at any date.
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import type { ActionFunction, LoaderFunction } from "@remix-run/node";
 import { getDb } from "~/lib/db.server";
 import { organisations, services, users } from "../../db/schema";
 import * as register from "~/routes/agreements._index";
@@ -16,7 +15,8 @@ import * as exceptionsPage from "~/routes/exceptions._index";
 import * as transparencyPage from "~/routes/transparency";
 import { loader as agreementsApi } from "~/routes/api.v1.agreements";
 import { createApiToken } from "~/models/api-tokens.server";
-import { BASE, dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
+import { BASE, dataOf, statusOf } from "../helpers/requests";
+import { agreementFormFields, routeCaller, signInEach } from "../helpers/fixtures";
 
 const REPORTING_DATE = "2016-10-31";
 const USERS = {
@@ -30,37 +30,18 @@ const cookies = {} as Record<Who, string>;
 let apiToken: string;
 
 beforeAll(async () => {
-  for (const [who, email] of Object.entries(USERS)) cookies[who as Who] = await signInAs(email);
+  Object.assign(cookies, await signInEach(USERS));
   const admin = getDb().select().from(users).where(eq(users.email, "admin@example.org")).get()!;
   apiToken = createApiToken({ actor: { userId: admin.id, label: admin.email }, name: "History test", expiresOn: null }).token;
 });
 
-const run = (fn: LoaderFunction | ActionFunction, request: Request, params: Record<string, string> = {}) => settle(() => fn({ request, params, context: {} }));
-const get = (fn: LoaderFunction, path: string, who: Who | null, params: Record<string, string> = {}) => run(fn, getRequest(path, who ? cookies[who] : undefined), params);
-const post = (fn: ActionFunction, path: string, who: Who, fields: Record<string, string | string[]>, params: Record<string, string> = {}) =>
-  run(fn, postRequest(path, fields, cookies[who]), params);
+const { get, post } = routeCaller(cookies);
 
 const orgId = (ods: string) => String(getDb().select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id);
 const serviceValue = (name: string) => `s:${getDb().select({ id: services.id }).from(services).where(eq(services.name, name)).get()!.id}`;
 
-function agreementFields(reference: string, parties: string[], coverage: string[]) {
-  return {
-    reference,
-    title: "Hospice and practice sharing agreement",
-    purpose: "direct_care",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
-    dataItems: "Detailed care record",
-    reviewIntervalMonths: "24",
-    effectiveOn: "2016-10-01",
-    partyOrganisationId: [...parties.map(orgId), ""],
-    partyRole: [...parties.map(() => "joint_controller"), "joint_controller"],
-    coverage,
-    intent: "save",
-  };
-}
+const agreementFields = (reference: string, parties: string[], coverage: string[]) =>
+  agreementFormFields({ reference, title: "Hospice and practice sharing agreement", parties, coverage });
 const sign = (reference: string, who: Who, signedOn = REPORTING_DATE) =>
   post(signPage.action, `/agreements/${reference}/sign`, who, { intent: "sign", signatoryName: "IG lead", signatoryRole: "IG lead", signedOn, authorityDeclared: "yes" }, { reference });
 const send = (reference: string) => post(agreementPage.action, `/agreements/${reference}`, "programme", { intent: "send" }, { reference });

@@ -1,58 +1,31 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { auditLog, organisations, services, users } from "../../db/schema";
-import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
+import { auditLog } from "../../db/schema";
+import { type SignedInUser } from "~/models/users.server";
 import { countActiveAgreements, countAgreementReviewsDue, getAgreement, listAgreements, liveDeploymentsWithoutActiveAgreement } from "~/models/agreements.server";
 import { createAgreement, endAgreement, saveDpia, updateAgreement } from "~/models/agreement-changes.server";
 import { declineAgreement, sendForSignature, signAgreement } from "~/models/agreement-signing.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
 import type { AgreementInput, NewAgreementInput, SignInput } from "~/models/agreements.schema";
-import type { Actor } from "~/lib/audit.server";
 import { updateSettings } from "~/models/settings.server";
 import { recordCompletedDpia } from "../helpers/agreements";
+import { actorOf, agreementInput, orgId, userOf } from "../helpers/fixtures";
 
 const REPORTING_DATE = "2016-10-31";
 
-function user(email: string): SignedInUser {
-  const row = getDb().select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-  return getUserWithRoles({ userId: row!.id })!;
-}
-const actorOf = (u: SignedInUser): Actor => ({ userId: u.id, label: u.email });
-const orgId = (ods: string) => getDb().select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id;
-const serviceId = (name: string) => getDb().select({ id: services.id }).from(services).where(eq(services.name, name)).get()!.id;
 
 let programme: SignedInUser, igAcute: SignedInUser, igGp: SignedInUser, igCommunity: SignedInUser, board: SignedInUser, igCouncil: SignedInUser;
 beforeAll(() => {
-  programme = user("programme@example.org");
-  igAcute = user("ig@example.org");
-  igGp = user("ig.gp@example.org");
-  igCommunity = user("ig.community@example.org");
-  igCouncil = user("ig.council@example.org");
-  board = user("board@example.org");
+  programme = userOf("programme@example.org");
+  igAcute = userOf("ig@example.org");
+  igGp = userOf("ig.gp@example.org");
+  igCommunity = userOf("ig.community@example.org");
+  igCouncil = userOf("ig.council@example.org");
+  board = userOf("board@example.org");
 });
 
-function input(overrides: Partial<AgreementInput> = {}): AgreementInput {
-  return {
-    title: "Frailty unit information sharing agreement",
-    purpose: "direct_care",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
-    dataItems: "Detailed care record viewed through MIG",
-    retention: null,
-    reviewIntervalMonths: 24,
-    effectiveOn: "2016-10-01",
-    parties: [
-      { organisationId: orgId("RRF"), role: "joint_controller" },
-      { organisationId: orgId("P92001"), role: "joint_controller" },
-    ],
-    coverage: [`s:${serviceId("Frailty assessment unit")}`],
-    ...overrides,
-  };
-}
-const create = (reference: string, overrides: Partial<AgreementInput> = {}): NewAgreementInput => ({ reference, ...input(overrides) });
+const create = (reference: string, overrides: Partial<AgreementInput> = {}): NewAgreementInput => ({ reference, ...agreementInput(overrides) });
 const signature = (u: SignedInUser, signedOn = REPORTING_DATE): SignInput => ({ signatoryName: u.name, signatoryRole: "IG lead", signedOn, authorityDeclared: true });
 
 function expectRefusal(fn: () => unknown, status: number) {
@@ -230,7 +203,7 @@ describe("changes and versions", () => {
   });
 
   it("changes the title of an active agreement in place", () => {
-    const result = updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-VER", input: input({ title: "Renamed agreement" }) });
+    const result = updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-VER", input: agreementInput({ title: "Renamed agreement" }) });
     expect(result).toEqual({ reference: "TEST-VER", version: 1, outcome: "updated" });
     const detail = getAgreement({ reference: "TEST-VER", asAt: REPORTING_DATE })!;
     expect(detail.agreement.title).toBe("Renamed agreement");
@@ -239,7 +212,7 @@ describe("changes and versions", () => {
   });
 
   it("refuses moving a signed agreement's effective date without a new version", () => {
-    expectFieldError(() => updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-VER", input: input({ effectiveOn: "2016-09-01" }) }), "effectiveOn");
+    expectFieldError(() => updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-VER", input: agreementInput({ effectiveOn: "2016-09-01" }) }), "effectiveOn");
   });
 
   it("makes a material change after activation a new version that must be signed again; the new one supersedes the old when active", () => {
@@ -248,7 +221,7 @@ describe("changes and versions", () => {
       actor: actorOf(igAcute),
       user: igAcute,
       reference: "TEST-VER",
-      input: input({ dataItems: "Detailed care record and care plans", effectiveOn: "2016-10-20" }),
+      input: agreementInput({ dataItems: "Detailed care record and care plans", effectiveOn: "2016-10-20" }),
     });
     expect(changed).toEqual({ reference: "TEST-VER", version: 2, outcome: "new_version" });
     expect(statusOf("TEST-VER", REPORTING_DATE, 1)).toBe("active");
@@ -280,24 +253,24 @@ describe("changes and versions", () => {
     createAgreement({ actor: actorOf(programme), user: programme, input: create("TEST-RESET") });
     recordCompletedDpia({ user: programme, reference: "TEST-RESET" });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-RESET" });
-    const result = updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-RESET", input: input({ purpose: "planning" }) });
+    const result = updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-RESET", input: agreementInput({ purpose: "planning" }) });
     expect(result).toEqual({ reference: "TEST-RESET", version: 1, outcome: "signatures_reset" });
     const detail = getAgreement({ reference: "TEST-RESET", asAt: REPORTING_DATE })!;
     expect(detail.agreement.purpose).toBe("planning");
     expect(detail.parties.map((p) => p.signatureStatus)).toEqual(["requested", "requested"]);
     // Once a party has signed, the same kind of change needs confirming and makes a new version (agreement-loose-ends.test.ts).
     signAgreement({ actor: actorOf(igAcute), user: igAcute, reference: "TEST-RESET", input: signature(igAcute) });
-    expectFieldError(() => updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-RESET", input: input({ purpose: "direct_care" }) }), "confirmResign");
+    expectFieldError(() => updateAgreement({ actor: actorOf(programme), user: programme, reference: "TEST-RESET", input: agreementInput({ purpose: "direct_care" }) }), "confirmResign");
   });
 
   it("lets an IG lead change only agreements their organisation is party to (or that they created)", () => {
-    expectRefusal(() => updateAgreement({ actor: actorOf(igCouncil), user: igCouncil, reference: "TEST-RESET", input: input() }), 403);
+    expectRefusal(() => updateAgreement({ actor: actorOf(igCouncil), user: igCouncil, reference: "TEST-RESET", input: agreementInput() }), 403);
     expectRefusal(() => sendForSignature({ actor: actorOf(board), user: board, reference: "TEST-RESET" }), 403);
     expectRefusal(() => createAgreement({ actor: actorOf(board), user: board, input: create("TEST-BOARD") }), 403);
   });
 
   it("refuses changes to an ended version, and a reference that already exists", () => {
-    expectRefusal(() => updateAgreement({ actor: actorOf(programme), user: programme, reference: "ISA-005", input: input() }), 409);
+    expectRefusal(() => updateAgreement({ actor: actorOf(programme), user: programme, reference: "ISA-005", input: agreementInput() }), 409);
     expect(expectFieldError(() => createAgreement({ actor: actorOf(programme), user: programme, input: create("ISA-001") }), "reference")).toMatch(/already an agreement ISA-001/);
   });
 

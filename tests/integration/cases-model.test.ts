@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { workingDaysBetween, addDaysIso } from "~/lib/dates";
-import type { Actor } from "~/lib/audit.server";
 import {
   auditLog,
   businessCaseDeployments,
@@ -11,10 +10,8 @@ import {
   deploymentStatusEvents,
   deployments,
   organisations,
-  users,
 } from "../../db/schema";
 import type { CaseState } from "../../db/schema/enums";
-import { getUserWithRoles } from "~/models/users.server";
 import {
   CaseRuleError,
   addComment,
@@ -34,15 +31,9 @@ import {
 } from "~/models/cases.server";
 import { CASE_TRANSITIONS, type CaseAction, type CaseDraft } from "~/models/cases.schema";
 import { createBusinessCase, createDeployment, createService, ensureCapabilities, type BusinessCaseValues } from "../../seeds/factories";
+import { actorOf, caseContent, orgId, userOf } from "../helpers/fixtures";
 
 const db = () => getDb();
-
-function userOf(email: string) {
-  const row = db().select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-  return getUserWithRoles({ userId: row!.id })!;
-}
-const actorOf = (u: { id: number; email: string }): Actor => ({ userId: u.id, label: u.email });
-const orgId = (ods: string) => db().select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id;
 
 const practitioner = () => userOf("practitioner@example.org"); // P92002
 const practitioner2 = () => userOf("practitioner2@example.org");
@@ -54,32 +45,7 @@ const ccg = () => userOf("ccg@example.org");
 
 const ALL_USERS = () => ({ practitioner: practitioner(), practitioner2: practitioner2(), ig: ig(), board: board(), programme: programme(), admin: admin(), ccg: ccg() });
 
-const CALDICOTT = Object.fromEntries(["1", "2", "3", "4", "5", "6", "7", "8"].map((k) => [k, `Principle ${k} is met because the test says so.`]));
-
-function completeContent(): Omit<BusinessCaseValues, "authorId"> {
-  return {
-    title: "Test sharing proposal",
-    summary: "Share the GP record with a test service.",
-    sponsorOrganisationId: orgId("P92002"),
-    purpose: "direct_care",
-    direction: "one_way",
-    systems: ["mig"],
-    dataItems: "Problems, medications, allergies.",
-    benefit: "Safer care.",
-    clinicianInvolvement: "GPs designed it.",
-    publicInvolvement: "The patient forum agreed.",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
-    dpiaNeeded: true,
-    dpiaStatus: "completed",
-    risks: [{ description: "Wrong patient viewed", likelihood: 2, impact: 4, mitigation: "Audit" }],
-    caldicott: CALDICOTT,
-    targetGoLive: "2017-01-09",
-    partnerOrganisationIds: [orgId("P92002"), orgId("RY2")],
-  };
-}
+const completeContent = () => caseContent();
 
 function completeDraft(overrides: Partial<CaseDraft> = {}): CaseDraft {
   const { partnerOrganisationIds, ...content } = completeContent();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { count, eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { businessCaseComments, businessCases, deployments, organisations, users } from "../../db/schema";
+import { businessCaseComments, businessCases, deployments, organisations } from "../../db/schema";
 import type { CaseState } from "../../db/schema/enums";
 import { loader as listLoader } from "~/routes/cases._index";
 import { loader as csvLoader } from "~/routes/cases[.]csv";
@@ -12,11 +12,10 @@ import { action as sectionAction, loader as sectionLoader } from "~/routes/cases
 import { action as checkAction, loader as checkLoader } from "~/routes/cases.$reference.edit.check-answers";
 import { CASE_TRANSITIONS, caseFormValues, type CaseAction, type CaseDraft } from "~/models/cases.schema";
 import { createBusinessCase, type BusinessCaseValues } from "../../seeds/factories";
-import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
+import { dataOf, getRequest, postRequest, settle, statusOf } from "../helpers/requests";
+import { caseContent, orgId, signInEach, userIdOf } from "../helpers/fixtures";
 
 const db = () => getDb();
-const idOf = (email: string) => db().select({ id: users.id }).from(users).where(eq(users.email, email)).get()!.id;
-const orgId = (ods: string) => db().select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id;
 
 const EMAILS = {
   practitioner: "practitioner@example.org",
@@ -31,35 +30,21 @@ type Who = keyof typeof EMAILS;
 const cookies = {} as Record<Who, string>;
 
 beforeAll(async () => {
-  for (const [who, email] of Object.entries(EMAILS)) cookies[who as Who] = await signInAs(email, undefined, `10.9.0.${Object.keys(cookies).length + 1}`);
+  Object.assign(cookies, await signInEach(EMAILS));
 });
 
-const CALDICOTT = Object.fromEntries(["1", "2", "3", "4", "5", "6", "7", "8"].map((k) => [k, `Principle ${k} is met.`]));
-function complete(): Omit<BusinessCaseValues, "authorId"> {
-  return {
+const complete = () =>
+  caseContent({
     title: "Route test proposal",
     summary: "Share the record.",
-    sponsorOrganisationId: orgId("P92002"),
-    purpose: "direct_care",
-    direction: "one_way",
-    systems: ["mig"],
     dataItems: "Medications.",
-    benefit: "Safer care.",
-    clinicianInvolvement: "GPs.",
-    publicInvolvement: "Forum.",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
     dpiaNeeded: false,
     dpiaStatus: "not_required",
     risks: [{ description: "Misuse", likelihood: 1, impact: 3, mitigation: "Audit" }],
-    caldicott: CALDICOTT,
     targetGoLive: "2017-03-01",
     partnerOrganisationIds: [orgId("P92002")],
-  };
-}
-const caseIn = (state: CaseState, values: Partial<BusinessCaseValues> = {}) => createBusinessCase(db(), { ...complete(), authorId: idOf(EMAILS.practitioner), state, ...values });
+  });
+const caseIn = (state: CaseState, values: Partial<BusinessCaseValues> = {}) => createBusinessCase(db(), { ...complete(), authorId: userIdOf(EMAILS.practitioner), state, ...values });
 const stateOf = (reference: string) => db().select({ state: businessCases.state, version: businessCases.version }).from(businessCases).where(eq(businessCases.reference, reference)).get()!;
 
 function post(path: string, reference: string, fields: Record<string, string | string[]>, who: Who) {
@@ -291,7 +276,7 @@ describe("/cases/new and the case's task list, sections and check your answers",
     expect(stored(kase.reference).dataItems).toBe("Fewer items.");
 
     // A co-author edits sections like the author, but only the main author changes who the co-authors are.
-    const shared = caseIn("draft", { coAuthorIds: [idOf(EMAILS.practitioner2)] });
+    const shared = caseIn("draft", { coAuthorIds: [userIdOf(EMAILS.practitioner2)] });
     expect(statusOf(await postSection(shared.reference, "data", { intent: "continue", version: "1", dataItems: "By the co-author.", benefit: "Safer care." }, "practitioner2"))).toBe(302);
     expect(statusOf(await getSection(shared.reference, "co-authors", "practitioner2"))).toBe(403);
     expect(statusOf(await postSection(shared.reference, "co-authors", { intent: "continue", version: "2", coAuthorEmails: "" }, "practitioner2"))).toBe(403);

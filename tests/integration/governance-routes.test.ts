@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import type { ActionFunction, LoaderFunction } from "@remix-run/node";
 import { getDb } from "~/lib/db.server";
 import { auditLog, indemnityCovers, organisations } from "../../db/schema";
 import * as register from "~/routes/agreements._index";
@@ -16,7 +15,8 @@ import * as indemnityCsv from "~/routes/indemnity[.]csv";
 import * as newCover from "~/routes/indemnity.new";
 import * as renewCoverPage from "~/routes/indemnity.$coverId.renew";
 import * as editCover from "~/routes/indemnity.$coverId.edit";
-import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
+import { dataOf, getRequest, signInAs, statusOf } from "../helpers/requests";
+import { agreementFormFields, routeCaller, signInEach } from "../helpers/fixtures";
 
 const ROLE_USERS = {
   admin: "admin@example.org",
@@ -30,35 +30,16 @@ type RoleName = keyof typeof ROLE_USERS;
 const cookies = {} as Record<RoleName | "ig_other", string>;
 
 beforeAll(async () => {
-  for (const [role, email] of Object.entries(ROLE_USERS)) cookies[role as RoleName] = await signInAs(email);
+  Object.assign(cookies, await signInEach(ROLE_USERS));
   cookies.ig_other = await signInAs("ig.mentalhealth@example.org"); // RTV: not a party to ISA-002 or ISA-003
 });
 
-const run = (fn: LoaderFunction | ActionFunction, request: Request, params: Record<string, string> = {}) => settle(() => fn({ request, params, context: {} }));
-const get = (fn: LoaderFunction, path: string, who: keyof typeof cookies, params: Record<string, string> = {}) => run(fn, getRequest(path, cookies[who]), params);
-const post = (fn: ActionFunction, path: string, who: keyof typeof cookies, fields: Record<string, string | string[]>, params: Record<string, string> = {}) =>
-  run(fn, postRequest(path, fields, cookies[who]), params);
+const { run, get, post } = routeCaller(cookies);
 
 const orgId = (ods: string) => String(getDb().select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id);
 const coverIdOf = (ods: string) => String(getDb().select({ id: indemnityCovers.id }).from(indemnityCovers).where(eq(indemnityCovers.organisationId, Number(orgId(ods)))).all().at(-1)!.id);
 
-function agreementFields(reference: string) {
-  return {
-    reference,
-    title: "Route test agreement",
-    purpose: "direct_care",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
-    dataItems: "Detailed care record",
-    reviewIntervalMonths: "24",
-    effectiveOn: "2016-10-01",
-    partyOrganisationId: [orgId("RRF"), orgId("P92001"), ""],
-    partyRole: ["joint_controller", "joint_controller", "joint_controller"],
-    intent: "save",
-  };
-}
+const agreementFields = (reference: string) => agreementFormFields({ reference, title: "Route test agreement", parties: ["RRF", "P92001"] });
 const coverFields = { scope: "Direct care", startOn: "2016-11-05", endOn: "2018-11-04", status: "active", signedBy: "Jane Whitfield" };
 
 function refusedCount() {

@@ -1,60 +1,32 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import type { Actor } from "~/lib/audit.server";
-import { auditLog, notifications, organisations, services, users } from "../../db/schema";
-import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
+import { auditLog, notifications, users } from "../../db/schema";
+import { type SignedInUser } from "~/models/users.server";
 import { createAgreement } from "~/models/agreement-changes.server";
 import { declineAgreement, sendForSignature, signAgreement } from "~/models/agreement-signing.server";
 import { recordCompletedDpia } from "../helpers/agreements";
-import type { AgreementInput } from "~/models/agreements.schema";
 import { loader as notificationsLoader, action as notificationsAction } from "~/routes/notifications";
 import { loader as settingsLoader } from "~/routes/settings.notifications";
 import { loader as outboxLoader } from "~/routes/admin.outbox";
 import { loader as rootLoader } from "~/root";
 import { catchUpScans } from "~/models/notification-scan.server";
 import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
+import { actorOf, agreementInput, userOf } from "../helpers/fixtures";
 
 const db = () => getDb();
 // The demo's reminders as the server's start-up scan makes them.
 beforeAll(() => {
   catchUpScans();
 });
-function user(email: string): SignedInUser {
-  const row = db().select({ id: users.id }).from(users).where(eq(users.email, email)).get()!;
-  return getUserWithRoles({ userId: row.id })!;
-}
-const actorOf = (u: SignedInUser): Actor => ({ userId: u.id, label: u.email });
-const orgId = (ods: string) => db().select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id;
-const serviceId = (name: string) => db().select({ id: services.id }).from(services).where(eq(services.name, name)).get()!.id;
 const noticesOf = (email: string, kind: string) =>
   db().select({ title: notifications.title, href: notifications.href }).from(notifications).innerJoin(users, eq(users.id, notifications.userId)).where(and(eq(users.email, email), eq(notifications.kind, kind as never))).all();
 
-function agreementInput(): AgreementInput {
-  return {
-    title: "Frailty unit information sharing agreement",
-    purpose: "direct_care",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
-    dataItems: "Detailed care record viewed through MIG",
-    retention: null,
-    reviewIntervalMonths: 24,
-    effectiveOn: "2016-10-01",
-    parties: [
-      { organisationId: orgId("RRF"), role: "joint_controller" },
-      { organisationId: orgId("P92001"), role: "joint_controller" },
-    ],
-    coverage: [`s:${serviceId("Frailty assessment unit")}`],
-  };
-}
-
 describe("agreement signatures", () => {
   it("asks each party's IG lead to sign, asks a party that declined again, and tells the parties and the programme team when all have signed", () => {
-    const programme = user("programme@example.org");
-    const igAcute = user("ig@example.org");
-    const igGp = user("ig.gp@example.org");
+    const programme = userOf("programme@example.org");
+    const igAcute = userOf("ig@example.org");
+    const igGp = userOf("ig.gp@example.org");
     createAgreement({ actor: actorOf(programme), user: programme, input: { reference: "TEST-NOTIFY", ...agreementInput() } });
     recordCompletedDpia({ user: programme, reference: "TEST-NOTIFY" });
     sendForSignature({ actor: actorOf(programme), user: programme, reference: "TEST-NOTIFY" });
@@ -81,7 +53,7 @@ describe("agreement signatures", () => {
 describe("the notifications page", () => {
   it("lists only the user's own notices, counts the unread in the header, and marks one or all as read without touching anyone else's", async () => {
     const cookie = await signInAs("ccg@example.org");
-    const ccg = user("ccg@example.org");
+    const ccg = userOf("ccg@example.org");
     const page = dataOf<{ rows: { id: number; title: string; href: string; readAt: string | null }[]; unread: number; total: number }>(
       await notificationsLoader({ request: getRequest("/notifications", cookie), params: {}, context: {} }),
     );

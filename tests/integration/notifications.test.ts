@@ -3,9 +3,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import type { Actor } from "~/lib/audit.server";
 import { agreementParties, emailOutbox, indemnityCovers, notifications, notificationScans, optInReturns, organisations, users } from "../../db/schema";
-import { getUserWithRoles } from "~/models/users.server";
 import { createCase, transitionCase } from "~/models/cases.server";
 import type { CaseDraft } from "~/models/cases.schema";
 import { createMailTransport, deliverDueEmails, MAX_ATTEMPTS } from "~/models/notification-mail.server";
@@ -15,41 +13,15 @@ import { loader as outboxLoader } from "~/routes/admin.outbox";
 import { action as settingsAction } from "~/routes/settings.notifications";
 import { startSmtpServer, type ReceivedMail } from "../helpers/smtp";
 import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
+import { actorOf, caseContent, orgId, userOf } from "../helpers/fixtures";
 
 const db = () => getDb();
 const APP_URL = "https://shareboard.example.nhs.uk";
 const REPORTING_DATE = "2016-10-31"; // a Monday: the weekly digest goes out
 
-function userOf(email: string) {
-  const row = db().select({ id: users.id }).from(users).where(eq(users.email, email)).get()!;
-  return getUserWithRoles({ userId: row.id })!;
-}
-const actorOf = (u: { id: number; email: string }): Actor => ({ userId: u.id, label: u.email });
-const orgId = (ods: string) => db().select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id;
-
-const CALDICOTT = Object.fromEntries(["1", "2", "3", "4", "5", "6", "7", "8"].map((k) => [k, `Principle ${k} is met because the test says so.`]));
 function completeDraft(): CaseDraft {
   return {
-    title: "Falls team view of the GP record",
-    summary: "Let the falls team view the GP record of people referred after a fall.",
-    sponsorOrganisationId: orgId("P92002"),
-    purpose: "direct_care",
-    direction: "one_way",
-    systems: ["mig"],
-    dataItems: "Problems, medications, allergies.",
-    benefit: "Safer care.",
-    clinicianInvolvement: "GPs designed it.",
-    publicInvolvement: "The patient forum agreed.",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
-    dpiaNeeded: true,
-    dpiaStatus: "completed",
-    risks: [{ description: "Wrong patient viewed", likelihood: 2, impact: 4, mitigation: "Audit" }],
-    caldicott: CALDICOTT,
-    targetGoLive: "2017-01-09",
-    partnerOrganisationIds: [orgId("P92002"), orgId("RY2")],
+    ...caseContent({ title: "Falls team view of the GP record", summary: "Let the falls team view the GP record of people referred after a fall." }),
     proposedDeployments: [],
   } as CaseDraft;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { auditLog, organisations, priorityEndorsements } from "../../db/schema";
+import { auditLog, deploymentUsage, organisations, priorityEndorsements } from "../../db/schema";
 import { action as newOrganisation } from "~/routes/organisations.new";
 import { action as editOrganisation } from "~/routes/organisations.$odsCode_.edit";
 import { action as newService } from "~/routes/organisations.$odsCode_.services.new";
@@ -84,6 +84,29 @@ describe("programme team forms", () => {
     expect(result.headers.get("Location")).toBe("/rollout/deployments/40");
     const future = await settle(() => (changeStatus as Action)({ request: postRequest("/rollout/deployments/40/status", { status: "paused", effectiveOn: "2016-11-30" }, cookie), params: { deploymentId: "40" }, context: {} }));
     expect(dataOf<{ errors: Record<string, string> }>(future).errors.effectiveOn).toMatch(/on or before the reporting date, 31 October 2016/);
+  });
+
+  it("records usage for the month typed into the month input, and refuses a month it cannot use with the NHS message", async () => {
+    const cookie = await signInAs("programme@example.org");
+    const post = (fields: Record<string, string>) => settle(() => (recordUsage as Action)({ request: postRequest("/rollout/deployments/40/usage", fields, cookie), params: { deploymentId: "40" }, context: {} }));
+    const saved = (await post({ "month-month": "9", "month-year": "2016", views: "1,234" })) as Response;
+    expect(saved.status).toBe(302);
+    expect(saved.headers.get("Location")).toBe("/rollout/deployments/40");
+    expect(getDb().select().from(deploymentUsage).where(and(eq(deploymentUsage.deploymentId, 40), eq(deploymentUsage.month, "2016-09"))).get()?.views).toBe(1234);
+    const refusals: [Record<string, string>, string][] = [
+      [{ "month-month": "", "month-year": "" }, "Enter the month"],
+      [{ "month-month": "", "month-year": "2016" }, "The month must include a month"],
+      [{ "month-month": "13", "month-year": "2016" }, "The month must be a real month"],
+      [{ "month-month": "10", "month-year": "16" }, "Year must include 4 numbers"],
+      [{ "month-month": "11", "month-year": "2016" }, "Enter a month up to the reporting month, Oct 2016"],
+    ];
+    for (const [fields, message] of refusals) {
+      const refused = await post({ ...fields, views: "10" });
+      expect(statusOf(refused), message).toBe(400);
+      const { errors, values } = dataOf<{ errors: Record<string, string>; values: Record<string, string> }>(refused);
+      expect(errors.month).toBe(message);
+      expect(values.views).toBe("10");
+    }
   });
 
   it("lets the board record an endorsement, which is audited", async () => {

@@ -9,6 +9,7 @@ import {
   Card,
   Checkboxes,
   DateInput,
+  MonthInput,
   Details,
   ErrorMessage,
   ErrorSummary,
@@ -310,6 +311,21 @@ describe("form fields", () => {
     const shortYear = html(<DateInput id="d" name="d" label="Date" defaultValue="16-10-31" error="Year must include 4 numbers" />);
     expect(openingTag(shortYear, 'id="d-year"')).toContain("nhsuk-input--error");
     expect(openingTag(shortYear, 'id="d-day"')).not.toContain("nhsuk-input--error");
+  });
+
+  it("MonthInput is the NHS date input with month and year boxes only, marking the box that is missing", () => {
+    const out = html(<MonthInput id="month" name="month" label="Month" hint="For example, 10 2016" defaultValue="2016-07" />);
+    expect(out).not.toContain('id="month-day"');
+    expect(openingTag(out, 'class="nhsuk-date-input"')).toContain('data-date-input="month"');
+    const month = openingTag(out, 'id="month-month"');
+    expect(month).toContain('name="month-month"');
+    expect(month).toContain('value="7"');
+    expect(openingTag(out, 'id="month-year"')).toContain('value="2016"');
+    const missing = html(<MonthInput id="m" name="m" label="Month" defaultValue="2016-" error="The month must include a month" />);
+    expect(openingTag(missing, 'id="m-month"')).toContain("nhsuk-input--error");
+    expect(openingTag(missing, 'id="m-year"')).not.toContain("nhsuk-input--error");
+    const unreal = html(<MonthInput id="m" name="m" label="Month" defaultValue="2016-13" error="The month must be a real month" />);
+    for (const part of ["month", "year"]) expect(openingTag(unreal, `id="m-${part}"`)).toContain("nhsuk-input--error");
   });
 
   it("FileUpload uses v10 file upload classes", () => {

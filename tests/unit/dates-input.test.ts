@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { optionalIsoDate, requiredIsoDate } from "~/lib/date-field";
+import { optionalIsoDate, requiredIsoDate, requiredIsoMonth } from "~/lib/date-field";
+import { combineMonthParts, formatMonthExample, monthPartsOf, monthProblem } from "~/lib/month-field";
 import { combineDateParts, dateProblem, datePartsOf, formatDateExample } from "~/lib/dates";
 import { formToObject, parseWith, readDate } from "~/lib/forms";
 
@@ -109,5 +110,45 @@ describe("showing a date in the boxes", () => {
     expect(datePartsOf("")).toEqual({ day: "", month: "", year: "" });
     expect(datePartsOf("31/10/2016")).toEqual({ day: "", month: "", year: "" });
     expect(formatDateExample("2016-10-31")).toBe("31 10 2016");
+  });
+});
+
+describe("the NHS month input's two boxes (month and year)", () => {
+  it("makes YYYY-MM of a real month, the month as a number or a name", () => {
+    expect(combineMonthParts({ month: "10", year: "2016" })).toBe("2016-10");
+    expect(combineMonthParts({ month: " 7 ", year: "2016" })).toBe("2016-07");
+    expect(combineMonthParts({ month: "July", year: "2016" })).toBe("2016-07");
+  });
+
+  it("is empty when both are empty and keeps what was typed otherwise", () => {
+    expect(combineMonthParts({ month: "", year: " " })).toBe("");
+    expect(combineMonthParts({ month: "13", year: "2016" })).toBe("2016-13");
+    expect(combineMonthParts({ month: "", year: "2016" })).toBe("2016-");
+    expect(combineMonthParts({ month: "10", year: "16" })).toBe("16-10");
+  });
+
+  it("gives the NHS message for each way a month can be wrong", () => {
+    expect(monthProblem("", "the month", { required: true })).toBe("Enter the month");
+    expect(monthProblem("", "the month", { required: false })).toBeNull();
+    expect(monthProblem("2016-10", "the month", { required: true })).toBeNull();
+    expect(monthProblem("2016-", "the month", { required: true })).toBe("The month must include a month");
+    expect(monthProblem("-10", "the month", { required: true })).toBe("The month must include a year");
+    expect(monthProblem("16-10", "the month", { required: true })).toBe("Year must include 4 numbers");
+    expect(monthProblem("2016-13", "the month", { required: true })).toBe("The month must be a real month");
+    expect(monthProblem("October", "the month", { required: true })).toBe("The month must be a real month");
+  });
+
+  it("shows a month again in its two boxes, and as the hint's example", () => {
+    expect(monthPartsOf("2016-07")).toEqual({ month: "7", year: "2016" });
+    expect(monthPartsOf("2016-13")).toEqual({ month: "13", year: "2016" });
+    expect(monthPartsOf(null)).toEqual({ month: "", year: "" });
+    expect(formatMonthExample("2016-10")).toBe("10 2016");
+  });
+
+  it("joins month-month and month-year into one field in formToObject, leaving a date input alone", () => {
+    expect(formToObject(form({ "month-month": "10", "month-year": "2016", views: "5" }))).toEqual({ month: "2016-10", views: "5" });
+    expect(formToObject(form({ "d-day": "31", "d-month": "10", "d-year": "2016" }))).toEqual({ d: "2016-10-31" });
+    const parsed = parseWith(z.object({ month: requiredIsoMonth("the month") }), form({ "month-month": "", "month-year": "2016" }));
+    expect(parsed.errors).toEqual({ month: "The month must include a month" });
   });
 });

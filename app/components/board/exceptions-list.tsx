@@ -2,10 +2,10 @@ import { Link } from "@remix-run/react";
 import { Tag } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { ROLE_LABELS } from "~/lib/permissions";
-import { EXCEPTION_KIND_LABELS, SEVERITY_LABELS, type ExceptionSeverity, type ProgrammeException } from "~/models/exceptions.labels";
+import type { ReactNode } from "react";
+import type { Role } from "~/lib/permissions";
+import { EXCEPTION_KIND_LABELS, SEVERITY_COLOURS, SEVERITY_LABELS, type ExceptionSeverity, type ProgrammeException } from "~/models/exceptions.labels";
 import { acknowledgementText, type AcknowledgedException, type ExceptionLine } from "~/models/exception-acknowledgements.labels";
-
-const SEVERITY_COLOURS: Record<ExceptionSeverity, "red" | "orange" | "yellow"> = { high: "red", medium: "orange", low: "yellow" };
 
 export function SeverityTag({ severity }: { severity: ExceptionSeverity }) {
   return <Tag color={SEVERITY_COLOURS[severity]}>{SEVERITY_LABELS[severity]}</Tag>;
@@ -13,19 +13,10 @@ export function SeverityTag({ severity }: { severity: ExceptionSeverity }) {
 
 const HEADINGS = ["Severity", "Exception", "Who should act", "Due"] as const;
 
-// The NHS responsive table: on phones each row stacks and each cell shows its column's name.
-function CellHeading({ text }: { text: string }) {
+/** The NHS responsive table both lists use: on phones each row stacks and each cell shows its column's name. */
+function ExceptionsTableFrame({ caption, testId, children }: { caption: string; testId: string; children: ReactNode }) {
   return (
-    <span className="nhsuk-table__heading" aria-hidden="true">
-      {text}{" "}
-    </span>
-  );
-}
-
-/** Exceptions, most severe first, as a table: severity, what, who should act, when. */
-export function ExceptionsTable({ exceptions, caption, links = true }: { exceptions: readonly ProgrammeException[]; caption: string; links?: boolean }) {
-  return (
-    <table className="nhsuk-table nhsuk-table--responsive sb-exceptions-table" data-testid="exceptions-table" role="table">
+    <table className="nhsuk-table nhsuk-table--responsive sb-exceptions-table" data-testid={testId} role="table">
       <caption className="nhsuk-table__caption nhsuk-table__caption--s">{caption}</caption>
       <thead className="nhsuk-table__head" role="rowgroup">
         <tr className="nhsuk-table__row" role="row">
@@ -37,33 +28,49 @@ export function ExceptionsTable({ exceptions, caption, links = true }: { excepti
         </tr>
       </thead>
       <tbody className="nhsuk-table__body" role="rowgroup">
-        {exceptions.map((e) => (
-          <tr key={e.id} className="nhsuk-table__row" role="row">
-            <td className="nhsuk-table__cell" role="cell">
-              <CellHeading text={HEADINGS[0]} />
-              <SeverityTag severity={e.severity} />
-            </td>
-            <td className="nhsuk-table__cell" role="cell">
-              <CellHeading text={HEADINGS[1]} />
-              {/* One block beside the column name on phones, not three squeezed flex items. */}
-              <span className="sb-exception__what">
-                <span className="sb-exception__kind">{EXCEPTION_KIND_LABELS[e.kind]}</span>
-                <br />
-                {links ? <Link to={e.href}>{e.title}</Link> : e.title}
-              </span>
-            </td>
-            <td className="nhsuk-table__cell" role="cell">
-              <CellHeading text={HEADINGS[2]} />
-              {ROLE_LABELS[e.actionRole]}
-            </td>
-            <td className="nhsuk-table__cell" role="cell">
-              <CellHeading text={HEADINGS[3]} />
-              {e.dueOn ? formatDate(e.dueOn) : "—"}
-            </td>
-          </tr>
-        ))}
+        {children}
       </tbody>
     </table>
+  );
+}
+
+/** One row: severity, the kind of exception and what it is (`children`), who should act, when. */
+function ExceptionRow({ severity, kind, actionRole, dueOn, children }: Pick<ProgrammeException, "severity" | "kind" | "dueOn"> & { actionRole: Role; children: ReactNode }) {
+  const cells: ReactNode[] = [
+    <SeverityTag key="severity" severity={severity} />,
+    // One block beside the column name on phones, not three squeezed flex items.
+    <span key="what" className="sb-exception__what">
+      <span className="sb-exception__kind">{EXCEPTION_KIND_LABELS[kind]}</span>
+      <br />
+      {children}
+    </span>,
+    ROLE_LABELS[actionRole],
+    dueOn ? formatDate(dueOn) : "—",
+  ];
+  return (
+    <tr className="nhsuk-table__row" role="row">
+      {cells.map((cell, index) => (
+        <td key={HEADINGS[index]} className="nhsuk-table__cell" role="cell">
+          <span className="nhsuk-table__heading" aria-hidden="true">
+            {HEADINGS[index]}{" "}
+          </span>
+          {cell}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+/** Exceptions, most severe first, as a table: severity, what, who should act, when. */
+export function ExceptionsTable({ exceptions, caption, links = true }: { exceptions: readonly ProgrammeException[]; caption: string; links?: boolean }) {
+  return (
+    <ExceptionsTableFrame caption={caption} testId="exceptions-table">
+      {exceptions.map((e) => (
+        <ExceptionRow key={e.id} severity={e.severity} kind={e.kind} actionRole={e.actionRole} dueOn={e.dueOn}>
+          {links ? <Link to={e.href}>{e.title}</Link> : e.title}
+        </ExceptionRow>
+      ))}
+    </ExceptionsTableFrame>
   );
 }
 
@@ -73,59 +80,25 @@ export function ExceptionsTable({ exceptions, caption, links = true }: { excepti
  */
 export function ExceptionLinesTable({ lines, caption }: { lines: readonly ExceptionLine<AcknowledgedException>[]; caption: string }) {
   return (
-    <table className="nhsuk-table nhsuk-table--responsive sb-exceptions-table" data-testid="exception-lines-table" role="table">
-      <caption className="nhsuk-table__caption nhsuk-table__caption--s">{caption}</caption>
-      <thead className="nhsuk-table__head" role="rowgroup">
-        <tr className="nhsuk-table__row" role="row">
-          {HEADINGS.map((heading) => (
-            <th key={heading} scope="col" className="nhsuk-table__header" role="columnheader">
-              {heading}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody className="nhsuk-table__body" role="rowgroup">
-        {lines.map((line) => {
-          const e = line.type === "exception" ? line.exception : null;
-          const group = line.type === "group" ? line : null;
-          return (
-            <tr key={line.id} className="nhsuk-table__row" role="row">
-              <td className="nhsuk-table__cell" role="cell">
-                <CellHeading text={HEADINGS[0]} />
-                <SeverityTag severity={e?.severity ?? "low"} />
-              </td>
-              <td className="nhsuk-table__cell" role="cell">
-                <CellHeading text={HEADINGS[1]} />
-                <span className="sb-exception__what">
-                  <span className="sb-exception__kind">{EXCEPTION_KIND_LABELS[e?.kind ?? group!.kind]}</span>
-                  <br />
-                  {e ? <Link to={e.href}>{e.title}</Link> : null}
-                  {e?.acknowledgement ? (
-                    <span className="sb-exception__acknowledgement" data-testid="acknowledgement">
-                      <br />
-                      <Tag color="grey">Acknowledged</Tag> {acknowledgementText(e.acknowledgement).replace(/^Acknowledged /, "")}
-                    </span>
-                  ) : null}
-                  {group ? (
-                    <>
-                      <Link to={group.href}>{group.title}</Link>
-                      {group.acknowledged ? ` (${group.acknowledged} acknowledged)` : ""}
-                    </>
-                  ) : null}
-                </span>
-              </td>
-              <td className="nhsuk-table__cell" role="cell">
-                <CellHeading text={HEADINGS[2]} />
-                {ROLE_LABELS[e?.actionRole ?? group!.actionRole]}
-              </td>
-              <td className="nhsuk-table__cell" role="cell">
-                <CellHeading text={HEADINGS[3]} />
-                {e?.dueOn ? formatDate(e.dueOn) : "—"}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <ExceptionsTableFrame caption={caption} testId="exception-lines-table">
+      {lines.map((line) =>
+        line.type === "exception" ? (
+          <ExceptionRow key={line.id} severity={line.exception.severity} kind={line.exception.kind} actionRole={line.exception.actionRole} dueOn={line.exception.dueOn}>
+            <Link to={line.exception.href}>{line.exception.title}</Link>
+            {line.exception.acknowledgement ? (
+              <span className="sb-exception__acknowledgement" data-testid="acknowledgement">
+                <br />
+                <Tag color="grey">Acknowledged</Tag> {acknowledgementText(line.exception.acknowledgement).replace(/^Acknowledged /, "")}
+              </span>
+            ) : null}
+          </ExceptionRow>
+        ) : (
+          <ExceptionRow key={line.id} severity="low" kind={line.kind} actionRole={line.actionRole} dueOn={null}>
+            <Link to={line.href}>{line.title}</Link>
+            {line.acknowledged ? ` (${line.acknowledged} acknowledged)` : ""}
+          </ExceptionRow>
+        ),
+      )}
+    </ExceptionsTableFrame>
   );
 }

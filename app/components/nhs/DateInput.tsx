@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { MONTH_PART_NAMES, monthPartsOf } from "~/lib/month-field";
 import { datePartsOf, DATE_PART_NAMES, type DateParts } from "~/lib/dates";
 import { ErrorMessage } from "./ErrorMessage";
 import { Hint } from "./Hint";
@@ -25,13 +26,13 @@ const PART_LABELS: Record<keyof DateParts, string> = { day: "Day", month: "Month
 
 /**
  * Which boxes to mark in error: the empty ones when only some are filled in, the year when it
- * is not 4 numbers, otherwise all three (as the NHS date input pattern asks).
+ * is not 4 numbers, otherwise all of them (as the NHS date input pattern asks).
  */
-function partsInError(parts: DateParts): ReadonlySet<keyof DateParts> {
-  const empty = DATE_PART_NAMES.filter((name) => !parts[name].trim());
-  if (empty.length > 0 && empty.length < 3) return new Set(empty);
-  if (empty.length === 0 && /^\d+$/.test(parts.year.trim()) && parts.year.trim().length !== 4) return new Set(["year"]);
-  return new Set(DATE_PART_NAMES);
+function partsInError<P extends keyof DateParts>(names: readonly P[], parts: Record<P, string> & { year: string }): ReadonlySet<P> {
+  const empty = names.filter((name) => !parts[name].trim());
+  if (empty.length > 0 && empty.length < names.length) return new Set(empty);
+  if (empty.length === 0 && /^\d+$/.test(parts.year.trim()) && parts.year.trim().length !== 4) return new Set(["year" as P]);
+  return new Set(names);
 }
 
 /**
@@ -39,10 +40,41 @@ function partsInError(parts: DateParts): ReadonlySet<keyof DateParts> {
  * boxes (numeric keyboard on phones). The container has the field's `id` and the day box
  * `<id>-day`, where the error summary's link lands (see ErrorSummary).
  */
-export function DateInput({ id, name, label, hint, defaultValue, error, labelSize, isPageHeading, headingLevel, formGroupClassName, disabled }: DateInputProps) {
+export function DateInput(props: DateInputProps) {
+  return <PartsInput {...props} names={DATE_PART_NAMES} parts={datePartsOf(props.defaultValue)} />;
+}
+
+export interface MonthInputProps extends Omit<DateInputProps, "name" | "defaultValue"> {
+  /** The boxes are named `<name>-month` and `<name>-year`; formToObject joins them into `<name>` as `YYYY-MM`. */
+  name: string;
+  /** `YYYY-MM`, or the combined value of a refused submission (what was typed is shown again). */
+  defaultValue?: string | null;
+}
+
+/**
+ * The NHS date input with Month and Year boxes only, for a month ("For example, 10 2016"). The
+ * error summary's link lands on the month box, `<id>-month`.
+ */
+export function MonthInput(props: MonthInputProps) {
+  return <PartsInput {...props} names={MONTH_PART_NAMES} parts={monthPartsOf(props.defaultValue)} />;
+}
+
+function PartsInput<P extends keyof DateParts>({
+  id,
+  name,
+  label,
+  hint,
+  error,
+  labelSize,
+  isPageHeading,
+  headingLevel,
+  formGroupClassName,
+  disabled,
+  names,
+  parts,
+}: Omit<DateInputProps, "defaultValue"> & { names: readonly P[]; parts: Record<P, string> & { year: string } }) {
   const state = fieldState(id, { hint, error });
-  const parts = datePartsOf(defaultValue);
-  const marked = state.invalid ? partsInError(parts) : new Set<keyof DateParts>();
+  const marked = state.invalid ? partsInError(names, parts) : new Set<P>();
   return (
     <div className={cx("nhsuk-form-group", state.invalid && "nhsuk-form-group--error", formGroupClassName)}>
       <fieldset className="nhsuk-fieldset" role="group" aria-describedby={state.describedBy}>
@@ -51,8 +83,8 @@ export function DateInput({ id, name, label, hint, defaultValue, error, labelSiz
         </Legend>
         {state.hintId ? <Hint id={state.hintId}>{hint}</Hint> : null}
         {state.errorId ? <ErrorMessage id={state.errorId}>{state.message}</ErrorMessage> : null}
-        <div className="nhsuk-date-input" id={id} data-date-input="">
-          {DATE_PART_NAMES.map((part) => (
+        <div className="nhsuk-date-input" id={id} data-date-input={names[0]}>
+          {names.map((part) => (
             <div className="nhsuk-date-input__item" key={part}>
               <div className="nhsuk-form-group">
                 <label className="nhsuk-label nhsuk-date-input__label" htmlFor={`${id}-${part}`}>

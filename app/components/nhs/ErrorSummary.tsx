@@ -60,13 +60,17 @@ export function ErrorSummary({
   const ref = useRef<HTMLDivElement>(null);
   const items = errorSummaryItems(errors);
   const signature = items.map((item) => `${item.href ?? ""}:${typeof item.text === "string" ? item.text : ""}`).join("|");
-  const [dateFields, setDateFields] = useState<ReadonlySet<string>>(new Set());
+  const [dateFields, setDateFields] = useState<ReadonlyMap<string, string>>(new Map());
 
   useEffect(() => {
     if (autoFocus && items.length && ref.current) ref.current.focus();
-    // A link to an NHS date input lands on its day box; without JavaScript it goes to the group.
-    const dates = items.map((item) => item.href?.slice(1)).filter((id): id is string => !!id && document.getElementById(id)?.hasAttribute("data-date-input") === true);
-    setDateFields(new Set(dates));
+    // A link to an NHS date input lands on its first box (day, or month for a month input); without JavaScript it goes to the group.
+    const dates = items.flatMap((item) => {
+      const id = item.href?.slice(1);
+      const first = id ? document.getElementById(id)?.getAttribute("data-date-input") : null;
+      return id && first != null ? [[id, first || "day"] as const] : [];
+    });
+    setDateFields(new Map(dates));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [signature, autoFocus]);
 
@@ -88,7 +92,7 @@ export function ErrorSummary({
           {description ? <p>{description}</p> : null}
           <ul className="nhsuk-list nhsuk-error-summary__list">
             {items.map((item, index) => (
-              <li key={`${item.href ?? ""}-${index}`}>{item.href ? <a href={item.href && dateFields.has(item.href.slice(1)) ? `${item.href}-day` : item.href}>{item.text}</a> : item.text}</li>
+              <li key={`${item.href ?? ""}-${index}`}>{item.href ? <a href={item.href && dateFields.has(item.href.slice(1)) ? `${item.href}-${dateFields.get(item.href.slice(1))}` : item.href}>{item.text}</a> : item.text}</li>
             ))}
           </ul>
         </div>
