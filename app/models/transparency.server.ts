@@ -3,6 +3,7 @@
 // and service names only (never a person's name or email) and suppresses every small count.
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { agreementCoverage, agreementParties, agreements, organisations } from "../../db/schema";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
 import { addMonthsToMonth, monthOf } from "~/lib/dates";
 import { suppressSmallNumber, suppressedRate } from "~/lib/suppression";
@@ -23,6 +24,11 @@ export type TransparencyOrganisation = { name: string; type: string; privateProv
  * rate by month for the two years to `asAt`, with every patient count suppressed below 10.
  */
 export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  // The same for every visitor (it is public): worked out once per data version, not per request.
+  return memoiseByDataVersion("transparency", { asAt }, db, () => computeTransparencyReport({ asAt, db }));
+}
+
+function computeTransparencyReport({ asAt, db }: { asAt: string; db: DbOrTx }) {
   const live = listDeployments({ asAt, status: "live", db }).rows.filter((d) => (VIEWING_CAPABILITIES as readonly string[]).includes(d.capabilityCode));
 
   // Agreements in force covering each live viewing deployment (the whole service, or that deployment).
@@ -35,6 +41,8 @@ export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: 
         .all()
     : [];
 
+  const coverageByService = new Map<number, typeof coverage>();
+  for (const c of coverage) coverageByService.set(c.serviceId, [...(coverageByService.get(c.serviceId) ?? []), c]);
   const byOrganisation = new Map<string, TransparencyOrganisation>();
   for (const d of live) {
     const org = byOrganisation.get(d.odsCode) ?? { name: d.organisationName, type: ORGANISATION_TYPE_LABELS[d.organisationType], privateProvider: d.privateProvider, services: [] };
@@ -45,7 +53,7 @@ export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: 
       org.services.push(service);
     }
     service.capabilities.push(d.capabilityCode === "two_way" ? "Views the GP record, and GPs view its records (two-way)" : "Views the GP record (read-only)");
-    for (const c of coverage.filter((c) => c.serviceId === d.serviceId && (c.deploymentId === null || c.deploymentId === d.id))) {
+    for (const c of (coverageByService.get(d.serviceId) ?? []).filter((c) => c.deploymentId === null || c.deploymentId === d.id)) {
       if (!service.agreements.includes(c.reference)) service.agreements.push(c.reference);
       const purpose = PURPOSE_LABELS[c.purpose];
       if (!service.purposes.includes(purpose)) service.purposes.push(purpose);
@@ -107,4 +115,4 @@ export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: 
     optIn,
   };
 }
-export type TransparencyReport = ReturnType<typeof transparencyReport>;
+export type TransparencyReport = ReturnType<typeof computeTransparencyReport>;

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { LineChartFigure } from "~/components/charts";
-import { Details, InsetText, SummaryList, Table } from "~/components/nhs";
+import { Details, InsetText, Pagination, SummaryList, Table } from "~/components/nhs";
 import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { formatDate, formatMonth } from "~/lib/dates";
 import { SUPPRESSED_TEXT } from "~/lib/suppression";
@@ -12,9 +12,54 @@ import { PRIVATE_PROVIDER_TAG } from "~/models/rollout.labels";
 export const meta: MetaFunction = () => [{ title: "How we share health and care records – ShareBoard" }];
 
 /** Public: no sign-in. Judged at the reporting date; every patient count is suppressed below 10. */
-export async function loader(_: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
   const asAt = getReportingDate();
-  return { partnershipName: getSettings().partnership_name, ...transparencyReport({ asAt }) };
+  const report = transparencyReport({ asAt });
+  // Sized for people on a phone: a region or the whole country has thousands of services and agreements,
+  // so both lists are paged on the server (the page and its data were 2.7 MB at national scale).
+  const params = new URL(request.url).searchParams;
+  const organisations = pageOf(report.viewingOrganisations, params.get("page"), ORGANISATIONS_PER_PAGE);
+  const agreements = pageOf(report.activeAgreements, params.get("agreementsPage"), AGREEMENTS_PER_PAGE);
+  const shownReferences = new Set(organisations.rows.flatMap((o) => o.services.flatMap((s) => s.agreements)));
+  return {
+    ...report,
+    partnershipName: getSettings().partnership_name,
+    viewingOrganisations: organisations.rows,
+    organisationsPage: { page: organisations.page, pages: organisations.pages, total: report.viewingOrganisations.length },
+    activeAgreements: agreements.rows,
+    agreementsPage: { page: agreements.page, pages: agreements.pages, total: report.activeAgreements.length },
+    agreementTitles: report.activeAgreements.filter((a) => shownReferences.has(a.reference)).map((a) => ({ reference: a.reference, title: a.title })),
+  };
+}
+
+const ORGANISATIONS_PER_PAGE = 50;
+const AGREEMENTS_PER_PAGE = 20;
+
+/** One page of a list: an unreadable or too large page number shows the nearest real page. */
+function pageOf<T>(rows: readonly T[], raw: string | null, size: number) {
+  const pages = Math.max(1, Math.ceil(rows.length / size));
+  const asked = raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
+  const page = Math.min(Math.max(asked, 1), pages);
+  return { rows: rows.slice((page - 1) * size, page * size), page, pages };
+}
+
+/** Previous and next links for one of the page's two lists, keeping the other list's page. */
+function ListPagination({ param, page, pages, other, anchor, label }: { param: string; page: number; pages: number; other: [string, number]; anchor: string; label: string }) {
+  if (pages <= 1) return null;
+  const href = (n: number) => {
+    const q = new URLSearchParams();
+    if (other[1] > 1) q.set(other[0], String(other[1]));
+    if (n > 1) q.set(param, String(n));
+    const query = q.toString();
+    return `/transparency${query ? `?${query}` : ""}#${anchor}`;
+  };
+  return (
+    <Pagination
+      ariaLabel={label}
+      previous={page > 1 ? { href: href(page - 1), label: `${page - 1} of ${pages}` } : undefined}
+      next={page < pages ? { href: href(page + 1), label: `${page + 1} of ${pages}` } : undefined}
+    />
+  );
 }
 
 const rateText = (rate: number | null) => (rate === null ? `suppressed (${SUPPRESSED_TEXT} patients)` : `${rate.toFixed(1)}%`);
@@ -28,7 +73,7 @@ function agreementName(reference: string, titles: ReadonlyMap<string, string>) {
 export default function TransparencyPage() {
   const d = useLoaderData<typeof loader>();
   const latest = [...d.optIn].reverse().find((p) => p.rate !== null) ?? null;
-  const titles = new Map(d.activeAgreements.map((a) => [a.reference, a.title]));
+  const titles = new Map(d.agreementTitles.map((a) => [a.reference, a.title]));
   return (
     <>
       <h1>How we share health and care records</h1>
@@ -53,7 +98,11 @@ export default function TransparencyPage() {
         clinical commissioning group (CCG) protects your GP practice against legal claims about this sharing (it indemnifies the practice).
       </p>
       <Table
-        caption="Services that can view a shared record, by organisation"
+        caption={
+          d.organisationsPage.pages > 1
+            ? `Services that can view a shared record, by organisation (page ${d.organisationsPage.page} of ${d.organisationsPage.pages})`
+            : "Services that can view a shared record, by organisation"
+        }
         head={["Organisation", "Services", "What they can do", "Why", "Agreement"]}
         rows={d.viewingOrganisations.map((o) => {
           const distinct = (values: string[]) => [...new Set(values)];
@@ -79,6 +128,14 @@ export default function TransparencyPage() {
           ];
         })}
       />
+      <ListPagination
+        param="page"
+        page={d.organisationsPage.page}
+        pages={d.organisationsPage.pages}
+        other={["agreementsPage", d.agreementsPage.page]}
+        anchor="who-can-see"
+        label="Pages of services that can view a shared record"
+      />
 
       <h2 id="why">Why it is shared</h2>
       <p>
@@ -88,7 +145,10 @@ export default function TransparencyPage() {
       </p>
 
       <h2 id="agreements">The agreements that allow it</h2>
-      <p>These are the agreements in force. The legal detail of each is there for anyone who wants it.</p>
+      <p>
+        These are the agreements in force{d.agreementsPage.pages > 1 ? ` (${d.agreementsPage.total}, ${AGREEMENTS_PER_PAGE} to a page)` : ""}. The legal detail of
+        each is there for anyone who wants it.
+      </p>
       {d.activeAgreements.map((a) => (
         <section key={`${a.reference}-${a.version}`} aria-labelledby={`agreement-${a.reference}-${a.version}`} className="nhsuk-u-margin-bottom-5">
           <h3 id={`agreement-${a.reference}-${a.version}`}>{a.title}</h3>
@@ -134,6 +194,14 @@ export default function TransparencyPage() {
           </Details>
         </section>
       ))}
+      <ListPagination
+        param="agreementsPage"
+        page={d.agreementsPage.page}
+        pages={d.agreementsPage.pages}
+        other={["page", d.organisationsPage.page]}
+        anchor="agreements"
+        label="Pages of agreements in force"
+      />
 
       <h2 id="consent">Your choices</h2>
       <p>
