@@ -14,6 +14,7 @@ import type { DbOrTx } from "../app/lib/db.server";
 import { addMonthsIso } from "../app/lib/dates";
 import { refreshDeploymentStatusIntervals } from "../app/models/rollout.read-model.server";
 import { optInReturnsChanged } from "../app/models/consent.read-model.server";
+import { CONTENT_KEYS } from "../app/models/cases.labels";
 import { recordInitialOrganisationFacts } from "../app/models/organisation-history.server";
 import {
   agreementCoverage,
@@ -451,27 +452,6 @@ export type CaseContent = Partial<
   >
 >;
 
-const CONTENT_KEYS = [
-  "title",
-  "summary",
-  "sponsorOrganisationId",
-  "purpose",
-  "direction",
-  "systems",
-  "dataItems",
-  "benefit",
-  "clinicianInvolvement",
-  "publicInvolvement",
-  "article6Basis",
-  "article9Condition",
-  "commonLawBasis",
-  "consentModel",
-  "dpiaNeeded",
-  "dpiaStatus",
-  "risks",
-  "caldicott",
-  "targetGoLive",
-] as const satisfies readonly (keyof CaseContent)[];
 
 export type CaseTransitionValues = {
   toState: CaseState;
