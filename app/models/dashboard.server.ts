@@ -2,7 +2,9 @@ import { addMonthsToMonth, monthOf } from "~/lib/dates";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
 import { CASE_STATE_LABELS } from "./cases.schema";
+import type { AcknowledgedException } from "./exception-acknowledgements.labels";
 import { optInTrend } from "./consent.server";
+import { withAcknowledgements } from "./exception-acknowledgements.server";
 import { listExceptions } from "./exceptions.server";
 import { listMilestoneProgress } from "./milestones.server";
 import type { OrganisationFilter } from "./organisation-filter.server";
@@ -51,7 +53,8 @@ export type Dashboard = {
   previousAsAt: string;
   headlines: Headline[];
   charts: BoardCharts;
-  exceptions: ReturnType<typeof listExceptions>;
+  /** The most severe exceptions, each with the acknowledgement in force at the as-at date, if any. */
+  exceptions: AcknowledgedException[];
   exceptionsTotal: number;
 };
 
@@ -73,7 +76,7 @@ export function getDashboard({ asAt, locality = null, organisationType = null, e
     previousAsAt,
     headlines,
     charts: boardCharts({ asAt, summary, db, ...filter }),
-    exceptions: exceptions.slice(0, exceptionLimit),
+    exceptions: withAcknowledgements(exceptions.slice(0, exceptionLimit), { asAt, db }),
     exceptionsTotal: exceptions.length,
   };
 }

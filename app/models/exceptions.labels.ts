@@ -66,4 +66,10 @@ export const SEVERITY_RANK: Record<ExceptionSeverity, number> = { high: 0, mediu
 /** Tag colours for severities: high red, medium orange, low yellow. */
 export const SEVERITY_COLOURS: Record<ExceptionSeverity, "red" | "orange" | "yellow"> = { high: "red", medium: "orange", low: "yellow" };
 
-export const EXCEPTION_FILTER_FIELDS = ["kind", "severity", "role", "locality", "organisationType"] as const;
+export const EXCEPTION_FILTER_FIELDS = ["kind", "severity", "role", "locality", "organisationType", "acknowledged"] as const;
+
+/** The /exceptions "Acknowledged" filter's choices, as they appear in the URL (`acknowledged=yes|no`). */
+export const ACKNOWLEDGED_FILTER_OPTIONS = [
+  { value: "no", label: "Not acknowledged" },
+  { value: "yes", label: "Acknowledged" },
+] as const;

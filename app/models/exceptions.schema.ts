@@ -21,6 +21,12 @@ export const ExceptionQuerySchema = z.object({
     .catch(undefined)
     .transform((v) => v || undefined),
   organisationType: z.enum(ORGANISATION_TYPES).optional().catch(undefined),
+  // "yes" keeps only the exceptions acknowledged at the as-at date, "no" only the others.
+  acknowledged: z
+    .enum(["yes", "no"])
+    .optional()
+    .catch(undefined)
+    .transform((v) => (v === undefined ? undefined : v === "yes")),
 });
 export type ExceptionQuery = z.output<typeof ExceptionQuerySchema>;
 

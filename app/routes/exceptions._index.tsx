@@ -12,6 +12,7 @@ import { acknowledgeableIds, listExceptionsWithAcknowledgements } from "~/models
 import { acknowledgeHref, acknowledgementText, type AcknowledgedException } from "~/models/exception-acknowledgements.labels";
 import { parseExceptionQuery } from "~/models/exceptions.schema";
 import {
+  ACKNOWLEDGED_FILTER_OPTIONS,
   EXCEPTION_FILTER_FIELDS,
   EXCEPTION_KIND_LABELS,
   EXCEPTION_KINDS,
@@ -136,6 +137,7 @@ export default function ExceptionsPage() {
           <FilterSelect name="role" label="Who should act" emptyOption="Anyone" options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
           <FilterSelect name="locality" label="Locality" emptyOption="Any locality" options={d.localities.map((l) => ({ value: l, label: l }))} />
           <FilterSelect id="filter-organisation-type" name="organisationType" label="Organisation type" emptyOption="Any type" options={ORGANISATION_TYPES.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))} />
+          <FilterSelect name="acknowledged" label="Acknowledged" emptyOption="Acknowledged or not" options={[...ACKNOWLEDGED_FILTER_OPTIONS]} />
         </div>
       </FilterForm>
       <p className="nhsuk-body-s">

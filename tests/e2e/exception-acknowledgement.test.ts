@@ -7,7 +7,7 @@ import { expectNoAxeViolations, signIn, useBrowser, fillDate } from "./support";
 describe("acknowledging an exception", () => {
   const b = useBrowser();
 
-  it("programme team: acknowledges a falling opt-in from the tasks; it leaves the tasks and is marked in the board pack", async () => {
+  it("programme team: acknowledges a falling opt-in from the tasks; it leaves the tasks and is marked in the board pack and on the dashboard", async () => {
     const { page } = b;
     await signIn(page, "programme@example.org");
     await page.goto("/tasks");
@@ -38,5 +38,11 @@ describe("acknowledging an exception", () => {
     expect(await row.getByTestId("acknowledgement").textContent()).toContain(
       "by Priya Programme on 31 October 2016: Practice has a patient letter campaign under way — review by 31 December 2016",
     );
+
+    // The dashboard's "What needs us" list (Howe Bridge is in Atherton, where it is among the most severe) marks it too.
+    await page.goto("/?locality=Atherton");
+    await expect
+      .poll(() => page.getByTestId("exceptions-table").getByRole("row").filter({ hasText: title }).getByTestId("acknowledgement").textContent())
+      .toContain("Acknowledged by Priya Programme on 31 October 2016");
   });
 });

@@ -16,6 +16,8 @@ import { loader as ackLoader, action as ackAction } from "~/routes/exceptions.$e
 import { loader as exceptionsLoader } from "~/routes/exceptions._index";
 import { loader as exceptionsCsvLoader } from "~/routes/exceptions[.]csv";
 import { loader as apiExceptionsLoader } from "~/routes/api.v1.exceptions";
+import { loader as organisationLoader } from "~/routes/organisations.$odsCode/route";
+import { getDashboard } from "~/models/dashboard.server";
 import { BASE, dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
 
 // The demo's reporting date: acknowledgements are dated on it.
@@ -175,6 +177,45 @@ describe("acknowledging", () => {
     expect(pack.exceptions.byKind.find((k) => k.kind === "deployment_late")!.acknowledged).toBe(1);
     const packLine = pack.exceptions.lines.rows.find((l) => l.id === key);
     expect(packLine?.type === "exception" && packLine.exception.acknowledgement?.reason).toBe("Supplier fix booked for December");
+  });
+
+  it("filters /exceptions and its CSV by acknowledged=yes|no, and marks it on the dashboard and its organisation's page", async () => {
+    const key = lateKey();
+    const cookie = cookies["programme@example.org"];
+    type Page = { total: number; counts: Record<string, number>; rows: { id: string; acknowledgement: unknown }[] };
+    const pageOf = async (query: string) => dataOf<Page>(await exceptionsLoader({ request: getRequest(`/exceptions?${query}`, cookie), params: {}, context }));
+    const csvOf = async (query: string) =>
+      parse(await ((await exceptionsCsvLoader({ request: getRequest(`/exceptions.csv?${query}`, cookie), params: {}, context })) as Response).text(), { columns: true, bom: true }) as Record<string, string>[];
+    const all = await pageOf("pageSize=200");
+    const yes = await pageOf("acknowledged=yes&pageSize=200");
+    const no = await pageOf("acknowledged=no&pageSize=200");
+    expect(yes.rows.map((r) => r.id)).toEqual([key]);
+    expect(yes.rows[0]!.acknowledgement).toMatchObject({ reviewBy: "2016-12-15" });
+    expect(no.rows.map((r) => r.id)).not.toContain(key);
+    expect(no.rows.every((r) => r.acknowledgement === null)).toBe(true);
+    expect(yes.total + no.total).toBe(all.total);
+    // The counts by severity follow the filter too.
+    expect(yes.counts).toEqual({ high: 0, medium: 1, low: 0 });
+    // With other filters, and an unknown value means "acknowledged or not".
+    expect((await pageOf("acknowledged=yes&kind=cover_expiring")).total).toBe(0);
+    expect((await pageOf("acknowledged=maybe&pageSize=200")).total).toBe(all.total);
+
+    const csvYes = await csvOf("acknowledged=yes");
+    expect(csvYes.map((r) => r.Link)).toEqual([`/rollout/deployments/${key.split(":")[1]}`]);
+    expect(csvYes[0]!.Acknowledged).toBe("by Priya Programme on 2016-10-31: Supplier fix booked for December");
+    const csvNo = await csvOf("acknowledged=no");
+    expect(csvNo).toHaveLength(no.total);
+    expect(csvNo.every((r) => r.Acknowledged === "")).toBe(true);
+
+    // The dashboard's "What needs us" list and the organisation's exceptions carry the acknowledgement.
+    const dashboard = getDashboard({ asAt: TODAY, exceptionLimit: 1000 });
+    expect(dashboard.exceptions.find((e) => e.id === key)!.acknowledgement).toMatchObject({ acknowledgedBy: "Priya Programme", reviewBy: "2016-12-15" });
+    expect(dashboard.exceptions.filter((e) => e.id !== key).every((e) => e.acknowledgement === null)).toBe(true);
+    const odsCode = listExceptions({ asAt: TODAY, kind: "deployment_late" })[0]!.organisation!.odsCode;
+    const organisation = dataOf<{ sections: { exceptions: { id: string; acknowledgement: unknown }[] } }>(
+      await organisationLoader({ request: getRequest(`/organisations/${odsCode}`, cookie), params: { odsCode }, context }),
+    );
+    expect(organisation.sections.exceptions.find((e) => e.id === key)!.acknowledgement).toMatchObject({ reason: "Supplier fix booked for December" });
   });
 
   it("is in force from its day to the day before its review date: the exception is back in the tasks on the review date", () => {

@@ -5,10 +5,25 @@ import { ROLE_LABELS } from "~/lib/permissions";
 import type { ReactNode } from "react";
 import type { Role } from "~/lib/permissions";
 import { EXCEPTION_KIND_LABELS, SEVERITY_COLOURS, SEVERITY_LABELS, type ExceptionSeverity, type ProgrammeException } from "~/models/exceptions.labels";
-import { acknowledgementText, type AcknowledgedException, type ExceptionLine } from "~/models/exception-acknowledgements.labels";
+import { acknowledgementText, type AcknowledgedException, type ExceptionAcknowledgement, type ExceptionLine } from "~/models/exception-acknowledgements.labels";
 
 export function SeverityTag({ severity }: { severity: ExceptionSeverity }) {
   return <Tag color={SEVERITY_COLOURS[severity]}>{SEVERITY_LABELS[severity]}</Tag>;
+}
+
+/**
+ * The grey "Acknowledged" tag and who acknowledged it, why and until when, on a new line under an
+ * exception's title; nothing when it is not acknowledged. The board pack, the dashboard and an
+ * organisation's page all use it, so the marker reads the same everywhere.
+ */
+export function AcknowledgementMarker({ acknowledgement }: { acknowledgement?: ExceptionAcknowledgement | null }) {
+  if (!acknowledgement) return null;
+  return (
+    <span className="sb-exception__acknowledgement" data-testid="acknowledgement">
+      <br />
+      <Tag color="grey">Acknowledged</Tag> {acknowledgementText(acknowledgement).replace(/^Acknowledged /, "")}
+    </span>
+  );
 }
 
 const HEADINGS = ["Severity", "Exception", "Who should act", "Due"] as const;
@@ -61,13 +76,22 @@ function ExceptionRow({ severity, kind, actionRole, dueOn, children }: Pick<Prog
   );
 }
 
-/** Exceptions, most severe first, as a table: severity, what, who should act, when. */
-export function ExceptionsTable({ exceptions, caption, links = true }: { exceptions: readonly ProgrammeException[]; caption: string; links?: boolean }) {
+/** Exceptions, most severe first, as a table: severity, what (marked when acknowledged), who should act, when. */
+export function ExceptionsTable({
+  exceptions,
+  caption,
+  links = true,
+}: {
+  exceptions: readonly (ProgrammeException & { acknowledgement?: ExceptionAcknowledgement | null })[];
+  caption: string;
+  links?: boolean;
+}) {
   return (
     <ExceptionsTableFrame caption={caption} testId="exceptions-table">
       {exceptions.map((e) => (
         <ExceptionRow key={e.id} severity={e.severity} kind={e.kind} actionRole={e.actionRole} dueOn={e.dueOn}>
           {links ? <Link to={e.href}>{e.title}</Link> : e.title}
+          <AcknowledgementMarker acknowledgement={e.acknowledgement} />
         </ExceptionRow>
       ))}
     </ExceptionsTableFrame>
@@ -85,12 +109,7 @@ export function ExceptionLinesTable({ lines, caption }: { lines: readonly Except
         line.type === "exception" ? (
           <ExceptionRow key={line.id} severity={line.exception.severity} kind={line.exception.kind} actionRole={line.exception.actionRole} dueOn={line.exception.dueOn}>
             <Link to={line.exception.href}>{line.exception.title}</Link>
-            {line.exception.acknowledgement ? (
-              <span className="sb-exception__acknowledgement" data-testid="acknowledgement">
-                <br />
-                <Tag color="grey">Acknowledged</Tag> {acknowledgementText(line.exception.acknowledgement).replace(/^Acknowledged /, "")}
-              </span>
-            ) : null}
+            <AcknowledgementMarker acknowledgement={line.exception.acknowledgement} />
           </ExceptionRow>
         ) : (
           <ExceptionRow key={line.id} severity="low" kind={line.kind} actionRole={line.actionRole} dueOn={null}>

@@ -20,7 +20,7 @@ import { getOrganisationMaturity } from "~/models/maturity.server";
 import { OrganisationConsentSection } from "~/components/organisation/consent-section";
 import { OrganisationMaturitySection } from "~/components/organisation/maturity-section";
 import { OrganisationExceptionsSection } from "~/components/organisation/exceptions-section";
-import { listExceptions } from "~/models/exceptions.server";
+import { listExceptionsWithAcknowledgements } from "~/models/exception-acknowledgements.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "Organisation"} – ShareBoard` }];
 
@@ -43,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     roles: user.roles,
     sections: {
       details: { canEdit, history: organisationHistory({ organisationId: organisation.id }) },
-      exceptions: listExceptions({ asAt, organisationId: organisation.id }),
+      exceptions: listExceptionsWithAcknowledgements({ asAt, organisationId: organisation.id }),
       services: {
         canEdit,
         services: listServicesOf({ organisationId: organisation.id }),
