@@ -2,6 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BackLink, Button, ErrorSummary, InsetText, SummaryList, Table, Tag, WarningCallout } from "~/components/nhs";
 import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
+import { agreementTermRows } from "~/components/governance/agreement-terms";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { actorFor, requireRole, requireUser, refuse } from "~/lib/session.server";
@@ -9,13 +10,8 @@ import { getAgreement, mayManageAgreement } from "~/models/agreements.server";
 import { sendForSignature } from "~/models/agreement-signing.server";
 import { mayReviewAgreement } from "~/models/agreement-reviews.server";
 import {
-  ARTICLE_6_LABELS,
-  ARTICLE_9_LABELS,
-  COMMON_LAW_LABELS,
-  CONSENT_MODEL_LABELS,
   DPIA_STATUS_LABELS,
   PARTY_ROLE_LABELS,
-  PURPOSE_LABELS,
   REVIEW_OUTCOME_LABELS,
   RISK_LABELS,
   SIGNATURE_STATUS_LABELS,
@@ -156,12 +152,7 @@ export default function AgreementPage() {
       <h2>Details</h2>
       <SummaryList
         rows={[
-          { key: "Purpose", value: PURPOSE_LABELS[a.purpose] },
-          { key: "UK GDPR Article 6 basis", value: ARTICLE_6_LABELS[a.article6Basis] },
-          { key: "UK GDPR Article 9 condition", value: a.article9Condition ? ARTICLE_9_LABELS[a.article9Condition] : "No special category data" },
-          { key: "Common law duty of confidentiality", value: COMMON_LAW_LABELS[a.commonLawBasis] },
-          { key: "Consent model", value: CONSENT_MODEL_LABELS[a.consentModel] },
-          { key: "Data items", value: <p className="sb-pre-line">{a.dataItems}</p> },
+          ...agreementTermRows(a),
           { key: "Retention", value: a.retention ? <p className="sb-pre-line">{a.retention}</p> : "Not stated" },
           { key: "Effective date", value: formatDate(a.effectiveOn) },
           { key: "In force from", value: a.activatedOn ? formatDate(a.activatedOn) : a.storedStatus === "superseded" ? "Never: it was replaced by a later version before every party had signed" : "Not yet: every party must sign first" },

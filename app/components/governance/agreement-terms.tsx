@@ -30,18 +30,25 @@ type Terms = {
 type Party = { organisationName: string; odsCode: string; role: PartyRole };
 type Coverage = { serviceName: string; organisationName: string; odsCode: string; capabilityName: string | null };
 
+/** The legal terms of an agreement as summary-list rows: the sign page and the agreement page show the same wording. */
+export function agreementTermRows(terms: Omit<Terms, "reference" | "version">) {
+  return [
+    { key: "Purpose", value: PURPOSE_LABELS[terms.purpose] },
+    { key: "UK GDPR Article 6 basis", value: ARTICLE_6_LABELS[terms.article6Basis] },
+    { key: "UK GDPR Article 9 condition", value: terms.article9Condition ? ARTICLE_9_LABELS[terms.article9Condition] : "No special category data" },
+    { key: "Common law duty of confidentiality", value: COMMON_LAW_LABELS[terms.commonLawBasis] },
+    { key: "Consent model", value: CONSENT_MODEL_LABELS[terms.consentModel] },
+    { key: "Data items", value: <p className="sb-pre-line">{terms.dataItems}</p> },
+  ];
+}
+
 /** What a party agrees to when it signs: purpose, legal basis, parties, coverage and data items. */
 export function AgreementTerms({ terms, parties, coverage }: { terms: Terms; parties: readonly Party[]; coverage: readonly Coverage[] }) {
   return (
     <>
       <SummaryList
         rows={[
-          { key: "Purpose", value: PURPOSE_LABELS[terms.purpose] },
-          { key: "UK GDPR Article 6 basis", value: ARTICLE_6_LABELS[terms.article6Basis] },
-          { key: "UK GDPR Article 9 condition", value: terms.article9Condition ? ARTICLE_9_LABELS[terms.article9Condition] : "No special category data" },
-          { key: "Common law duty of confidentiality", value: COMMON_LAW_LABELS[terms.commonLawBasis] },
-          { key: "Consent model", value: CONSENT_MODEL_LABELS[terms.consentModel] },
-          { key: "Data items", value: <p className="sb-pre-line">{terms.dataItems}</p> },
+          ...agreementTermRows(terms),
           {
             key: "Parties",
             value: (
