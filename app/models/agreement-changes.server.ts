@@ -196,28 +196,14 @@ export function updateAgreement({
       if (input.effectiveOn < row.effectiveOn) {
         throw new GovernanceFieldError("effectiveOn", `A new version takes effect on or after the version it replaces (${formatDate(row.effectiveOn)})`);
       }
-      const next = tx
-        .insert(agreements)
-        .values({
-          reference,
-          version: row.version + 1,
-          ...agreementFields(input),
-          status: "draft",
-          draftedOn: getReportingDate(tx),
-          previousVersionId: row.id,
-          createdBy: user.id,
-          createdAt: at,
-          updatedAt: at,
-        })
-        .returning()
-        .get();
-      replaceParties(tx, next.id, input.parties);
-      replaceCoverage(tx, next.id, coverage);
-      const dpia = tx.select().from(dpias).where(eq(dpias.agreementId, row.id)).get();
-      if (dpia) {
-        const { id: _id, agreementId: _a, ...rest } = dpia;
-        tx.insert(dpias).values({ ...rest, agreementId: next.id, updatedAt: at }).run();
-      }
+      const next = insertNextVersion(tx, {
+        row,
+        input,
+        coverage,
+        dpia: tx.select().from(dpias).where(eq(dpias.agreementId, row.id)).get(),
+        at,
+        fields: { status: "draft", draftedOn: getReportingDate(tx), createdBy: user.id },
+      });
       audit(tx, actor, {
         action: "agreement.version.create",
         entityType: "agreement",
@@ -304,29 +290,20 @@ function replaceUnsignedVersion(
   const at = nowIso();
   const dpia = tx.select().from(dpias).where(eq(dpias.agreementId, row.id)).get();
   const sendNow = dpiaSigningProblem(dpia ?? null) === null;
-  const next = tx
-    .insert(agreements)
-    .values({
-      reference,
-      version: row.version + 1,
-      ...agreementFields(input),
+  const next = insertNextVersion(tx, {
+    row,
+    input,
+    coverage,
+    dpia,
+    at,
+    fields: {
       status: sendNow ? "awaiting_signatures" : "draft",
       draftedOn: reportingDate,
       sentForSignatureOn: sendNow ? reportingDate : null,
       sentForSignatureAt: sendNow ? at : null,
-      previousVersionId: row.id,
       createdBy: user.id,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning()
-    .get();
-  replaceParties(tx, next.id, input.parties);
-  replaceCoverage(tx, next.id, coverage);
-  if (dpia) {
-    const { id: _id, agreementId: _a, ...rest } = dpia;
-    tx.insert(dpias).values({ ...rest, agreementId: next.id, updatedAt: at }).run();
-  }
+    },
+  });
   if (sendNow) requestEverySignature(tx, next.id);
   tx.update(agreements)
     .set({ status: "superseded", endedOn: reportingDate, endReason: `Replaced by version ${next.version} before every party had signed`, updatedAt: at })
@@ -442,4 +419,33 @@ export function activeVersionOf({ reference, db = getDb() }: { reference: string
       .limit(1)
       .get() ?? null
   );
+}
+
+/**
+ * The next version of an agreement: its terms, parties and coverage as changed, and the earlier
+ * version's DPIA carried over (the assessment stands until someone updates it).
+ */
+function insertNextVersion(
+  tx: DbOrTx,
+  { row, input, coverage, dpia, at, fields }: {
+    row: typeof agreements.$inferSelect;
+    input: AgreementInput;
+    coverage: readonly CoverageRow[];
+    dpia: typeof dpias.$inferSelect | undefined;
+    at: string;
+    fields: Pick<typeof agreements.$inferInsert, "status" | "draftedOn" | "sentForSignatureOn" | "sentForSignatureAt" | "createdBy">;
+  },
+) {
+  const next = tx
+    .insert(agreements)
+    .values({ reference: row.reference, version: row.version + 1, ...agreementFields(input), ...fields, previousVersionId: row.id, createdAt: at, updatedAt: at })
+    .returning()
+    .get();
+  replaceParties(tx, next.id, input.parties);
+  replaceCoverage(tx, next.id, coverage);
+  if (dpia) {
+    const { id: _id, agreementId: _a, ...rest } = dpia;
+    tx.insert(dpias).values({ ...rest, agreementId: next.id, updatedAt: at }).run();
+  }
+  return next;
 }
