@@ -2,30 +2,24 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq, like } from "drizzle-orm";
 import type { ActionFunction, LoaderFunction } from "@remix-run/node";
 import { getDb } from "~/lib/db.server";
-import { notifications, organisations, services, users } from "../../db/schema";
-import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
+import { notifications, organisations } from "../../db/schema";
+import type { SignedInUser } from "~/models/users.server";
 import { getAgreement, listAgreements } from "~/models/agreements.server";
 import { createAgreement, endAgreement, updateAgreement } from "~/models/agreement-changes.server";
 import { agreementsAwaitingSignatureBy, declineAgreement, sendForSignature, signAgreement } from "~/models/agreement-signing.server";
 import { GovernanceFieldError } from "~/models/governance-errors.server";
-import type { AgreementInput, SignInput } from "~/models/agreements.schema";
-import type { Actor } from "~/lib/audit.server";
+import type { SignInput } from "~/models/agreements.schema";
 import { updateSettings } from "~/models/settings.server";
 import * as signPage from "~/routes/agreements.$reference.sign";
 import * as editPage from "~/routes/agreements.$reference.edit";
 import * as endPage from "~/routes/agreements.$reference.end";
 import { recordCompletedDpia } from "../helpers/agreements";
+import { actorOf, agreementInput, orgId, serviceId, userOf } from "../helpers/fixtures";
 import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
 
 const REPORTING_DATE = "2016-10-31";
 
-function user(email: string): SignedInUser {
-  const row = getDb().select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-  return getUserWithRoles({ userId: row!.id })!;
-}
-const actorOf = (u: SignedInUser): Actor => ({ userId: u.id, label: u.email });
-const orgId = (ods: string) => getDb().select({ id: organisations.id }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.id;
-const serviceId = (name: string) => getDb().select({ id: services.id }).from(services).where(eq(services.name, name)).get()!.id;
+const user = userOf;
 const orgName = (ods: string) => getDb().select({ name: organisations.name }).from(organisations).where(eq(organisations.odsCode, ods)).get()!.name;
 
 let programme: SignedInUser, igAcute: SignedInUser, igGp: SignedInUser;
@@ -39,26 +33,7 @@ beforeAll(async () => {
   cookies.programme = await signInAs("programme@example.org");
 });
 
-function input(overrides: Partial<AgreementInput> = {}): AgreementInput {
-  return {
-    title: "Frailty unit information sharing agreement",
-    purpose: "direct_care",
-    article6Basis: "6_1_e",
-    article9Condition: "9_2_h",
-    commonLawBasis: "implied_consent",
-    consentModel: "opt_in_point_of_care",
-    dataItems: "Detailed care record viewed through MIG",
-    retention: null,
-    reviewIntervalMonths: 24,
-    effectiveOn: "2016-10-01",
-    parties: [
-      { organisationId: orgId("RRF"), role: "joint_controller" },
-      { organisationId: orgId("P92001"), role: "joint_controller" },
-    ],
-    coverage: [`s:${serviceId("Frailty assessment unit")}`],
-    ...overrides,
-  };
-}
+const input = agreementInput;
 const signature = (u: SignedInUser, signedOn = REPORTING_DATE): SignInput => ({ signatoryName: u.name, signatoryRole: "IG lead", signedOn, authorityDeclared: true });
 const setReportingDate = (date: string) => updateSettings({ userId: programme.id, label: programme.email }, { reporting_date: date });
 
