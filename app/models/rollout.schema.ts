@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DEPLOYMENT_STATUSES, ORGANISATION_TYPES, DSPT_STATUSES } from "../../db/schema/enums";
-import { optionalIsoDate, requiredIsoDate } from "~/lib/date-field";
+import { optionalIsoDate, requiredIsoDate, requiredIsoMonth } from "~/lib/date-field";
 import { parseTableQuery } from "~/lib/table-query";
 
 // Isomorphic: the forms' rules, parsed again by every action (the browser's checks are a courtesy).
@@ -66,7 +66,8 @@ export const VoidStatusEventSchema = z.object({
 export type VoidStatusEventInput = z.infer<typeof VoidStatusEventSchema>;
 
 export const UsageSchema = z.object({
-  month: trimmed("Enter the month as YYYY-MM").pipe(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: "Enter the month as YYYY-MM, for example 2016-07" })),
+  // Typed into the NHS month input (Month, Year boxes), joined by formToObject into YYYY-MM.
+  month: requiredIsoMonth("the month"),
   views: trimmed("Enter the number of record views")
     .transform((v) => v.replace(/,/g, ""))
     .pipe(z.string().regex(/^\d{1,9}$/, { error: "Enter the number of record views as a whole number, 0 or more" }))

@@ -2,7 +2,6 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Form, useLoaderData } from "@remix-run/react";
 import { Button, MonthInput, TextInput } from "~/components/nhs";
 import { DeploymentFormPage } from "~/components/rollout/deployment-form-page";
-import { requiredIsoMonth } from "~/lib/date-field";
 import { formatMonth, monthOf } from "~/lib/dates";
 import { formatMonthExample } from "~/lib/month-field";
 import { redirectWithFlash } from "~/lib/flash.server";
@@ -23,11 +22,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const user = await requireRole(request, "programme", context);
   const deployment = deploymentOfParam(params.deploymentId) ?? notFound();
-  // The month is typed into the NHS month input (two boxes), so its messages are the NHS ones rather
-  // than UsageSchema's YYYY-MM wording. Built here, in the action, so that zod stays out of the browser.
   return handleForm(
     request,
-    UsageSchema.extend({ month: requiredIsoMonth("the month") }),
+    UsageSchema,
     (input) => {
       const result = recordUsage({ actor: actorFor(user, request, context), deploymentId: deployment.id, input });
       return redirectWithFlash(
