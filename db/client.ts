@@ -4,6 +4,8 @@ import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import fs from "node:fs";
 import path from "node:path";
 import * as schema from "./schema";
+import { ensureChangeCounters } from "./change-counters";
+import { noteQuery } from "./query-tables";
 
 export type AppDatabase = BetterSQLite3Database<typeof schema>;
 export type Connection = { db: AppDatabase; sqlite: Database.Database; path: string };
@@ -32,8 +34,11 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
   // NORMAL: a crashed process loses nothing; a power cut can lose only commits since the last WAL
   // sync, which every audit checkpoint forces (README: Backup, restore and what a crash loses).
   sqlite.pragma("synchronous = NORMAL");
-  const db = drizzle(sqlite, { schema });
-  if (options.migrate !== false) migrate(db, { migrationsFolder: migrationsFolder() });
+  const db = drizzle(sqlite, { schema, logger: { logQuery: noteQuery } });
+  if (options.migrate !== false) {
+    migrate(db, { migrationsFolder: migrationsFolder() });
+    ensureChangeCounters(sqlite);
+  }
   return { db, sqlite, path: file };
 }
 

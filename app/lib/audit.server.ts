@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import { auditLog } from "../../db/schema";
 import type { DbOrTx } from "./db.server";
-import { bumpDataVersion, isDataChange } from "./data-version.server";
 
 export type Actor = {
   userId: number | null;
@@ -65,7 +64,6 @@ export function audit(tx: DbOrTx, actor: Actor, entry: AuditEntry) {
   };
   const hash = rowHash(prevHash, row);
   tx.insert(auditLog).values({ ...row, prevHash, hash }).run();
-  if (isDataChange(entry.action)) bumpDataVersion(tx);
   return hash;
 }
 

@@ -1,29 +1,22 @@
-import { eq, sql } from "drizzle-orm";
-import { settings } from "../../db/schema";
+import { tableVersions as tableVersionsTable } from "../../db/schema";
+import { captureTables, noteTables } from "../../db/query-tables";
 import { getDb, type DbOrTx } from "./db.server";
 
 // Figures such as the exceptions and the board's summary are worked out from many tables. They
-// only change when the data does, and every change to the data is audited, so audit() bumps a
-// version number in the same transaction and computed figures are kept until it moves.
+// only change when those tables do: every table has a change counter that triggers bump in the
+// same transaction as the change (db/change-counters.ts), and each computed figure remembers the
+// tables it read (db/query-tables.ts) with their counters. A figure is reused until one of its
+// own tables changes, so a comment on a case recomputes nothing the dashboard shows, and a
+// change made by any worker process is seen at once by all of them.
 
-const KEY = "data_version";
-
-/** Audit actions that record reading or signing in, not a change to the programme's data. */
-const NOT_A_DATA_CHANGE = /^(api\.read|sign_in\.|session\.|access\.refused|case\.refused)/;
-
-export function isDataChange(action: string) {
-  return !NOT_A_DATA_CHANGE.test(action);
+/** Every table's change counter now, read in one statement. */
+export function tableVersions(db: DbOrTx = getDb()): Map<string, number> {
+  return new Map(db.select({ name: tableVersionsTable.name, version: tableVersionsTable.version }).from(tableVersionsTable).all().map((r) => [r.name, r.version]));
 }
 
-export function bumpDataVersion(tx: DbOrTx) {
-  tx.insert(settings)
-    .values({ key: KEY, value: "1" })
-    .onConflictDoUpdate({ target: settings.key, set: { value: sql`cast(${settings.value} as integer) + 1` } })
-    .run();
-}
-
-export function currentDataVersion(db: DbOrTx = getDb()) {
-  return db.select({ value: settings.value }).from(settings).where(eq(settings.key, KEY)).get()?.value ?? "0";
+/** The counters of some tables, as one comparable string. */
+function signature(tables: readonly string[], versions: Map<string, number>) {
+  return tables.map((t) => versions.get(t) ?? 0).join(".");
 }
 
 /** Each worker's cache holds at most this many bytes of figures (SHAREBOARD_CACHE_MAX_BYTES; 48 MiB). */
@@ -31,7 +24,7 @@ export function cacheBudgetBytes() {
   return Number(process.env.SHAREBOARD_CACHE_MAX_BYTES) || 48 * 1024 * 1024;
 }
 
-type Entry = { version: string; value: unknown; bytes: number };
+type Entry = { tables: readonly string[]; signature: string; value: unknown; bytes: number };
 // Least recently used first (a Map keeps insertion order; a hit moves the entry to the end).
 const cache = new Map<string, Entry>();
 let cachedBytes = 0;
@@ -58,25 +51,28 @@ export function cacheStats() {
 }
 
 /**
- * The value of `compute` for these arguments, reused until the data changes. The version is read
- * from SQLite on every call, so a change made by any worker process is seen at once. Bounded in
- * bytes, not entries: the least recently used figures go first, and a value larger than a quarter
- * of the budget is never kept. Skipped inside a transaction (it may hold uncommitted changes) and
- * under test, where fixtures are written without going through audited models
- * (tests/integration/data-version.test.ts turns it on).
+ * The value of `compute` for these arguments, reused until one of the tables it read changes. The
+ * counters are read from SQLite on every call, so a change made by any worker process is seen at
+ * once. Bounded in bytes, not entries: the least recently used figures go first, and a value
+ * larger than a quarter of the budget is never kept. Skipped inside a transaction (it may hold
+ * uncommitted changes) and when turned off (SHAREBOARD_CACHE=off). On under test too: every write
+ * a fixture makes is counted, so the whole suite checks that no figure is ever served stale.
  */
 export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx, compute: () => T): T {
   if (db !== getDb() || !cachingEnabled()) return compute();
-  const version = currentDataVersion(db);
+  const versions = tableVersions(db);
   const key = `${process.env.DATABASE_PATH ?? ""}|${name}|${JSON.stringify(args)}`;
   const hit = cache.get(key);
-  if (hit && hit.version === version) {
+  if (hit && hit.signature === signature(hit.tables, versions)) {
     cache.delete(key);
     cache.set(key, hit);
+    // A figure computed from this one depends on the same tables.
+    noteTables(hit.tables);
     return hit.value as T;
   }
   remove(key);
-  const value = compute();
+  const { value, tables: read } = captureTables(compute);
+  const tables = [...read].sort();
   const budget = cacheBudgetBytes();
   const bytes = sizeOf(value);
   if (bytes > budget / 4) return value;
@@ -84,11 +80,17 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
     if (cachedBytes + bytes <= budget) break;
     remove(oldest);
   }
-  cache.set(key, { version, value, bytes });
+  // The counters read before computing: a change committed meanwhile makes the next call recompute.
+  cache.set(key, { tables, signature: signature(tables, versions), value, bytes });
   cachedBytes += bytes;
   return value;
 }
 
+/** The tables a cached figure was computed from (for tests), or null when it is not cached. */
+export function cachedTables(name: string, args: unknown): readonly string[] | null {
+  return cache.get(`${process.env.DATABASE_PATH ?? ""}|${name}|${JSON.stringify(args)}`)?.tables ?? null;
+}
+
 function cachingEnabled() {
-  return process.env.SHAREBOARD_CACHE === "on" || (process.env.NODE_ENV !== "test" && process.env.SHAREBOARD_CACHE !== "off");
+  return process.env.SHAREBOARD_CACHE !== "off";
 }

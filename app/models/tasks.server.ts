@@ -1,7 +1,7 @@
 // The task inbox: what a signed-in user has to do now, gathered from the models that own each
 // thing (business cases, agreements, the exception engine). Judged at the reporting date.
 import type { CaseState, Role } from "../../db/schema/enums";
-import { currentDataVersion } from "~/lib/data-version.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
 import { formatDate } from "~/lib/dates";
 import { agreementsAwaitingSignatureBy } from "./agreement-signing.server";
@@ -145,21 +145,12 @@ export function taskCountFor({ user, asAt, db = getDb() }: { user: TaskUser; asA
   return tasksFor({ user, asAt, db }).reduce((sum, g) => sum + g.items.length, 0);
 }
 
-// The header shows the count on every page, so it is remembered per user until the data changes
-// (the data version that audit() bumps with every change: a case step, a signature, a renewal,
-// the reporting date).
-const headerCounts = new Map<string, { version: string; count: number }>();
-const HEADER_CACHE_LIMIT = 5_000;
+// The header shows the count on every page, so it is remembered per user until a table it was
+// counted from changes (a case step, a signature, a renewal, the reporting date; not a comment).
 
 /** The user's task count for the header: taskCountFor at the reporting date, recomputed only after a change. */
 export function taskCountForHeader({ user, db = getDb() }: { user: TaskUser; db?: DbOrTx }): number {
   const asAt = getReportingDate(db);
-  const version = currentDataVersion(db);
-  const key = `${user.id}|${user.organisationId}|${[...user.roles].sort().join(",")}|${asAt}`;
-  const cached = headerCounts.get(key);
-  if (cached && cached.version === version) return cached.count;
-  const count = taskCountFor({ user, asAt, db });
-  if (headerCounts.size >= HEADER_CACHE_LIMIT) headerCounts.clear();
-  headerCounts.set(key, { version, count });
-  return count;
+  const args = { user: user.id, organisation: user.organisationId, roles: [...user.roles].sort(), asAt };
+  return memoiseByDataVersion("header-task-count", args, db, () => taskCountFor({ user, asAt, db }));
 }

@@ -44,3 +44,12 @@ export const boardPacks = sqliteTable(
   },
   (t) => [index("board_packs_as_at_idx").on(t.asAt)],
 );
+
+// One change counter per table, bumped by triggers on every insert, update and delete (created for
+// every table when the database is opened: app/lib/table-versions.server.ts). Computed figures
+// remember the tables they read and their counters, so a change to one table recomputes only the
+// figures that read it, in every worker process.
+export const tableVersions = sqliteTable("table_versions", {
+  name: text("name").primaryKey(),
+  version: integer("version").notNull().default(0),
+});

@@ -79,10 +79,13 @@ function recordChanges() {
   }
 }
 
-/** The rows written since the last call, as "table op" → count (a session's last-seen touch left out: it is not data). */
+/**
+ * The rows written since the last call, as "table op" → count (a session's last-seen touch left out: it is not data;
+ * nor the change counters, which triggers bump for every row written, the audit row included).
+ */
 function takeChanges() {
   const sqlite = connection().sqlite;
-  const rows = sqlite.prepare("select tbl || ' ' || op as change, count(*) as n from matrix_changes where not (tbl = 'sessions' and op = 'update') group by tbl, op").all() as { change: string; n: number }[];
+  const rows = sqlite.prepare("select tbl || ' ' || op as change, count(*) as n from matrix_changes where not (tbl = 'sessions' and op = 'update') and tbl <> 'table_versions' group by tbl, op").all() as { change: string; n: number }[];
   sqlite.exec("delete from matrix_changes");
   return Object.fromEntries(rows.map((r) => [r.change, r.n]));
 }
