@@ -35,7 +35,7 @@ export function ensureChangeCounters(sqlite: Database.Database): number {
         const trigger = `table_versions_${table}_${op}`;
         if (existing.has(trigger)) continue;
         sqlite.exec(
-          `create trigger ${quote(trigger)} after ${op} on ${quote(table)} begin ` +
+          `create trigger if not exists ${quote(trigger)} after ${op} on ${quote(table)} begin ` +
             `insert into table_versions (name, version) values (${literal(table)}, random()) on conflict (name) do update set version = random(); end`,
         );
         created++;
