@@ -20,7 +20,7 @@ export function tablesIn(sqlText: string): readonly string[] {
   const found = new Set<string>();
   for (const m of sqlText.matchAll(IDENTIFIER)) {
     const name = m[1]?.replaceAll('""', '"') ?? m[2] ?? m[3];
-    if (TABLES.has(name)) found.add(name);
+    if (TABLES.has(name) && name !== "table_versions") found.add(name);
   }
   const tables = [...found];
   if (tablesBySql.size >= SQL_MEMO_LIMIT) tablesBySql.clear();
