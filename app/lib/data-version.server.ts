@@ -80,6 +80,8 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
     if (cachedBytes + bytes <= budget) break;
     remove(oldest);
   }
+  // Callers share the value: under test it is frozen, so code that changes a shared figure fails there.
+  if (process.env.NODE_ENV === "test") deepFreeze(value);
   // The counters read before computing: a change committed meanwhile makes the next call recompute.
   cache.set(key, { tables, signature: signature(tables, versions), value, bytes });
   cachedBytes += bytes;
@@ -89,6 +91,12 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
 /** The tables a cached figure was computed from (for tests), or null when it is not cached. */
 export function cachedTables(name: string, args: unknown): readonly string[] | null {
   return cache.get(`${process.env.DATABASE_PATH ?? ""}|${name}|${JSON.stringify(args)}`)?.tables ?? null;
+}
+
+function deepFreeze(value: unknown) {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }
 
 function cachingEnabled() {

@@ -64,6 +64,11 @@ export type Dashboard = {
  * and the most severe exceptions. Every figure is aggregated in SQL by the domain models.
  */
 export function getDashboard({ asAt, locality = null, organisationType = null, exceptionLimit = DASHBOARD_EXCEPTIONS, db = getDb() }: { asAt: string; exceptionLimit?: number; db?: DbOrTx } & OrganisationFilter): Dashboard {
+  // The whole page's figures are kept until a table they read changes: the board opens this page most.
+  return memoiseByDataVersion("dashboard", { asAt, locality, organisationType, exceptionLimit }, db, () => computeDashboard({ asAt, locality, organisationType, exceptionLimit, db }));
+}
+
+function computeDashboard({ asAt, locality, organisationType, exceptionLimit, db }: { asAt: string; locality: string | null; organisationType: OrganisationFilter["organisationType"]; exceptionLimit: number; db: DbOrTx }): Dashboard {
   const filter = { locality, organisationType };
   const settings = getSettings(db);
   const summary = getProgrammeSummary({ asAt, db, ...filter });

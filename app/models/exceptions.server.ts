@@ -323,7 +323,14 @@ function matchesOrganisationFilters(
  * organisation pages, /exceptions, the task inbox, the board pack and the API.
  */
 export function listExceptions({ db = getDb(), ...filters }: ExceptionFilters & { db?: DbOrTx }): ProgrammeException[] {
-  // Every rule runs once per as-at date (and kind/role) until the data changes; filtering is cheap.
+  // The filtered, sorted list is kept too: at national scale sorting thousands of exceptions on
+  // every page view cost more than the rest of the dashboard's loader.
+  const key = { asAt: filters.asAt, locality: filters.locality ?? null, organisationType: filters.organisationType ?? null, kind: filters.kind ?? null, severity: filters.severity ?? null, role: filters.role ?? null, organisationId: filters.organisationId ?? null };
+  return memoiseByDataVersion("exceptions-list", key, db, () => filterExceptions(db, filters));
+}
+
+function filterExceptions(db: DbOrTx, filters: ExceptionFilters): ProgrammeException[] {
+  // Every rule runs once per as-at date (and kind/role) until the data changes.
   const wanted = { kind: filters.kind ?? null, role: filters.role ?? null };
   const all = memoiseByDataVersion("exceptions", { asAt: filters.asAt, ...wanted }, db, () => computeAll(db, filters.asAt, wanted));
   const partyIds = all.flatMap((e) => e.partyIds ?? []);
