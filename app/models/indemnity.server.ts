@@ -4,7 +4,7 @@
 // periods are dated facts (renewals are new rows); only the ccg role changes cover, audited.
 import { and, asc, count, countDistinct, desc, eq, exists, inArray, max, ne, not, or, sql, type SQL } from "drizzle-orm";
 import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
-import { capabilities, deployments, indemnityCovers, organisations, services } from "../../db/schema";
+import { auditLog, capabilities, deployments, indemnityCovers, organisations, services } from "../../db/schema";
 import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
@@ -16,8 +16,10 @@ import { GovernanceError, GovernanceFieldError } from "~/models/governance-error
 import type { GovernanceUser } from "~/models/agreements.server";
 import {
   EXPIRY_BANDS,
+  type CoverCorrectionInput,
   type CoverInput,
   type CoverSort,
+  type EndCoverEarlyInput,
   type EffectiveCoverStatus,
   type NewCoverInput,
   type PracticeCoverSort,
@@ -32,7 +34,39 @@ const nowIso = () => new Date().toISOString();
 // ---------------------------------------------------------------------------------------------
 // Cover as at a date, in SQL
 
-type CoverColumns = { status: AnySQLiteColumn; startOn: AnySQLiteColumn; endOn: AnySQLiteColumn; notCountedReason: AnySQLiteColumn };
+type CoverColumns = {
+  status: AnySQLiteColumn;
+  startOn: AnySQLiteColumn;
+  endOn: AnySQLiteColumn;
+  endedOn: AnySQLiteColumn;
+  endedRecordedOn: AnySQLiteColumn;
+  notCountedReason: AnySQLiteColumn;
+};
+
+/**
+ * The early ending of a cover as known at the end of `asAt`: ending cover early is a dated change,
+ * read from the day it was recorded. Before that day the cover ran to its signed end as far as
+ * anyone knew, so no figure as at an earlier date moves when an ending is recorded.
+ */
+function endingKnownSql(asAt: string, cover: Pick<CoverColumns, "endedOn" | "endedRecordedOn"> = indemnityCovers) {
+  return sql`(${cover.endedOn} is not null and ${cover.endedRecordedOn} <= ${asAt})`;
+}
+
+/** The last day of the cover as at `asAt`: the signed end, or the early ending once it was recorded. Every query reads the end through this. */
+export function coverEndAsAtSql(asAt: string, cover: Pick<CoverColumns, "endOn" | "endedOn" | "endedRecordedOn"> = indemnityCovers) {
+  return sql<string>`(case when ${endingKnownSql(asAt, cover)} then ${cover.endedOn} else ${cover.endOn} end)`;
+}
+
+/** The cover's signed end and its early ending (when known by `asAt`), for display beside the end as at `asAt`. */
+function endingColumns(asAt: string) {
+  const known = endingKnownSql(asAt);
+  return {
+    signedEndOn: indemnityCovers.endOn,
+    endedEarlyOn: sql<string | null>`(case when ${known} then ${indemnityCovers.endedOn} end)`,
+    endedRecordedOn: sql<string | null>`(case when ${known} then ${indemnityCovers.endedRecordedOn} end)`,
+    endReason: sql<string | null>`(case when ${known} then ${indemnityCovers.endReason} end)`,
+  };
+}
 
 /** The cover was signed (active, or lapsed: it ended without renewal) and has not been set aside as not counted. */
 function signedAndCountedSql(cover: CoverColumns = indemnityCovers) {
@@ -41,7 +75,7 @@ function signedAndCountedSql(cover: CoverColumns = indemnityCovers) {
 
 /** The cover indemnified the practice at the end of `asAt` (lapsed covers did, between their dates). */
 function coveringSql(asAt: string, cover: CoverColumns = indemnityCovers) {
-  return and(signedAndCountedSql(cover), sql`${cover.startOn} <= ${asAt}`, sql`${cover.endOn} >= ${asAt}`)!;
+  return and(signedAndCountedSql(cover), sql`${cover.startOn} <= ${asAt}`, sql`${coverEndAsAtSql(asAt, cover)} >= ${asAt}`)!;
 }
 
 /**
@@ -61,7 +95,7 @@ function renewedSql(db: DbOrTx, asAt: string) {
           eq(later.organisationId, indemnityCovers.organisationId),
           ne(later.id, indemnityCovers.id),
           inArray(later.status, ["active", "pending"]),
-          sql`${later.endOn} > ${indemnityCovers.endOn}`,
+          sql`${coverEndAsAtSql(asAt, later)} > ${coverEndAsAtSql(asAt)}`,
           recordedBy,
         ),
       ),
@@ -73,7 +107,7 @@ export function effectiveCoverStatusSql(db: DbOrTx, asAt: string) {
     when ${indemnityCovers.status} = 'revoked' then 'revoked'
     when ${indemnityCovers.status} = 'pending' then 'pending'
     when ${indemnityCovers.startOn} > ${asAt} then 'upcoming'
-    when ${indemnityCovers.endOn} >= ${asAt} then 'active'
+    when ${coverEndAsAtSql(asAt)} >= ${asAt} then 'active'
     when ${renewedSql(db, asAt)} then 'renewed'
     else 'lapsed' end)`;
 }
@@ -145,7 +179,7 @@ export function listCovers({
     organisation: [direction(organisations.name), desc(indemnityCovers.startOn)],
     type: [direction(organisations.type), asc(organisations.name)],
     startOn: [direction(indemnityCovers.startOn)],
-    endOn: [direction(indemnityCovers.endOn)],
+    endOn: [direction(coverEndAsAtSql(asAt))],
     status: [direction(effective)],
   }[sort.id];
   const rows = db
@@ -157,7 +191,8 @@ export function listCovers({
       organisationType: organisations.type,
       scope: indemnityCovers.scope,
       startOn: indemnityCovers.startOn,
-      endOn: indemnityCovers.endOn,
+      endOn: coverEndAsAtSql(asAt),
+      ...endingColumns(asAt),
       storedStatus: indemnityCovers.status,
       status: effective,
       documentReference: indemnityCovers.documentReference,
@@ -181,7 +216,7 @@ export type CoverListRow = ReturnType<typeof listCovers>["rows"][number];
 const NOT_A_PRACTICE = "Held by an organisation that is not a GP practice: the CCG indemnifies practices, not the organisations that view their records. Kept as history; not counted.";
 
 function expiringSql(db: DbOrTx, asAt: string, withinDays: number) {
-  return and(coveringSql(asAt), sql`${indemnityCovers.endOn} <= ${addDaysIso(asAt, withinDays)}`, not(renewedSql(db, asAt)))!;
+  return and(coveringSql(asAt), sql`${coverEndAsAtSql(asAt)} <= ${addDaysIso(asAt, withinDays)}`, not(renewedSql(db, asAt)))!;
 }
 
 function bandOf(daysLeft: number) {
@@ -200,13 +235,13 @@ export function coverExpiring({ asAt, withinDays = 90, db = getDb() }: { asAt: s
       organisationName: organisations.name,
       odsCode: organisations.odsCode,
       organisationType: organisations.type,
-      endOn: indemnityCovers.endOn,
+      endOn: coverEndAsAtSql(asAt),
       documentReference: indemnityCovers.documentReference,
     })
     .from(indemnityCovers)
     .innerJoin(organisations, eq(organisations.id, indemnityCovers.organisationId))
     .where(and(expiringSql(db, asAt, withinDays), practiceOnSql(db, asAt)))
-    .orderBy(asc(indemnityCovers.endOn), asc(organisations.name))
+    .orderBy(asc(coverEndAsAtSql(asAt)), asc(organisations.name))
     .all()
     .map((row) => {
       const daysLeft = daysBetween(asAt, row.endOn);
@@ -259,9 +294,9 @@ export function viewersOfPracticeRecord(viewers: RecordViewer[], practiceId: num
 function lastCoverEndedSql(db: DbOrTx, asAt: string) {
   const ended = alias(indemnityCovers, "ended_cover");
   return sql<string | null>`(${db
-    .select({ on: max(ended.endOn) })
+    .select({ on: max(coverEndAsAtSql(asAt, ended)) })
     .from(ended)
-    .where(and(eq(ended.organisationId, organisations.id), signedAndCountedSql(ended), sql`${ended.endOn} < ${asAt}`))})`;
+    .where(and(eq(ended.organisationId, organisations.id), signedAndCountedSql(ended), sql`${coverEndAsAtSql(asAt, ended)} < ${asAt}`))})`;
 }
 
 /**
@@ -300,11 +335,11 @@ export function lapsedCover({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx 
       organisationName: organisations.name,
       odsCode: organisations.odsCode,
       organisationType: organisations.type,
-      endedOn: max(indemnityCovers.endOn),
+      endedOn: max(coverEndAsAtSql(asAt)),
     })
     .from(organisations)
     .innerJoin(indemnityCovers, eq(indemnityCovers.organisationId, organisations.id))
-    .where(and(practiceOnSql(db, asAt), not(hasCoverSql(db, asAt)), sql`${indemnityCovers.endOn} < ${asAt}`, signedAndCountedSql()))
+    .where(and(practiceOnSql(db, asAt), not(hasCoverSql(db, asAt)), sql`${coverEndAsAtSql(asAt)} < ${asAt}`, signedAndCountedSql()))
     .groupBy(organisations.id)
     .orderBy(asc(organisations.name))
     .all();
@@ -363,12 +398,12 @@ export function listPracticeCover({
     .select({ id: inForce.id })
     .from(inForce)
     .where(and(eq(inForce.organisationId, organisations.id), coveringSql(asAt, inForce)))
-    .orderBy(desc(inForce.endOn), desc(inForce.id))
+    .orderBy(desc(coverEndAsAtSql(asAt, inForce)), desc(inForce.id))
     .limit(1)})`;
   const lastEnded = lastCoverEndedSql(db, asAt);
   const coverState = sql<PracticeCoverState>`(case
     when ${indemnityCovers.id} is null then (case when ${lastEnded} is null then 'none' else 'lapsed' end)
-    when ${indemnityCovers.endOn} <= ${addDaysIso(asAt, EXPIRY_BANDS.at(-1)!)} and not ${renewedSql(db, asAt)} then 'expiring'
+    when ${coverEndAsAtSql(asAt)} <= ${addDaysIso(asAt, EXPIRY_BANDS.at(-1)!)} and not ${renewedSql(db, asAt)} then 'expiring'
     else 'covered' end)`;
   const conditions: SQL[] = [practiceOnSql(db, asAt)];
   if (state) conditions.push(sql`${coverState} = ${state}`);
@@ -380,8 +415,8 @@ export function listPracticeCover({
   const order: SQL[] = {
     practice: [direction(sql`${organisations.name} collate nocase`)],
     locality: [direction(organisations.locality)],
-    cover: [direction(sql`(case ${coverState} when 'none' then 0 when 'lapsed' then 1 when 'expiring' then 2 else 3 end)`), asc(indemnityCovers.endOn)],
-    endOn: [direction(indemnityCovers.endOn)],
+    cover: [direction(sql`(case ${coverState} when 'none' then 0 when 'lapsed' then 1 when 'expiring' then 2 else 3 end)`), asc(coverEndAsAtSql(asAt))],
+    endOn: [direction(coverEndAsAtSql(asAt))],
   }[sort.id];
   const rows = db
     .select({
@@ -392,7 +427,8 @@ export function listPracticeCover({
       state: coverState,
       coverId: indemnityCovers.id,
       startOn: indemnityCovers.startOn,
-      endOn: indemnityCovers.endOn,
+      endOn: sql<string | null>`${coverEndAsAtSql(asAt)}`,
+      ...endingColumns(asAt),
       documentReference: indemnityCovers.documentReference,
       lastCoverEndedOn: lastEnded,
     })
@@ -464,9 +500,11 @@ export function getCover({ id, asAt, db = getDb() }: { id: number; asAt: string;
         odsCode: organisations.odsCode,
         scope: indemnityCovers.scope,
         startOn: indemnityCovers.startOn,
-        endOn: indemnityCovers.endOn,
+        endOn: coverEndAsAtSql(asAt),
+        ...endingColumns(asAt),
         storedStatus: indemnityCovers.status,
         status: effectiveCoverStatusSql(db, asAt),
+        counted: sql<number>`(${indemnityCovers.notCountedReason} is null and ${organisations.type} = 'gp_practice')`.mapWith((v) => Number(v) === 1),
         documentReference: indemnityCovers.documentReference,
         signedBy: indemnityCovers.signedBy,
         renewsCoverId: indemnityCovers.renewsCoverId,
@@ -567,20 +605,104 @@ export function renewCover({ actor, user, coverId, input, db }: { actor: Actor; 
   return db ? run(db) : transaction(run);
 }
 
-/** Corrects or changes a cover (its status: signed, lapsed, revoked; dates; document). */
-export function updateCover({ actor, user, coverId, input, db }: { actor: Actor; user: GovernanceUser; coverId: number; input: CoverInput; db?: DbOrTx }) {
+/**
+ * Ends cover early: a dated change, not an edit. The signed end date stays; the last day of cover,
+ * the reason and the day it was recorded (the reporting date) are added, and every figure as at
+ * that day or later reads the early end (earlier figures do not move).
+ */
+export function endCoverEarly({ actor, user, coverId, input, db }: { actor: Actor; user: GovernanceUser; coverId: number; input: EndCoverEarlyInput; db?: DbOrTx }) {
   const run = (tx: DbOrTx) => {
     assertCcg(user);
     const before = coverRow(tx, coverId);
     if (!before) throw new GovernanceError(404, "There is no such cover");
-    assertDates(input);
-    tx.update(indemnityCovers).set({ ...input, updatedAt: nowIso() }).where(eq(indemnityCovers.id, coverId)).run();
+    if (before.endedOn) {
+      throw new GovernanceError(409, `This cover was already ended early, on ${formatDate(before.endedOn)}. If that date was recorded wrongly, correct the mistake instead.`);
+    }
+    if (!(before.status === "active" || before.status === "lapsed") || before.notCountedReason) {
+      throw new GovernanceError(409, "Only signed cover that counts can be ended early. If this cover was recorded wrongly, correct the mistake instead.");
+    }
+    if (input.endedOn < before.startOn) throw new GovernanceFieldError("endedOn", `Enter a date on or after the day the cover started, ${formatDate(before.startOn)}`);
+    if (input.endedOn >= before.endOn) {
+      throw new GovernanceFieldError("endedOn", `Enter a date before the signed end date, ${formatDate(before.endOn)}: cover signed to that date ends then without being ended early`);
+    }
+    const recordedOn = getReportingDate(tx);
+    tx.update(indemnityCovers)
+      .set({ endedOn: input.endedOn, endedRecordedOn: recordedOn, endReason: input.endReason, updatedAt: nowIso() })
+      .where(eq(indemnityCovers.id, coverId))
+      .run();
     const after = coverRow(tx, coverId)!;
-    audit(tx, actor, { action: "indemnity.update", entityType: "indemnity_cover", entityId: coverId, before, after });
+    audit(tx, actor, {
+      action: "indemnity.end",
+      entityType: "indemnity_cover",
+      entityId: coverId,
+      before,
+      after: { ...after, note: `Ended early on ${formatDate(input.endedOn)} (recorded ${formatDate(recordedOn)}): ${input.endReason}` },
+    });
     return after;
   };
   return db ? run(db) : transaction(run);
 }
+
+/**
+ * Corrects a mistake in what was recorded (its dates, status, scope or document, and the date it
+ * was ended early), in place: a correction changes the cover on every date, so it needs a reason
+ * and is marked as a correction in the cover's history. An early ending is not added here: that
+ * is a dated change (endCoverEarly); an ending recorded in error is removed by leaving its date empty.
+ */
+export function correctCover({ actor, user, coverId, input, db }: { actor: Actor; user: GovernanceUser; coverId: number; input: CoverCorrectionInput; db?: DbOrTx }) {
+  const run = (tx: DbOrTx) => {
+    assertCcg(user);
+    const before = coverRow(tx, coverId);
+    if (!before) throw new GovernanceError(404, "There is no such cover");
+    const { endedOn, correctionReason, ...fields } = input;
+    assertDates(fields);
+    if (endedOn && !before.endedOn) {
+      throw new GovernanceFieldError("endedOn", "This cover was not ended early. To end it early from a date, use \"End this cover early\" instead of correcting it");
+    }
+    if (endedOn && endedOn < fields.startOn) throw new GovernanceFieldError("endedOn", `Enter a date on or after the start date, ${formatDate(fields.startOn)}`);
+    if (endedOn && endedOn >= fields.endOn) throw new GovernanceFieldError("endedOn", `Enter a date before the signed end date, ${formatDate(fields.endOn)}, or leave it empty if the cover was never ended early`);
+    // An ending recorded in error goes altogether; a corrected one keeps the day it was recorded.
+    const ending = before.endedOn && !endedOn ? { endedOn: null, endedRecordedOn: null, endReason: null } : endedOn ? { endedOn } : {};
+    tx.update(indemnityCovers)
+      .set({ ...fields, ...ending, updatedAt: nowIso() })
+      .where(eq(indemnityCovers.id, coverId))
+      .run();
+    const after = coverRow(tx, coverId)!;
+    audit(tx, actor, { action: "indemnity.correct", entityType: "indemnity_cover", entityId: coverId, before, after: { ...after, correction: true, note: correctionReason } });
+    return after;
+  };
+  return db ? run(db) : transaction(run);
+}
+
+const COVER_HISTORY_ACTIONS = {
+  "indemnity.create": "Recorded",
+  "indemnity.renew": "Recorded as a renewal",
+  "indemnity.end": "Ended early",
+  "indemnity.correct": "Corrected",
+  "indemnity.update": "Changed (before changes and corrections were told apart)",
+} as const;
+
+/** What has been recorded about one cover, oldest first, from the audit log: corrections are marked as such, with their reason. */
+export function coverHistory({ coverId, db = getDb() }: { coverId: number; db?: DbOrTx }) {
+  return db
+    .select({ id: auditLog.id, at: auditLog.at, action: auditLog.action, actorLabel: auditLog.actorLabel, after: auditLog.after })
+    .from(auditLog)
+    .where(and(eq(auditLog.entityType, "indemnity_cover"), eq(auditLog.entityId, String(coverId)), inArray(auditLog.action, Object.keys(COVER_HISTORY_ACTIONS))))
+    .orderBy(asc(auditLog.id))
+    .all()
+    .map(({ id, at, action, actorLabel, after }) => {
+      const note = after ? (JSON.parse(after) as { note?: unknown }).note : undefined;
+      return {
+        id,
+        recordedOn: at.slice(0, 10),
+        actorLabel,
+        what: COVER_HISTORY_ACTIONS[action as keyof typeof COVER_HISTORY_ACTIONS],
+        correction: action === "indemnity.correct",
+        note: typeof note === "string" ? note : null,
+      };
+    });
+}
+export type CoverHistoryEntry = ReturnType<typeof coverHistory>[number];
 
 /** Defaults for a renewal form: starts the day after the old cover ends and runs for two years. */
 export function renewalDefaults(cover: { endOn: string; scope: string }) {
