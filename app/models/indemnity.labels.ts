@@ -70,8 +70,8 @@ export type RegisterView = (typeof REGISTER_VIEWS)[number];
 export { ORGANISATION_TYPE_LABELS } from "./rollout.labels";
 
 /** A cover's end in words: its signed end date, and the early ending (when known on the date shown) with when it was recorded and why. */
-export function coverEndText(cover: { endOn: string; signedEndOn: string; endedEarlyOn: string | null; endedRecordedOn: string | null; endReason: string | null }) {
+export function coverEndText(cover: { endOn: string; signedEndOn: string | null; endedEarlyOn: string | null; endedRecordedOn: string | null; endReason: string | null }) {
   if (!cover.endedEarlyOn) return formatDate(cover.endOn);
   const recorded = cover.endedRecordedOn ? ` (recorded ${formatDate(cover.endedRecordedOn)})` : "";
-  return `Signed to ${formatDate(cover.signedEndOn)}; ended early on ${formatDate(cover.endedEarlyOn)}${recorded}${cover.endReason ? `: ${cover.endReason}` : ""}`;
+  return `Signed to ${formatDate(cover.signedEndOn ?? cover.endOn)}; ended early on ${formatDate(cover.endedEarlyOn)}${recorded}${cover.endReason ? `: ${cover.endReason}` : ""}`;
 }
