@@ -75,3 +75,8 @@ export function coverEndText(cover: { endOn: string; signedEndOn: string | null;
   const recorded = cover.endedRecordedOn ? ` (recorded ${formatDate(cover.endedRecordedOn)})` : "";
   return `Signed to ${formatDate(cover.signedEndOn ?? cover.endOn)}; ended early on ${formatDate(cover.endedEarlyOn)}${recorded}${cover.endReason ? `: ${cover.endReason}` : ""}`;
 }
+
+/** A cover's period in words: "1 April 2015 to 31 March 2017", or its start then its signed end and early ending. */
+export function coverPeriodText(cover: { startOn: string; endOn: string; signedEndOn: string | null; endedEarlyOn: string | null; endedRecordedOn: string | null; endReason: string | null }) {
+  return cover.endedEarlyOn ? `From ${formatDate(cover.startOn)}. ${coverEndText(cover)}` : `${formatDate(cover.startOn)} to ${formatDate(cover.endOn)}`;
+}

@@ -8,7 +8,7 @@ import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { correctCover, coverHistory, endCoverEarly, getCover } from "~/models/indemnity.server";
-import { CoverCorrectionSchema, EndCoverEarlySchema, coverEndText } from "~/models/indemnity.schema";
+import { CoverCorrectionSchema, EndCoverEarlySchema, coverPeriodText } from "~/models/indemnity.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
 
@@ -93,7 +93,7 @@ export default function EditCover() {
         </h1>
         <SummaryList
           rows={[
-            { key: "Cover", value: `${formatDate(cover.startOn)} to ${coverEndText(cover)}` },
+            { key: "Cover", value: coverPeriodText(cover) },
             { key: `Status on ${formatDate(reportingDate)}`, value: <CoverStatusTag status={cover.status} /> },
             { key: "Document", value: cover.documentReference ?? "Not recorded" },
             { key: "Signed by", value: cover.signedBy ?? "Not recorded" },
@@ -156,7 +156,7 @@ export default function EditCover() {
           <Table
             caption="History of this cover"
             captionSize="m"
-            head={["Recorded", "What", "By", "Why"]}
+            head={["Entered on", "What", "By", "Why"]}
             rows={history.map((h) => [
               formatDate(h.recordedOn),
               h.correction ? (

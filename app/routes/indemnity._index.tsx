@@ -26,6 +26,7 @@ import { parseCoverQuery } from "~/models/indemnity.schema";
 import {
   COVER_STATUS_LABELS,
   coverEndText,
+  coverPeriodText,
   EFFECTIVE_COVER_STATUSES,
   EXPIRY_BANDS,
   ORGANISATION_TYPE_LABELS,
@@ -105,7 +106,7 @@ const practiceColumns = [
   }),
   practiceColumn.accessor("endOn", {
     header: "Cover in force",
-    cell: ({ row: { original: r } }) => (r.startOn && r.endOn ? `${formatDate(r.startOn)} to ${coverEndText({ ...r, endOn: r.endOn })}` : "None"),
+    cell: ({ row: { original: r } }) => (r.startOn && r.endOn ? coverPeriodText({ ...r, startOn: r.startOn, endOn: r.endOn }) : "None"),
   }),
 ];
 const practiceCcgColumns = [
