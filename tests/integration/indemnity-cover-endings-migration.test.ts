@@ -1,5 +1,5 @@
 /*
- * The data-moving SQL appended to db/migrations/0009_indemnity_cover_dated_endings.sql (if the
+ * The data-moving SQL appended to db/migrations/0010_indemnity_cover_dated_endings.sql (if the
  * migration is regenerated or renumbered, append it again after the generated ALTER statements):
  * cover whose end date an 'indemnity.update' edit brought forward gets its signed end back from the
  * audit log's earliest `before.endOn`, and the current end becomes the early ending, recorded on the
@@ -12,7 +12,7 @@ import type { DbOrTx } from "~/lib/db.server";
 import { countPracticesWithActiveCover, listPracticeCover } from "~/models/indemnity.server";
 import { databaseAtMigration, migrationTags } from "../helpers/migrations";
 
-const BEFORE = "0008_indemnity_held_by_practices";
+const BEFORE = "0009_table_change_counters";
 
 describe("migrating cover ended by editing its end date to dated endings", () => {
   it("recovers the signed end from the audit log, keeps the ending dated, and leaves unedited cover alone", () => {
