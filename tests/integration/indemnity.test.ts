@@ -7,17 +7,19 @@ import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
 import {
   countPracticesWithActiveCover,
   coverExpiring,
-  createCover,
   lapsedCover,
   listCovers,
   listPracticeCover,
   practicesViewableWithoutCover,
   recordViewers,
-  renewCover,
   viewersOfPracticeRecord,
+} from "~/models/indemnity.server";
+import {
+  createCover,
+  renewCover,
   correctCover,
   endCoverEarly,
-} from "~/models/indemnity.server";
+} from "~/models/indemnity-changes.server";
 import { getOrganisationGovernance } from "~/models/governance.server";
 import { listExceptions } from "~/models/exceptions.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
