@@ -299,6 +299,14 @@ export const AgreementsEndpoint = endpoint({
   ),
 });
 
+/** A cover's signed end and its early ending, a dated change shown only from the day it was recorded. */
+const coverEndingFields = {
+  signedEndOn: isoDate.describe("The last day of cover as signed"),
+  endedEarlyOn: isoDate.nullable().describe("The last day of cover after the CCG ended it early, if it did and had recorded that by the as-at date"),
+  endedRecordedOn: isoDate.nullable().describe("The day the early ending was recorded: figures as at earlier dates read the signed end date"),
+  endReason: z.string().nullable().describe("Why the cover was ended early"),
+};
+
 export const IndemnityEndpoint = endpoint({
   path: "/api/v1/indemnity",
   name: "IndemnityCoverPage",
@@ -326,7 +334,8 @@ export const IndemnityEndpoint = endpoint({
       organisationType: z.enum(ORGANISATION_TYPES),
       scope: z.string().nullable(),
       startOn: isoDate,
-      endOn: isoDate,
+      endOn: isoDate.describe("The last day of cover as known on the as-at date: the signed end date, or the early ending once it was recorded"),
+      ...coverEndingFields,
       status: z.enum(EFFECTIVE_COVER_STATUSES),
       documentReference: z.string().nullable(),
       counted: z.boolean().describe("False for cover held by an organisation that is not a GP practice: the CCG indemnifies practices, so it is kept as history and counts for nothing"),
@@ -355,7 +364,11 @@ export const IndemnityPracticesEndpoint = endpoint({
       cover: z.enum(PRACTICE_COVER_STATES),
       coverId: z.number().int().nullable().describe("The cover in force, as in /indemnity/{id}/edit (null: none)"),
       startOn: isoDate.nullable(),
-      endOn: isoDate.nullable(),
+      endOn: isoDate.nullable().describe("The last day of the cover in force as known on the as-at date: the signed end date, or the early ending once it was recorded"),
+      signedEndOn: coverEndingFields.signedEndOn.nullable(),
+      endedEarlyOn: coverEndingFields.endedEarlyOn,
+      endedRecordedOn: coverEndingFields.endedRecordedOn,
+      endReason: coverEndingFields.endReason,
       documentReference: z.string().nullable(),
       lastCoverEndedOn: isoDate.nullable().describe("When its last signed cover ended, if before the as-at date"),
       servicesViewing: count.describe("Services with a record-viewing capability live on the as-at date, the practice's own excepted"),

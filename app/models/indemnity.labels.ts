@@ -1,6 +1,7 @@
 // The indemnity register's labels, colours, bands, sorts and views, without zod, so the browser
 // can have them (indemnity.schema.ts re-exports these beside the inputs and filters).
 import type { INDEMNITY_STATUSES } from "../../db/schema/enums";
+import { formatDate } from "~/lib/dates";
 
 /**
  * A cover's status as it stands on a date: "active" only between its start and end dates,
@@ -67,3 +68,15 @@ export const REGISTER_VIEWS = ["practices", "covers"] as const;
 export type RegisterView = (typeof REGISTER_VIEWS)[number];
 
 export { ORGANISATION_TYPE_LABELS } from "./rollout.labels";
+
+/** A cover's end in words: its signed end date, and the early ending (when known on the date shown) with when it was recorded and why. */
+export function coverEndText(cover: { endOn: string; signedEndOn: string | null; endedEarlyOn: string | null; endedRecordedOn: string | null; endReason: string | null }) {
+  if (!cover.endedEarlyOn) return formatDate(cover.endOn);
+  const recorded = cover.endedRecordedOn ? ` (recorded ${formatDate(cover.endedRecordedOn)})` : "";
+  return `Signed to ${formatDate(cover.signedEndOn ?? cover.endOn)}; ended early on ${formatDate(cover.endedEarlyOn)}${recorded}${cover.endReason ? `: ${cover.endReason}` : ""}`;
+}
+
+/** A cover's period in words: "1 April 2015 to 31 March 2017", or its start then its signed end and early ending. */
+export function coverPeriodText(cover: { startOn: string; endOn: string; signedEndOn: string | null; endedEarlyOn: string | null; endedRecordedOn: string | null; endReason: string | null }) {
+  return cover.endedEarlyOn ? `From ${formatDate(cover.startOn)}. ${coverEndText(cover)}` : `${formatDate(cover.startOn)} to ${formatDate(cover.endOn)}`;
+}

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { INDEMNITY_STATUSES, ORGANISATION_TYPES } from "../../db/schema/enums";
 import { COVER_SORTS, EFFECTIVE_COVER_STATUSES, PRACTICE_COVER_SORTS, PRACTICE_COVER_STATES, type RegisterView } from "./indemnity.labels";
 import { isIsoDate } from "~/lib/dates";
-import { requiredIsoDate } from "~/lib/date-field";
+import { optionalIsoDate, requiredIsoDate } from "~/lib/date-field";
+import { formatDate } from "~/lib/dates";
 import { parseTableQuery } from "~/lib/table-query";
 
 export * from "./indemnity.labels";
@@ -34,6 +35,38 @@ function coverRules(d: { startOn: string; endOn: string; status: string; signedB
 
 export const CoverSchema = z.object(coverFields).superRefine(coverRules);
 export type CoverInput = z.output<typeof CoverSchema>;
+
+const reasonField = (what: string) =>
+  z
+    .string({ error: `Enter ${what}` })
+    .trim()
+    .min(1, { error: `Enter ${what}` })
+    .max(1000, { error: "Keep this under 1000 characters" });
+
+/** Ending cover early: a dated change. The model checks the date against the cover's start and signed end. */
+export const EndCoverEarlySchema = z.object({
+  endedOn: isoDate("the last day of cover"),
+  endReason: reasonField("why the cover ends early, for example the practice's indemnity moved to another scheme"),
+});
+export type EndCoverEarlyInput = z.output<typeof EndCoverEarlySchema>;
+
+/**
+ * Correcting a mistake in what was recorded: the cover's signed details, and the date it was
+ * ended early if it was (left empty, the early ending is removed as recorded in error).
+ */
+export const CoverCorrectionSchema = z
+  .object({
+    ...coverFields,
+    endedOn: optionalIsoDate("the date cover was ended early"),
+    correctionReason: reasonField("what was recorded wrongly, for example the end date was typed as 2017 instead of 2018"),
+  })
+  .superRefine((d, ctx) => {
+    coverRules(d, ctx);
+    if (!d.endedOn || !isIsoDate(d.startOn) || !isIsoDate(d.endOn)) return;
+    if (d.endedOn < d.startOn) ctx.addIssue({ code: "custom", path: ["endedOn"], message: `Enter a date on or after the start date, ${formatDate(d.startOn)}` });
+    else if (d.endedOn >= d.endOn) ctx.addIssue({ code: "custom", path: ["endedOn"], message: `Enter a date before the signed end date, ${formatDate(d.endOn)}, or leave it empty if the cover was never ended early` });
+  });
+export type CoverCorrectionInput = z.output<typeof CoverCorrectionSchema>;
 
 export const NewCoverSchema = z
   .object({

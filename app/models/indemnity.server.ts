@@ -1,25 +1,20 @@
 // The CCG's indemnity register. As in the case study, the CCG indemnifies GP practices against
 // claims of illegal sharing; the gap that matters is a practice whose record services can view
 // (above all private organisations under the NHS badge) while it has no cover in force. Cover
-// periods are dated facts (renewals are new rows); only the ccg role changes cover, audited.
+// periods are dated facts (renewals are new rows); changes are in indemnity-changes.server.ts.
 import { and, asc, count, countDistinct, desc, eq, exists, inArray, max, ne, not, or, sql, type SQL } from "drizzle-orm";
 import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { capabilities, deployments, indemnityCovers, organisations, services } from "../../db/schema";
 import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
-import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
-import { audit, type Actor } from "~/lib/audit.server";
-import { addDaysIso, addMonthsIso, daysBetween, formatDate } from "~/lib/dates";
+import { getDb, type DbOrTx } from "~/lib/db.server";
+import { addDaysIso, daysBetween, formatDate } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
 import { statusAsAt } from "~/models/rollout.server";
 import { getReportingDate } from "~/models/settings.server";
-import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
-import type { GovernanceUser } from "~/models/agreements.server";
 import {
   EXPIRY_BANDS,
-  type CoverInput,
   type CoverSort,
   type EffectiveCoverStatus,
-  type NewCoverInput,
   type PracticeCoverSort,
   type PracticeCoverState,
 } from "~/models/indemnity.schema";
@@ -27,12 +22,42 @@ import { RECORD_VIEWING_CAPABILITIES } from "~/models/rollout.schema";
 import type { OrganisationType } from "../../db/schema/enums";
 import { activeMemberOnSql, statusOnSql } from "~/models/organisation-history.server";
 
-const nowIso = () => new Date().toISOString();
-
 // ---------------------------------------------------------------------------------------------
 // Cover as at a date, in SQL
 
-type CoverColumns = { status: AnySQLiteColumn; startOn: AnySQLiteColumn; endOn: AnySQLiteColumn; notCountedReason: AnySQLiteColumn };
+type CoverColumns = {
+  status: AnySQLiteColumn;
+  startOn: AnySQLiteColumn;
+  endOn: AnySQLiteColumn;
+  endedOn: AnySQLiteColumn;
+  endedRecordedOn: AnySQLiteColumn;
+  notCountedReason: AnySQLiteColumn;
+};
+
+/**
+ * The early ending of a cover as known at the end of `asAt`: ending cover early is a dated change,
+ * read from the day it was recorded. Before that day the cover ran to its signed end as far as
+ * anyone knew, so no figure as at an earlier date moves when an ending is recorded.
+ */
+function endingKnownSql(asAt: string, cover: Pick<CoverColumns, "endedOn" | "endedRecordedOn"> = indemnityCovers) {
+  return sql`(${cover.endedOn} is not null and ${cover.endedRecordedOn} <= ${asAt})`;
+}
+
+/** The last day of the cover as at `asAt`: the signed end, or the early ending once it was recorded. Every query reads the end through this. */
+export function coverEndAsAtSql(asAt: string, cover: Pick<CoverColumns, "endOn" | "endedOn" | "endedRecordedOn"> = indemnityCovers) {
+  return sql<string>`(case when ${endingKnownSql(asAt, cover)} then ${cover.endedOn} else ${cover.endOn} end)`;
+}
+
+/** The cover's signed end and its early ending (when known by `asAt`), for display beside the end as at `asAt`. */
+function endingColumns(asAt: string) {
+  const known = endingKnownSql(asAt);
+  return {
+    signedEndOn: indemnityCovers.endOn,
+    endedEarlyOn: sql<string | null>`(case when ${known} then ${indemnityCovers.endedOn} end)`,
+    endedRecordedOn: sql<string | null>`(case when ${known} then ${indemnityCovers.endedRecordedOn} end)`,
+    endReason: sql<string | null>`(case when ${known} then ${indemnityCovers.endReason} end)`,
+  };
+}
 
 /** The cover was signed (active, or lapsed: it ended without renewal) and has not been set aside as not counted. */
 function signedAndCountedSql(cover: CoverColumns = indemnityCovers) {
@@ -41,7 +66,7 @@ function signedAndCountedSql(cover: CoverColumns = indemnityCovers) {
 
 /** The cover indemnified the practice at the end of `asAt` (lapsed covers did, between their dates). */
 function coveringSql(asAt: string, cover: CoverColumns = indemnityCovers) {
-  return and(signedAndCountedSql(cover), sql`${cover.startOn} <= ${asAt}`, sql`${cover.endOn} >= ${asAt}`)!;
+  return and(signedAndCountedSql(cover), sql`${cover.startOn} <= ${asAt}`, sql`${coverEndAsAtSql(asAt, cover)} >= ${asAt}`)!;
 }
 
 /**
@@ -61,7 +86,7 @@ function renewedSql(db: DbOrTx, asAt: string) {
           eq(later.organisationId, indemnityCovers.organisationId),
           ne(later.id, indemnityCovers.id),
           inArray(later.status, ["active", "pending"]),
-          sql`${later.endOn} > ${indemnityCovers.endOn}`,
+          sql`${coverEndAsAtSql(asAt, later)} > ${coverEndAsAtSql(asAt)}`,
           recordedBy,
         ),
       ),
@@ -73,7 +98,7 @@ export function effectiveCoverStatusSql(db: DbOrTx, asAt: string) {
     when ${indemnityCovers.status} = 'revoked' then 'revoked'
     when ${indemnityCovers.status} = 'pending' then 'pending'
     when ${indemnityCovers.startOn} > ${asAt} then 'upcoming'
-    when ${indemnityCovers.endOn} >= ${asAt} then 'active'
+    when ${coverEndAsAtSql(asAt)} >= ${asAt} then 'active'
     when ${renewedSql(db, asAt)} then 'renewed'
     else 'lapsed' end)`;
 }
@@ -88,7 +113,7 @@ function practiceOnSql(db: DbOrTx, asAt: string) {
 }
 
 /** For the forms: the practices the CCG may record cover for as they stand now (their current status). */
-function eligibleForCoverNowSql() {
+export function eligibleForCoverNowSql() {
   return and(eq(organisations.status, "active"), eq(organisations.type, "gp_practice"))!;
 }
 
@@ -145,7 +170,7 @@ export function listCovers({
     organisation: [direction(organisations.name), desc(indemnityCovers.startOn)],
     type: [direction(organisations.type), asc(organisations.name)],
     startOn: [direction(indemnityCovers.startOn)],
-    endOn: [direction(indemnityCovers.endOn)],
+    endOn: [direction(coverEndAsAtSql(asAt))],
     status: [direction(effective)],
   }[sort.id];
   const rows = db
@@ -157,7 +182,8 @@ export function listCovers({
       organisationType: organisations.type,
       scope: indemnityCovers.scope,
       startOn: indemnityCovers.startOn,
-      endOn: indemnityCovers.endOn,
+      endOn: coverEndAsAtSql(asAt),
+      ...endingColumns(asAt),
       storedStatus: indemnityCovers.status,
       status: effective,
       documentReference: indemnityCovers.documentReference,
@@ -181,7 +207,7 @@ export type CoverListRow = ReturnType<typeof listCovers>["rows"][number];
 const NOT_A_PRACTICE = "Held by an organisation that is not a GP practice: the CCG indemnifies practices, not the organisations that view their records. Kept as history; not counted.";
 
 function expiringSql(db: DbOrTx, asAt: string, withinDays: number) {
-  return and(coveringSql(asAt), sql`${indemnityCovers.endOn} <= ${addDaysIso(asAt, withinDays)}`, not(renewedSql(db, asAt)))!;
+  return and(coveringSql(asAt), sql`${coverEndAsAtSql(asAt)} <= ${addDaysIso(asAt, withinDays)}`, not(renewedSql(db, asAt)))!;
 }
 
 function bandOf(daysLeft: number) {
@@ -200,13 +226,13 @@ export function coverExpiring({ asAt, withinDays = 90, db = getDb() }: { asAt: s
       organisationName: organisations.name,
       odsCode: organisations.odsCode,
       organisationType: organisations.type,
-      endOn: indemnityCovers.endOn,
+      endOn: coverEndAsAtSql(asAt),
       documentReference: indemnityCovers.documentReference,
     })
     .from(indemnityCovers)
     .innerJoin(organisations, eq(organisations.id, indemnityCovers.organisationId))
     .where(and(expiringSql(db, asAt, withinDays), practiceOnSql(db, asAt)))
-    .orderBy(asc(indemnityCovers.endOn), asc(organisations.name))
+    .orderBy(asc(coverEndAsAtSql(asAt)), asc(organisations.name))
     .all()
     .map((row) => {
       const daysLeft = daysBetween(asAt, row.endOn);
@@ -259,9 +285,9 @@ export function viewersOfPracticeRecord(viewers: RecordViewer[], practiceId: num
 function lastCoverEndedSql(db: DbOrTx, asAt: string) {
   const ended = alias(indemnityCovers, "ended_cover");
   return sql<string | null>`(${db
-    .select({ on: max(ended.endOn) })
+    .select({ on: max(coverEndAsAtSql(asAt, ended)) })
     .from(ended)
-    .where(and(eq(ended.organisationId, organisations.id), signedAndCountedSql(ended), sql`${ended.endOn} < ${asAt}`))})`;
+    .where(and(eq(ended.organisationId, organisations.id), signedAndCountedSql(ended), sql`${coverEndAsAtSql(asAt, ended)} < ${asAt}`))})`;
 }
 
 /**
@@ -300,11 +326,11 @@ export function lapsedCover({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx 
       organisationName: organisations.name,
       odsCode: organisations.odsCode,
       organisationType: organisations.type,
-      endedOn: max(indemnityCovers.endOn),
+      endedOn: max(coverEndAsAtSql(asAt)),
     })
     .from(organisations)
     .innerJoin(indemnityCovers, eq(indemnityCovers.organisationId, organisations.id))
-    .where(and(practiceOnSql(db, asAt), not(hasCoverSql(db, asAt)), sql`${indemnityCovers.endOn} < ${asAt}`, signedAndCountedSql()))
+    .where(and(practiceOnSql(db, asAt), not(hasCoverSql(db, asAt)), sql`${coverEndAsAtSql(asAt)} < ${asAt}`, signedAndCountedSql()))
     .groupBy(organisations.id)
     .orderBy(asc(organisations.name))
     .all();
@@ -363,12 +389,12 @@ export function listPracticeCover({
     .select({ id: inForce.id })
     .from(inForce)
     .where(and(eq(inForce.organisationId, organisations.id), coveringSql(asAt, inForce)))
-    .orderBy(desc(inForce.endOn), desc(inForce.id))
+    .orderBy(desc(coverEndAsAtSql(asAt, inForce)), desc(inForce.id))
     .limit(1)})`;
   const lastEnded = lastCoverEndedSql(db, asAt);
   const coverState = sql<PracticeCoverState>`(case
     when ${indemnityCovers.id} is null then (case when ${lastEnded} is null then 'none' else 'lapsed' end)
-    when ${indemnityCovers.endOn} <= ${addDaysIso(asAt, EXPIRY_BANDS.at(-1)!)} and not ${renewedSql(db, asAt)} then 'expiring'
+    when ${coverEndAsAtSql(asAt)} <= ${addDaysIso(asAt, EXPIRY_BANDS.at(-1)!)} and not ${renewedSql(db, asAt)} then 'expiring'
     else 'covered' end)`;
   const conditions: SQL[] = [practiceOnSql(db, asAt)];
   if (state) conditions.push(sql`${coverState} = ${state}`);
@@ -380,8 +406,8 @@ export function listPracticeCover({
   const order: SQL[] = {
     practice: [direction(sql`${organisations.name} collate nocase`)],
     locality: [direction(organisations.locality)],
-    cover: [direction(sql`(case ${coverState} when 'none' then 0 when 'lapsed' then 1 when 'expiring' then 2 else 3 end)`), asc(indemnityCovers.endOn)],
-    endOn: [direction(indemnityCovers.endOn)],
+    cover: [direction(sql`(case ${coverState} when 'none' then 0 when 'lapsed' then 1 when 'expiring' then 2 else 3 end)`), asc(coverEndAsAtSql(asAt))],
+    endOn: [direction(coverEndAsAtSql(asAt))],
   }[sort.id];
   const rows = db
     .select({
@@ -392,7 +418,8 @@ export function listPracticeCover({
       state: coverState,
       coverId: indemnityCovers.id,
       startOn: indemnityCovers.startOn,
-      endOn: indemnityCovers.endOn,
+      endOn: sql<string | null>`${coverEndAsAtSql(asAt)}`,
+      ...endingColumns(asAt),
       documentReference: indemnityCovers.documentReference,
       lastCoverEndedOn: lastEnded,
     })
@@ -464,9 +491,11 @@ export function getCover({ id, asAt, db = getDb() }: { id: number; asAt: string;
         odsCode: organisations.odsCode,
         scope: indemnityCovers.scope,
         startOn: indemnityCovers.startOn,
-        endOn: indemnityCovers.endOn,
+        endOn: coverEndAsAtSql(asAt),
+        ...endingColumns(asAt),
         storedStatus: indemnityCovers.status,
         status: effectiveCoverStatusSql(db, asAt),
+        counted: sql<number>`(${indemnityCovers.notCountedReason} is null and ${organisations.type} = 'gp_practice')`.mapWith((v) => Number(v) === 1),
         documentReference: indemnityCovers.documentReference,
         signedBy: indemnityCovers.signedBy,
         renewsCoverId: indemnityCovers.renewsCoverId,
@@ -497,93 +526,4 @@ export function coveredOrganisationTypes({ db = getDb() }: { db?: DbOrTx } = {})
     .orderBy(asc(organisations.type))
     .all()
     .map((r) => r.type);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing: only the CCG, one transaction each, audited
-
-function assertCcg(user: GovernanceUser) {
-  if (!user.roles.includes("ccg")) throw new GovernanceError(403, "Only the CCG changes indemnity cover");
-}
-
-function coverRow(db: DbOrTx, id: number) {
-  return db.select().from(indemnityCovers).where(eq(indemnityCovers.id, id)).get();
-}
-
-const NOT_A_PRACTICE_FIELD_MESSAGE =
-  "Choose a GP practice that is active: the CCG indemnifies practices against claims of illegal sharing, not the organisations (such as private providers) that view their records";
-
-function assertDates(input: { startOn: string; endOn: string }) {
-  if (input.endOn <= input.startOn) throw new GovernanceFieldError("endOn", "Enter an end date after the start date");
-}
-
-/** New cover for an organisation the CCG indemnifies. */
-export function createCover({ actor, user, input, db }: { actor: Actor; user: GovernanceUser; input: NewCoverInput; db?: DbOrTx }) {
-  const run = (tx: DbOrTx) => {
-    assertCcg(user);
-    assertDates(input);
-    const org = tx.select({ id: organisations.id }).from(organisations).where(and(eq(organisations.id, input.organisationId), eligibleForCoverNowSql())).get();
-    if (!org) throw new GovernanceFieldError("organisationId", NOT_A_PRACTICE_FIELD_MESSAGE);
-    const at = nowIso();
-    const row = tx
-      .insert(indemnityCovers)
-      .values({ ...input, createdBy: user.id, createdAt: at, updatedAt: at })
-      .returning()
-      .get();
-    audit(tx, actor, { action: "indemnity.create", entityType: "indemnity_cover", entityId: row.id, after: row });
-    return row;
-  };
-  return db ? run(db) : transaction(run);
-}
-
-/** Renews cover: a new cover row that follows it (renewsCoverId), the old row kept as history. */
-export function renewCover({ actor, user, coverId, input, db }: { actor: Actor; user: GovernanceUser; coverId: number; input: CoverInput; db?: DbOrTx }) {
-  const run = (tx: DbOrTx) => {
-    assertCcg(user);
-    const old = coverRow(tx, coverId);
-    if (!old) throw new GovernanceError(404, "There is no such cover");
-    if (old.status === "revoked") throw new GovernanceError(409, "Revoked cover is not renewed: add new cover for the organisation instead");
-    const holder = tx.select({ type: organisations.type }).from(organisations).where(eq(organisations.id, old.organisationId)).get();
-    if (old.notCountedReason || holder?.type !== "gp_practice") {
-      throw new GovernanceError(409, "This cover is kept as history and is not renewed: the CCG indemnifies GP practices, not the organisations that view their records. Add cover for the practices instead.");
-    }
-    const renewal = tx
-      .select({ id: indemnityCovers.id })
-      .from(indemnityCovers)
-      .where(and(eq(indemnityCovers.renewsCoverId, coverId), inArray(indemnityCovers.status, ["active", "pending"])))
-      .get();
-    if (renewal) throw new GovernanceError(409, "This cover has already been renewed");
-    assertDates(input);
-    if (input.startOn <= old.startOn) throw new GovernanceFieldError("startOn", `Enter a start date after the start of the cover it renews (${formatDate(old.startOn)})`);
-    const at = nowIso();
-    const row = tx
-      .insert(indemnityCovers)
-      .values({ ...input, organisationId: old.organisationId, renewsCoverId: old.id, createdBy: user.id, createdAt: at, updatedAt: at })
-      .returning()
-      .get();
-    audit(tx, actor, { action: "indemnity.renew", entityType: "indemnity_cover", entityId: row.id, before: old, after: row });
-    return row;
-  };
-  return db ? run(db) : transaction(run);
-}
-
-/** Corrects or changes a cover (its status: signed, lapsed, revoked; dates; document). */
-export function updateCover({ actor, user, coverId, input, db }: { actor: Actor; user: GovernanceUser; coverId: number; input: CoverInput; db?: DbOrTx }) {
-  const run = (tx: DbOrTx) => {
-    assertCcg(user);
-    const before = coverRow(tx, coverId);
-    if (!before) throw new GovernanceError(404, "There is no such cover");
-    assertDates(input);
-    tx.update(indemnityCovers).set({ ...input, updatedAt: nowIso() }).where(eq(indemnityCovers.id, coverId)).run();
-    const after = coverRow(tx, coverId)!;
-    audit(tx, actor, { action: "indemnity.update", entityType: "indemnity_cover", entityId: coverId, before, after });
-    return after;
-  };
-  return db ? run(db) : transaction(run);
-}
-
-/** Defaults for a renewal form: starts the day after the old cover ends and runs for two years. */
-export function renewalDefaults(cover: { endOn: string; scope: string }) {
-  const startOn = addDaysIso(cover.endOn, 1);
-  return { scope: cover.scope, startOn, endOn: addDaysIso(addMonthsIso(startOn, 24), -1), status: "active" as const };
 }

@@ -7,8 +7,9 @@ import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
-import { getCover, renewalDefaults, renewCover } from "~/models/indemnity.server";
-import { CoverSchema } from "~/models/indemnity.schema";
+import { getCover } from "~/models/indemnity.server";
+import { renewalDefaults, renewCover } from "~/models/indemnity-changes.server";
+import { CoverSchema, coverPeriodText } from "~/models/indemnity.schema";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
 
@@ -55,7 +56,7 @@ export default function RenewCover() {
         <p>The renewal is a new cover; the current one stays in the register as history.</p>
         <SummaryList
           rows={[
-            { key: "Current cover", value: `${formatDate(cover.startOn)} to ${formatDate(cover.endOn)}` },
+            { key: "Current cover", value: coverPeriodText(cover) },
             { key: "Status", value: <CoverStatusTag status={cover.status} /> },
             { key: "Document", value: cover.documentReference ?? "Not recorded" },
           ]}

@@ -25,6 +25,8 @@ import {
 import { parseCoverQuery } from "~/models/indemnity.schema";
 import {
   COVER_STATUS_LABELS,
+  coverEndText,
+  coverPeriodText,
   EFFECTIVE_COVER_STATUSES,
   EXPIRY_BANDS,
   ORGANISATION_TYPE_LABELS,
@@ -104,7 +106,7 @@ const practiceColumns = [
   }),
   practiceColumn.accessor("endOn", {
     header: "Cover in force",
-    cell: ({ row }) => (row.original.startOn && row.original.endOn ? `${formatDate(row.original.startOn)} to ${formatDate(row.original.endOn)}` : "None"),
+    cell: ({ row: { original: r } }) => (r.startOn && r.endOn ? coverPeriodText({ ...r, startOn: r.startOn, endOn: r.endOn }) : "None"),
   }),
 ];
 const practiceCcgColumns = [
@@ -147,7 +149,7 @@ const baseColumns = [
   }),
   column.accessor("organisationType", { id: "type", header: "Type", cell: ({ getValue }) => ORGANISATION_TYPE_LABELS[getValue()] }),
   column.accessor("startOn", { header: "Start", cell: ({ getValue }) => formatDate(getValue()) }),
-  column.accessor("endOn", { header: "End", cell: ({ getValue }) => formatDate(getValue()) }),
+  column.accessor("endOn", { header: "End", cell: ({ row }) => coverEndText(row.original) }),
   column.accessor("status", {
     header: "Status",
     cell: ({ row }) => (

@@ -23,11 +23,14 @@ describe("indemnity held by practices", () => {
     await page.goto("/indemnity?pageSize=100");
     await page.getByRole("table", { name: /Practices' indemnity cover as at/ }).getByRole("row", { name: new RegExp(ODS) }).getByRole("link", { name: /^Change/ }).click();
     await page.waitForURL(/\/indemnity\/\d+\/edit$/);
-    await fillDate(page, "End date", "2016-10-15");
-    await page.getByLabel("Lapsed", { exact: true }).check();
-    await page.getByRole("button", { name: "Save changes" }).click();
+    // Ending cover early is a dated change (recorded on the reporting date), not a correction of its end date.
+    await fillDate(page, "Last day of cover", "2016-10-15");
+    await page.getByLabel("Why the cover ends early").fill("The practice's indemnity moved to its own insurer");
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "End cover early" }).click();
     await page.waitForURL("**/indemnity");
     await page.locator(".nhsuk-notification-banner").waitFor();
+    expect(await main(page)).toContain("The cover now ends early, on 15 October 2016. Figures as at dates before 31 October 2016, when this was recorded, are unchanged.");
 
     // The register names the practice, the services that can view its record and the private providers among them.
     const callout = page.locator("#viewable-without-cover-list");
@@ -38,6 +41,13 @@ describe("indemnity held by practices", () => {
     expect(text).toContain("Private provider (NHS-funded)");
     expect(text).toContain("cover ended on 15 October 2016");
     await expectNoAxeViolations(page);
+
+    // The cover keeps its signed end beside the ending; as at a date before it was recorded the practice was covered.
+    await page.goto(`/indemnity?view=covers&type=gp_practice&sort=organisation&pageSize=100`);
+    const coverRow = page.getByRole("table", { name: /Indemnity cover, including/ }).getByRole("row", { name: new RegExp(PRACTICE) });
+    expect(await coverRow.textContent()).toContain("Signed to 31 March 2017; ended early on 15 October 2016 (recorded 31 October 2016): The practice's indemnity moved to its own insurer");
+    await page.goto("/indemnity?asAt=2016-10-20");
+    expect(await page.locator("#viewable-without-cover-list").getByText(PRACTICE).count()).toBe(0);
 
     // The exception, High because private providers can view the record, for the CCG to act on.
     await page.goto("/exceptions?kind=sharing_without_cover");

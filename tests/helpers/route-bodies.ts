@@ -91,7 +91,16 @@ function assessment(frameworkCode: string, organisation: string) {
 
 function coverAsItIs(coverId: number) {
   const cover = getDb().select().from(indemnityCovers).where(eq(indemnityCovers.id, coverId)).get()!;
-  return form({ scope: cover.scope, startOn: cover.startOn, endOn: cover.endOn, status: cover.status, documentReference: cover.documentReference ?? "", signedBy: cover.signedBy ?? "" });
+  return form({
+    intent: "correct",
+    scope: cover.scope,
+    startOn: cover.startOn,
+    endOn: cover.endOn,
+    status: cover.status,
+    documentReference: cover.documentReference ?? "",
+    signedBy: cover.signedBy ?? "",
+    correctionReason: "Matrix test: saved as it is",
+  });
 }
 
 export const ROUTE_BODIES: Record<string, BodyBuilder> = {

@@ -9,7 +9,7 @@ import { openDatabase } from "../../db/client";
 import { audit, SYSTEM_ACTOR } from "~/lib/audit.server";
 import { getProgrammeSummary } from "~/models/summary.server";
 import { listExceptions } from "~/models/exceptions.server";
-import { renewCover } from "~/models/indemnity.server";
+import { renewCover } from "~/models/indemnity-changes.server";
 import { businessCases, indemnityCovers, organisations, users } from "../../db/schema";
 
 // The cache is on under test as in production: these tests prove that computed figures are

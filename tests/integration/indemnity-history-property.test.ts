@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { and, eq, gte, lte } from "drizzle-orm";
+import { and, eq, gte, isNull, lte } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { addDaysIso } from "~/lib/dates";
 import { indemnityCovers, organisations, users } from "../../db/schema";
 import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
-import { countPracticesWithActiveCover, coverExpiring, createCover, lapsedCover, listPracticeCover, practicesViewableWithoutCover, renewCover, updateCover } from "~/models/indemnity.server";
+import { countPracticesWithActiveCover, coverExpiring, getCover, lapsedCover, listPracticeCover, practicesViewableWithoutCover } from "~/models/indemnity.server";
+import { createCover, endCoverEarly, renewCover } from "~/models/indemnity-changes.server";
 import { listExceptions } from "~/models/exceptions.server";
 import { createOrganisation } from "~/models/organisations.server";
 import { applyOrganisationImport } from "~/models/organisation-import.server";
@@ -150,15 +151,23 @@ function record(fact: Later, cutoff: string) {
     }
     return note();
   }
-  // Cover ended from the reporting date: the CCG records that cover in force then ends on it.
+  // Cover ended from the reporting date: the CCG records that cover in force then ends on it early.
   const practice = list[fact.practice % list.length]!;
   const cover = getDb()
     .select()
     .from(indemnityCovers)
-    .where(and(eq(indemnityCovers.organisationId, practice.id), eq(indemnityCovers.status, "active"), lte(indemnityCovers.startOn, REPORTING_DATE), gte(indemnityCovers.endOn, addDaysIso(REPORTING_DATE, 1))))
+    .where(
+      and(
+        eq(indemnityCovers.organisationId, practice.id),
+        eq(indemnityCovers.status, "active"),
+        isNull(indemnityCovers.endedOn),
+        lte(indemnityCovers.startOn, REPORTING_DATE),
+        gte(indemnityCovers.endOn, addDaysIso(REPORTING_DATE, 1)),
+      ),
+    )
     .get();
   if (!cover) return;
-  updateCover({ actor: ccgActor, user: ccg, coverId: cover.id, input: { scope: cover.scope, startOn: cover.startOn, endOn: REPORTING_DATE, status: "lapsed", documentReference: cover.documentReference, signedBy: cover.signedBy } });
+  endCoverEarly({ actor: ccgActor, user: ccg, coverId: cover.id, input: { endedOn: REPORTING_DATE, endReason: "The CCG ends this indemnity from the reporting date" } });
   note();
 }
 
@@ -192,23 +201,13 @@ describe("indemnity history over time", () => {
     expect(withExceptions).toBeGreaterThan(0);
   }, 60_000);
 
-  it("never moves the exceptions, who has cover or the counts as at a date when cover is ended from the reporting date", async () => {
+  it("never moves the exceptions, the register or the API as at a date when cover is ended early from the reporting date", async () => {
     const ended = applied;
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: LAST_DAY - 1 }), fc.array(later, { minLength: 1, maxLength: 4 }), async (cutoffDay, facts) => {
         const cutoff = day(cutoffDay);
-        const coverAt = async () => {
-          const { exceptions, register, api } = await picture(cutoff);
-          return {
-            exceptions,
-            counts: register.counts,
-            viewableWithoutCover: register.viewableWithoutCover,
-            lapsed: register.lapsed,
-            // Whether each practice had cover on D, and which cover (its end date is the known gap below).
-            rows: register.rows.rows.map((r) => ({ odsCode: r.odsCode, coverId: r.coverId, hasCover: r.coverId !== null, lapsed: r.state === "lapsed", none: r.state === "none" })),
-            apiTotal: api.total,
-          };
-        };
+        // Everything, end dates and expiring cover included: an early ending is read from the day it was recorded.
+        const coverAt = () => picture(cutoff);
         const before = await coverAt();
         for (const fact of facts) record(fact, cutoff);
         expect(await coverAt()).toEqual(before);
@@ -219,18 +218,18 @@ describe("indemnity history over time", () => {
     expect(applied).toBeGreaterThan(ended);
   }, 60_000);
 
-  // KNOWN BUG (found by the property above when it compared whole rows): ending cover is an in-place
-  // edit of its end date (updateCover), so the register and the API as at an earlier date show the
-  // new end date, and a cover that on D ran for months shows as "expiring" within 90 days of the
-  // reporting date. Fixing it needs the end date as signed kept beside the date it was ended (a schema
-  // change). it.fails: this starts failing, and must become an ordinary it(), once that is fixed.
-  it.fails("keeps a cover's end date and state as at an earlier date when the CCG ends it from the reporting date", async () => {
+  // Found by the property above when it compared whole rows: ending cover used to be an in-place edit
+  // of its end date, so the register and the API as at an earlier date showed the new end date. Now
+  // the signed end date is kept beside the dated ending, read from the day it was recorded.
+  it("keeps a cover's end date and state as at an earlier date when the CCG ends it from the reporting date", async () => {
     const asAt = "2016-09-30";
     const row = listPracticeCover({ asAt, state: "covered", pageSize: 1 }).rows[0]!;
     expect(row.endOn! > addDaysIso(REPORTING_DATE, 90)).toBe(true);
     const before = await picture(asAt);
-    const cover = getDb().select().from(indemnityCovers).where(eq(indemnityCovers.id, row.coverId!)).get()!;
-    updateCover({ actor: ccgActor, user: ccg, coverId: cover.id, input: { scope: cover.scope, startOn: cover.startOn, endOn: REPORTING_DATE, status: "lapsed", documentReference: cover.documentReference, signedBy: cover.signedBy } });
-    expect((await picture(asAt)).register).toEqual(before.register);
+    endCoverEarly({ actor: ccgActor, user: ccg, coverId: row.coverId!, input: { endedOn: REPORTING_DATE, endReason: "The CCG ends this indemnity from the reporting date" } });
+    expect(await picture(asAt)).toEqual(before);
+    // From the reporting date, when it was recorded, the cover ends early (its last day), its signed end kept beside it.
+    expect(getCover({ id: row.coverId!, asAt: REPORTING_DATE })).toMatchObject({ status: "active", endOn: REPORTING_DATE, signedEndOn: row.endOn, endedEarlyOn: REPORTING_DATE, endedRecordedOn: REPORTING_DATE });
+    expect(getCover({ id: row.coverId!, asAt: addDaysIso(REPORTING_DATE, -1) })).toMatchObject({ endOn: row.endOn, endedEarlyOn: null, endedRecordedOn: null, endReason: null });
   });
 });

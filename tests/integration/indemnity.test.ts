@@ -7,16 +7,19 @@ import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
 import {
   countPracticesWithActiveCover,
   coverExpiring,
-  createCover,
   lapsedCover,
   listCovers,
   listPracticeCover,
   practicesViewableWithoutCover,
   recordViewers,
-  renewCover,
   viewersOfPracticeRecord,
-  updateCover,
 } from "~/models/indemnity.server";
+import {
+  createCover,
+  renewCover,
+  correctCover,
+  endCoverEarly,
+} from "~/models/indemnity-changes.server";
 import { getOrganisationGovernance } from "~/models/governance.server";
 import { listExceptions } from "~/models/exceptions.server";
 import { GovernanceError, GovernanceFieldError } from "~/models/governance-errors.server";
@@ -39,11 +42,9 @@ const coverOf = (ods: string) =>
     .all()
     .at(-1)!;
 const viewableWithoutCover = (asAt: string) => practicesViewableWithoutCover({ asAt }).map((o) => o.odsCode);
-/** The CCG ends a practice's cover on a date (a correction of its end date), as the e2e journey does through the form. */
-const endCoverOf = (ods: string, endOn: string) => {
-  const cover = coverOf(ods);
-  return updateCover({ actor: actorOf(ccg), user: ccg, coverId: cover.id, input: { scope: cover.scope, startOn: cover.startOn, endOn, status: "lapsed", documentReference: cover.documentReference, signedBy: cover.signedBy } });
-};
+/** The CCG ends a practice's cover early (a dated change, recorded on the reporting date), as the e2e journey does through the form. */
+const endCoverOf = (ods: string, endedOn: string) =>
+  endCoverEarly({ actor: actorOf(ccg), user: ccg, coverId: coverOf(ods).id, input: { endedOn, endReason: "The practice's indemnity moved to its own insurer" } });
 
 const renewal = (overrides: Partial<CoverInput> = {}): CoverInput => ({
   scope: "Sharing for direct care via MIG and EDT",
@@ -77,7 +78,8 @@ describe("only the CCG changes cover", () => {
       for (const fn of [
         () => createCover({ actor: actorOf(u), user: u, input: { organisationId: orgId("P92010"), ...renewal() } }),
         () => renewCover({ actor: actorOf(u), user: u, coverId: cover.id, input: renewal({ startOn: "2017-01-20", endOn: "2019-01-19" }) }),
-        () => updateCover({ actor: actorOf(u), user: u, coverId: cover.id, input: renewal({ startOn: cover.startOn, endOn: cover.endOn, status: "revoked" }) }),
+        () => correctCover({ actor: actorOf(u), user: u, coverId: cover.id, input: { ...renewal({ startOn: cover.startOn, endOn: cover.endOn, status: "revoked" }), endedOn: null, correctionReason: "Never signed" } }),
+        () => endCoverEarly({ actor: actorOf(u), user: u, coverId: cover.id, input: { endedOn: "2016-10-15", endReason: "Ended" } }),
       ]) {
         const error = refusal(fn) as GovernanceError;
         expect(error).toBeInstanceOf(GovernanceError);
@@ -138,7 +140,9 @@ describe("a practice's record viewable without cover (the case study's indemnity
   it("raises a High exception naming the private viewers when the CCG ends a practice's cover", () => {
     endCoverOf("P92050", "2016-10-15");
     expect(viewableWithoutCover("2016-10-15")).toEqual([]);
-    expect(viewableWithoutCover("2016-10-16")).toEqual(["P92050"]);
+    // Recorded on the reporting date: as at 16 October nobody knew the cover had ended, and that figure stays.
+    expect(viewableWithoutCover("2016-10-16")).toEqual([]);
+    expect(viewableWithoutCover(REPORTING_DATE)).toEqual(["P92050"]);
     const name = getDb().select({ name: organisations.name }).from(organisations).where(eq(organisations.odsCode, "P92050")).get()!.name;
     const [e] = listExceptions({ asAt: REPORTING_DATE, kind: "sharing_without_cover" });
     const total = recordViewers({ asAt: REPORTING_DATE }).reduce((n, v) => n + v.services, 0);
@@ -245,7 +249,7 @@ describe("renewing cover", () => {
     expect(viewableWithoutCover(REPORTING_DATE)).toContain("P92045");
     renewCover({ actor: actorOf(ccg), user: ccg, coverId: coverOf("P92045").id, input: renewal({ startOn: "2016-10-20", endOn: "2018-10-19" }) });
     expect(viewableWithoutCover(REPORTING_DATE)).not.toContain("P92045");
-    expect(viewableWithoutCover("2016-10-19")).toContain("P92045");
+    expect(viewableWithoutCover("2016-10-19")).not.toContain("P92045"); // the ending was recorded on the reporting date, after 19 October
     expect(lapsedCover({ asAt: REPORTING_DATE }).map((o) => o.odsCode)).not.toContain("P92045");
   });
 

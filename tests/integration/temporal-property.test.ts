@@ -17,7 +17,7 @@ import { SYSTEM_ACTOR } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso, endOfMonthIso, monthRange } from "~/lib/dates";
 import { getProgrammeSummary, type ProgrammeSummary } from "~/models/summary.server";
 import { applyOrganisationImport } from "~/models/organisation-import.server";
-import { renewCover } from "~/models/indemnity.server";
+import { renewCover } from "~/models/indemnity-changes.server";
 import type { GovernanceUser } from "~/models/agreements.server";
 import { indemnityCovers } from "../../db/schema";
 import { createIndemnityCover, createOrganisation, createUser, ensureCapabilities, setSettings } from "../../seeds/factories";

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { Form, Link } from "@remix-run/react";
 import { Button, DateInput, ErrorSummary, Radios, Select, TextInput, Textarea } from "~/components/nhs";
 import { INDEMNITY_STATUSES } from "../../../db/schema/enums";
@@ -10,6 +11,9 @@ export function CoverForm({
   organisations,
   submitLabel,
   cancelHref,
+  intent,
+  withErrorSummary = true,
+  children,
 }: {
   values: Record<string, string>;
   errors: Record<string, string>;
@@ -17,11 +21,18 @@ export function CoverForm({
   organisations?: { id: number; name: string; odsCode: string }[];
   submitLabel: string;
   cancelHref: string;
+  /** Sent as the form's `intent` when the page has more than one form. */
+  intent?: string;
+  /** False when the page shows one error summary for all its forms. */
+  withErrorSummary?: boolean;
+  /** More fields, after the cover's own and before the buttons. */
+  children?: ReactNode;
 }) {
   return (
     <>
-      <ErrorSummary errors={errors} />
+      {withErrorSummary ? <ErrorSummary errors={errors} /> : null}
       <Form method="post" noValidate>
+        {intent ? <input type="hidden" name="intent" value={intent} /> : null}
         {organisations ? (
           <Select
             id="organisationId"
@@ -36,7 +47,7 @@ export function CoverForm({
         ) : null}
         <Textarea id="scope" name="scope" label="What the cover indemnifies" rows={2} defaultValue={values.scope} error={errors.scope} />
         <DateInput id="startOn" name="startOn" label="Start date" defaultValue={values.startOn} error={errors.startOn} />
-        <DateInput id="endOn" name="endOn" label="End date" hint="The last day of cover" defaultValue={values.endOn} error={errors.endOn} />
+        <DateInput id="endOn" name="endOn" label="End date" hint="The last day of cover, as signed" defaultValue={values.endOn} error={errors.endOn} />
         <Radios
           id="status"
           name="status"
@@ -48,6 +59,7 @@ export function CoverForm({
         />
         <TextInput id="documentReference" name="documentReference" label="Document reference (optional)" width={20} code defaultValue={values.documentReference} error={errors.documentReference} />
         <TextInput id="signedBy" name="signedBy" label="Signed for the CCG by" hint="Name and role. Needed for active cover." defaultValue={values.signedBy} error={errors.signedBy} />
+        {children}
         <div className="nhsuk-button-group">
           <Button type="submit">{submitLabel}</Button>
           <Link to={cancelHref}>Cancel</Link>

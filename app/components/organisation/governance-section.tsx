@@ -3,6 +3,7 @@ import { SummaryList, Table, Tag, WarningCallout } from "~/components/nhs";
 import { AgreementStatusTag, CoverStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
 import { PARTY_ROLE_LABELS, SIGNATURE_STATUS_LABELS } from "~/models/agreements.labels";
+import { coverEndText, coverPeriodText } from "~/models/indemnity.labels";
 import type { OrganisationGovernance } from "~/models/governance.server";
 
 /**
@@ -69,7 +70,7 @@ export function OrganisationGovernanceSection({ governance }: { governance: Orga
           {indemnity.current ? (
             <SummaryList
               rows={[
-                { key: "Cover in force", value: `${formatDate(indemnity.current.startOn)} to ${formatDate(indemnity.current.endOn)}` },
+                { key: "Cover in force", value: coverPeriodText(indemnity.current) },
                 { key: "Scope", value: indemnity.current.scope },
                 { key: "Document", value: indemnity.current.documentReference ?? "Not recorded" },
                 { key: "Signed by", value: indemnity.current.signedBy ?? "Not recorded" },
@@ -94,7 +95,7 @@ function CoverHistory({ history, caption }: { history: NonNullable<OrganisationG
       head={["From", "To", "Status", "Document"]}
       rows={history.map((c) => [
         formatDate(c.startOn),
-        formatDate(c.endOn),
+        coverEndText(c),
         <span key="s">
           <CoverStatusTag status={c.status} />
           {c.counted ? null : (
