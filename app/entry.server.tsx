@@ -4,6 +4,8 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./lib/nonce";
+import { ChartMarkupContext } from "./components/charts/chart-markup";
+import { chartMarkup } from "./lib/chart-markup.server";
 import { logger } from "./lib/logger.server";
 
 // No page defers data, so every page is rendered in full before its first byte is sent
@@ -26,7 +28,9 @@ export default function handleRequest(
     let settled = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        <ChartMarkupContext.Provider value={chartMarkup}>
+          <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        </ChartMarkupContext.Provider>
       </NonceProvider>,
       {
         nonce,

@@ -28,8 +28,16 @@ export function tablesIn(sqlText: string): readonly string[] {
   return tables;
 }
 
+declare global {
+  // The server's entry (app/server.ts) and the Remix build each load their own copy of this module,
+  // and the connection (opened by either) logs to the copy that opened it: the captures in progress
+  // live on globalThis so that every copy sees the same ones.
+  // eslint-disable-next-line no-var
+  var __shareboardCaptures: Set<string>[] | undefined;
+}
+
 /** The captures in progress, innermost last (a computation may call another memoised one). */
-const captures: Set<string>[] = [];
+const captures: Set<string>[] = (globalThis.__shareboardCaptures ??= []);
 
 /** The drizzle logger: adds the tables a statement names to every capture in progress. */
 export function noteQuery(sqlText: string) {

@@ -73,6 +73,9 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   remove(key);
   const { value, tables: read } = captureTables(compute);
   const tables = [...read].sort();
+  // A figure that read no table cannot be told when to go stale: it is never kept (the connection
+  // logs every statement, so this happens only if that wiring is broken).
+  if (tables.length === 0) return value;
   const budget = cacheBudgetBytes();
   const bytes = sizeOf(value);
   if (bytes > budget / 4) return value;

@@ -20,6 +20,7 @@ import {
 } from "../../db/schema";
 import type { CaseState, Role } from "../../db/schema/enums";
 import { organisationInFilterSql, type OrganisationFilter } from "./organisation-filter.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, transaction, type DbOrTx, type Tx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { hasAnyRole } from "~/lib/permissions";
@@ -1042,8 +1043,12 @@ export function medianDaysToDecision({ asAt, db = getDb(), ...filter }: { asAt?:
   return { medianDays: row?.median ?? null, cases: Number(row?.cases ?? 0) };
 }
 
-/** The board's decisions (approve, reject, defer) taken on dates from `from` to `to` inclusive, oldest first. */
+/** The board's decisions (approve, reject, defer) taken on dates from `from` to `to` inclusive, oldest first; kept until cases change. */
 export function decisionsBetween({ from, to, db = getDb() }: { from: string; to: string; db?: DbOrTx }) {
+  return memoiseByDataVersion("decisions-between", { from, to }, db, () => computeDecisionsBetween({ from, to, db }));
+}
+
+function computeDecisionsBetween({ from, to, db }: { from: string; to: string; db: DbOrTx }) {
   return db
     .select({
       reference: businessCases.reference,

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import { deployments, organisations, services } from "../../db/schema";
 import type { OrganisationType } from "../../db/schema/enums";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { pageOffset, type TableSort } from "~/lib/table-query";
@@ -120,7 +121,12 @@ export function listOrganisations({
   return { rows: query.all().map((r) => ({ ...r, liveDeployments: Number(r.liveDeployments) })), total };
 }
 
-export function listLocalities({ db = getDb() }: { db?: DbOrTx } = {}) {
+/** The localities organisations are in, for filters: kept until organisations change (every page's filter asks). */
+export function listLocalities({ db = getDb() }: { db?: DbOrTx } = {}): readonly string[] {
+  return memoiseByDataVersion("localities", {}, db, () => computeLocalities(db));
+}
+
+function computeLocalities(db: DbOrTx) {
   return db
     .selectDistinct({ locality: organisations.locality })
     .from(organisations)

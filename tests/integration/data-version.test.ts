@@ -10,7 +10,7 @@ import { audit, SYSTEM_ACTOR } from "~/lib/audit.server";
 import { getProgrammeSummary } from "~/models/summary.server";
 import { listExceptions } from "~/models/exceptions.server";
 import { renewCover } from "~/models/indemnity-changes.server";
-import { businessCases, indemnityCovers, organisations, users } from "../../db/schema";
+import { businessCases, indemnityCovers, organisations, settings, users } from "../../db/schema";
 
 // The cache is on under test as in production: these tests prove that computed figures are
 // reused, and recomputed after a change to a table they read, by any process and any code path.
@@ -126,10 +126,18 @@ describe("the figures cache across worker processes and in memory", () => {
     expect(figures()).toMatchObject({ run: 2 });
   });
 
+  it("never keeps a figure that read no table: it could not be told when to go stale", () => {
+    let computed = 0;
+    memoiseByDataVersion("test.no-table", {}, getDb(), () => ++computed);
+    memoiseByDataVersion("test.no-table", {}, getDb(), () => ++computed);
+    expect(computed).toBe(2);
+    expect(cachedTables("test.no-table", {})).toBeNull();
+  });
+
   it("keeps at most its budget in bytes, dropping the least recently used figures first", () => {
     process.env.SHAREBOARD_CACHE_MAX_BYTES = String(400_000);
     try {
-      const big = (i: number) => ({ i, rows: Array.from({ length: 500 }, (_, k) => `row ${k} of figures set ${i}`) });
+      const big = (i: number) => ({ i, settings: getDb().select({ key: settings.key }).from(settings).all().length, rows: Array.from({ length: 500 }, (_, k) => `row ${k} of figures set ${i}`) });
       const first = memoiseByDataVersion("test.bytes", { i: 0 }, getDb(), () => big(0));
       for (let i = 1; i < 200; i++) {
         memoiseByDataVersion("test.bytes", { i }, getDb(), () => big(i));

@@ -1,6 +1,8 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { BarChartFigure, LineChartFigure, SmallMultiplesFigure, spreadLabels } from "~/components/charts";
+import { ChartMarkupContext } from "~/components/charts/chart-markup";
+import { chartCacheStats, chartMarkup } from "~/lib/chart-markup.server";
 
 interface MonthlyUptake {
   month: string;
@@ -214,5 +216,36 @@ describe("SmallMultiplesFigure", () => {
       ["2016-09", "50%", "40%", "60%", "60%"],
       ["2016-10", "52%", "45%", "61%", "61%"],
     ]);
+  });
+});
+
+describe("charts drawn once per set of figures on the server", () => {
+  const withCache = (element: React.ReactElement) => renderToStaticMarkup(<ChartMarkupContext.Provider value={chartMarkup}>{element}</ChartMarkupContext.Provider>);
+  const figure = (live: number) => (
+    <LineChartFigure id="kept" caption="Kept chart" data={uptake.map((u) => ({ ...u, live }))} xKey="month" xLabel="Month" series={[{ key: "live", name: "Live" }]} />
+  );
+
+  it("sends the same drawing as a live render, and draws it again only when the figures change", () => {
+    const before = chartCacheStats().entries;
+    const first = withCache(figure(10));
+    expect(first).toBe(renderToStaticMarkup(figure(10)));
+    expect(first).toContain("<svg");
+    expect(chartCacheStats().entries).toBe(before + 1);
+    expect(withCache(figure(10))).toBe(first);
+    expect(chartCacheStats().entries).toBe(before + 1);
+    const changed = withCache(figure(20));
+    expect(changed).not.toBe(first);
+    expect(chartCacheStats().entries).toBe(before + 2);
+  });
+
+  it("keeps at most its budget in bytes", () => {
+    process.env.SHAREBOARD_CHART_CACHE_MAX_BYTES = String(200_000);
+    try {
+      for (let i = 0; i < 60; i++) withCache(figure(i));
+      expect(chartCacheStats().bytes).toBeLessThanOrEqual(200_000);
+      expect(chartCacheStats().entries).toBeLessThan(60);
+    } finally {
+      delete process.env.SHAREBOARD_CHART_CACHE_MAX_BYTES;
+    }
   });
 });

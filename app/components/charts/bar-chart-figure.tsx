@@ -137,6 +137,7 @@ export function BarChartFigure<Row extends object>({
       legend={<Legend items={bars} shape="box" />}
       yLabel={yLabel}
       chart={chart}
+      chartKey={{ kind: "bar", id, caption, data, xKey, series, targets, stacked, horizontal, yDomain, allowDecimals, width, height, formatX: String(formatX), formatY: String(formatY) }}
       table={
         <FiguresTable
           caption={caption}

@@ -1,7 +1,8 @@
-import type { ReactNode } from "react";
+import type { ReactElement, ReactNode } from "react";
 import type { LineProps } from "recharts";
 import { Details } from "~/components/nhs/Details";
 import { Table } from "~/components/nhs/Table";
+import { KeptChart } from "./chart-markup";
 
 // Shared pieces for the recharts wrappers. Everything drawn inside the SVG is plain
 // <text>: recharts' own <Text> and automatic tick thinning measure text in the browser
@@ -264,7 +265,10 @@ export function ChartFigure({
   table,
   notes,
   scroll = true,
+  chartKey,
 }: {
+  /** Everything that changes the drawing (figures, sizes, labels, formatters): the chart is drawn once per key and kept. */
+  chartKey?: unknown;
   /** Put the chart in a horizontal scroll area (a wide chart on a phone); small multiples wrap instead. */
   scroll?: boolean;
   id: string;
@@ -277,6 +281,7 @@ export function ChartFigure({
   notes?: readonly string[];
 }) {
   const captionId = `${id}-caption`;
+  const drawing = chartKey === undefined ? chart : <KeptChart domId={`${id}-drawing`} cacheKey={JSON.stringify(chartKey)} chart={chart as ReactElement} />;
   return (
     <figure className="sb-chart" id={`${id}-figure`} style={{ margin: "0 0 32px" }}>
       <figcaption id={captionId} className="nhsuk-heading-s nhsuk-u-margin-bottom-2">
@@ -290,11 +295,11 @@ export function ChartFigure({
       {scroll ? (
         <div className="nhsuk-scroll" data-module="nhsuk-scroll">
           <div className="nhsuk-scroll__content" role="region" aria-labelledby={captionId}>
-            {chart}
+            {drawing}
           </div>
         </div>
       ) : (
-        chart
+        drawing
       )}
       <Details summary="Show the figures as a table" className="nhsuk-u-margin-top-3">
         {table}

@@ -222,6 +222,7 @@ export function LineChartFigure<Row extends object>({
       legend={<Legend items={lines} shape="line" />}
       yLabel={yLabel}
       chart={chart}
+      chartKey={{ kind: "line", id, caption, data, xKey, series, targets, markers, yDomain, allowDecimals, width, height, formatX: String(formatX), formatY: String(formatY) }}
       table={
         <FiguresTable caption={caption} data={data} xKey={xKey} xLabel={xLabel} series={series} formatX={formatX} formatY={formatY} />
       }

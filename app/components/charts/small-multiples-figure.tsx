@@ -180,6 +180,7 @@ export function SmallMultiplesFigure<Row extends object>({
       legend={legend}
       yLabel={yLabel}
       chart={chart}
+      chartKey={{ kind: "small-multiples", id, data, xKey, panels, reference, targets, yDomain, allowDecimals, formatX: String(formatX), formatY: String(formatY) }}
       scroll={false}
       table={<FiguresTable caption={caption} data={data} xKey={xKey} xLabel={xLabel} series={tableSeries} formatX={formatX} formatY={formatY} />}
       notes={targets.map((t) => `${t.label} (${formatY(t.y)})`)}

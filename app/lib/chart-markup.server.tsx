@@ -1,0 +1,40 @@
+import type { ReactElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+
+// The SVG markup of each chart, by its figures (the key a chart component builds from every prop
+// that changes the drawing). Bounded in bytes like the figures cache: least recently used out first.
+
+export function chartCacheBudgetBytes() {
+  return Number(process.env.SHAREBOARD_CHART_CACHE_MAX_BYTES) || 8 * 1024 * 1024;
+}
+
+const cache = new Map<string, string>();
+let cachedBytes = 0;
+const sizeOf = (key: string, markup: string) => 2 * (key.length + markup.length) + 64;
+
+/** The chart's markup, drawn now only if these figures have not been drawn before (or were dropped). */
+export function chartMarkup(key: string, chart: ReactElement): string {
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const markup = renderToStaticMarkup(chart);
+  const bytes = sizeOf(key, markup);
+  const budget = chartCacheBudgetBytes();
+  if (bytes > budget / 4) return markup;
+  for (const [oldestKey, oldest] of cache) {
+    if (cachedBytes + bytes <= budget) break;
+    cache.delete(oldestKey);
+    cachedBytes -= sizeOf(oldestKey, oldest);
+  }
+  cache.set(key, markup);
+  cachedBytes += bytes;
+  return markup;
+}
+
+/** Bytes and entries held now (for tests). */
+export function chartCacheStats() {
+  return { bytes: cachedBytes, entries: cache.size, budget: chartCacheBudgetBytes() };
+}
