@@ -100,7 +100,7 @@ function newPrivateProvider() {
   run += 1;
   return createOrganisation({
     actor: programme,
-    input: { odsCode: `PRV${String(run).padStart(3, "0")}`, name: `Private provider ${run}`, type: "private_provider", locality: null, nhsBadgedPrivate: true, listSize: null, signedUpOn: null, dsptStatus: null, dsptYear: null, status: "active", postcode: null },
+    input: { odsCode: `PRV${String(run).padStart(3, "0")}`, name: `Private provider ${run}`, type: "private_provider", locality: null, nhsBadgedPrivate: true, listSize: null, signedUpOn: null, dsptStatus: null, dsptYear: null, status: "active", postcode: null, effectiveOn: null },
   }).id;
 }
 
