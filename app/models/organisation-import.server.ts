@@ -268,15 +268,15 @@ function factsForChange(db: DbOrTx, existing: Organisation, changes: Partial<Org
   const renamed: ImportFact[] = changes.name ? [{ kind: "name", name: changes.name, from: effectiveOn }] : [];
   const status = changes.status;
   if (!status) return renamed;
-  if (status !== "closed") return [...renamed, { kind: "status", status, from: effectiveOn }];
+  if (status !== "closed") return [{ kind: "status", status, from: effectiveOn }, ...renamed];
   const closedOn = changes.closedOn ?? existing.closedOn ?? null;
   const on = closedOn && closedOn < effectiveOn ? closedOn : effectiveOn;
-  const facts: ImportFact[] = [...renamed, { kind: "status", status, from: on }];
+  const facts: ImportFact[] = [{ kind: "status", status, from: on }];
   const { memberships } = organisationHistory({ organisationId: existing.id, db });
   const open = memberships.filter((m) => m.validTo === null || m.validTo > on);
   if (open.some((m) => m.validFrom < on)) facts.push({ kind: "leave", on });
   else if (open.length) return `closed on ${formatDate(on)}, on or before the day it joined the partnership (${formatDate(open[0]!.validFrom)}): check the close date (column 12)`;
-  return facts;
+  return [...facts, ...renamed];
 }
 
 const text = (v: unknown) => (v === null || v === undefined || v === "" ? "(none)" : String(v));
