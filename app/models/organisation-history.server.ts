@@ -71,26 +71,25 @@ export function joinedOnAsAtSql(db: DbOrTx, organisationId: SQL | unknown, asAt:
 }
 
 /**
- * The value of a dated fact (a name, the private-provider flag) on `asAt`, as a scalar subquery:
- * the period valid then, or before the first recorded period the earliest one (an organisation is
- * listed on a date before its first name only through an agreement or a deployment recorded earlier).
+ * The value of a dated fact (a name, the private-provider flag) valid on `asAt`, as a scalar
+ * subquery. Every organisation's first name and flag hold from EARLIEST_AS_AT, so one holds on any
+ * date a page may ask.
  */
 function valueAsAtSql(
   db: DbOrTx,
   table: typeof organisationNames | typeof organisationPrivateProviderPeriods,
-  value: SQL | typeof organisationNames.name | typeof organisationPrivateProviderPeriods.nhsBadgedPrivate,
+  value: typeof organisationNames.name | typeof organisationPrivateProviderPeriods.nhsBadgedPrivate,
   organisationId: SQL | unknown,
   asAt: string,
 ): SQL {
   return sql`(${db
     .select({ value: sql`${value}` })
     .from(table)
-    .where(sql`${table.organisationId} = ${organisationId}`)
-    .orderBy(sql`case when ${validOnSql(table.validFrom, table.validTo, asAt)} then 0 else 1 end`, asc(table.validFrom))
+    .where(and(sql`${table.organisationId} = ${organisationId}`, validOnSql(table.validFrom, table.validTo, asAt)))
     .limit(1)})`;
 }
 
-/** The organisation's (id column) name on `asAt`, as a scalar subquery. */
+/** The organisation's (id column) name on `asAt`, as a scalar subquery (the current name only if none is recorded at all). */
 export function nameAsAtSql(db: DbOrTx, organisationId: SQL | unknown, asAt: string): SQL<string> {
   return sql<string>`coalesce(${valueAsAtSql(db, organisationNames, organisationNames.name, organisationId, asAt)}, ${organisations.name})`;
 }
@@ -174,7 +173,8 @@ type Recorded = { source: OrganisationFactSource; note?: string | null; recorded
  * The periods an organisation starts with, from the facts held on it: a member from its sign-up
  * date (none without one; a closed one left on its close date), active from its open date (from
  * EARLIEST_AS_AT when unknown), and a closed one closed from its close date; its name and
- * private-provider flag from the date its status starts. The migration that
+ * private-provider flag from EARLIEST_AS_AT (the values first known hold on every earlier date, so a
+ * change dated later never moves an earlier one). The migration that
  * introduced these tables applies the same rule in SQL to the organisations that already existed.
  */
 export function recordInitialOrganisationFacts(
@@ -218,8 +218,8 @@ export function initialOrganisationFactRows(org: InitialFacts, recorded: Recorde
     const leftOn = org.status === "closed" && org.closedOn !== null && org.closedOn > org.signedUpOn ? org.closedOn : null;
     memberships.push({ ...base, validFrom: org.signedUpOn, validTo: leftOn });
   }
-  const names: NameRow[] = [{ ...base, name: org.name, validFrom: start }];
-  const privateProvider: PrivateProviderRow[] = [{ ...base, nhsBadgedPrivate: org.nhsBadgedPrivate, validFrom: start }];
+  const names: NameRow[] = [{ ...base, name: org.name, validFrom: EARLIEST_AS_AT }];
+  const privateProvider: PrivateProviderRow[] = [{ ...base, nhsBadgedPrivate: org.nhsBadgedPrivate, validFrom: EARLIEST_AS_AT }];
   return { statuses, memberships, names, privateProvider };
 }
 

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { formatDate } from "~/lib/dates";
 import { getReportingDate, asAtRangeMessage } from "./settings.server";
+import { EARLIEST_AS_AT } from "./temporal";
 import {
   insertOrganisationFacts,
   joinOn,
@@ -397,7 +398,8 @@ export function applyOrganisationImport({ actor, text: fileText, options, fileNa
         .returning()
         .all();
       // A new organisation has no history yet: its facts are inserted as they are, many at once; its
-      // name and private-provider flag hold from its first dated fact (no figure before then lists it).
+      // name and private-provider flag hold from EARLIEST_AS_AT, as for every organisation (see
+      // initialOrganisationFactRows), and count in nothing before it joins.
       const rows: OrganisationFactRows = { statuses: [], memberships: [], names: [], privateProvider: [] };
       inserted.forEach((row, j) => {
         const facts = chunk[j]!.facts;
@@ -406,9 +408,8 @@ export function applyOrganisationImport({ actor, text: fileText, options, fileNa
           if (fact.kind === "status") rows.statuses.push({ ...base, status: fact.status, validFrom: fact.from });
           else if (fact.kind === "join") rows.memberships.push({ ...base, validFrom: fact.on });
         }
-        const knownFrom = facts.map((f) => (f.kind === "join" || f.kind === "leave" ? f.on : f.from)).sort()[0] ?? plan.effectiveOn;
-        rows.names.push({ ...base, name: row.name, validFrom: knownFrom });
-        rows.privateProvider.push({ ...base, nhsBadgedPrivate: row.nhsBadgedPrivate, validFrom: knownFrom });
+        rows.names.push({ ...base, name: row.name, validFrom: EARLIEST_AS_AT });
+        rows.privateProvider.push({ ...base, nhsBadgedPrivate: row.nhsBadgedPrivate, validFrom: EARLIEST_AS_AT });
         audit(tx, actor, { action: "organisation.import_create", entityType: "organisation", entityId: row.id, after: { ...row, facts } });
       });
       insertOrganisationFacts(tx, rows);

@@ -31,9 +31,10 @@ CREATE TABLE `organisation_private_provider_periods` (
 	CONSTRAINT "organisation_private_provider_periods_period_check" CHECK("organisation_private_provider_periods"."valid_to" IS NULL OR "organisation_private_provider_periods"."valid_to" > "organisation_private_provider_periods"."valid_from")
 );
 --> statement-breakpoint
-CREATE INDEX `organisation_private_provider_periods_org_idx` ON `organisation_private_provider_periods` (`organisation_id`,`valid_from`);--> statement-breakpoint
--- Existing data: every organisation's name over time. One period from the date its status is known from
--- (the open date, else 2000-01-01, as 0006 chose for status periods) with the value held now; where the
+CREATE INDEX `organisation_private_provider_periods_org_idx` ON `organisation_private_provider_periods` (`organisation_id`,`valid_from`);
+--> statement-breakpoint
+-- Existing data: every organisation's name over time. One period from 2000-01-01 (the earliest as-at
+-- date: the value first known holds on every earlier date, as the app records it) with the value held now; where the
 -- audit log shows the value changed (organisation.update from the form, organisation.import_update from an
 -- import: the row's before and after JSON differ), the earlier values are put back as periods ending on the
 -- change's date: an import's effective date (from the organisation.import row the same import wrote after
@@ -43,7 +44,7 @@ WITH `reporting` AS (
   SELECT coalesce((SELECT `value` FROM `settings` WHERE `key` = 'reporting_date' AND `value` <> ''), '9999-12-31') AS `on_date`
 ),
 `orgs` AS (
-  SELECT `id`, `name` AS `value`, coalesce(`opened_on`, '2000-01-01') AS `start` FROM `organisations`
+  SELECT `id`, `name` AS `value`, '2000-01-01' AS `start` FROM `organisations`
 ),
 `changes` AS (
   SELECT `a`.`id` AS `audit_id`, CAST(`a`.`entity_id` AS INTEGER) AS `org_id`, json_extract(`a`.`before`, '$.name') AS `old_value`,
@@ -84,8 +85,8 @@ INSERT INTO `organisation_names` (`organisation_id`, `name`, `valid_from`, `vali
 SELECT `org_id`, `value`, `valid_from`, `valid_to`, 'migration', `note` FROM `periods`
 WHERE `valid_to` IS NULL OR `valid_to` > `valid_from`;
 --> statement-breakpoint
--- Existing data: every organisation's private-provider flag over time. One period from the date its status is known from
--- (the open date, else 2000-01-01, as 0006 chose for status periods) with the value held now; where the
+-- Existing data: every organisation's private-provider flag over time. One period from 2000-01-01 (the earliest as-at
+-- date: the value first known holds on every earlier date, as the app records it) with the value held now; where the
 -- audit log shows the value changed (organisation.update from the form, organisation.import_update from an
 -- import: the row's before and after JSON differ), the earlier values are put back as periods ending on the
 -- change's date: an import's effective date (from the organisation.import row the same import wrote after
@@ -95,7 +96,7 @@ WITH `reporting` AS (
   SELECT coalesce((SELECT `value` FROM `settings` WHERE `key` = 'reporting_date' AND `value` <> ''), '9999-12-31') AS `on_date`
 ),
 `orgs` AS (
-  SELECT `id`, `nhs_badged_private` AS `value`, coalesce(`opened_on`, '2000-01-01') AS `start` FROM `organisations`
+  SELECT `id`, `nhs_badged_private` AS `value`, '2000-01-01' AS `start` FROM `organisations`
 ),
 `changes` AS (
   SELECT `a`.`id` AS `audit_id`, CAST(`a`.`entity_id` AS INTEGER) AS `org_id`, json_extract(`a`.`before`, '$.nhsBadgedPrivate') AS `old_value`,

@@ -39,7 +39,7 @@ describe("migrating organisations' names and private-provider flag to dated peri
 
     const names = sqlite.prepare("SELECT organisation_id AS id, name, valid_from AS validFrom, valid_to AS validTo, source FROM organisation_names ORDER BY organisation_id, valid_from").all();
     expect(names).toEqual([
-      { id: unchanged, name: "Unchanged Surgery", validFrom: "1980-04-01", validTo: null, source: "migration" },
+      { id: unchanged, name: "Unchanged Surgery", validFrom: "2000-01-01", validTo: null, source: "migration" },
       { id: renamedByImport, name: "Beech Hill Surgery", validFrom: "2000-01-01", validTo: "2016-04-01", source: "migration" },
       { id: renamedByImport, name: "Beech Hill Medical Practice", validFrom: "2016-04-01", validTo: null, source: "migration" },
       // The form's change is taken as the reporting date; the import dated before it then takes effect with it (later recorded wins).
@@ -49,7 +49,7 @@ describe("migrating organisations' names and private-provider flag to dated peri
     ]);
     const flags = sqlite.prepare("SELECT organisation_id AS id, nhs_badged_private AS private, valid_from AS validFrom, valid_to AS validTo FROM organisation_private_provider_periods ORDER BY organisation_id, valid_from").all();
     expect(flags).toEqual([
-      { id: unchanged, private: 0, validFrom: "1980-04-01", validTo: null },
+      { id: unchanged, private: 0, validFrom: "2000-01-01", validTo: null },
       { id: renamedByImport, private: 0, validFrom: "2000-01-01", validTo: null },
       { id: renamedTwice, private: 0, validFrom: "2000-01-01", validTo: null },
       { id: provider, private: 0, validFrom: "2000-01-01", validTo: "2016-07-15" },

@@ -1,6 +1,8 @@
 // Issue 10: an organisation's name and its private-provider flag are dated facts. An import or a
 // form that renames or re-marks an organisation changes nothing shown as at an earlier date.
 import { describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { getDb } from "~/lib/db.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { listExceptions } from "~/models/exceptions.server";
 import { recordViewers } from "~/models/indemnity.server";
@@ -60,6 +62,18 @@ async function editForm(cookie: string, odsCode: string, changes: Record<string,
 const exceptionsOf = (asAt: string, odsCode: string) => listExceptions({ asAt }).filter((e) => e.organisation?.odsCode === odsCode);
 const partiesOn = (asAt: string) => transparencyReport({ asAt }).activeAgreements.flatMap((a) => a.parties);
 
+describe("the demo data", () => {
+  it("gives every organisation one name and one flag on every date from 1 January 2000, matching what it holds now", () => {
+    const db = getDb();
+    const missing = (table: string, value: string, on: string) =>
+      db.all(sql.raw(`SELECT o.ods_code FROM organisations o WHERE (SELECT count(*) FROM ${table} p WHERE p.organisation_id = o.id AND p.valid_from <= '${on}' AND (p.valid_to IS NULL OR p.valid_to > '${on}') AND p.${value} = o.${value}) <> 1`));
+    for (const on of ["2000-01-01", "2015-07-10", "2016-10-31"]) {
+      expect(missing("organisation_names", "name", on)).toEqual([]);
+      expect(missing("organisation_private_provider_periods", "nhs_badged_private", on)).toEqual([]);
+    }
+  });
+});
+
 describe("an import that renames a practice", () => {
   it("keeps the old name on the transparency page and exceptions before the file's effective date, and the new one from then", async () => {
     const cookie = await signInAs("programme@example.org");
@@ -95,7 +109,7 @@ describe("an import that renames a practice", () => {
       sections: { details: { history: ReturnType<typeof organisationHistory> } };
     };
     expect(page.sections.details.history.names.map((n) => [n.name, n.validFrom, n.validTo, n.source])).toEqual([
-      [OLD_NAME, practice.openedOn ?? "2000-01-01", "2016-04-01", "seed"],
+      [OLD_NAME, "2000-01-01", "2016-04-01", "seed"],
       [NEW_NAME, "2016-04-01", null, "import"],
     ]);
 
