@@ -113,6 +113,10 @@ describe("an import that renames a practice", () => {
       [NEW_NAME, "2016-04-01", null, "import"],
     ]);
 
+    const pageThen = (await organisationPage({ request: getRequest("/organisations/P92040?asAt=2015-07-10", cookie), params: { odsCode: "P92040" }, context: {} })) as { nameThen: string | null };
+    expect(pageThen.nameThen).toBe(OLD_NAME);
+    expect(((await organisationPage({ request: getRequest("/organisations/P92040?asAt=2016-04-01", cookie), params: { odsCode: "P92040" }, context: {} })) as { nameThen: string | null }).nameThen).toBeNull();
+
     // Importing the same file again changes nothing.
     const again = await importFile(cookie, [line], "2016-04-01");
     expect(again).toMatchObject({ added: 0, updated: 0 });

@@ -36,12 +36,6 @@ export function OrganisationForm({ values, errors, submitLabel, reportingDate }:
           { value: "no", label: "No" },
         ]}
       />
-      <TextInput id="listSize" name="listSize" label="Registered list size (optional)" hint="GP practices only: patients on the practice list" width={10} inputMode="numeric" defaultValue={text("listSize")} error={errors.listSize} />
-      <DateInput id="signedUpOn" name="signedUpOn" label="Date it signed up to the programme (optional)" defaultValue={text("signedUpOn")} error={errors.signedUpOn} />
-      <Select id="dsptStatus" name="dsptStatus" label="DSPT status (optional)" emptyOption="Not recorded" defaultValue={text("dsptStatus")} error={errors.dsptStatus} options={DSPT_STATUSES.map((s) => ({ value: s, label: DSPT_STATUS_LABELS[s] }))} />
-      <TextInput id="dsptYear" name="dsptYear" label="DSPT year (optional)" hint="For example, 2016/17" width={5} defaultValue={text("dsptYear")} error={errors.dsptYear} />
-      <Select id="status" name="status" label="Status" defaultValue={text("status") || "active"} error={errors.status} options={ORGANISATION_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
-      <TextInput id="postcode" name="postcode" label="Postcode (optional)" width={10} autoComplete="postal-code" defaultValue={text("postcode")} error={errors.postcode} />
       {reportingDate ? (
         <DateInput
           id="effectiveOn"
@@ -52,6 +46,12 @@ export function OrganisationForm({ values, errors, submitLabel, reportingDate }:
           error={errors.effectiveOn}
         />
       ) : null}
+      <TextInput id="listSize" name="listSize" label="Registered list size (optional)" hint="GP practices only: patients on the practice list" width={10} inputMode="numeric" defaultValue={text("listSize")} error={errors.listSize} />
+      <DateInput id="signedUpOn" name="signedUpOn" label="Date it signed up to the programme (optional)" defaultValue={text("signedUpOn")} error={errors.signedUpOn} />
+      <Select id="dsptStatus" name="dsptStatus" label="DSPT status (optional)" emptyOption="Not recorded" defaultValue={text("dsptStatus")} error={errors.dsptStatus} options={DSPT_STATUSES.map((s) => ({ value: s, label: DSPT_STATUS_LABELS[s] }))} />
+      <TextInput id="dsptYear" name="dsptYear" label="DSPT year (optional)" hint="For example, 2016/17" width={5} defaultValue={text("dsptYear")} error={errors.dsptYear} />
+      <Select id="status" name="status" label="Status" defaultValue={text("status") || "active"} error={errors.status} options={ORGANISATION_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS[s] }))} />
+      <TextInput id="postcode" name="postcode" label="Postcode (optional)" width={10} autoComplete="postal-code" defaultValue={text("postcode")} error={errors.postcode} />
       <Button type="submit" disabled={navigation.state === "submitting"}>
         {submitLabel}
       </Button>
