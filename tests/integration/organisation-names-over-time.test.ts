@@ -7,6 +7,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { listExceptions } from "~/models/exceptions.server";
 import { recordViewers } from "~/models/indemnity.server";
 import { transparencyReport } from "~/models/transparency.server";
+import { rolloutChangesBetween } from "~/models/board-pack.server";
 import { getOrganisationByOdsCode } from "~/models/organisations.server";
 import { organisationHistory } from "~/models/organisation-history.server";
 import type { ImportSummary } from "~/models/organisation-import.server";
@@ -168,6 +169,14 @@ describe("the private-provider flag changed on the form", () => {
       ["Wigan and Leigh Hospice Trust", "2016-06-01", "2016-10-31"],
       ["Wigan, Leigh and Hindley Hospice", "2016-10-31", null],
     ]);
+    // The hospice's services view records: the public page and the board pack name it as it was called on their date.
+    const viewingNames = (asAt: string) => transparencyReport({ asAt }).viewingOrganisations.map((o) => o.name).filter((n) => n.includes("Hospice"));
+    expect(viewingNames("2016-07-31")).toEqual(["Wigan and Leigh Hospice Trust"]);
+    expect(viewingNames("2016-10-31")).toEqual(["Wigan, Leigh and Hindley Hospice"]);
+    const changeNames = (to: string) => [...new Set(rolloutChangesBetween({ from: "2016-03-31", to }).rows.filter((r) => r.odsCode === "WLHSP").map((r) => r.organisationName))];
+    expect(changeNames("2016-07-31")).toEqual(["Wigan and Leigh Hospice Trust"]);
+    expect(changeNames("2016-10-31")).toEqual(["Wigan, Leigh and Hindley Hospice"]);
+
     // Changing something else needs no date and writes no name period.
     expect(await editForm(cookie, "WLHSP", { locality: "Leigh", "effectiveOn-day": "", "effectiveOn-month": "", "effectiveOn-year": "" })).toMatchObject({ status: 302 });
     expect(organisationHistory({ organisationId: hospice.id }).names).toHaveLength(3);
