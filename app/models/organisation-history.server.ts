@@ -101,6 +101,16 @@ export function privateProviderAsAtSql(db: DbOrTx, organisationId: SQL | unknown
   );
 }
 
+/** EXISTS: the organisation (id column) has had a name matching the LIKE `pattern` (escaped with a backslash) on any date. */
+export function hadNameLikeSql(db: DbOrTx, organisationId: SQL | unknown, pattern: string): SQL {
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(organisationNames)
+      .where(and(sql`${organisationNames.organisationId} = ${organisationId}`, sql`${organisationNames.name} like ${pattern} escape '\\'`)),
+  );
+}
+
 /** Names on `asAt` of the organisations given, for titles built from rows read elsewhere. */
 export function namesAsAt({ asAt, organisationIds, db = getDb() }: { asAt: string; organisationIds: number[]; db?: DbOrTx }): Map<number, string> {
   const ids = [...new Set(organisationIds)];

@@ -11,7 +11,9 @@ import { organisationGroupsChanged } from "./consent.read-model.server";
 import {
   correctJoinedOn,
   joinedOnAsAtSql,
+  hadNameLikeSql,
   laterNameOrFlagChange,
+  nameAsAtSql,
   leaveOn,
   recordInitialOrganisationFacts,
   setNameFrom,
@@ -48,7 +50,7 @@ function containsPattern(text: string) {
 
 /**
  * Partner organisations as at `asAt`: those with a status recorded on that date (an organisation
- * imported later is not listed for earlier dates), each with its status then, the start of its
+ * imported later is not listed for earlier dates), each with its name and status then, the start of its
  * membership valid then, and the count of deployments live at the end of that day. Filtered, sorted and paged in SQL; omit
  * `page`/`pageSize` for every row (the CSV).
  */
@@ -84,13 +86,15 @@ export function listOrganisations({
   );
 
   const statusOn = statusAsAtSql(db, organisations.id, asAt);
+  // Listed by the name each had on the date; a search finds it by any name it has had.
+  const nameOn = nameAsAtSql(db, organisations.id, asAt);
   const conditions: SQL[] = [sql`${statusOn} is not null`];
   if (type) conditions.push(eq(organisations.type, type));
   if (locality) conditions.push(eq(organisations.locality, locality));
   const text = q?.trim();
   if (text) {
     const pattern = containsPattern(text);
-    conditions.push(or(sql`${organisations.name} like ${pattern} escape '\\'`, sql`${organisations.odsCode} like ${pattern} escape '\\'`)!);
+    conditions.push(or(sql`${organisations.name} like ${pattern} escape '\\'`, hadNameLikeSql(db, organisations.id, pattern), sql`${organisations.odsCode} like ${pattern} escape '\\'`)!);
   }
   const where = and(...conditions);
 
@@ -100,7 +104,7 @@ export function listOrganisations({
   const signedUp = joinedOnAsAtSql(db, organisations.id, asAt);
   const sortColumn: Record<OrganisationSort, SQL> = {
     odsCode: sql`${organisations.odsCode}`,
-    name: sql`${organisations.name} collate nocase`,
+    name: sql`${nameOn} collate nocase`,
     type: sql`${organisations.type}`,
     locality: sql`${organisations.locality} collate nocase`,
     signedUpOn: signedUp,
@@ -113,7 +117,7 @@ export function listOrganisations({
     .select({
       id: organisations.id,
       odsCode: organisations.odsCode,
-      name: organisations.name,
+      name: nameOn,
       type: organisations.type,
       locality: organisations.locality,
       signedUpOn: signedUp,

@@ -8,7 +8,7 @@ import { listExceptions } from "~/models/exceptions.server";
 import { recordViewers } from "~/models/indemnity.server";
 import { transparencyReport } from "~/models/transparency.server";
 import { rolloutChangesBetween } from "~/models/board-pack.server";
-import { getOrganisationByOdsCode } from "~/models/organisations.server";
+import { getOrganisationByOdsCode, listOrganisations } from "~/models/organisations.server";
 import { organisationHistory } from "~/models/organisation-history.server";
 import type { ImportSummary } from "~/models/organisation-import.server";
 import { action as importOrganisations } from "~/routes/organisations.import";
@@ -104,6 +104,10 @@ describe("an import that renames a practice", () => {
     expect(after.every((e) => e.organisation!.name === NEW_NAME)).toBe(true);
     expect(partiesOn("2016-04-01")).toContain(NEW_NAME);
     expect(partiesOn("2016-10-31")).not.toContain(OLD_NAME);
+
+    // The organisations list names it as then, and finds it by any name it has had.
+    expect(listOrganisations({ asAt: "2015-07-10", q: "P92040" }).rows.map((r) => r.name)).toEqual([OLD_NAME]);
+    expect(listOrganisations({ asAt: "2016-10-31", q: "Elliott Street Practice" }).rows.map((r) => r.name)).toEqual([NEW_NAME]);
 
     // The organisation page lists the names with their dates.
     const page = (await organisationPage({ request: getRequest("/organisations/P92040", cookie), params: { odsCode: "P92040" }, context: {} })) as {
