@@ -293,9 +293,9 @@ export function setPrivateProviderFrom(db: DbOrTx, { organisationId, nhsBadgedPr
  * The first recorded change of name or private-provider flag after `from` (null when none): a
  * change dated before it would not be what the organisation is called now, so the form refuses it.
  */
-export function laterNameOrFlagChange(db: DbOrTx, { organisationId, from }: { organisationId: number; from: string }): string | null {
+export function laterNameOrFlagChange(db: DbOrTx, { organisationId, from, namesOnly = false }: { organisationId: number; from: string; namesOnly?: boolean }): string | null {
   const { names, privateProvider } = organisationHistory({ organisationId, db });
-  const starts = [...names.slice(1), ...privateProvider.slice(1)].map((p) => p.validFrom).filter((on) => on > from);
+  const starts = [...names.slice(1), ...(namesOnly ? [] : privateProvider.slice(1))].map((p) => p.validFrom).filter((on) => on > from);
   return starts.sort()[0] ?? null;
 }
 

@@ -5,6 +5,7 @@ import { EARLIEST_AS_AT } from "./temporal";
 import {
   insertOrganisationFacts,
   joinOn,
+  laterNameOrFlagChange,
   leaveOn,
   organisationHistory,
   setNameFrom,
@@ -261,12 +262,16 @@ function factsForNew(values: OrganisationValues, effectiveOn: string): ImportFac
 }
 
 /**
- * The dated facts a status change on an existing organisation brings: closed from its close date
- * (or the effective date) and leaving then; any other status from the effective date. A close
- * date on or before the day it joined is refused: returned as the reason.
+ * The dated facts a change to an existing organisation brings: closed from its close date (or the
+ * effective date) and leaving then; any other status, and a new name, from the effective date. A
+ * close date on or before the day it joined, or a name dated before a later recorded rename, is
+ * refused: returned as the reason.
  */
 function factsForChange(db: DbOrTx, existing: Organisation, changes: Partial<OrganisationValues>, effectiveOn: string): ImportFact[] | string {
   const renamed: ImportFact[] = changes.name ? [{ kind: "name", name: changes.name, from: effectiveOn }] : [];
+  // A name dated before a rename already recorded later would not be the name it has now.
+  const laterName = changes.name ? laterNameOrFlagChange(db, { organisationId: existing.id, from: effectiveOn, namesOnly: true }) : null;
+  if (laterName) return `renamed from ${formatDate(laterName)}, after the date this file takes effect: import it with an effective date on or after ${formatDate(laterName)}, or change the name on the organisation's page`;
   const status = changes.status;
   if (!status) return renamed;
   if (status !== "closed") return [{ kind: "status", status, from: effectiveOn }, ...renamed];

@@ -23,7 +23,7 @@ const NEW_NAME = "ELLIOTT STREET MEDICAL GROUP";
 const csv = (rows: string[][]) => rows.map((r) => r.map((c) => `"${c}"`).join(",")).join("\r\n") + "\r\n";
 const compact = (iso: string | null) => (iso ?? "").replace(/-/g, "");
 
-async function importFile(cookie: string, rows: string[][], effectiveOn: string) {
+async function importFile(cookie: string, rows: string[][], effectiveOn: string, { confirm = true } = {}) {
   const [year, month, day] = effectiveOn.split("-");
   const form = new FormData();
   form.set("intent", "preview");
@@ -35,6 +35,7 @@ async function importFile(cookie: string, rows: string[][], effectiveOn: string)
   const previewed = await settle(() => importOrganisations({ request: new Request(`${BASE}/organisations/import`, { method: "POST", body: form, headers: { Cookie: cookie } }), params: {}, context: {} }));
   expect(statusOf(previewed)).toBe(200);
   const body = dataOf<{ preview: ImportSummary; stageId: string }>(previewed);
+  if (!confirm) return body.preview;
   const confirmed = await settle(() => importOrganisations({ request: postRequest("/organisations/import", { intent: "confirm", stageId: body.stageId }, cookie), params: {}, context: {} }));
   expect(statusOf(confirmed)).toBe(302);
   return body.preview;
@@ -126,6 +127,13 @@ describe("an import that renames a practice", () => {
     const again = await importFile(cookie, [line], "2016-04-01");
     expect(again).toMatchObject({ added: 0, updated: 0 });
     expect(organisationHistory({ organisationId: practice.id }).names).toHaveLength(2);
+
+    // A file dated before that rename, with yet another name, is refused for that line, saying what to do.
+    const older = await importFile(cookie, [epraccurLine({ 1: "P92040", 2: "ELLIOTT ST SURGERY", 10: practice.postcode ?? "", 11: compact(practice.openedOn) })], "2016-01-01", { confirm: false });
+    expect(older.rows[0]).toMatchObject({
+      outcome: "rejected",
+      reason: "renamed from 1 April 2016, after the date this file takes effect: import it with an effective date on or after 1 April 2016, or change the name on the organisation's page",
+    });
   });
 });
 
