@@ -55,5 +55,8 @@ describe("migrating organisations' names and private-provider flag to dated peri
       { id: provider, private: 0, validFrom: "2000-01-01", validTo: "2016-07-15" },
       { id: provider, private: 1, validFrom: "2016-07-15", validTo: null },
     ]);
+    // Each new table starts with a change counter, like every table before it.
+    const counters = sqlite.prepare("SELECT name FROM table_versions WHERE name IN ('organisation_names', 'organisation_private_provider_periods') ORDER BY name").pluck().all();
+    expect(counters).toEqual(["organisation_names", "organisation_private_provider_periods"]);
   });
 });
