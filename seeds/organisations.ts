@@ -7,7 +7,7 @@ import { organisations } from "../db/schema";
 import type { DbOrTx } from "../app/lib/db.server";
 import { insertManyReturning } from "./factories";
 import { rngFor } from "./prng";
-import { initialOrganisationFactRows, insertOrganisationFacts } from "../app/models/organisation-history.server";
+import { combineFactRows, initialOrganisationFactRows, insertOrganisationFacts } from "../app/models/organisation-history.server";
 
 type NewOrganisation = InferInsertModel<typeof organisations>;
 export type Organisation = InferSelectModel<typeof organisations>;
@@ -164,9 +164,9 @@ export type SeededOrganisations = {
 export function seedOrganisations(tx: DbOrTx): SeededOrganisations {
   const partnerRows = PARTNERS.map(({ key: _key, ...row }) => ({ dsptYear: DSPT_YEAR, ...row }));
   const all = insertManyReturning(tx, organisations, [...partnerRows, ...practiceRows()]);
-  // Each organisation's dated facts: a member from its sign-up date, active from its open date.
+  // Each organisation's dated facts: a member from its sign-up date, active from its open date, its name and flag from then.
   const facts = all.map((org) => initialOrganisationFactRows(org, { source: "seed" }));
-  insertOrganisationFacts(tx, { statuses: facts.flatMap((f) => f.statuses), memberships: facts.flatMap((f) => f.memberships) });
+  insertOrganisationFacts(tx, combineFactRows(facts));
   const byCode = new Map(all.map((o) => [o.odsCode, o]));
   const partners = Object.fromEntries(PARTNERS.map((p) => [p.key, byCode.get(p.odsCode)!])) as Record<PartnerKey, Organisation>;
   const practices = all.filter((o) => o.type === "gp_practice");

@@ -12,6 +12,7 @@ import { EXCEPTION_KINDS, type ExceptionKind, type ExceptionSeverity, type Progr
 import { buildHeadlines, previousMonthEnd } from "./rag";
 import { getSettings } from "./settings.server";
 import { getProgrammeSummary } from "./summary.server";
+import { nameAsAtSql } from "./organisation-history.server";
 
 /** Roll-out changes listed in the pack; the rest are counted (the roll-out page has them all). */
 export const ROLLOUT_CHANGES_LIMIT = 25;
@@ -137,7 +138,8 @@ export function rolloutChangesBetween({ from, to, limit = ROLLOUT_CHANGES_LIMIT,
       status: deploymentStatusEvents.status,
       note: deploymentStatusEvents.note,
       serviceName: services.name,
-      organisationName: organisations.name,
+      // Named as on the pack's date, like the rest of the pack (a later rename does not rewrite an issued pack).
+      organisationName: nameAsAtSql(db, organisations.id, to),
       odsCode: organisations.odsCode,
       capabilityName: capabilities.name,
     })

@@ -10,6 +10,7 @@ import { DEPLOYMENT_STATUS_LABELS } from "./rollout.schema";
 import { agreementsWithHighRiskDpiaWithoutIco, liveDeploymentsWithoutActiveAgreement, listAgreements } from "./agreements.server";
 import { coverExpiring, practicesViewableWithoutCover } from "./indemnity.server";
 import { listDeployments } from "./rollout.server";
+import { nameAsAtSql, namesAsAt } from "./organisation-history.server";
 import { practicesBelowTargetOrFalling } from "./consent.server";
 import { lowMaturityAtRisk } from "./maturity.server";
 import { casesWaitingPastSla } from "./cases.server";
@@ -38,11 +39,11 @@ const CASE_ACTOR: Partial<Record<CaseState, Role>> = { submitted: "ig_lead", ig_
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function organisationsById(db: DbOrTx, ids: number[]) {
+function organisationsById(db: DbOrTx, ids: number[], asAt: string) {
   const unique = [...new Set(ids)];
   const rows = unique.length
     ? db
-        .select({ id: organisations.id, odsCode: organisations.odsCode, name: organisations.name, type: organisations.type, locality: organisations.locality })
+        .select({ id: organisations.id, odsCode: organisations.odsCode, name: nameAsAtSql(db, organisations.id, asAt), type: organisations.type, locality: organisations.locality })
         .from(organisations)
         .where(inArray(organisations.id, unique))
         .all()
@@ -78,9 +79,14 @@ function ruleWanted(filters: Pick<ExceptionFilters, "kind" | "role">, ...kinds: 
 function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "kind" | "role"> = {}): (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] {
   const settings = getSettings(db);
   const wants = (...kinds: ExceptionKind[]) => ruleWanted(wanted, ...kinds);
+  // Titles name each organisation as it was called on the date (rules that read names elsewhere).
+  const namedAsAt = <T extends { organisationId: number }>(rows: T[], field: keyof T & ("organisationName" | "name")): T[] => {
+    const names = namesAsAt({ asAt, organisationIds: rows.map((r) => r.organisationId), db });
+    return rows.map((r) => ({ ...r, [field]: names.get(r.organisationId) ?? r[field] }));
+  };
   const out: (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] = [];
 
-  if (wants("sharing_without_agreement")) for (const d of liveDeploymentsWithoutActiveAgreement({ asAt, db })) {
+  if (wants("sharing_without_agreement")) for (const d of namedAsAt(liveDeploymentsWithoutActiveAgreement({ asAt, db }), "organisationName")) {
     out.push({
       id: `sharing_without_agreement:${d.deploymentId}`,
       kind: "sharing_without_agreement",
@@ -116,7 +122,7 @@ function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "ki
     });
   }
 
-  if (wants("cover_expiring")) for (const c of coverExpiring({ asAt, withinDays: settings.indemnity_warning_days, db })) {
+  if (wants("cover_expiring")) for (const c of namedAsAt(coverExpiring({ asAt, withinDays: settings.indemnity_warning_days, db }), "organisationName")) {
     out.push({
       id: `cover_expiring:${c.odsCode}:${c.coverId}`,
       kind: "cover_expiring",
@@ -206,7 +212,7 @@ function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "ki
     });
   }
 
-  if (wants("opt_in_falling", "opt_in_below_target")) for (const p of practicesBelowTargetOrFalling({ asAt, db })) {
+  if (wants("opt_in_falling", "opt_in_below_target")) for (const p of namedAsAt(practicesBelowTargetOrFalling({ asAt, db }), "name")) {
     if (p.falling) {
       out.push({
         id: `opt_in_falling:${p.odsCode}`,
@@ -238,7 +244,7 @@ function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "ki
     }
   }
 
-  if (wants("low_maturity_rollout_planned")) for (const m of lowMaturityAtRisk({ asAt, db })) {
+  if (wants("low_maturity_rollout_planned")) for (const m of namedAsAt(lowMaturityAtRisk({ asAt, db }), "name")) {
     out.push({
       id: `low_maturity:${m.odsCode}:${m.frameworkCode}`,
       kind: "low_maturity_rollout_planned",
@@ -293,7 +299,7 @@ function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "ki
   }
 
   // Attach the organisations in one query.
-  const orgs = organisationsById(db, out.map((e) => e.organisationId).filter((id): id is number => id !== null));
+  const orgs = organisationsById(db, out.map((e) => e.organisationId).filter((id): id is number => id !== null), asAt);
   for (const e of out) e.organisation = e.organisationId ? (orgs.get(e.organisationId) ?? null) : null;
   return out;
 }

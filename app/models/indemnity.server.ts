@@ -20,7 +20,7 @@ import {
 } from "~/models/indemnity.schema";
 import { RECORD_VIEWING_CAPABILITIES } from "~/models/rollout.schema";
 import type { OrganisationType } from "../../db/schema/enums";
-import { activeMemberOnSql, statusOnSql } from "~/models/organisation-history.server";
+import { activeMemberOnSql, nameAsAtSql, privateProviderAsAtSql, statusOnSql } from "~/models/organisation-history.server";
 
 // ---------------------------------------------------------------------------------------------
 // Cover as at a date, in SQL
@@ -253,9 +253,10 @@ export function recordViewers({ asAt, db = getDb() }: { asAt: string; db?: DbOrT
     .with(current)
     .select({
       organisationId: organisations.id,
-      organisationName: organisations.name,
+      // Name and private-provider flag as they were on the date (a later change does not move the severity then).
+      organisationName: nameAsAtSql(db, organisations.id, asAt),
       odsCode: organisations.odsCode,
-      privateProvider: organisations.nhsBadgedPrivate,
+      privateProvider: privateProviderAsAtSql(db, organisations.id, asAt),
       services: countDistinct(services.id),
     })
     .from(current)
@@ -301,7 +302,7 @@ export function practicesViewableWithoutCover({ asAt, db = getDb() }: { asAt: st
   return db
     .select({
       organisationId: organisations.id,
-      organisationName: organisations.name,
+      organisationName: nameAsAtSql(db, organisations.id, asAt),
       odsCode: organisations.odsCode,
       locality: organisations.locality,
       lastCoverEndedOn: lastCoverEndedSql(db, asAt),

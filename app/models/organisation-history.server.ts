@@ -1,12 +1,19 @@
-// An organisation's membership of the partnership and its status over time, each stored as
-// validity periods (app/models/temporal.ts). Every count of practices or organisations "as at D"
-// asks these through the SQL helpers below; nothing reads organisations.status or signed_up_on
-// for a date.
+// An organisation's membership of the partnership, its status, its name and whether it is a
+// private provider under the NHS badge over time, each stored as validity periods
+// (app/models/temporal.ts). Every count, list or title "as at D" asks these through the SQL
+// helpers below; nothing reads organisations.status, signed_up_on, name or nhs_badged_private for a date.
 import { and, asc, eq, exists, sql, type SQL } from "drizzle-orm";
-import { organisationMemberships, organisationStatusPeriods, organisations, type ORGANISATION_FACT_SOURCES } from "../../db/schema";
+import {
+  organisationMemberships,
+  organisationNames,
+  organisationPrivateProviderPeriods,
+  organisationStatusPeriods,
+  organisations,
+  type ORGANISATION_FACT_SOURCES,
+} from "../../db/schema";
 import type { ORGANISATION_STATUSES } from "../../db/schema/enums";
 import { getDb, type DbOrTx } from "~/lib/db.server";
-import { EARLIEST_AS_AT, isValidOn, validOnSql } from "./temporal";
+import { EARLIEST_AS_AT, isValidOn, validOnSql, type Period } from "./temporal";
 
 export type OrganisationStatus = (typeof ORGANISATION_STATUSES)[number];
 export type OrganisationFactSource = (typeof ORGANISATION_FACT_SOURCES)[number];
@@ -63,6 +70,63 @@ export function joinedOnAsAtSql(db: DbOrTx, organisationId: SQL | unknown, asAt:
     .limit(1)})`;
 }
 
+/**
+ * The value of a dated fact (a name, the private-provider flag) valid on `asAt`, as a scalar
+ * subquery. Every organisation's first name and flag hold from EARLIEST_AS_AT, so one holds on any
+ * date a page may ask.
+ */
+function valueAsAtSql(
+  db: DbOrTx,
+  table: typeof organisationNames | typeof organisationPrivateProviderPeriods,
+  value: typeof organisationNames.name | typeof organisationPrivateProviderPeriods.nhsBadgedPrivate,
+  organisationId: SQL | unknown,
+  asAt: string,
+): SQL {
+  return sql`(${db
+    .select({ value: sql`${value}` })
+    .from(table)
+    .where(and(sql`${table.organisationId} = ${organisationId}`, validOnSql(table.validFrom, table.validTo, asAt)))
+    .limit(1)})`;
+}
+
+/** The organisation's (id column) name on `asAt`, as a scalar subquery (the current name only if none is recorded at all). */
+export function nameAsAtSql(db: DbOrTx, organisationId: SQL | unknown, asAt: string): SQL<string> {
+  return sql<string>`coalesce(${valueAsAtSql(db, organisationNames, organisationNames.name, organisationId, asAt)}, ${organisations.name})`;
+}
+
+/** Whether the organisation (id column) was a private provider under the NHS badge on `asAt`. */
+export function privateProviderAsAtSql(db: DbOrTx, organisationId: SQL | unknown, asAt: string): SQL<boolean> {
+  return sql<boolean>`coalesce(${valueAsAtSql(db, organisationPrivateProviderPeriods, organisationPrivateProviderPeriods.nhsBadgedPrivate, organisationId, asAt)}, ${organisations.nhsBadgedPrivate})`.mapWith(
+    (v) => Boolean(Number(v)),
+  );
+}
+
+/** EXISTS: the organisation (id column) has had a name matching the LIKE `pattern` (escaped with a backslash) on any date. */
+export function hadNameLikeSql(db: DbOrTx, organisationId: SQL | unknown, pattern: string): SQL {
+  return exists(
+    db
+      .select({ one: sql`1` })
+      .from(organisationNames)
+      .where(and(sql`${organisationNames.organisationId} = ${organisationId}`, sql`${organisationNames.name} like ${pattern} escape '\\'`)),
+  );
+}
+
+/** Names on `asAt` of the organisations given, for titles built from rows read elsewhere. */
+export function namesAsAt({ asAt, organisationIds, db = getDb() }: { asAt: string; organisationIds: number[]; db?: DbOrTx }): Map<number, string> {
+  const ids = [...new Set(organisationIds)];
+  const out = new Map<number, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = db
+      .select({ id: organisations.id, name: nameAsAtSql(db, organisations.id, asAt) })
+      .from(organisations)
+      .where(sql`${organisations.id} in (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`)
+      .all();
+    for (const r of rows) out.set(r.id, r.name);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading one organisation's history
 
@@ -87,8 +151,28 @@ export function organisationHistory({ organisationId, db = getDb() }: { organisa
     .where(eq(organisationStatusPeriods.organisationId, organisationId))
     .orderBy(asc(organisationStatusPeriods.validFrom))
     .all();
-  return { memberships, statuses };
+  const names = db
+    .select({ id: organisationNames.id, name: organisationNames.name, validFrom: organisationNames.validFrom, validTo: organisationNames.validTo, source: organisationNames.source, note: organisationNames.note })
+    .from(organisationNames)
+    .where(eq(organisationNames.organisationId, organisationId))
+    .orderBy(asc(organisationNames.validFrom))
+    .all();
+  const privateProvider = db
+    .select({
+      id: organisationPrivateProviderPeriods.id,
+      nhsBadgedPrivate: organisationPrivateProviderPeriods.nhsBadgedPrivate,
+      validFrom: organisationPrivateProviderPeriods.validFrom,
+      validTo: organisationPrivateProviderPeriods.validTo,
+      source: organisationPrivateProviderPeriods.source,
+      note: organisationPrivateProviderPeriods.note,
+    })
+    .from(organisationPrivateProviderPeriods)
+    .where(eq(organisationPrivateProviderPeriods.organisationId, organisationId))
+    .orderBy(asc(organisationPrivateProviderPeriods.validFrom))
+    .all();
+  return { memberships, statuses, names, privateProvider };
 }
+export type OrganisationHistory = ReturnType<typeof organisationHistory>;
 
 // ---------------------------------------------------------------------------------------------
 // Recording (inside the caller's audited transaction)
@@ -98,7 +182,9 @@ type Recorded = { source: OrganisationFactSource; note?: string | null; recorded
 /**
  * The periods an organisation starts with, from the facts held on it: a member from its sign-up
  * date (none without one; a closed one left on its close date), active from its open date (from
- * EARLIEST_AS_AT when unknown), and a closed one closed from its close date. The migration that
+ * EARLIEST_AS_AT when unknown), and a closed one closed from its close date; its name and
+ * private-provider flag from EARLIEST_AS_AT (the values first known hold on every earlier date, so a
+ * change dated later never moves an earlier one). The migration that
  * introduced these tables applies the same rule in SQL to the organisations that already existed.
  */
 export function recordInitialOrganisationFacts(
@@ -111,12 +197,26 @@ export function recordInitialOrganisationFacts(
   insertOrganisationFacts(db, initialOrganisationFactRows(org, recorded, knownFrom));
 }
 
-type InitialFacts = { id: number; status: OrganisationStatus; signedUpOn: string | null; openedOn: string | null; closedOn: string | null };
+type InitialFacts = { id: number; name: string; nhsBadgedPrivate: boolean; status: OrganisationStatus; signedUpOn: string | null; openedOn: string | null; closedOn: string | null };
 type StatusRow = typeof organisationStatusPeriods.$inferInsert;
 type MembershipRow = typeof organisationMemberships.$inferInsert;
+type NameRow = typeof organisationNames.$inferInsert;
+type PrivateProviderRow = typeof organisationPrivateProviderPeriods.$inferInsert;
+/** Rows of every kind of dated fact, to insert at once. */
+export type OrganisationFactRows = { statuses: StatusRow[]; memberships: MembershipRow[]; names: NameRow[]; privateProvider: PrivateProviderRow[] };
+
+/** The rows of many organisations' facts as one set, for insertOrganisationFacts. */
+export function combineFactRows(rows: readonly OrganisationFactRows[]): OrganisationFactRows {
+  return {
+    statuses: rows.flatMap((r) => r.statuses),
+    memberships: rows.flatMap((r) => r.memberships),
+    names: rows.flatMap((r) => r.names),
+    privateProvider: rows.flatMap((r) => r.privateProvider),
+  };
+}
 
 /** The rows recordInitialOrganisationFacts writes, for callers that insert many organisations at once. */
-export function initialOrganisationFactRows(org: InitialFacts, recorded: Recorded, knownFrom: string = EARLIEST_AS_AT) {
+export function initialOrganisationFactRows(org: InitialFacts, recorded: Recorded, knownFrom: string = EARLIEST_AS_AT): OrganisationFactRows {
   const start = org.openedOn ?? knownFrom;
   const closesLater = org.status === "closed" && org.closedOn !== null && org.closedOn > start;
   const base = { organisationId: org.id, source: recorded.source, note: recorded.note ?? null, recordedBy: recorded.recordedBy ?? null };
@@ -128,13 +228,17 @@ export function initialOrganisationFactRows(org: InitialFacts, recorded: Recorde
     const leftOn = org.status === "closed" && org.closedOn !== null && org.closedOn > org.signedUpOn ? org.closedOn : null;
     memberships.push({ ...base, validFrom: org.signedUpOn, validTo: leftOn });
   }
-  return { statuses, memberships };
+  const names: NameRow[] = [{ ...base, name: org.name, validFrom: EARLIEST_AS_AT }];
+  const privateProvider: PrivateProviderRow[] = [{ ...base, nhsBadgedPrivate: org.nhsBadgedPrivate, validFrom: EARLIEST_AS_AT }];
+  return { statuses, memberships, names, privateProvider };
 }
 
-/** Inserts status periods and memberships in chunks (well under SQLite's bound-parameter limit). */
-export function insertOrganisationFacts(db: DbOrTx, { statuses, memberships }: { statuses: StatusRow[]; memberships: MembershipRow[] }) {
+/** Inserts every kind of dated fact in chunks (well under SQLite's bound-parameter limit). */
+export function insertOrganisationFacts(db: DbOrTx, { statuses, memberships, names, privateProvider }: OrganisationFactRows) {
   for (let i = 0; i < statuses.length; i += 500) db.insert(organisationStatusPeriods).values(statuses.slice(i, i + 500)).run();
   for (let i = 0; i < memberships.length; i += 500) db.insert(organisationMemberships).values(memberships.slice(i, i + 500)).run();
+  for (let i = 0; i < names.length; i += 500) db.insert(organisationNames).values(names.slice(i, i + 500)).run();
+  for (let i = 0; i < privateProvider.length; i += 500) db.insert(organisationPrivateProviderPeriods).values(privateProvider.slice(i, i + 500)).run();
 }
 
 /**
@@ -158,6 +262,59 @@ export function setStatusFrom(db: DbOrTx, { organisationId, status, from, ...rec
   }
   const next = periods.find((p) => p.validFrom > from);
   db.insert(organisationStatusPeriods).values({ ...base, status, validFrom: from, validTo: next?.validFrom ?? null }).run();
+  return true;
+}
+
+/**
+ * From `from` on, the organisation is called `name`: the name valid on that date ends there and the
+ * new one runs until the next recorded change (later facts are kept), as setStatusFrom does.
+ */
+export function setNameFrom(db: DbOrTx, { organisationId, name, from, ...recorded }: { organisationId: number; name: string; from: string } & Recorded) {
+  const periods = organisationHistory({ organisationId, db }).names.map((p) => ({ ...p, value: p.name }));
+  return setValueFrom(periods, from, name, {
+    replace: (id) => db.update(organisationNames).set({ name, ...recordedColumns(recorded) }).where(eq(organisationNames.id, id)).run(),
+    end: (id) => db.update(organisationNames).set({ validTo: from }).where(eq(organisationNames.id, id)).run(),
+    insert: (validTo) => db.insert(organisationNames).values({ organisationId, name, validFrom: from, validTo, ...recordedColumns(recorded) }).run(),
+  });
+}
+
+/** From `from` on, the organisation is (or is not) a private provider under the NHS badge; as setNameFrom. */
+export function setPrivateProviderFrom(db: DbOrTx, { organisationId, nhsBadgedPrivate, from, ...recorded }: { organisationId: number; nhsBadgedPrivate: boolean; from: string } & Recorded) {
+  const periods = organisationHistory({ organisationId, db }).privateProvider.map((p) => ({ ...p, value: p.nhsBadgedPrivate }));
+  const table = organisationPrivateProviderPeriods;
+  return setValueFrom(periods, from, nhsBadgedPrivate, {
+    replace: (id) => db.update(table).set({ nhsBadgedPrivate, ...recordedColumns(recorded) }).where(eq(table.id, id)).run(),
+    end: (id) => db.update(table).set({ validTo: from }).where(eq(table.id, id)).run(),
+    insert: (validTo) => db.insert(table).values({ organisationId, nhsBadgedPrivate, validFrom: from, validTo, ...recordedColumns(recorded) }).run(),
+  });
+}
+
+/**
+ * The first recorded change of name or private-provider flag after `from` (null when none): a
+ * change dated before it would not be what the organisation is called now, so the form refuses it.
+ */
+export function laterNameOrFlagChange(db: DbOrTx, { organisationId, from, namesOnly = false }: { organisationId: number; from: string; namesOnly?: boolean }): string | null {
+  const { names, privateProvider } = organisationHistory({ organisationId, db });
+  const starts = [...names.slice(1), ...(namesOnly ? [] : privateProvider.slice(1))].map((p) => p.validFrom).filter((on) => on > from);
+  return starts.sort()[0] ?? null;
+}
+
+const recordedColumns = (recorded: Recorded) => ({ source: recorded.source, note: recorded.note ?? null, recordedBy: recorded.recordedBy ?? null });
+
+/** The shared rule of setNameFrom and setPrivateProviderFrom over one organisation's periods, oldest first. */
+function setValueFrom<V>(
+  periods: readonly (Period & { id: number; value: V })[],
+  from: string,
+  value: V,
+  write: { replace: (id: number) => void; end: (id: number) => void; insert: (validTo: string | null) => void },
+) {
+  const holding = periods.find((p) => isValidOn(p, from));
+  if (holding?.value === value) return false;
+  if (holding && holding.validFrom === from) write.replace(holding.id);
+  else if (holding) {
+    write.end(holding.id);
+    write.insert(holding.validTo);
+  } else write.insert(periods.find((p) => p.validFrom > from)?.validFrom ?? null);
   return true;
 }
 

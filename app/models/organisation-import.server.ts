@@ -1,7 +1,18 @@
 import { eq } from "drizzle-orm";
 import { formatDate } from "~/lib/dates";
 import { getReportingDate, asAtRangeMessage } from "./settings.server";
-import { insertOrganisationFacts, joinOn, leaveOn, organisationHistory, setStatusFrom, type OrganisationStatus } from "./organisation-history.server";
+import { EARLIEST_AS_AT } from "./temporal";
+import {
+  insertOrganisationFacts,
+  joinOn,
+  laterNameOrFlagChange,
+  leaveOn,
+  organisationHistory,
+  setNameFrom,
+  setStatusFrom,
+  type OrganisationFactRows,
+  type OrganisationStatus,
+} from "./organisation-history.server";
 import { organisations } from "../../db/schema";
 import { ORGANISATION_TYPES, type OrganisationType } from "../../db/schema/enums";
 import { audit, type Actor } from "~/lib/audit.server";
@@ -202,8 +213,12 @@ function changesTo(existing: Organisation, values: OrganisationValues) {
   return changes;
 }
 
-/** A dated fact an import records: a status from a date, joining or leaving the partnership. */
-export type ImportFact = { kind: "status"; status: OrganisationStatus; from: string } | { kind: "join"; on: string } | { kind: "leave"; on: string };
+/** A dated fact an import records: a status from a date, a new name from a date, joining or leaving the partnership. */
+export type ImportFact =
+  | { kind: "status"; status: OrganisationStatus; from: string }
+  | { kind: "name"; name: string; from: string }
+  | { kind: "join"; on: string }
+  | { kind: "leave"; on: string };
 
 /** What happens to one line of the file, in the words the preview shows. */
 export type RowOutcome =
@@ -233,6 +248,7 @@ export class ImportDateError extends Error {}
 function describeFact(fact: ImportFact) {
   if (fact.kind === "join") return `joins the partnership on ${formatDate(fact.on)}`;
   if (fact.kind === "leave") return `leaves the partnership on ${formatDate(fact.on)}`;
+  if (fact.kind === "name") return `known as ${fact.name} from ${formatDate(fact.from)} (the old name stays on figures before then)`;
   return fact.status === "dormant" ? `dormant from ${formatDate(fact.from)}: not counted as active` : `${STATUS_WORDS[fact.status]} from ${formatDate(fact.from)}`;
 }
 
@@ -246,14 +262,19 @@ function factsForNew(values: OrganisationValues, effectiveOn: string): ImportFac
 }
 
 /**
- * The dated facts a status change on an existing organisation brings: closed from its close date
- * (or the effective date) and leaving then; any other status from the effective date. A close
- * date on or before the day it joined is refused: returned as the reason.
+ * The dated facts a change to an existing organisation brings: closed from its close date (or the
+ * effective date) and leaving then; any other status, and a new name, from the effective date. A
+ * close date on or before the day it joined, or a name dated before a later recorded rename, is
+ * refused: returned as the reason.
  */
 function factsForChange(db: DbOrTx, existing: Organisation, changes: Partial<OrganisationValues>, effectiveOn: string): ImportFact[] | string {
+  const renamed: ImportFact[] = changes.name ? [{ kind: "name", name: changes.name, from: effectiveOn }] : [];
+  // A name dated before a rename already recorded later would not be the name it has now.
+  const laterName = changes.name ? laterNameOrFlagChange(db, { organisationId: existing.id, from: effectiveOn, namesOnly: true }) : null;
+  if (laterName) return `renamed from ${formatDate(laterName)}, after the date this file takes effect: import it with an effective date on or after ${formatDate(laterName)}, or change the name on the organisation's page`;
   const status = changes.status;
-  if (!status) return [];
-  if (status !== "closed") return [{ kind: "status", status, from: effectiveOn }];
+  if (!status) return renamed;
+  if (status !== "closed") return [{ kind: "status", status, from: effectiveOn }, ...renamed];
   const closedOn = changes.closedOn ?? existing.closedOn ?? null;
   const on = closedOn && closedOn < effectiveOn ? closedOn : effectiveOn;
   const facts: ImportFact[] = [{ kind: "status", status, from: on }];
@@ -261,7 +282,7 @@ function factsForChange(db: DbOrTx, existing: Organisation, changes: Partial<Org
   const open = memberships.filter((m) => m.validTo === null || m.validTo > on);
   if (open.some((m) => m.validFrom < on)) facts.push({ kind: "leave", on });
   else if (open.length) return `closed on ${formatDate(on)}, on or before the day it joined the partnership (${formatDate(open[0]!.validFrom)}): check the close date (column 12)`;
-  return facts;
+  return [...facts, ...renamed];
 }
 
 const text = (v: unknown) => (v === null || v === undefined || v === "" ? "(none)" : String(v));
@@ -353,6 +374,7 @@ export type ImportSummary = ReturnType<typeof summarisePlan>;
 function applyFacts(tx: DbOrTx, organisationId: number, facts: ImportFact[], recorded: { recordedBy: number | null; note: string }) {
   for (const fact of facts) {
     if (fact.kind === "status") setStatusFrom(tx, { organisationId, status: fact.status, from: fact.from, source: "import", ...recorded });
+    else if (fact.kind === "name") setNameFrom(tx, { organisationId, name: fact.name, from: fact.from, source: "import", ...recorded });
     else if (fact.kind === "join") joinOn(tx, { organisationId, on: fact.on, source: "import", ...recorded });
     else leaveOn(tx, { organisationId, on: fact.on });
   }
@@ -362,7 +384,7 @@ function applyFacts(tx: DbOrTx, organisationId: number, facts: ImportFact[], rec
  * Applies the file in one transaction: every addition and update, each audited, or nothing. The
  * plan is recomputed inside the transaction, so it is judged against the data as it is now;
  * importing the same file again finds nothing to change and writes nothing. Every dated fact
- * (status, joining, leaving) takes effect on the effective date or later, or on a close date the
+ * (status, name, joining, leaving) takes effect on the effective date or later, or on a close date the
  * file gives, so no figure as at an earlier date moves.
  */
 export function applyOrganisationImport({ actor, text: fileText, options, fileName }: { actor: Actor; text: string; options: ImportOptions; fileName: string }) {
@@ -380,19 +402,22 @@ export function applyOrganisationImport({ actor, text: fileText, options, fileNa
         .values(chunk.map(({ line: _line, facts: _facts, ...values }) => ({ ...values, nhsBadgedPrivate: values.type === "private_provider", createdAt: now, updatedAt: now })))
         .returning()
         .all();
-      // A new organisation has no history yet: its facts are inserted as they are, many at once.
-      const statuses: Parameters<typeof insertOrganisationFacts>[1]["statuses"] = [];
-      const memberships: Parameters<typeof insertOrganisationFacts>[1]["memberships"] = [];
+      // A new organisation has no history yet: its facts are inserted as they are, many at once; its
+      // name and private-provider flag hold from EARLIEST_AS_AT, as for every organisation (see
+      // initialOrganisationFactRows), and count in nothing before it joins.
+      const rows: OrganisationFactRows = { statuses: [], memberships: [], names: [], privateProvider: [] };
       inserted.forEach((row, j) => {
         const facts = chunk[j]!.facts;
         const base = { organisationId: row.id, source: "import" as const, ...recorded };
         for (const fact of facts) {
-          if (fact.kind === "status") statuses.push({ ...base, status: fact.status, validFrom: fact.from });
-          else if (fact.kind === "join") memberships.push({ ...base, validFrom: fact.on });
+          if (fact.kind === "status") rows.statuses.push({ ...base, status: fact.status, validFrom: fact.from });
+          else if (fact.kind === "join") rows.memberships.push({ ...base, validFrom: fact.on });
         }
+        rows.names.push({ ...base, name: row.name, validFrom: EARLIEST_AS_AT });
+        rows.privateProvider.push({ ...base, nhsBadgedPrivate: row.nhsBadgedPrivate, validFrom: EARLIEST_AS_AT });
         audit(tx, actor, { action: "organisation.import_create", entityType: "organisation", entityId: row.id, after: { ...row, facts } });
       });
-      insertOrganisationFacts(tx, { statuses, memberships });
+      insertOrganisationFacts(tx, rows);
       if (i === 0) failpoint("import-mid-transaction"); // crash tests only: die with rows written, before commit
     }
     const movedGroups: PracticeGroup[] = [];

@@ -30,6 +30,9 @@ export const OrganisationSchema = z
       .refine((v) => v === null || /^\d{4}\/\d{2}$/.test(v), { error: "Enter the DSPT year like 2016/17" }),
     status: z.enum(ORGANISATION_STATUSES, { error: "Choose the organisation's status" }).default("active"),
     postcode: optionalText(10, "Enter a postcode like WN1 1NJ").transform((v) => (v ? v.toUpperCase() : null)),
+    // Editing only: the date a new name or private-provider answer takes effect (empty: the reporting
+    // date). The model checks it lies from 1 January 2000 to the reporting date, which only it knows.
+    effectiveOn: optionalIsoDate("the date the new name or answer takes effect"),
   })
   .superRefine((o, ctx) => {
     if (o.type === "gp_practice" && !GP_PRACTICE_CODE.test(o.odsCode)) {

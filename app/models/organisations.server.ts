@@ -9,8 +9,22 @@ import type { OrganisationInput, OrganisationSort } from "./organisations.schema
 export { ORGANISATION_SORTS, type OrganisationSort } from "./organisations.schema";
 import { statusAsAt } from "./rollout.server";
 import { organisationGroupsChanged } from "./consent.read-model.server";
-import { correctJoinedOn, joinedOnAsAtSql, leaveOn, recordInitialOrganisationFacts, setStatusFrom, statusAsAtSql, type OrganisationStatus } from "./organisation-history.server";
-import { getReportingDate } from "./settings.server";
+import {
+  correctJoinedOn,
+  joinedOnAsAtSql,
+  hadNameLikeSql,
+  laterNameOrFlagChange,
+  nameAsAtSql,
+  leaveOn,
+  recordInitialOrganisationFacts,
+  setNameFrom,
+  setPrivateProviderFrom,
+  setStatusFrom,
+  statusAsAtSql,
+  type OrganisationStatus,
+} from "./organisation-history.server";
+import { asAtRangeMessage, getReportingDate } from "./settings.server";
+import { formatDate } from "~/lib/dates";
 
 
 export type OrganisationRow = {
@@ -37,7 +51,7 @@ function containsPattern(text: string) {
 
 /**
  * Partner organisations as at `asAt`: those with a status recorded on that date (an organisation
- * imported later is not listed for earlier dates), each with its status then, the start of its
+ * imported later is not listed for earlier dates), each with its name and status then, the start of its
  * membership valid then, and the count of deployments live at the end of that day. Filtered, sorted and paged in SQL; omit
  * `page`/`pageSize` for every row (the CSV).
  */
@@ -73,13 +87,15 @@ export function listOrganisations({
   );
 
   const statusOn = statusAsAtSql(db, organisations.id, asAt);
+  // Listed by the name each had on the date; a search finds it by any name it has had.
+  const nameOn = nameAsAtSql(db, organisations.id, asAt);
   const conditions: SQL[] = [sql`${statusOn} is not null`];
   if (type) conditions.push(eq(organisations.type, type));
   if (locality) conditions.push(eq(organisations.locality, locality));
   const text = q?.trim();
   if (text) {
     const pattern = containsPattern(text);
-    conditions.push(or(sql`${organisations.name} like ${pattern} escape '\\'`, sql`${organisations.odsCode} like ${pattern} escape '\\'`)!);
+    conditions.push(or(sql`${organisations.name} like ${pattern} escape '\\'`, hadNameLikeSql(db, organisations.id, pattern), sql`${organisations.odsCode} like ${pattern} escape '\\'`)!);
   }
   const where = and(...conditions);
 
@@ -89,7 +105,7 @@ export function listOrganisations({
   const signedUp = joinedOnAsAtSql(db, organisations.id, asAt);
   const sortColumn: Record<OrganisationSort, SQL> = {
     odsCode: sql`${organisations.odsCode}`,
-    name: sql`${organisations.name} collate nocase`,
+    name: sql`${nameOn} collate nocase`,
     type: sql`${organisations.type}`,
     locality: sql`${organisations.locality} collate nocase`,
     signedUpOn: signedUp,
@@ -102,7 +118,7 @@ export function listOrganisations({
     .select({
       id: organisations.id,
       odsCode: organisations.odsCode,
-      name: organisations.name,
+      name: nameOn,
       type: organisations.type,
       locality: organisations.locality,
       signedUpOn: signedUp,
@@ -156,7 +172,8 @@ export function createOrganisation({ actor, input }: { actor: Actor; input: Orga
     if (getOrganisationByOdsCode({ odsCode: input.odsCode, db: tx })) {
       throw new OrganisationRuleError("odsCode", `An organisation with ODS code ${input.odsCode} already exists`);
     }
-    const after = tx.insert(organisations).values(input).returning().get();
+    const { effectiveOn: _effectiveOn, ...values } = input;
+    const after = tx.insert(organisations).values(values).returning().get();
     // Known to the partnership from its sign-up date, or from the reporting date when it has none
     // (adding it does not change any figure as at an earlier date).
     const reportingDate = getReportingDate(tx);
@@ -167,16 +184,36 @@ export function createOrganisation({ actor, input }: { actor: Actor; input: Orga
   });
 }
 
-/** Edits an organisation; its ODS code may change (ODS re-codes happen) but must stay unique. */
+/**
+ * Edits an organisation; its ODS code may change (ODS re-codes happen) but must stay unique. A new
+ * name or private-provider answer takes effect on `input.effectiveOn` (default the reporting date):
+ * figures and titles as at earlier dates keep the old one.
+ */
 export function updateOrganisation({ actor, id, input }: { actor: Actor; id: number; input: OrganisationInput }) {
   return transaction((tx) => {
     const before = tx.select().from(organisations).where(eq(organisations.id, id)).get();
     if (!before) return null;
     const clash = getOrganisationByOdsCode({ odsCode: input.odsCode, db: tx });
     if (clash && clash.id !== id) throw new OrganisationRuleError("odsCode", `Another organisation (${clash.name}) already has ODS code ${input.odsCode}`);
+    const { effectiveOn: askedFrom, ...values } = input;
+    const reportingDate = getReportingDate(tx);
+    const factsFrom = askedFrom ?? reportingDate;
+    const renamed = values.name !== before.name;
+    const reflagged = values.nhsBadgedPrivate !== before.nhsBadgedPrivate;
+    if (renamed || reflagged) {
+      const outOfRange = asAtRangeMessage(factsFrom, reportingDate);
+      if (outOfRange) throw new OrganisationRuleError("effectiveOn", outOfRange.replace(/^The date/, "The date the change takes effect"));
+      const later = laterNameOrFlagChange(tx, { organisationId: id, from: factsFrom });
+      if (later) {
+        throw new OrganisationRuleError(
+          "effectiveOn",
+          `The name or private-provider answer already changes on ${formatDate(later)}: enter a date on or after ${formatDate(later)}, or record the earlier change as it was then`,
+        );
+      }
+    }
     const after = tx
       .update(organisations)
-      .set({ ...input, updatedAt: new Date().toISOString() })
+      .set({ ...values, updatedAt: new Date().toISOString() })
       .where(eq(organisations.id, id))
       .returning()
       .get();
@@ -185,12 +222,15 @@ export function updateOrganisation({ actor, id, input }: { actor: Actor; id: num
     // form corrects when the organisation joined.
     const recorded = { source: "form" as const, recordedBy: actor.userId ?? null, note: "changed on the organisation form" };
     if (after && before.status !== after.status) {
-      const from = getReportingDate(tx);
+      const from = reportingDate;
       setStatusFrom(tx, { organisationId: id, status: after.status, from, ...recorded });
       if (after.status === "closed") leaveOn(tx, { organisationId: id, on: from });
     }
     if (after?.signedUpOn && after.signedUpOn !== before.signedUpOn) correctJoinedOn(tx, { organisationId: id, on: after.signedUpOn, ...recorded });
-    audit(tx, actor, { action: "organisation.update", entityType: "organisation", entityId: id, before, after });
+    if (renamed) setNameFrom(tx, { organisationId: id, name: values.name, from: factsFrom, ...recorded });
+    if (reflagged) setPrivateProviderFrom(tx, { organisationId: id, nhsBadgedPrivate: values.nhsBadgedPrivate, from: factsFrom, ...recorded });
+    // The date a new name or flag takes effect is kept with the change, so the history can be read back from the log.
+    audit(tx, actor, { action: "organisation.update", entityType: "organisation", entityId: id, before, after: after && (renamed || reflagged) ? { ...after, effectiveOn: factsFrom } : after });
     return after;
   });
 }

@@ -20,7 +20,7 @@ import { deploymentStatusIntervalsOf, refreshDeploymentStatusIntervals, type Sta
 import { EARLIEST_AS_AT, isValidOn, validOnSql } from "./temporal";
 export { DEPLOYMENT_SORTS, type DeploymentSort } from "./rollout.schema";
 import { getReportingDate } from "./settings.server";
-import { memberOnSql, statusOnSql } from "./organisation-history.server";
+import { memberOnSql, nameAsAtSql, privateProviderAsAtSql, statusOnSql } from "./organisation-history.server";
 
 /**
  * The one as-at computation: each deployment's status interval valid on `asAt` (temporal.ts's
@@ -187,6 +187,7 @@ function computeDeployments({
   const current = statusAsAt(db, asAt);
   const firstLive = firstLiveAsAt(db, asAt);
   const late = sql<number>`(case when ${deployments.plannedGoLive} < ${asAt} and ${current.status} in ('planned', 'in_progress', 'paused') and ${firstLive.liveOn} is null then 1 else 0 end)`;
+  const organisationName = nameAsAtSql(db, organisations.id, asAt);
 
   const conditions: SQL[] = [];
   if (filters.capability) conditions.push(eq(capabilities.code, filters.capability));
@@ -213,7 +214,7 @@ function computeDeployments({
       .get()?.n ?? 0;
 
   const sortColumn: Record<DeploymentSort, SQL | typeof organisations.name> = {
-    organisation: sql`${organisations.name} collate nocase`,
+    organisation: sql`${organisationName} collate nocase`,
     service: sql`${services.name} collate nocase`,
     capability: sql`${capabilities.name}`,
     status: sql`${current.status}`,
@@ -230,9 +231,10 @@ function computeDeployments({
       id: deployments.id,
       organisationId: organisations.id,
       odsCode: organisations.odsCode,
-      organisationName: organisations.name,
+      // The name and private-provider flag the organisation had on the date.
+      organisationName,
       organisationType: organisations.type,
-      privateProvider: organisations.nhsBadgedPrivate,
+      privateProvider: privateProviderAsAtSql(db, organisations.id, asAt),
       locality: organisations.locality,
       serviceId: services.id,
       serviceName: services.name,

@@ -8,6 +8,7 @@ import { getDb, type DbOrTx } from "~/lib/db.server";
 import { addMonthsToMonth, monthOf } from "~/lib/dates";
 import { suppressSmallNumber, suppressedRate } from "~/lib/suppression";
 import { inForceSql, reviewOnSql } from "./agreements.server";
+import { nameAsAtSql } from "./organisation-history.server";
 import { ARTICLE_6_LABELS, ARTICLE_9_LABELS, CONSENT_MODEL_LABELS, PURPOSE_LABELS } from "./agreements.schema";
 import { optInTrend } from "./consent.server";
 import { listDeployments } from "./rollout.server";
@@ -20,7 +21,8 @@ export type TransparencyOrganisation = { name: string; type: string; privateProv
 
 /**
  * Everything the public page shows, as at `asAt` (the reporting date): services with a live
- * viewing deployment grouped by organisation, the agreements in force, and the borough opt-in
+ * viewing deployment grouped by organisation (each by its name and private-provider flag on that
+ * date, from listDeployments), the agreements in force, and the borough opt-in
  * rate by month for the two years to `asAt`, with every patient count suppressed below 10.
  */
 export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
@@ -80,13 +82,15 @@ function computeTransparencyReport({ asAt, db }: { asAt: string; db: DbOrTx }) {
     .where(inForceSql(asAt))
     .orderBy(asc(agreements.reference), asc(agreements.version))
     .all();
+  // Parties by the names they had on the date (a later rename does not rewrite an earlier page).
+  const partyName = nameAsAtSql(db, organisations.id, asAt);
   const parties = agreementRows.length
     ? db
-        .select({ agreementId: agreementParties.agreementId, name: organisations.name })
+        .select({ agreementId: agreementParties.agreementId, name: partyName })
         .from(agreementParties)
         .innerJoin(organisations, eq(organisations.id, agreementParties.organisationId))
         .where(inArray(agreementParties.agreementId, agreementRows.map((a) => a.id)))
-        .orderBy(asc(organisations.name))
+        .orderBy(asc(partyName))
         .all()
     : [];
   const activeAgreements = agreementRows.map(({ id, article6Basis, article9Condition, purpose, consentModel, ...a }) => ({

@@ -7,6 +7,7 @@ import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { OrganisationSchema } from "~/models/organisations.schema";
 import { getOrganisationByOdsCode, OrganisationRuleError, updateOrganisation } from "~/models/organisations.server";
+import { getReportingDate } from "~/models/settings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit ${data?.organisation.name ?? "organisation"} – ShareBoard` }];
 
@@ -18,7 +19,7 @@ function organisationOr404(odsCode: string | undefined) {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requireRole(request, "programme", context);
-  return { organisation: organisationOr404(params.odsCode) };
+  return { organisation: organisationOr404(params.odsCode), reportingDate: getReportingDate() };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -39,7 +40,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EditOrganisation() {
-  const { organisation } = useLoaderData<typeof loader>();
+  const { organisation, reportingDate } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="nhsuk-grid-row">
@@ -49,7 +50,7 @@ export default function EditOrganisation() {
           <span className="nhsuk-caption-l">{organisation.name}</span>
           Edit organisation details
         </h1>
-        <OrganisationForm values={actionData?.values ?? organisation} errors={actionData?.errors ?? {}} submitLabel="Save changes" />
+        <OrganisationForm values={actionData?.values ?? organisation} errors={actionData?.errors ?? {}} submitLabel="Save changes" reportingDate={reportingDate} />
       </div>
     </div>
   );

@@ -60,3 +60,55 @@ export const organisationStatusPeriods = sqliteTable(
     check("organisation_status_periods_period_check", sql`${t.validTo} IS NULL OR ${t.validTo} > ${t.validFrom}`),
   ],
 );
+
+/**
+ * The organisation's name from valid_from until valid_to: a renamed practice keeps its old name in
+ * every figure, list and title as at a date before the rename.
+ */
+export const organisationNames = sqliteTable(
+  "organisation_names",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    validFrom: text("valid_from").notNull(),
+    validTo: text("valid_to"),
+    source: text("source", { enum: ORGANISATION_FACT_SOURCES }).notNull(),
+    note: text("note"),
+    recordedBy: integer("recorded_by").references(() => users.id),
+    recordedAt: text("recorded_at").notNull().default(nowIso),
+  },
+  (t) => [
+    index("organisation_names_org_idx").on(t.organisationId, t.validFrom),
+    enumCheck("organisation_names_source_check", t.source, ORGANISATION_FACT_SOURCES),
+    check("organisation_names_period_check", sql`${t.validTo} IS NULL OR ${t.validTo} > ${t.validFrom}`),
+  ],
+);
+
+/**
+ * Whether the organisation was a private provider working under the NHS badge, from valid_from
+ * until valid_to: what makes a practice's uncovered record a high-severity exception on a date.
+ */
+export const organisationPrivateProviderPeriods = sqliteTable(
+  "organisation_private_provider_periods",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organisationId: integer("organisation_id")
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    nhsBadgedPrivate: integer("nhs_badged_private", { mode: "boolean" }).notNull(),
+    validFrom: text("valid_from").notNull(),
+    validTo: text("valid_to"),
+    source: text("source", { enum: ORGANISATION_FACT_SOURCES }).notNull(),
+    note: text("note"),
+    recordedBy: integer("recorded_by").references(() => users.id),
+    recordedAt: text("recorded_at").notNull().default(nowIso),
+  },
+  (t) => [
+    index("organisation_private_provider_periods_org_idx").on(t.organisationId, t.validFrom),
+    enumCheck("organisation_private_provider_periods_source_check", t.source, ORGANISATION_FACT_SOURCES),
+    check("organisation_private_provider_periods_period_check", sql`${t.validTo} IS NULL OR ${t.validTo} > ${t.validFrom}`),
+  ],
+);

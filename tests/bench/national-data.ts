@@ -19,7 +19,7 @@ import { writeCheckpoint } from "../../app/lib/audit-checkpoints.server";
 import { reliabilitySettings } from "../../app/lib/env.server";
 import { addMonthsToMonth } from "../../app/lib/dates";
 import { READ_MODELS } from "../../app/models/read-models.server";
-import { initialOrganisationFactRows, insertOrganisationFacts } from "../../app/models/organisation-history.server";
+import { combineFactRows, initialOrganisationFactRows, insertOrganisationFacts } from "../../app/models/organisation-history.server";
 import { countPractices, countServicesLive } from "../../app/models/rollout.server";
 import { countActiveAgreements } from "../../app/models/agreements.server";
 import { countPracticesWithActiveCover } from "../../app/models/indemnity.server";
@@ -178,7 +178,7 @@ async function build(file: string, practiceCount: number, log: (s: string) => vo
       }),
     );
     const facts = [...practices, ...partners].map((org) => initialOrganisationFactRows(org, { source: "seed", note: "Benchmark data" }));
-    insertOrganisationFacts(tx, { statuses: facts.flatMap((f) => f.statuses), memberships: facts.flatMap((f) => f.memberships) });
+    insertOrganisationFacts(tx, combineFactRows(facts));
     expected.practicesActive += practices.length;
     expected.practicesMembers += practices.length;
 

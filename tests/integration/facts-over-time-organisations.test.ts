@@ -121,11 +121,12 @@ describe("finding 2: the preview lists every line's outcome, and a dormant pract
         { field: "name", label: "Name", from: "Frog Lane Medical Centre", to: "FROG LANE MEDICAL CENTRE" },
         { field: "status", label: "Status", from: "active", to: "dormant" },
       ]),
-      facts: ["dormant from 1 October 2016: not counted as active"],
+      // The new spelling is a dated name too: figures before 1 October 2016 keep the old one.
+      facts: ["dormant from 1 October 2016: not counted as active", "known as FROG LANE MEDICAL CENTRE from 1 October 2016 (the old name stays on figures before then)"],
     });
     expect(outcomes[2]).toMatchObject({
       changes: expect.arrayContaining([{ field: "closedOn", label: "Closed", from: "(none)", to: "2016-09-30" }]),
-      facts: ["closed from 30 September 2016", "leaves the partnership on 30 September 2016"],
+      facts: ["closed from 30 September 2016", "leaves the partnership on 30 September 2016", "known as WALLGATE FAMILY PRACTICE from 1 October 2016 (the old name stays on figures before then)"],
     });
     expect(outcomes[3]).toMatchObject({ reason: "commissioner is not 02H" });
     expect(outcomes[4]).toMatchObject({ reason: 'open date "2015" is not a date as YYYYMMDD (column 11)' });

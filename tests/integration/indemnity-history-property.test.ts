@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { and, eq, gte, isNull, lte } from "drizzle-orm";
+import { and, eq, gte, isNull, lte, ne } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { addDaysIso } from "~/lib/dates";
 import { indemnityCovers, organisations, users } from "../../db/schema";
@@ -8,7 +8,7 @@ import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
 import { countPracticesWithActiveCover, coverExpiring, getCover, lapsedCover, listPracticeCover, practicesViewableWithoutCover } from "~/models/indemnity.server";
 import { createCover, endCoverEarly, renewCover } from "~/models/indemnity-changes.server";
 import { listExceptions } from "~/models/exceptions.server";
-import { createOrganisation } from "~/models/organisations.server";
+import { createOrganisation, OrganisationRuleError, updateOrganisation } from "~/models/organisations.server";
 import { applyOrganisationImport } from "~/models/organisation-import.server";
 import { changeDeploymentStatus, createDeployment, createService } from "~/models/rollout.server";
 import { createApiToken } from "~/models/api-tokens.server";
@@ -19,8 +19,8 @@ import { epraccurLine } from "../helpers/epraccur";
 
 // Facts over time for the indemnity exception: who can view a practice's record without cover as at
 // a date D counts only what was valid on D. Cover that starts later, renewals, deployments going
-// live later, new private providers, imports dated later and cover ended from the reporting date
-// never move the exceptions, the register or the API as at D.
+// live later, new private providers, a private-provider flag changed from a later date, imports dated
+// later and cover ended from the reporting date never move the exceptions, the register or the API as at D.
 
 const REPORTING_DATE = "2016-10-31";
 const START = "2015-01-01";
@@ -76,6 +76,7 @@ type Later =
   | { kind: "renew"; practice: number; start: number }
   | { kind: "live"; owner: number; planned: number; live: number; newPrivate: boolean }
   | { kind: "import"; at: number; dormant: number; newPractice: boolean; newPrivate: boolean }
+  | { kind: "flag"; owner: number; at: number }
   | { kind: "end"; practice: number };
 
 const later: fc.Arbitrary<Later> = fc.oneof(
@@ -83,6 +84,7 @@ const later: fc.Arbitrary<Later> = fc.oneof(
   fc.record({ kind: fc.constant("renew" as const), practice: fc.nat(200), start: fc.nat(400) }),
   fc.record({ kind: fc.constant("live" as const), owner: fc.nat(300), planned: fc.nat(400), live: fc.nat(400), newPrivate: fc.boolean() }),
   fc.record({ kind: fc.constant("import" as const), at: fc.nat(400), dormant: fc.nat(200), newPractice: fc.boolean(), newPrivate: fc.boolean() }),
+  fc.record({ kind: fc.constant("flag" as const), owner: fc.nat(300), at: fc.nat(400) }),
   fc.record({ kind: fc.constant("end" as const), practice: fc.nat(200) }),
 );
 
@@ -100,7 +102,7 @@ function newPrivateProvider() {
   run += 1;
   return createOrganisation({
     actor: programme,
-    input: { odsCode: `PRV${String(run).padStart(3, "0")}`, name: `Private provider ${run}`, type: "private_provider", locality: null, nhsBadgedPrivate: true, listSize: null, signedUpOn: null, dsptStatus: null, dsptYear: null, status: "active", postcode: null },
+    input: { odsCode: `PRV${String(run).padStart(3, "0")}`, name: `Private provider ${run}`, type: "private_provider", locality: null, nhsBadgedPrivate: true, listSize: null, signedUpOn: null, dsptStatus: null, dsptYear: null, status: "active", postcode: null, effectiveOn: null },
   }).id;
 }
 
@@ -151,6 +153,19 @@ function record(fact: Later, cutoff: string) {
     }
     return note();
   }
+  if (fact.kind === "flag") {
+    // The programme team marks a viewing organisation as (or as no longer) a private provider under the NHS badge, from a date after D.
+    const all = getDb().select().from(organisations).where(and(eq(organisations.status, "active"), ne(organisations.type, "gp_practice"))).orderBy(organisations.id).all();
+    const org = all[fact.owner % all.length]!;
+    const { id, createdAt: _c, updatedAt: _u, commissionerCode: _cc, openedOn: _o, closedOn: _cl, ...held } = org;
+    try {
+      updateOrganisation({ actor: programme, id, input: { ...held, nhsBadgedPrivate: !org.nhsBadgedPrivate, effectiveOn: after(cutoff, fact.at) } });
+    } catch (error) {
+      if (error instanceof OrganisationRuleError) return; // a change already recorded after that date: the form refuses it
+      throw error;
+    }
+    return note();
+  }
   // Cover ended from the reporting date: the CCG records that cover in force then ends on it early.
   const practice = list[fact.practice % list.length]!;
   const cover = getDb()
@@ -197,7 +212,7 @@ describe("indemnity history over time", () => {
     );
     // The property was tried against real later facts of every kind and dates with exceptions to keep.
     expect(applied).toBeGreaterThan(15);
-    expect([...appliedKinds].sort()).toEqual(["cover", "import", "live", "renew"]);
+    expect([...appliedKinds].sort()).toEqual(["cover", "flag", "import", "live", "renew"]);
     expect(withExceptions).toBeGreaterThan(0);
   }, 60_000);
 

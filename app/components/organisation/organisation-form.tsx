@@ -1,5 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 import { Button, DateInput, ErrorSummary, Radios, Select, TextInput } from "~/components/nhs";
+import { formatDate, formatDateExample } from "~/lib/dates";
 import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { DSPT_STATUSES, ORGANISATION_STATUSES, ORGANISATION_TYPES } from "../../../db/schema/enums";
 
@@ -7,8 +8,11 @@ export type OrganisationFormValues = Partial<Record<string, string | number | bo
 
 const STATUS_LABELS: Record<(typeof ORGANISATION_STATUSES)[number], string> = { active: "Active", closed: "Closed", dormant: "Dormant", proposed: "Proposed" };
 
-/** Add or edit an organisation (programme team). Values are what was saved or what was typed. */
-export function OrganisationForm({ values, errors, submitLabel }: { values: OrganisationFormValues; errors: Record<string, string>; submitLabel: string }) {
+/**
+ * Add or edit an organisation (programme team). Values are what was saved or what was typed.
+ * `reportingDate` (editing only) asks the date a new name or private-provider answer takes effect.
+ */
+export function OrganisationForm({ values, errors, submitLabel, reportingDate }: { values: OrganisationFormValues; errors: Record<string, string>; submitLabel: string; reportingDate?: string }) {
   const navigation = useNavigation();
   const text = (key: string) => (values[key] === null || values[key] === undefined ? "" : String(values[key]));
   return (
@@ -32,6 +36,16 @@ export function OrganisationForm({ values, errors, submitLabel }: { values: Orga
           { value: "no", label: "No" },
         ]}
       />
+      {reportingDate ? (
+        <DateInput
+          id="effectiveOn"
+          name="effectiveOn"
+          label="If you changed the name or the NHS badge answer, when did the change take effect?"
+          hint={`Figures and reports for dates before this keep the old name and answer. From 1 January 2000 to the reporting date, ${formatDate(reportingDate)}. For example, ${formatDateExample(reportingDate)}`}
+          defaultValue={text("effectiveOn") || reportingDate}
+          error={errors.effectiveOn}
+        />
+      ) : null}
       <TextInput id="listSize" name="listSize" label="Registered list size (optional)" hint="GP practices only: patients on the practice list" width={10} inputMode="numeric" defaultValue={text("listSize")} error={errors.listSize} />
       <DateInput id="signedUpOn" name="signedUpOn" label="Date it signed up to the programme (optional)" defaultValue={text("signedUpOn")} error={errors.signedUpOn} />
       <Select id="dsptStatus" name="dsptStatus" label="DSPT status (optional)" emptyOption="Not recorded" defaultValue={text("dsptStatus")} error={errors.dsptStatus} options={DSPT_STATUSES.map((s) => ({ value: s, label: DSPT_STATUS_LABELS[s] }))} />

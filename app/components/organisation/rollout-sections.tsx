@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import { Button, SummaryList, Table } from "~/components/nhs";
 import { DeploymentStatusTag, LateTag } from "~/components/rollout/tags";
-import { formatDate, formatMonth } from "~/lib/dates";
+import { addDaysIso, formatDate, formatMonth } from "~/lib/dates";
 import type { Organisation } from "~/models/organisations.server";
 import type { DeploymentRow, listServicesOf, usageForOrganisation } from "~/models/rollout.server";
 import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
@@ -11,9 +11,11 @@ import { PrivateProviderTag } from "~/components/private-provider-tag";
 const STATUS_LABELS: Record<string, string> = { active: "Active", closed: "Closed", dormant: "Dormant", proposed: "Proposed" };
 
 type Period = { validFrom: string; validTo: string | null };
-type History = { memberships: Period[]; statuses: (Period & { status: string })[] };
+type History = { memberships: Period[]; statuses: (Period & { status: string })[]; names?: (Period & { name: string })[]; privateProvider?: (Period & { nhsBadgedPrivate: boolean })[] };
 
 const periodText = (p: Period) => (p.validTo ? `${formatDate(p.validFrom)} to ${formatDate(p.validTo)}` : `from ${formatDate(p.validFrom)}`);
+/** "until 31 March 2016" (the last day it held: valid_to is exclusive), or "from 1 April 2016" for the one holding now. */
+const untilOrFrom = (p: Period) => (p.validTo ? `until ${formatDate(addDaysIso(p.validTo, -1))}` : `from ${formatDate(p.validFrom)}`);
 
 export function OrganisationDetailsSection({ organisation, canEdit, history }: { organisation: Organisation; canEdit: boolean; history?: History }) {
   const edit = canEdit ? { href: `/organisations/${encodeURIComponent(organisation.odsCode)}/edit`, text: "Change", visuallyHiddenText: "organisation details" } : undefined;
@@ -46,6 +48,34 @@ export function OrganisationDetailsSection({ organisation, canEdit, history }: {
                   </ul>
                 ) : (
                   "Not a member on any date"
+                ),
+              }
+            : null,
+          history?.names && history.names.length > 1
+            ? {
+                key: "Name over time",
+                value: (
+                  <ul className="nhsuk-list nhsuk-u-margin-bottom-0">
+                    {history.names.map((p) => (
+                      <li key={p.validFrom}>
+                        Known as {p.name} {untilOrFrom(p)}
+                      </li>
+                    ))}
+                  </ul>
+                ),
+              }
+            : null,
+          history?.privateProvider && history.privateProvider.length > 1
+            ? {
+                key: "NHS badge over time",
+                value: (
+                  <ul className="nhsuk-list nhsuk-u-margin-bottom-0">
+                    {history.privateProvider.map((p) => (
+                      <li key={p.validFrom}>
+                        {p.nhsBadgedPrivate ? "A private provider working under the NHS badge" : "Not a private provider under the NHS badge"} {untilOrFrom(p)}
+                      </li>
+                    ))}
+                  </ul>
                 ),
               }
             : null,

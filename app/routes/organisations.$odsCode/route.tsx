@@ -9,6 +9,7 @@ import { hasAnyRole } from "~/lib/permissions";
 import { INDEMNITY_READERS } from "~/lib/route-access";
 import { requireUser } from "~/lib/session.server";
 import { organisationHistory } from "~/models/organisation-history.server";
+import { isValidOn } from "~/models/temporal";
 import { getOrganisationByOdsCode } from "~/models/organisations.server";
 import { listDeployments, listServicesOf, usageForOrganisation } from "~/models/rollout.server";
 import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
@@ -35,14 +36,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!organisation) throw new Response("Not found", { status: 404 });
   const { asAt, reportingDate, error } = resolveAsAt(new URL(request.url).searchParams);
   const canEdit = hasAnyRole(user.roles, ["programme"]);
+  const history = organisationHistory({ organisationId: organisation.id });
+  // The name it had on the as-at date, when that is not its name now (figures below use it).
+  const nameThen = history.names.find((p) => isValidOn(p, asAt))?.name ?? organisation.name;
   return {
     organisation,
+    nameThen: nameThen === organisation.name ? null : nameThen,
     asAt,
     reportingDate,
     asAtError: error,
     roles: user.roles,
     sections: {
-      details: { canEdit, history: organisationHistory({ organisationId: organisation.id }) },
+      details: { canEdit, history },
       exceptions: listExceptionsWithAcknowledgements({ asAt, organisationId: organisation.id }),
       services: {
         canEdit,
@@ -121,6 +126,11 @@ export default function OrganisationPage() {
         </p>
       ) : null}
       <p>Statuses are as at {formatDate(data.asAt)}.</p>
+      {data.nameThen ? (
+        <p>
+          On {formatDate(data.asAt)} it was known as <strong>{data.nameThen}</strong>: figures and exceptions for that date use that name.
+        </p>
+      ) : null}
       <AsAtForm defaultValue={data.reportingDate} />
       <nav aria-label="On this page" className="nhsuk-contents-list">
         <h2 className="nhsuk-u-visually-hidden">Contents</h2>
