@@ -22,6 +22,11 @@ async function primary() {
   ensureSessionSecret(log);
   await prepareDatabase(log);
   const count = Math.max(1, Number(process.env.WEB_CONCURRENCY) || os.availableParallelism());
+  // Each worker's JavaScript heap is capped (SHAREBOARD_WORKER_HEAP_MIB, default 256 MiB): V8
+  // otherwise grows a busy process's heap far past what it holds live, and with one worker per
+  // core that is most of the server's memory. The caches are bounded well inside it.
+  const heapMiB = Math.max(96, Number(process.env.SHAREBOARD_WORKER_HEAP_MIB) || 256);
+  cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-old-space-size=${heapMiB}`, "--max-semi-space-size=8"] });
   let stopping = false;
   const schedulerWorker = new Set<number>();
   const fork = (runsScheduledWork: boolean) => {

@@ -102,7 +102,8 @@ async function main() {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "app/cluster.ts"], {
+  // As `npm run serve` starts it.
+  const server = spawn(process.execPath, ["--import", "tsx", "app/cluster.ts"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_PATH: file, SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789" },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
@@ -142,11 +143,17 @@ async function main() {
         if (i > 0) warm.push(r.ms);
       }
       warm.sort((a, b) => a - b);
-      await write();
-      const cold = await timedGet(url, headers);
+      // The first request after one audited change, three times over (each after a change of its
+      // own): the median, as for warm, so one stray pause on a shared machine does not decide it.
+      const colds: { ms: number; status: number }[] = [];
+      for (let i = 0; i < 3; i++) {
+        await write();
+        colds.push(await timedGet(url, headers));
+      }
+      const cold = [...colds].sort((a, b) => a.ms - b.ms)[1]!;
       const r = await load(url, headers, DURATION);
       const figures: PageFigures = { path: p, rps: round(r.rps), p50: round(r.p50, 0), p95: round(r.p95, 0), p99: round(r.p99, 0), errors: r.errors, non2xx: r.non2xx, warmMs: round(warm[2]!), coldAfterWriteMs: round(cold.ms) };
-      failed ||= r.errors > 0 || r.non2xx > 0 || cold.status >= 300;
+      failed ||= r.errors > 0 || r.non2xx > 0 || colds.some((c) => c.status >= 300);
       pages.push(figures);
       console.log(
         `${p.padEnd(17)}${figures.rps.toFixed(1).padStart(7)}${String(figures.p50).padStart(10)}${String(figures.p95).padStart(9)}${String(figures.p99).padStart(9)}${String(r.errors).padStart(8)}${String(r.non2xx).padStart(8)}${figures.warmMs.toFixed(0).padStart(9)}${figures.coldAfterWriteMs.toFixed(0).padStart(21)}`,

@@ -23,7 +23,7 @@ export default async function setup(project: TestProject) {
   let output = "";
   // The server as users run it: app/cluster.ts with two workers, so every test also proves that
   // nothing (upload previews, sessions, caches) depends on which worker answers.
-  const child = spawn(process.execPath, [path.resolve("node_modules/tsx/dist/cli.mjs"), "app/cluster.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "app/cluster.ts"], {
     detached: true,
     env: {
       ...process.env,
