@@ -11,10 +11,18 @@
 // (the first, and whichever replaces it) may run it.
 import cluster, { type Worker } from "node:cluster";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 function log(line: string) {
   console.log(`[shareboard] ${line}`);
 }
+
+// Compiled (`npm run build` bundles this file and the import worker into build/node, so production
+// runs plain JavaScript: no TypeScript loader thread in every process), the workers' import thread
+// runs the compiled worker too.
+const here = fileURLToPath(import.meta.url);
+if (here.endsWith(".js")) process.env.SHAREBOARD_IMPORT_WORKER_FILE ??= path.join(path.dirname(here), "models", "opt-in-import.worker.js");
 
 async function primary() {
   const { ensureSessionSecret, prepareDatabase } = await import("../db/setup");

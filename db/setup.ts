@@ -1,14 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { openDatabase, DEFAULT_DATABASE_PATH } from "./client";
 import { writeCheckpoint } from "../app/lib/audit-checkpoints.server";
 
 type Log = (line: string) => void;
 
 /** Where a generated session secret is kept: db/data/ of the project (git-ignored), wherever the database is. */
-export const SESSION_SECRET_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "data", "session-secret");
+// Beside the default database, from the project folder every npm script runs in (the compiled
+// server in build/node must find the same file as the TypeScript scripts).
+export const SESSION_SECRET_FILE = path.resolve("db/data/session-secret");
 
 /**
  * When SESSION_SECRET is not set, generate one once and keep it in db/data/session-secret

@@ -50,8 +50,8 @@ if (run(bin("tsc"), ["--noEmit", "-p", "."]) !== 0) {
   process.exit(1);
 }
 
-console.log("Building the app for the browser tests...");
-if (run(bin("remix"), ["vite:build"]) !== 0) {
+console.log("Building the app for the browser tests (npm run build: the Remix build and the compiled server)...");
+if (run("npm", ["run", "build"]) !== 0) {
   console.error("The build failed: fix the errors above, then run npm test again.");
   console.log("0 passed, 1 failed");
   process.exit(1);

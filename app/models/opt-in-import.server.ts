@@ -11,19 +11,23 @@ import type { OptInImportTask } from "./opt-in-import.worker";
 // upload is rare; two at once wait their turn) streams and checks the file, then runs the import's
 // transaction. The import stays all or nothing (one transaction); while it runs, other writers
 // wait for SQLite's write lock (about 1 s per 100,000 rows) but no request waits for this
-// process's event loop. The worker is the TypeScript source, run through tsx as the server is.
+// process's event loop.
 
 let pool: Piscina | undefined;
 
 function importPool() {
   if (!pool) {
-    const loader = process.execArgv.some((a) => a.includes("tsx")) ? [] : ["--import", "tsx"];
+    // The compiled worker when the server runs compiled (app/cluster.ts sets the file), else the
+    // TypeScript source through tsx (development and tests).
+    const compiled = process.env.SHAREBOARD_IMPORT_WORKER_FILE;
+    const loader = compiled || process.execArgv.some((a) => a.includes("tsx")) ? [] : ["--import", "tsx"];
     pool = new Piscina({
-      filename: path.resolve(process.cwd(), "app/models/opt-in-import.worker.ts"),
+      filename: compiled || path.resolve(process.cwd(), "app/models/opt-in-import.worker.ts"),
       minThreads: 0,
       maxThreads: 1,
       idleTimeout: 60_000,
-      execArgv: [...process.execArgv, ...loader],
+      // A worker thread refuses the process's heap flags (app/cluster.ts caps each worker's heap).
+      execArgv: [...process.execArgv.filter((a) => !/^--max-(old|semi)-space-size/.test(a)), ...loader],
       env: process.env,
     });
   }

@@ -90,9 +90,9 @@ async function main() {
     if (built.problems.length) throw new Error("the national database does not match the data model (see PROBLEM above): fix tests/bench/national-data.ts before measuring.");
   }
 
-  if (!fs.existsSync("build/server/index.js") || process.argv.includes("--build")) {
+  if (!fs.existsSync("build/server/index.js") || !fs.existsSync("build/node/cluster.js") || process.argv.includes("--build")) {
     console.log("building the production app...");
-    if (spawnSync("npx", ["remix", "vite:build"], { stdio: "inherit" }).status !== 0) process.exit(1);
+    if (spawnSync("npm", ["run", "build"], { stdio: "inherit" }).status !== 0) process.exit(1);
   }
 
   const token = "sbt_bench-token-" + Math.random().toString(36).slice(2);
@@ -102,8 +102,8 @@ async function main() {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  // As `npm run serve` starts it.
-  const server = spawn(process.execPath, ["--import", "tsx", "app/cluster.ts"], {
+  // As `npm run serve` starts it (the compiled server).
+  const server = spawn(process.execPath, ["build/node/cluster.js"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_PATH: file, SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789" },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,

@@ -16,14 +16,14 @@ declare module "vitest" {
  * fresh database, seeded with the demo data, for the browser tests.
  */
 export default async function setup(project: TestProject) {
-  if (!fs.existsSync("build/server/index.js")) throw new Error("No build: run `npm test` (it builds first) or `npm run build`.");
+  if (!fs.existsSync("build/server/index.js") || !fs.existsSync("build/node/cluster.js")) throw new Error("No build: run `npm test` (it builds first) or `npm run build`.");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-e2e-"));
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   let output = "";
-  // The server as users run it: app/cluster.ts with two workers, so every test also proves that
+  // The server as users run it (`npm run serve`: the compiled app/cluster.ts) with two workers, so every test also proves that
   // nothing (upload previews, sessions, caches) depends on which worker answers.
-  const child = spawn(process.execPath, ["--import", "tsx", "app/cluster.ts"], {
+  const child = spawn(process.execPath, ["build/node/cluster.js"], {
     detached: true,
     env: {
       ...process.env,
