@@ -11,14 +11,7 @@ import { INDEMNITY_READERS } from "~/lib/route-access";
 import { hrefWith } from "~/lib/table-query";
 import { requireRole } from "~/lib/session.server";
 import {
-  countPracticesWithActiveCover,
-  coveredOrganisationTypes,
-  coverExpiring,
-  lapsedCover,
-  listCovers,
-  listPracticeCover,
-  practicesViewableWithoutCover,
-  recordViewers,
+  indemnityRegister,
   type CoverListRow,
   type PracticeCoverRow,
 } from "~/models/indemnity.server";
@@ -33,49 +26,34 @@ import {
   PRACTICE_COVER_STATES,
   PRACTICE_COVER_STATE_COLOURS,
   PRACTICE_COVER_STATE_LABELS,
+  PRIVATE_NAMED_PER_PRACTICE,
 } from "~/models/indemnity.labels";
-import { listLocalities } from "~/models/organisations.server";
 import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Indemnity register – ShareBoard" }];
 
-const VIEWABLE_LISTED = 25;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, INDEMNITY_READERS, context);
   const { searchParams } = new URL(request.url);
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { view, filters, table, practiceFilters, practiceTable } = parseCoverQuery(searchParams);
-  const viewers = recordViewers({ asAt });
-  const viewable = practicesViewableWithoutCover({ asAt });
+  // Who asks changes only what they may do; the figures are the same for every reader, kept until a table they read changes.
+  const register = indemnityRegister({
+    asAt,
+    query:
+      view === "practices"
+        ? { view, state: practiceFilters.cover, locality: practiceFilters.locality, ...practiceTable }
+        : { view, status: filters.status, expiringWithinDays: filters.expiringWithin, organisationType: filters.type, ...table },
+  });
   return {
     asAt,
     reportingDate,
     asAtError: error,
     view,
     practiceTable,
-    practiceRows:
-      view === "practices"
-        ? listPracticeCover({ asAt, state: practiceFilters.cover, locality: practiceFilters.locality, sort: practiceTable.sort, page: practiceTable.page, pageSize: practiceTable.pageSize })
-        : null,
     coverTable: table,
-    coverRows:
-      view === "covers"
-        ? listCovers({ asAt, status: filters.status, expiringWithinDays: filters.expiringWithin, organisationType: filters.type, sort: table.sort, page: table.page, pageSize: table.pageSize })
-        : null,
-    types: view === "covers" ? coveredOrganisationTypes() : [],
-    localities: view === "practices" ? listLocalities() : [],
-    viewers: {
-      services: viewers.reduce((n, v) => n + v.services, 0),
-      privateServices: viewers.filter((v) => v.privateProvider).reduce((n, v) => n + v.services, 0),
-      privateOrganisations: viewers.filter((v) => v.privateProvider),
-    },
-    // The first few named on the page (a national register could have thousands); the table filters the rest.
-    viewableWithoutCover: viewable.slice(0, VIEWABLE_LISTED),
-    viewableWithoutCoverTotal: viewable.length,
-    expiring: coverExpiring({ asAt, withinDays: EXPIRY_BANDS.at(-1)! }),
-    lapsed: lapsedCover({ asAt }),
-    practices: countPracticesWithActiveCover({ asAt }),
+    ...register,
     canEdit: user.roles.includes("ccg"),
   };
 }
@@ -250,7 +228,9 @@ export default function IndemnityRegister() {
                   <Link to={`/organisations/${p.odsCode}`}>{p.organisationName}</Link> ({p.odsCode})
                 </strong>
                 : {plural(p.services, "service")} ({p.privateServices} private) can view its record
-                {p.privateOrganisations.length ? (
+                {p.privateOrganisationCount > PRIVATE_NAMED_PER_PRACTICE ? (
+                  <>, among them the {p.privateOrganisationCount} private providers named above</>
+                ) : p.privateOrganisations.length ? (
                   <>
                     , among them{" "}
                     {p.privateOrganisations.map((o, i) => (
