@@ -540,8 +540,9 @@ export type IndemnityRegisterQuery =
   | { view: "practices"; state?: PracticeCoverState; locality?: string; sort: TableSort<PracticeCoverSort>; page: number; pageSize: number }
   | { view: "covers"; status?: EffectiveCoverStatus; expiringWithinDays?: number; organisationType?: OrganisationType; sort: TableSort<CoverSort>; page: number; pageSize: number };
 
-/** How many of the practices viewable without cover the page names (a national register could have thousands). */
+/** How many of the practices viewable without cover, and of the covers expiring, the page names (a national register could have thousands). */
 const VIEWABLE_NAMED = 25;
+const EXPIRING_NAMED = 25;
 
 /**
  * Everything the register page shows as at `asAt` for one query: the same for everyone who may
@@ -550,6 +551,15 @@ const VIEWABLE_NAMED = 25;
  */
 export function indemnityRegister({ asAt, query, db = getDb() }: { asAt: string; query: IndemnityRegisterQuery; db?: DbOrTx }) {
   return memoiseByDataVersion("indemnity-register", { asAt, query }, db, () => computeIndemnityRegister({ asAt, query, db }));
+}
+
+/** Cover expiring, soonest first: how many within each warning band, and the first few by name (the register's "expiring" filter lists them all). */
+function expiringSummary(expiring: ReturnType<typeof coverExpiring>) {
+  return {
+    total: expiring.length,
+    withinBand: EXPIRY_BANDS.map((band) => ({ band, count: expiring.filter((c) => c.daysLeft <= band).length })),
+    soonest: expiring.slice(0, EXPIRING_NAMED),
+  };
 }
 
 function computeIndemnityRegister({ asAt, query, db }: { asAt: string; query: IndemnityRegisterQuery; db: DbOrTx }) {
@@ -577,7 +587,7 @@ function computeIndemnityRegister({ asAt, query, db }: { asAt: string; query: In
       privateOrganisations: p.privateOrganisations.length > PRIVATE_NAMED_PER_PRACTICE ? [] : p.privateOrganisations,
     })),
     viewableWithoutCoverTotal: viewable.length,
-    expiring: coverExpiring({ asAt, withinDays: EXPIRY_BANDS.at(-1)!, db }),
+    expiring: expiringSummary(coverExpiring({ asAt, withinDays: EXPIRY_BANDS.at(-1)!, db })),
     lapsed: lapsedCover({ asAt, db }),
     practices: countPracticesWithActiveCover({ asAt, db }),
   };

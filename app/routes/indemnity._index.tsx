@@ -21,7 +21,6 @@ import {
   coverEndText,
   coverPeriodText,
   EFFECTIVE_COVER_STATUSES,
-  EXPIRY_BANDS,
   ORGANISATION_TYPE_LABELS,
   PRACTICE_COVER_STATES,
   PRACTICE_COVER_STATE_COLOURS,
@@ -175,7 +174,6 @@ export default function IndemnityRegister() {
   const d = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const csvHref = `/indemnity.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
-  const within = (days: number) => d.expiring.filter((c) => c.daysLeft <= days).length;
   // Switching table drops the other table's filters, sort and page.
   const viewHref = (view: "practices" | "covers") =>
     hrefWith(searchParams, { view: view === "covers" ? "covers" : null, sort: null, pageSize: null, cover: null, locality: null, status: null, expiringWithin: null, type: null });
@@ -197,8 +195,8 @@ export default function IndemnityRegister() {
       <div className="sb-figures">
         <Figure value={`${d.practices.covered} of ${d.practices.total}`} label="GP practices with cover in force" />
         <Figure value={d.viewableWithoutCoverTotal} label="practices whose record can be viewed without cover" />
-        {EXPIRY_BANDS.map((band) => (
-          <Figure key={band} value={within(band)} label={`cover expiring within ${band} days`} />
+        {d.expiring.withinBand.map(({ band, count }) => (
+          <Figure key={band} value={count} label={`cover expiring within ${band} days`} />
         ))}
         <Figure value={d.lapsed.length} label="practices whose cover lapsed" />
       </div>
@@ -266,11 +264,11 @@ export default function IndemnityRegister() {
       )}
 
       <h2 id="expiring">Cover expiring within 90 days</h2>
-      {d.expiring.length ? (
+      {d.expiring.total ? (
         <Table
           caption="Practices' cover in force that ends within 90 days and has not been renewed, soonest first"
           head={["Practice", "Ends", { content: "Days left", format: "numeric" }, "Warning", ...(d.canEdit ? ["Action"] : [])]}
-          rows={d.expiring.map((c) => [
+          rows={d.expiring.soonest.map((c) => [
             `${c.organisationName} (${c.odsCode})`,
             formatDate(c.endOn),
             { content: c.daysLeft, format: "numeric" },
@@ -289,6 +287,12 @@ export default function IndemnityRegister() {
       ) : (
         <p>No practice&apos;s cover ends within 90 days without a renewal.</p>
       )}
+      {d.expiring.total > d.expiring.soonest.length ? (
+        <p>
+          The {d.expiring.soonest.length} soonest of {d.expiring.total}:{" "}
+          <Link to={`?${new URLSearchParams({ asAt: d.asAt, cover: "expiring", sort: "endOn" })}#register`}>every practice whose cover is expiring</Link>.
+        </p>
+      ) : null}
 
       <h2 id="lapsed">Lapsed cover</h2>
       {d.lapsed.length ? (
