@@ -17,6 +17,7 @@ import {
 } from "../../db/schema";
 import { hasOrganisationFilter, organisationInFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { auditTrailFor } from "~/lib/audit.server";
 import { addDaysIso } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
@@ -280,6 +281,37 @@ export function listPartyOrganisations({ db = getDb() }: { db?: DbOrTx } = {}) {
     .innerJoin(organisations, eq(organisations.id, agreementParties.organisationId))
     .orderBy(asc(organisations.name))
     .all();
+}
+
+/** Live deployments without an agreement the register names; the rest are counted (the exceptions page lists them all). */
+export const UNCOVERED_LISTED = 25;
+
+function firstOf<T>(rows: readonly T[], limit: number) {
+  return { total: rows.length, rows: rows.slice(0, limit) };
+}
+
+/**
+ * What the register page shows as at `asAt` for one filter and page: the page of agreements, the
+ * reviews due, live sharing no agreement covers and the party filter's options. The same for every
+ * reader, so it is kept until a table it read changes.
+ */
+export function agreementsRegister({ db = getDb(), ...options }: Omit<AgreementListOptions, "sort" | "page" | "pageSize"> & Required<Pick<AgreementListOptions, "sort" | "page" | "pageSize">>) {
+  const key = {
+    asAt: options.asAt,
+    status: options.status ?? null,
+    purpose: options.purpose ?? null,
+    partyOdsCode: options.partyOdsCode ?? null,
+    reviewDue: options.reviewDue ?? null,
+    sort: options.sort,
+    page: options.page,
+    pageSize: options.pageSize,
+  };
+  return memoiseByDataVersion("agreements-register", key, db, () => ({
+    ...listAgreements({ ...options, db }),
+    parties: listPartyOrganisations({ db }),
+    reviews: countAgreementReviewsDue({ asAt: options.asAt, db }),
+    uncovered: firstOf(liveDeploymentsWithoutActiveAgreement({ asAt: options.asAt, db }), UNCOVERED_LISTED),
+  }));
 }
 
 export function latestVersionRow(db: DbOrTx, reference: string) {

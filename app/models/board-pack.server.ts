@@ -3,6 +3,7 @@ import { agreements, boardPacks, capabilities, deploymentStatusEvents, deploymen
 import { audit, type Actor } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso } from "~/lib/dates";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { inForceSql, reviewOnSql } from "./agreements.server";
 import { boardCharts } from "./dashboard.server";
 import { decisionsBetween } from "./cases.server";
@@ -160,9 +161,13 @@ export function rolloutChangesBetween({ from, to, limit = ROLLOUT_CHANGES_LIMIT,
  * change since the previous month's end, the charts, the exceptions summarised (counts and the most
  * severe), and what happened since the previous board pack (decisions, agreements, roll-out
  * changes; long lists give their first rows and their total). Sized for people: well under 300 KB
- * of HTML even for the whole of England.
+ * of HTML even for the whole of England. The same for every reader: kept until a table it read changes.
  */
 export function getBoardPack({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  return memoiseByDataVersion("board-pack", { asAt }, db, () => computeBoardPack({ asAt, db }));
+}
+
+function computeBoardPack({ asAt, db }: { asAt: string; db: DbOrTx }) {
   const settings = getSettings(db);
   const summary = getProgrammeSummary({ asAt, db });
   const previousAsAt = previousMonthEnd(asAt);

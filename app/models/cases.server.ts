@@ -959,6 +959,28 @@ export function caseSponsors({ db = getDb() }: { db?: DbOrTx } = {}) {
     .all();
 }
 
+/**
+ * What the case list shows one user: a page of the scope asked for, how many cases each of the
+ * scopes offered holds, and the sponsor filter's options. "Mine" and "queue" depend on who asks
+ * (their cases, their review roles), so it is kept per user until a table it read changes.
+ */
+export function casesRegister({
+  user,
+  scopes,
+  db = getDb(),
+  ...query
+}: Omit<ListCasesArgs, "asAt" | "pageSize"> & { pageSize: number; scopes: readonly CaseScope[] }) {
+  const key = { user: user.id, roles: [...user.roles].sort(), scopes, ...query };
+  return memoiseByDataVersion("cases-register", key, db, () => {
+    const result = listCases({ user, ...query, db });
+    return {
+      ...result,
+      scopeTotals: scopes.map((scope) => ({ scope, total: scope === query.scope ? result.total : listCases({ user, scope, pageSize: 1, db }).total })),
+      sponsors: caseSponsors({ db }),
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // For the dashboard, exceptions, board pack and API
 

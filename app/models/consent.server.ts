@@ -348,6 +348,33 @@ function computeOptInByPractice({ asAt, locality, flag, sort = { id: "name", des
   return { rows, total, target, reportingMonth };
 }
 
+/** How many months the page's trend charts cover, ending with the as-at month. */
+const TREND_MONTHS = 24;
+
+/**
+ * Everything the consent page shows as at `asAt` for one filter and page of practices: the same for
+ * every reader, so it is worked out once and kept until a table it read changes.
+ */
+export function consentRegister(args: { asAt: string; locality: string | null; flag: OptInFlag | null; sort: { id: OptInSort; desc: boolean }; page: number; pageSize: number; db?: DbOrTx }) {
+  const { db = getDb(), ...key } = args;
+  return memoiseByDataVersion("consent-register", key, db, () => computeConsentRegister({ ...key, db }));
+}
+
+function computeConsentRegister({ asAt, locality, flag, sort, page, pageSize, db }: Omit<Parameters<typeof consentRegister>[0], "db"> & { db: DbOrTx }) {
+  const to = monthOf(asAt);
+  const from = addMonthsToMonth(to, -(TREND_MONTHS - 1));
+  const boroughTrend = optInTrend({ from, to, db });
+  const localityTrend = locality ? optInTrend({ from, to, locality, db }) : [];
+  return {
+    borough: boroughOptIn({ asAt, db }),
+    localityFigures: locality ? boroughOptIn({ asAt, locality, db }) : null,
+    boroughTrend: boroughTrend.map((p) => ({ month: p.month, borough: p.rate, locality: localityTrend.find((l) => l.month === p.month)?.rate ?? null })),
+    byLocality: optInTrendByLocality({ from, to, db }),
+    practices: listOptInByPractice({ asAt, locality, flag, sort, page, pageSize, db }),
+    localities: practiceLocalities({ db }),
+  };
+}
+
 /** Practices below the opt-in target or falling for three months, as at a date (for exceptions and the dashboard). */
 export function practicesBelowTargetOrFalling({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
   return listOptInByPractice({ asAt, flag: "attention", sort: { id: "rate", desc: false }, db }).rows;

@@ -8,6 +8,7 @@ import type { Role } from "../../db/schema/enums";
 import { audit, type Actor } from "~/lib/audit.server";
 import { addMonthsIso, formatDate } from "~/lib/dates";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { listExceptions, type ExceptionFilters } from "./exceptions.server";
 import { SEVERITY_RANK, type ExceptionSeverity, type ProgrammeException } from "./exceptions.schema";
 import {
@@ -17,6 +18,7 @@ import {
   type ExceptionAcknowledgement,
 } from "./exception-acknowledgements.schema";
 import { getReportingDate } from "./settings.server";
+import { listLocalities } from "./organisations.server";
 
 /** The exception is not there on the reporting date, or this user may not acknowledge it (routes check both first). */
 export class AcknowledgementNotAllowedError extends Error {}
@@ -107,6 +109,38 @@ export function withAcknowledgements<E extends ProgrammeException>(exceptions: r
 export function listExceptionsWithAcknowledgements({ acknowledged, db = getDb(), ...filters }: ExceptionFilters & { acknowledged?: boolean | null; db?: DbOrTx }): AcknowledgedException[] {
   const list = withAcknowledgements(listExceptions({ ...filters, db }), { asAt: filters.asAt, db });
   return acknowledged === undefined || acknowledged === null ? list : list.filter((e) => Boolean(e.acknowledgement) === acknowledged);
+}
+
+type ExceptionsPageQuery = Omit<ExceptionFilters, "role" | "organisationId"> & { role?: Role | null; acknowledged?: boolean | null; page: number; pageSize: number };
+
+/**
+ * One page of the exceptions list with acknowledgements, the counts by severity (which follow every
+ * filter but severity itself, so choosing "High" still shows how many medium and low there are),
+ * and the locality filter's options. The same for every reader (who may acknowledge which is
+ * added per user): kept until a table it read changes, as laying acknowledgements over thousands
+ * of exceptions on every view cost more than the rest of the page.
+ */
+export function exceptionsPage({ db = getDb(), ...query }: ExceptionsPageQuery & { db?: DbOrTx }) {
+  const key = {
+    asAt: query.asAt,
+    locality: query.locality ?? null,
+    organisationType: query.organisationType ?? null,
+    kind: query.kind ?? null,
+    severity: query.severity ?? null,
+    role: query.role ?? null,
+    acknowledged: query.acknowledged ?? null,
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+  return memoiseByDataVersion("exceptions-page", key, db, () => {
+    const { severity, page, pageSize, ...others } = key;
+    const matching = listExceptionsWithAcknowledgements({ ...others, db });
+    const counts: Record<ExceptionSeverity, number> = { high: 0, medium: 0, low: 0 };
+    for (const e of matching) counts[e.severity]++;
+    const exceptions = severity ? matching.filter((e) => e.severity === severity) : matching;
+    const start = (page - 1) * pageSize;
+    return { counts, total: exceptions.length, rows: exceptions.slice(start, start + pageSize), localities: listLocalities({ db }) };
+  });
 }
 
 /** The review-by dates allowed when acknowledging on `today`: after it, at most ACKNOWLEDGEMENT_MAX_MONTHS later. */

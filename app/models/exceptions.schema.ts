@@ -33,6 +33,6 @@ export type ExceptionQuery = z.output<typeof ExceptionQuerySchema>;
 /** The /exceptions filters and page from the URL; the page and its CSV download share it. */
 export function parseExceptionQuery(searchParams: URLSearchParams) {
   const filters = ExceptionQuerySchema.parse(Object.fromEntries(searchParams));
-  const table = parseTableQuery(searchParams, { sortable: ["severity"] as const, defaultSort: { id: "severity", desc: false }, pageSizeDefault: 50 });
+  const table = parseTableQuery(searchParams, { sortable: ["severity"] as const, defaultSort: { id: "severity", desc: false }, pageSizeDefault: 25 });
   return { filters, table };
 }

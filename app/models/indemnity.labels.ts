@@ -52,6 +52,12 @@ export const PRACTICE_COVER_STATE_LABELS: Record<PracticeCoverState, string> = {
 
 export const PRACTICE_COVER_STATE_COLOURS = { covered: "green", expiring: "yellow", lapsed: "red", none: "red" } as const satisfies Record<PracticeCoverState, string>;
 
+/**
+ * A practice's private viewers are named in its line of the register when there are this few.
+ * Every member practice's record is viewed by the same services, so a longer list is named once, above.
+ */
+export const PRIVATE_NAMED_PER_PRACTICE = 5;
+
 /** The warning bands for cover coming to an end. */
 export const EXPIRY_BANDS = [7, 30, 90] as const;
 

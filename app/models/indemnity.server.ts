@@ -7,12 +7,14 @@ import { alias, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import { capabilities, deployments, indemnityCovers, organisations, services } from "../../db/schema";
 import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { addDaysIso, daysBetween, formatDate } from "~/lib/dates";
 import { pageOffset, type TableSort } from "~/lib/table-query";
 import { statusAsAt } from "~/models/rollout.server";
 import { getReportingDate } from "~/models/settings.server";
 import {
   EXPIRY_BANDS,
+  PRIVATE_NAMED_PER_PRACTICE,
   type CoverSort,
   type EffectiveCoverStatus,
   type PracticeCoverSort,
@@ -21,6 +23,7 @@ import {
 import { RECORD_VIEWING_CAPABILITIES } from "~/models/rollout.schema";
 import type { OrganisationType } from "../../db/schema/enums";
 import { activeMemberOnSql, nameAsAtSql, privateProviderAsAtSql, statusOnSql } from "~/models/organisation-history.server";
+import { listLocalities } from "~/models/organisations.server";
 
 // ---------------------------------------------------------------------------------------------
 // Cover as at a date, in SQL
@@ -527,4 +530,65 @@ export function coveredOrganisationTypes({ db = getDb() }: { db?: DbOrTx } = {})
     .orderBy(asc(organisations.type))
     .all()
     .map((r) => r.type);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The register page
+
+/** The register's lists: a page of every practice's cover, or a page of every cover record, with their filters. */
+export type IndemnityRegisterQuery =
+  | { view: "practices"; state?: PracticeCoverState; locality?: string; sort: TableSort<PracticeCoverSort>; page: number; pageSize: number }
+  | { view: "covers"; status?: EffectiveCoverStatus; expiringWithinDays?: number; organisationType?: OrganisationType; sort: TableSort<CoverSort>; page: number; pageSize: number };
+
+/** How many of the practices viewable without cover, and of the covers expiring, the page names (a national register could have thousands). */
+const VIEWABLE_NAMED = 25;
+const EXPIRING_NAMED = 25;
+
+/**
+ * Everything the register page shows as at `asAt` for one query: the same for everyone who may
+ * read it, so it is worked out once and kept until a table it read changes. A page of rows, the
+ * first few practices viewable without cover, and the filters' options; never every practice.
+ */
+export function indemnityRegister({ asAt, query, db = getDb() }: { asAt: string; query: IndemnityRegisterQuery; db?: DbOrTx }) {
+  return memoiseByDataVersion("indemnity-register", { asAt, query }, db, () => computeIndemnityRegister({ asAt, query, db }));
+}
+
+/** Cover expiring, soonest first: how many within each warning band, and the first few by name (the register's "expiring" filter lists them all). */
+function expiringSummary(expiring: ReturnType<typeof coverExpiring>) {
+  return {
+    total: expiring.length,
+    withinBand: EXPIRY_BANDS.map((band) => ({ band, count: expiring.filter((c) => c.daysLeft <= band).length })),
+    soonest: expiring.slice(0, EXPIRING_NAMED),
+  };
+}
+
+function computeIndemnityRegister({ asAt, query, db }: { asAt: string; query: IndemnityRegisterQuery; db: DbOrTx }) {
+  const viewers = recordViewers({ asAt, db });
+  const viewable = practicesViewableWithoutCover({ asAt, db });
+  const privateViewers = viewers.filter((v) => v.privateProvider);
+  const { page, pageSize } = query;
+  return {
+    practiceRows:
+      query.view === "practices" ? listPracticeCover({ asAt, state: query.state, locality: query.locality, sort: query.sort, page, pageSize, db }) : null,
+    coverRows:
+      query.view === "covers"
+        ? listCovers({ asAt, status: query.status, expiringWithinDays: query.expiringWithinDays, organisationType: query.organisationType, sort: query.sort, page, pageSize, db })
+        : null,
+    types: query.view === "covers" ? coveredOrganisationTypes({ db }) : [],
+    localities: query.view === "practices" ? listLocalities({ db }) : [],
+    viewers: {
+      services: viewers.reduce((n, v) => n + v.services, 0),
+      privateServices: privateViewers.reduce((n, v) => n + v.services, 0),
+      privateOrganisations: privateViewers,
+    },
+    viewableWithoutCover: viewable.slice(0, VIEWABLE_NAMED).map((p) => ({
+      ...p,
+      privateOrganisationCount: p.privateOrganisations.length,
+      privateOrganisations: p.privateOrganisations.length > PRIVATE_NAMED_PER_PRACTICE ? [] : p.privateOrganisations,
+    })),
+    viewableWithoutCoverTotal: viewable.length,
+    expiring: expiringSummary(coverExpiring({ asAt, withinDays: EXPIRY_BANDS.at(-1)!, db })),
+    lapsed: lapsedCover({ asAt, db }),
+    practices: countPracticesWithActiveCover({ asAt, db }),
+  };
 }

@@ -3,6 +3,7 @@ import { deployments, maturityAssessments, maturityDimensions, maturityFramework
 import type { OrganisationType, Role } from "../../db/schema/enums";
 import { organisationInFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import type { FieldErrors } from "~/lib/forms";
 import { parseWith } from "~/lib/forms";
@@ -301,6 +302,32 @@ export function maturityLocalities({ db = getDb() }: { db?: DbOrTx } = {}) {
     .orderBy(asc(organisations.locality))
     .all()
     .map((r) => r.locality!);
+}
+
+/**
+ * What the maturity page shows as at `asAt`: the frameworks, the one asked for (or the first), a
+ * page of its heat map, the average, organisations at risk and the locality filter's options. The
+ * same for every reader, so it is kept until a table it read changes. Null when no framework is set up.
+ */
+export function maturityRegister({
+  db = getDb(),
+  ...query
+}: { asAt: string; frameworkCode?: string | null; organisationType: OrganisationType | null; locality: string | null; sort: { id: MaturitySort; desc: boolean }; page: number; pageSize: number; db?: DbOrTx }) {
+  const key = { ...query, frameworkCode: query.frameworkCode ?? null };
+  return memoiseByDataVersion("maturity-register", key, db, () => {
+    const frameworks = listFrameworks({ db });
+    const framework = frameworks.find((f) => f.code === key.frameworkCode) ?? frameworks[0];
+    if (!framework) return null;
+    const { asAt, organisationType, locality, sort, page, pageSize } = key;
+    return {
+      frameworks: frameworks.map((f) => ({ code: f.code, name: f.name })),
+      framework,
+      heatMap: maturityHeatMap({ frameworkCode: framework.code, asAt, organisationType, locality, sort, page, pageSize, db })!,
+      average: averageMaturity({ asAt, frameworkCode: framework.code, db }),
+      atRisk: lowMaturityAtRisk({ asAt, db }),
+      localities: maturityLocalities({ db }),
+    };
+  });
 }
 
 /** The organisation a maturity page is about, by ODS code (case-insensitive); null when unknown. */

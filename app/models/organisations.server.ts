@@ -7,7 +7,7 @@ import { audit, type Actor } from "~/lib/audit.server";
 import { pageOffset, type TableSort } from "~/lib/table-query";
 import type { OrganisationInput, OrganisationSort } from "./organisations.schema";
 export { ORGANISATION_SORTS, type OrganisationSort } from "./organisations.schema";
-import { statusAsAt } from "./rollout.server";
+import { countPractices, statusAsAt } from "./rollout.server";
 import { organisationGroupsChanged } from "./consent.read-model.server";
 import {
   correctJoinedOn,
@@ -242,4 +242,21 @@ export function organisationsByCodes({ codes, db = getDb() }: { codes: string[];
     for (const row of db.select().from(organisations).where(inArray(organisations.odsCode, codes.slice(i, i + 500))).all()) out.set(row.odsCode, row);
   }
   return out;
+}
+
+/**
+ * What the organisations page shows as at `asAt` for one filter and page: the page of partners,
+ * the practices signed up and the locality filter's options. The same for every reader, so it is
+ * kept until a table it read changes.
+ */
+export function organisationsRegister({
+  db = getDb(),
+  ...query
+}: { asAt: string; type?: OrganisationType | null; locality?: string | null; q?: string | null; sort: TableSort<OrganisationSort>; page: number; pageSize: number; db?: DbOrTx }) {
+  const key = { asAt: query.asAt, type: query.type ?? null, locality: query.locality ?? null, q: query.q ?? null, sort: query.sort, page: query.page, pageSize: query.pageSize };
+  return memoiseByDataVersion("organisations-register", key, db, () => ({
+    organisations: listOrganisations({ ...key, db }),
+    practices: countPractices({ asAt: key.asAt, db }),
+    localities: listLocalities({ db }),
+  }));
 }

@@ -62,12 +62,21 @@ function exceptionTasks(filters: ExceptionFilters & { db: DbOrTx }, keep: (e: Pr
   return groupLowSeverity(open).map(fromLine);
 }
 
+/** What a user's tasks depend on: who they are, their organisation and roles (not their name or session). */
+function taskKey(user: TaskUser, asAt: string) {
+  return { user: user.id, organisation: user.organisationId, roles: [...user.roles].sort(), asAt };
+}
+
 /**
  * Every group of tasks for this user, in the order the page shows them. Only the groups that
  * apply to the user's roles are returned (an author's own cases only when there are some, except
- * for practitioners, whose main job it is).
+ * for practitioners, whose main job it is). Kept per user until a table it was gathered from changes.
  */
-export function tasksFor({ user, asAt, db = getDb() }: { user: TaskUser; asAt: string; db?: DbOrTx }): TaskGroup[] {
+export function tasksFor({ user, asAt, db = getDb() }: { user: TaskUser; asAt: string; db?: DbOrTx }): readonly TaskGroup[] {
+  return memoiseByDataVersion("tasks", taskKey(user, asAt), db, () => computeTasksFor({ user, asAt, db }));
+}
+
+function computeTasksFor({ user, asAt, db }: { user: TaskUser; asAt: string; db: DbOrTx }): TaskGroup[] {
   const has = (role: Role) => user.roles.includes(role);
   const groups: TaskGroup[] = [];
   const queueStates = queueStatesFor(user.roles);
@@ -151,6 +160,5 @@ export function taskCountFor({ user, asAt, db = getDb() }: { user: TaskUser; asA
 /** The user's task count for the header: taskCountFor at the reporting date, recomputed only after a change. */
 export function taskCountForHeader({ user, db = getDb() }: { user: TaskUser; db?: DbOrTx }): number {
   const asAt = getReportingDate(db);
-  const args = { user: user.id, organisation: user.organisationId, roles: [...user.roles].sort(), asAt };
-  return memoiseByDataVersion("header-task-count", args, db, () => taskCountFor({ user, asAt, db }));
+  return memoiseByDataVersion("header-task-count", taskKey(user, asAt), db, () => taskCountFor({ user, asAt, db }));
 }

@@ -8,7 +8,7 @@ import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/stat
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
-import { countAgreementReviewsDue, listAgreements, listPartyOrganisations, liveDeploymentsWithoutActiveAgreement, type AgreementListRow } from "~/models/agreements.server";
+import { agreementsRegister, type AgreementListRow } from "~/models/agreements.server";
 import { parseAgreementQuery } from "~/models/agreements.schema";
 import {
   AGREEMENT_STATUS_LABELS,
@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { searchParams } = new URL(request.url);
   const { filters, table } = parseAgreementQuery(searchParams);
   const { asAt, reportingDate, error: asAtError } = resolveAsAt(searchParams);
-  const { total, rows } = listAgreements({
+  const register = agreementsRegister({
     asAt,
     status: filters.status,
     purpose: filters.purpose,
@@ -41,12 +41,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     asAt,
     reportingDate,
     asAtError,
-    total,
-    rows,
+    ...register,
     table,
-    parties: listPartyOrganisations(),
-    reviews: countAgreementReviewsDue({ asAt }),
-    uncovered: liveDeploymentsWithoutActiveAgreement({ asAt }),
     canCreate: hasAnyRole(user.roles, ["ig_lead", "programme"]),
   };
 }
@@ -115,15 +111,22 @@ export default function AgreementsRegister() {
         </Button>
       ) : null}
 
-      {uncovered.length || reviews.due || reviews.overdue ? (
+      {uncovered.total || reviews.due || reviews.overdue ? (
         <WarningCallout heading="Needs attention" headingLevel={2}>
           <ul>
-            {uncovered.map((d) => (
+            {uncovered.rows.map((d) => (
               <li key={d.deploymentId}>
                 <strong>Sharing without an agreement:</strong> {d.serviceName} ({d.organisationName}) has had {d.capabilityName} live since{" "}
                 {formatDate(d.liveSince)} and no active agreement covers it.
               </li>
             ))}
+            {uncovered.total > uncovered.rows.length ? (
+              <li>
+                <Link to={`/exceptions?${new URLSearchParams({ asAt, kind: "sharing_without_agreement" })}`}>
+                  {uncovered.total - uncovered.rows.length} more live deployments without an active agreement
+                </Link>
+              </li>
+            ) : null}
             {reviews.overdue ? (
               <li>
                 <Link to="?review=overdue">

@@ -9,7 +9,7 @@ import casesCss from "~/components/cases/cases.css?url";
 import { formatDate } from "~/lib/dates";
 import { requireUser } from "~/lib/session.server";
 import { hrefWith } from "~/lib/table-query";
-import { caseSponsors, listCases } from "~/models/cases.server";
+import { casesRegister, type listCases } from "~/models/cases.server";
 import { parseCaseListQuery, type CaseScope } from "~/models/cases.schema";
 import { CASE_STATES, CASE_STATE_LABELS, queueStatesFor } from "~/models/cases.labels";
 
@@ -54,17 +54,27 @@ const SCOPE_LABELS: Record<CaseScope, string> = { mine: "My cases", queue: "Wait
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const query = parseCaseListQuery(new URL(request.url).searchParams, user.roles);
-  const result = listCases({ user, scope: query.scope, state: query.state, sponsor: query.sponsor, q: query.q, sort: query.table.sort, page: query.table.page, pageSize: query.table.pageSize });
   const scopes = (["queue", "mine", "all"] as const).filter((s) => s !== "queue" || query.queueable);
+  const { scopeTotals, sponsors, ...result } = casesRegister({
+    user,
+    scopes,
+    scope: query.scope,
+    state: query.state,
+    sponsor: query.sponsor,
+    q: query.q,
+    sort: query.table.sort,
+    page: query.table.page,
+    pageSize: query.table.pageSize,
+  });
   return {
     scope: query.scope,
-    scopes: scopes.map((s) => ({ id: s, label: SCOPE_LABELS[s], total: s === query.scope ? result.total : listCases({ user, scope: s, pageSize: 1 }).total })),
+    scopes: scopeTotals.map(({ scope, total }) => ({ id: scope, label: SCOPE_LABELS[scope], total })),
     queueStates: queueStatesFor(user.roles).map((s) => QUEUE_WORDS[s] ?? CASE_STATE_LABELS[s]),
     ...result,
     sort: query.table.sort,
     page: query.table.page,
     pageSize: query.table.pageSize,
-    sponsors: caseSponsors(),
+    sponsors,
   };
 }
 

@@ -6,18 +6,17 @@ import { AsAtForm, FilterForm } from "~/components/filter-form";
 import { LineChartFigure, SmallMultiplesFigure, type ChartSeries } from "~/components/charts";
 import { ErrorSummary, InsetText, Select, Tag } from "~/components/nhs";
 import { formatCount, formatPoints, formatRate } from "~/components/consent/format";
-import { addMonthsToMonth, formatDate, formatMonth, monthOf } from "~/lib/dates";
+import { addMonthsToMonth, formatDate, formatMonth } from "~/lib/dates";
 import { parseWith } from "~/lib/forms";
 import { parseTableQuery } from "~/lib/table-query";
 import { requireUser } from "~/lib/session.server";
 import { ConsentQuerySchema, OPT_IN_SORTS } from "~/models/consent.schema";
-import { boroughOptIn, listOptInByPractice, optInTrend, optInTrendByLocality, practiceLocalities, type PracticeOptIn } from "~/models/consent.server";
+import { consentRegister, type PracticeOptIn } from "~/models/consent.server";
 import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Consent to share: opt-in – ShareBoard" }];
 
 const PAGE_SIZE = 25;
-const TREND_MONTHS = 24;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -27,26 +26,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locality = (filters.ok && filters.data.locality) || null;
   const flag = (filters.ok && filters.data.flag) || null;
   const table = parseTableQuery(url.searchParams, { sortable: OPT_IN_SORTS, defaultSort: { id: "rate", desc: false }, pageSizeDefault: PAGE_SIZE });
-  const borough = boroughOptIn({ asAt });
-  const to = monthOf(asAt);
-  const from = addMonthsToMonth(to, -(TREND_MONTHS - 1));
-  const boroughTrend = optInTrend({ from, to });
-  const localityTrend = locality ? optInTrend({ from, to, locality }) : [];
-  const byLocality = optInTrendByLocality({ from, to });
-  const practices = listOptInByPractice({ asAt, locality, flag, sort: table.sort, page: table.page, pageSize: table.pageSize });
   return {
     asAt,
     reportingDate,
     asAtError,
     locality,
     flag,
-    borough,
-    localityFigures: locality ? boroughOptIn({ asAt, locality }) : null,
-    boroughTrend: boroughTrend.map((p) => ({ month: p.month, borough: p.rate, locality: localityTrend.find((l) => l.month === p.month)?.rate ?? null })),
-    byLocality,
-    practices,
+    ...consentRegister({ asAt, locality, flag, sort: table.sort, page: table.page, pageSize: table.pageSize }),
     table,
-    localities: practiceLocalities(),
     canUpload: user.roles.includes("programme"),
   };
 }

@@ -8,7 +8,7 @@ import { formatDate } from "~/lib/dates";
 import { hrefWith } from "~/lib/table-query";
 import { ROLE_LABELS } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
-import { acknowledgeableIds, listExceptionsWithAcknowledgements } from "~/models/exception-acknowledgements.server";
+import { acknowledgeableIds, exceptionsPage } from "~/models/exception-acknowledgements.server";
 import { acknowledgeHref, acknowledgementText, type AcknowledgedException } from "~/models/exception-acknowledgements.labels";
 import { parseExceptionQuery } from "~/models/exceptions.schema";
 import {
@@ -20,7 +20,6 @@ import {
   SEVERITY_COLOURS,
   SEVERITY_LABELS,
 } from "~/models/exceptions.labels";
-import { listLocalities } from "~/models/organisations.server";
 import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
 import { ORGANISATION_TYPES, ROLES } from "../../db/schema/enums";
@@ -32,23 +31,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { searchParams } = new URL(request.url);
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { filters, table } = parseExceptionQuery(searchParams);
-  // The engine returns the whole (small) list. The counts by severity follow every filter but
-  // severity itself, so choosing "High" still shows how many medium and low there are.
-  const { severity, ...others } = filters;
-  const matching = listExceptionsWithAcknowledgements({ asAt, ...others });
-  const counts = { high: 0, medium: 0, low: 0 };
-  for (const e of matching) counts[e.severity]++;
-  const exceptions = severity ? matching.filter((e) => e.severity === severity) : matching;
-  const start = (table.page - 1) * table.pageSize;
+  const { counts, total, rows, localities } = exceptionsPage({ asAt, ...filters, page: table.page, pageSize: table.pageSize });
   return {
     asAt,
     reportingDate,
     asAtError: error,
     counts,
-    total: exceptions.length,
-    rows: withAcknowledgeLinks(exceptions.slice(start, start + table.pageSize), { asAt, reportingDate, user, returnTo: `/exceptions?${searchParams}` }),
+    total,
+    rows: withAcknowledgeLinks(rows, { asAt, reportingDate, user, returnTo: `/exceptions?${searchParams}` }),
     table,
-    localities: listLocalities(),
+    localities,
   };
 }
 

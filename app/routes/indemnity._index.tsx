@@ -11,14 +11,7 @@ import { INDEMNITY_READERS } from "~/lib/route-access";
 import { hrefWith } from "~/lib/table-query";
 import { requireRole } from "~/lib/session.server";
 import {
-  countPracticesWithActiveCover,
-  coveredOrganisationTypes,
-  coverExpiring,
-  lapsedCover,
-  listCovers,
-  listPracticeCover,
-  practicesViewableWithoutCover,
-  recordViewers,
+  indemnityRegister,
   type CoverListRow,
   type PracticeCoverRow,
 } from "~/models/indemnity.server";
@@ -28,54 +21,38 @@ import {
   coverEndText,
   coverPeriodText,
   EFFECTIVE_COVER_STATUSES,
-  EXPIRY_BANDS,
   ORGANISATION_TYPE_LABELS,
   PRACTICE_COVER_STATES,
   PRACTICE_COVER_STATE_COLOURS,
   PRACTICE_COVER_STATE_LABELS,
+  PRIVATE_NAMED_PER_PRACTICE,
 } from "~/models/indemnity.labels";
-import { listLocalities } from "~/models/organisations.server";
 import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Indemnity register – ShareBoard" }];
 
-const VIEWABLE_LISTED = 25;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, INDEMNITY_READERS, context);
   const { searchParams } = new URL(request.url);
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { view, filters, table, practiceFilters, practiceTable } = parseCoverQuery(searchParams);
-  const viewers = recordViewers({ asAt });
-  const viewable = practicesViewableWithoutCover({ asAt });
+  // Who asks changes only what they may do; the figures are the same for every reader, kept until a table they read changes.
+  const register = indemnityRegister({
+    asAt,
+    query:
+      view === "practices"
+        ? { view, state: practiceFilters.cover, locality: practiceFilters.locality, ...practiceTable }
+        : { view, status: filters.status, expiringWithinDays: filters.expiringWithin, organisationType: filters.type, ...table },
+  });
   return {
     asAt,
     reportingDate,
     asAtError: error,
     view,
     practiceTable,
-    practiceRows:
-      view === "practices"
-        ? listPracticeCover({ asAt, state: practiceFilters.cover, locality: practiceFilters.locality, sort: practiceTable.sort, page: practiceTable.page, pageSize: practiceTable.pageSize })
-        : null,
     coverTable: table,
-    coverRows:
-      view === "covers"
-        ? listCovers({ asAt, status: filters.status, expiringWithinDays: filters.expiringWithin, organisationType: filters.type, sort: table.sort, page: table.page, pageSize: table.pageSize })
-        : null,
-    types: view === "covers" ? coveredOrganisationTypes() : [],
-    localities: view === "practices" ? listLocalities() : [],
-    viewers: {
-      services: viewers.reduce((n, v) => n + v.services, 0),
-      privateServices: viewers.filter((v) => v.privateProvider).reduce((n, v) => n + v.services, 0),
-      privateOrganisations: viewers.filter((v) => v.privateProvider),
-    },
-    // The first few named on the page (a national register could have thousands); the table filters the rest.
-    viewableWithoutCover: viewable.slice(0, VIEWABLE_LISTED),
-    viewableWithoutCoverTotal: viewable.length,
-    expiring: coverExpiring({ asAt, withinDays: EXPIRY_BANDS.at(-1)! }),
-    lapsed: lapsedCover({ asAt }),
-    practices: countPracticesWithActiveCover({ asAt }),
+    ...register,
     canEdit: user.roles.includes("ccg"),
   };
 }
@@ -197,7 +174,6 @@ export default function IndemnityRegister() {
   const d = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const csvHref = `/indemnity.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
-  const within = (days: number) => d.expiring.filter((c) => c.daysLeft <= days).length;
   // Switching table drops the other table's filters, sort and page.
   const viewHref = (view: "practices" | "covers") =>
     hrefWith(searchParams, { view: view === "covers" ? "covers" : null, sort: null, pageSize: null, cover: null, locality: null, status: null, expiringWithin: null, type: null });
@@ -219,8 +195,8 @@ export default function IndemnityRegister() {
       <div className="sb-figures">
         <Figure value={`${d.practices.covered} of ${d.practices.total}`} label="GP practices with cover in force" />
         <Figure value={d.viewableWithoutCoverTotal} label="practices whose record can be viewed without cover" />
-        {EXPIRY_BANDS.map((band) => (
-          <Figure key={band} value={within(band)} label={`cover expiring within ${band} days`} />
+        {d.expiring.withinBand.map(({ band, count }) => (
+          <Figure key={band} value={count} label={`cover expiring within ${band} days`} />
         ))}
         <Figure value={d.lapsed.length} label="practices whose cover lapsed" />
       </div>
@@ -250,7 +226,9 @@ export default function IndemnityRegister() {
                   <Link to={`/organisations/${p.odsCode}`}>{p.organisationName}</Link> ({p.odsCode})
                 </strong>
                 : {plural(p.services, "service")} ({p.privateServices} private) can view its record
-                {p.privateOrganisations.length ? (
+                {p.privateOrganisationCount > PRIVATE_NAMED_PER_PRACTICE ? (
+                  <>, among them the {p.privateOrganisationCount} private providers named above</>
+                ) : p.privateOrganisations.length ? (
                   <>
                     , among them{" "}
                     {p.privateOrganisations.map((o, i) => (
@@ -286,11 +264,11 @@ export default function IndemnityRegister() {
       )}
 
       <h2 id="expiring">Cover expiring within 90 days</h2>
-      {d.expiring.length ? (
+      {d.expiring.total ? (
         <Table
           caption="Practices' cover in force that ends within 90 days and has not been renewed, soonest first"
           head={["Practice", "Ends", { content: "Days left", format: "numeric" }, "Warning", ...(d.canEdit ? ["Action"] : [])]}
-          rows={d.expiring.map((c) => [
+          rows={d.expiring.soonest.map((c) => [
             `${c.organisationName} (${c.odsCode})`,
             formatDate(c.endOn),
             { content: c.daysLeft, format: "numeric" },
@@ -309,6 +287,12 @@ export default function IndemnityRegister() {
       ) : (
         <p>No practice&apos;s cover ends within 90 days without a renewal.</p>
       )}
+      {d.expiring.total > d.expiring.soonest.length ? (
+        <p>
+          The {d.expiring.soonest.length} soonest of {d.expiring.total}:{" "}
+          <Link to={`?${new URLSearchParams({ asAt: d.asAt, cover: "expiring", sort: "endOn" })}#register`}>every practice whose cover is expiring</Link>.
+        </p>
+      ) : null}
 
       <h2 id="lapsed">Lapsed cover</h2>
       {d.lapsed.length ? (

@@ -12,7 +12,7 @@ import { parseTableQuery } from "~/lib/table-query";
 import { requireUser } from "~/lib/session.server";
 import { MaturityQuerySchema } from "~/models/maturity.schema";
 import { formatScore, MATURITY_SORTS, ORGANISATION_TYPE_LABELS, scaleText } from "~/models/maturity.labels";
-import { averageMaturity, listFrameworks, lowMaturityAtRisk, maturityHeatMap, maturityLocalities, type HeatMapRow } from "~/models/maturity.server";
+import { maturityRegister, type HeatMapRow } from "~/models/maturity.server";
 import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Digital maturity – ShareBoard" }];
@@ -23,26 +23,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const { asAt, reportingDate, error: asAtError } = resolveAsAt(url.searchParams);
   const query = parseWith(MaturityQuerySchema, url.searchParams);
-  const frameworks = listFrameworks();
-  const requested = query.ok ? query.data.framework : undefined;
-  const framework = frameworks.find((f) => f.code === requested) ?? frameworks[0];
-  if (!framework) throw new Response("No maturity frameworks are set up yet", { status: 404 });
   const organisationType = (query.ok && query.data.organisationType) || null;
   const locality = (query.ok && query.data.locality) || null;
   const table = parseTableQuery(url.searchParams, { sortable: MATURITY_SORTS, defaultSort: { id: "overall", desc: true }, pageSizeDefault: 50 });
-  const heatMap = maturityHeatMap({ frameworkCode: framework.code, asAt, organisationType, locality, sort: table.sort, page: table.page, pageSize: table.pageSize })!;
+  const register = maturityRegister({ asAt, frameworkCode: query.ok ? query.data.framework : null, organisationType, locality, ...table });
+  if (!register) throw new Response("No maturity frameworks are set up yet", { status: 404 });
   return {
     asAt,
     reportingDate,
     asAtError,
-    frameworks: frameworks.map((f) => ({ code: f.code, name: f.name })),
-    framework,
     organisationType,
     locality,
-    heatMap,
-    average: averageMaturity({ asAt, frameworkCode: framework.code }),
-    atRisk: lowMaturityAtRisk({ asAt }),
-    localities: maturityLocalities(),
+    ...register,
     table,
     canAssess: user.roles.includes("programme") || user.roles.includes("ig_lead"),
     canAddFramework: user.roles.includes("admin"),

@@ -8,8 +8,7 @@ import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
 import { organisationListQuery } from "~/models/organisations.schema";
-import { listLocalities, listOrganisations, type OrganisationRow } from "~/models/organisations.server";
-import { countPractices } from "~/models/rollout.server";
+import { organisationsRegister, type OrganisationRow } from "~/models/organisations.server";
 import { DSPT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
 import { ORGANISATION_TYPES } from "../../db/schema/enums";
@@ -26,13 +25,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     reportingDate,
     asAtError: error,
     canEdit: hasAnyRole(user.roles, ["programme"]),
-    localities: listLocalities(),
     filters,
     sort,
     page,
     pageSize,
-    practices: countPractices({ asAt }),
-    organisations: listOrganisations({ asAt, ...filters, sort, page, pageSize }),
+    ...organisationsRegister({ asAt, ...filters, sort, page, pageSize }),
   };
 }
 

@@ -7,21 +7,11 @@ import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
 import { Button, ErrorSummary, Checkboxes } from "~/components/nhs";
 import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { DeploymentStatusTag, LateTag } from "~/components/rollout/tags";
-import { formatDate, formatMonth, monthOf } from "~/lib/dates";
+import { formatDate, formatMonth } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
-import { listMilestoneProgress } from "~/models/milestones.server";
-import { listLocalities } from "~/models/organisations.server";
-import {
-  countServicesLive,
-  deploymentSummary,
-  earliestStatusEventDate,
-  listCapabilities,
-  listDeployments,
-  servicesLiveByMonth,
-  usageTotals,
-  type DeploymentRow,
-} from "~/models/rollout.server";
+import { rolloutRegister } from "~/models/rollout-page.server";
+import type { DeploymentRow } from "~/models/rollout.server";
 import { deploymentListQuery } from "~/models/rollout.schema";
 import { DEPLOYMENT_STATUS_LABELS, ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
@@ -34,33 +24,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const searchParams = new URL(request.url).searchParams;
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { filters, sort, page, pageSize } = deploymentListQuery(searchParams);
-  const capabilities = listCapabilities();
-  const chartCapability = capabilities.find((c) => c.code === (filters.capability ?? "mig_view")) ?? capabilities[0];
-  const chartCode = chartCapability?.code ?? "mig_view";
-  const first = earliestStatusEventDate();
-  const milestones = listMilestoneProgress({ asAt }).filter((m) => m.metric === "services_live" && (m.capabilityCode ?? "mig_view") === chartCode);
-  const lastMonth = monthOf(asAt);
-  const firstMonth = first && monthOf(first) <= lastMonth ? monthOf(first) : lastMonth;
   return {
     asAt,
     reportingDate,
     asAtError: error,
     canEdit: hasAnyRole(user.roles, ["programme"]),
-    capabilities,
-    localities: listLocalities(),
     filters,
     sort,
     page,
     pageSize,
-    deployments: listDeployments({ asAt, ...filters, sort, page, pageSize }),
-    summary: deploymentSummary({ asAt, capability: filters.capability }),
-    chart: {
-      capabilityName: chartCapability?.name ?? "",
-      servicesLive: countServicesLive({ asAt, capabilityCode: chartCode }),
-      data: servicesLiveByMonth({ capabilityCode: chartCode, from: firstMonth, to: lastMonth, asAt }),
-      milestones: milestones.map((m) => ({ title: m.title, dueOn: m.dueOn, targetValue: m.targetValue, month: monthOf(m.dueOn) })),
-    },
-    usage: usageTotals({ asAt, capability: filters.capability }),
+    ...rolloutRegister({ asAt, filters, sort, page, pageSize }),
   };
 }
 

@@ -204,8 +204,9 @@ describe("the indemnity register", () => {
     expect(dataOf<{ errors: Record<string, string> }>(bad).errors.endOn).toBe("Enter an end date after the start date");
     const result = (await post(renewCoverPage.action, `/indemnity/${coverId}/renew`, "ccg", coverFields, { coverId })) as Response;
     expect(result.status).toBe(302);
-    const page = dataOf<{ expiring: { odsCode: string }[] }>(await get(indemnity.loader, "/indemnity", "ccg"));
-    expect(page.expiring.map((c) => c.odsCode)).toEqual(["P92020", "P92010"]);
+    const page = dataOf<{ expiring: { total: number; soonest: { odsCode: string }[] } }>(await get(indemnity.loader, "/indemnity", "ccg"));
+    expect(page.expiring.soonest.map((c) => c.odsCode)).toEqual(["P92020", "P92010"]);
+    expect(page.expiring.total).toBe(2);
   });
 
   it("reports a malformed as-at date instead of guessing", async () => {
