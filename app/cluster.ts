@@ -1,12 +1,12 @@
 // The production entry (`npm run serve`): one server process per core, all serving the same port
 // and sharing the SQLite database in WAL mode (readers never wait for the writer; writes take
-// turns through SQLite's lock with a 5 s busy timeout). The primary prepares the database and the
-// session secret once, then forks the workers, each running app/server.ts unchanged, and replaces
+// turns through SQLite's lock with a 5 s busy timeout). The primary has the database and the
+// session secret prepared once (by a short-lived worker), then forks the workers, each running app/server.ts unchanged, and replaces
 // any worker that dies. WEB_CONCURRENCY sets the number of workers (default: one per core).
 //
 // What must not live in one process, and where it lives instead: upload previews are files in the
-// OS temp folder (any worker can confirm them); sessions, sign-in throttling and the data
-// version that caches compare against are in SQLite; caches are per worker and bounded in
+// OS temp folder (any worker can confirm them); sessions, sign-in throttling and the tables'
+// change counters that caches compare against are in SQLite; caches are per worker and bounded in
 // bytes. Scheduled work must run once: only the worker given SHAREBOARD_RUN_SCHEDULED_WORK=1
 // (the first, and whichever replaces it) may run it.
 import cluster, { type Worker } from "node:cluster";
@@ -25,10 +25,13 @@ const here = fileURLToPath(import.meta.url);
 if (here.endsWith(".js")) process.env.SHAREBOARD_IMPORT_WORKER_FILE ??= path.join(path.dirname(here), "models", "opt-in-import.worker.js");
 
 async function primary() {
-  const { ensureSessionSecret, prepareDatabase } = await import("../db/setup");
-  // Once, before forking: every worker then shares the same secret and finds the migrations applied.
-  ensureSessionSecret(log);
-  await prepareDatabase(log);
+  // Once, before forking the servers, in a process of its own that then exits: every worker shares
+  // the same secret and finds the migrations applied, and the primary, which lives as long as the
+  // server, never holds the database, the migrations or the demo data in its memory.
+  if (!(await runSetup())) {
+    log("the database could not be prepared (see above): not starting");
+    process.exit(1);
+  }
   const count = Math.max(1, Number(process.env.WEB_CONCURRENCY) || os.availableParallelism());
   // Each worker's JavaScript heap is capped (SHAREBOARD_WORKER_HEAP_MIB, default 256 MiB): V8
   // otherwise grows a busy process's heap far past what it holds live, and with one worker per
@@ -66,11 +69,31 @@ async function primary() {
   process.on("SIGINT", stop);
 }
 
+/** Prepares the session secret and the database in a short-lived worker; true when it succeeded. */
+function runSetup(): Promise<boolean> {
+  const setup = cluster.fork({ SHAREBOARD_SETUP_ONLY: "1" });
+  return new Promise((resolve) => setup.once("exit", (code) => resolve(code === 0)));
+}
+
+async function setupOnly() {
+  const { ensureSessionSecret, prepareDatabase } = await import("../db/setup");
+  ensureSessionSecret(log);
+  await prepareDatabase(log);
+}
+
 if (cluster.isPrimary) {
   primary().catch((error) => {
     console.error(error);
     process.exit(1);
   });
+} else if (process.env.SHAREBOARD_SETUP_ONLY === "1") {
+  setupOnly().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 } else {
   await import("./server");
 }
