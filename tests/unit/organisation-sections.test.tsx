@@ -1,12 +1,20 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { StaticRouter } from "react-router-dom/server";
 import { describe, expect, it } from "vitest";
+import { ChartMarkupContext } from "~/components/charts/chart-markup";
+import { chartMarkup } from "~/lib/chart-markup.server";
 import { OrganisationConsentSection } from "~/components/organisation/consent-section";
 import { OrganisationMaturitySection } from "~/components/organisation/maturity-section";
 import type { OrganisationConsent } from "~/models/consent.server";
 import type { OrganisationMaturity } from "~/models/maturity.server";
 
-const render = (node: React.ReactNode) => renderToStaticMarkup(<StaticRouter location="/organisations/P92017">{node}</StaticRouter>);
+// As the server renders a page: charts drawn by the renderer entry.server.tsx provides.
+const render = (node: React.ReactNode) =>
+  renderToStaticMarkup(
+    <ChartMarkupContext.Provider value={chartMarkup}>
+      <StaticRouter location="/organisations/P92017">{node}</StaticRouter>
+    </ChartMarkupContext.Provider>,
+  );
 
 const consent: OrganisationConsent = {
   target: 60,

@@ -1,8 +1,8 @@
-import type { ReactElement, ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { LineProps } from "recharts";
 import { Details } from "~/components/nhs/Details";
 import { Table } from "~/components/nhs/Table";
-import { KeptChart } from "./chart-markup";
+import { KeptChart, type ChartDrawing } from "./chart-markup";
 
 // Shared pieces for the recharts wrappers. Everything drawn inside the SVG is plain
 // <text>: recharts' own <Text> and automatic tick thinning measure text in the browser
@@ -261,14 +261,14 @@ export function ChartFigure({
   description,
   legend,
   yLabel,
-  chart,
+  drawing,
   table,
   notes,
   scroll = true,
   chartKey,
 }: {
   /** Everything that changes the drawing (figures, sizes, labels, formatters): the chart is drawn once per key and kept. */
-  chartKey?: unknown;
+  chartKey: unknown;
   /** Put the chart in a horizontal scroll area (a wide chart on a phone); small multiples wrap instead. */
   scroll?: boolean;
   id: string;
@@ -276,12 +276,13 @@ export function ChartFigure({
   description?: ReactNode;
   legend: ReactNode;
   yLabel?: string;
-  chart: ReactNode;
+  /** The recharts drawing (kind and props): drawn on the server and sent as SVG markup. */
+  drawing: ChartDrawing;
   table: ReactNode;
   notes?: readonly string[];
 }) {
   const captionId = `${id}-caption`;
-  const drawing = chartKey === undefined ? chart : <KeptChart domId={`${id}-drawing`} cacheKey={JSON.stringify(chartKey)} chart={chart as ReactElement} />;
+  const chart = <KeptChart domId={`${id}-drawing`} cacheKey={JSON.stringify(chartKey)} drawing={drawing} />;
   return (
     <figure className="sb-chart" id={`${id}-figure`} style={{ margin: "0 0 32px" }}>
       <figcaption id={captionId} className="nhsuk-heading-s nhsuk-u-margin-bottom-2">
@@ -295,11 +296,11 @@ export function ChartFigure({
       {scroll ? (
         <div className="nhsuk-scroll" data-module="nhsuk-scroll">
           <div className="nhsuk-scroll__content" role="region" aria-labelledby={captionId}>
-            {drawing}
+            {chart}
           </div>
         </div>
       ) : (
-        drawing
+        chart
       )}
       <Details summary="Show the figures as a table" className="nhsuk-u-margin-top-3">
         {table}
