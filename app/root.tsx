@@ -65,6 +65,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
+        {/* As NHS.UK's page template does: the classes nhsuk-frontend's CSS keys on are on the body
+            before the first paint, so the header's navigation is laid out as it will be once its
+            "More" menu starts (without it, the menu's start shifted the whole page on phones). */}
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: BODY_CLASSES_SCRIPT }} />
         <SkipLink />
         <Header
           serviceName="ShareBoard"
@@ -105,6 +109,8 @@ export function Layout({ children }: { children: ReactNode }) {
     </html>
   );
 }
+
+const BODY_CLASSES_SCRIPT = "document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' nhsuk-frontend-supported' : '');";
 
 let nhsFrontendStarted = false;
 
