@@ -5,9 +5,6 @@ import {
   GRID_COLOUR,
   TEXT_COLOUR,
   TargetLabel,
-  assertFewSeries,
-  formatCategory,
-  formatNumber,
   seriesColour,
   tickInterval,
 } from "./chart-parts";
@@ -16,28 +13,8 @@ import type { BarChartFigureProps } from "./bar-chart-figure";
 const MARGIN = { top: 24, right: 24, bottom: 8, left: 8 };
 const CATEGORY_AXIS_WIDTH = 216;
 
-/** A bar chart of categories by one or more series that renders on the server. */
-/** The recharts drawing of a BarChartFigure (loaded by the browser only when it draws live). */
-export function BarChartDrawing<Row extends object>({
-  id,
-  caption,
-  description,
-  data,
-  xKey,
-  xLabel,
-  series,
-  yLabel,
-  formatX = formatCategory,
-  formatY = formatNumber,
-  targets = [],
-  stacked = false,
-  horizontal = false,
-  yDomain = [0, "auto"],
-  allowDecimals = false,
-  width = 800,
-  height,
-}: BarChartFigureProps<Row>) {
-  assertFewSeries(id, series.length);
+/** The recharts drawing of a BarChartFigure, from the figure's props with its defaults applied (loaded by the browser only when it draws live). */
+export function BarChartDrawing<Row extends object>({ id, caption, data, xKey, series, formatX, formatY, targets, stacked, horizontal, yDomain, allowDecimals, width, height }: Required<Pick<BarChartFigureProps<Row>, "id" | "caption" | "data" | "xKey" | "series" | "formatX" | "formatY" | "targets" | "stacked" | "horizontal" | "yDomain" | "allowDecimals" | "width">> & Pick<BarChartFigureProps<Row>, "height">) {
   const bars = series.map((s, index) => ({ ...s, colour: seriesColour(index, s.colour) }));
   // Horizontal charts grow with the number of categories so every name has room.
   const rowHeight = stacked || bars.length === 1 ? 36 : 12 + bars.length * 16;

@@ -49,7 +49,7 @@ export function BarChartFigure<Row extends object>({
       description={description}
       legend={<Legend items={bars} shape="box" />}
       yLabel={yLabel}
-      drawing={{ kind: "bar", props: { id, caption, description, data, xKey, xLabel, series, yLabel, formatX, formatY, targets, stacked, horizontal, yDomain, allowDecimals, width, height } }}
+      drawing={{ kind: "bar", props: { id, caption, data, xKey, series, formatX, formatY, targets, stacked, horizontal, yDomain, allowDecimals, width, height } }}
       chartKey={{ kind: "bar", id, caption, data, xKey, series, targets, stacked, horizontal, yDomain, allowDecimals, width, height, formatX: String(formatX), formatY: String(formatY) }}
       table={
         <FiguresTable

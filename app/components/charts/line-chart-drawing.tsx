@@ -7,14 +7,11 @@ import {
   Marker,
   MilestoneLabel,
   SECONDARY_TEXT_COLOUR,
-  assertFewSeries,
   seriesMarker,
   spreadLabels,
   type MarkerShape,
   TEXT_COLOUR,
   TargetLabel,
-  formatCategory,
-  formatNumber,
   roundedLinearCurve,
   seriesColour,
   tickInterval,
@@ -57,27 +54,8 @@ function EndLabels({ labels, formattedGraphicalItems = [], offset }: ChartState 
   );
 }
 
-/** A line chart (one or more series over months or other categories) that renders on the server. */
-/** The recharts drawing of a LineChartFigure (loaded by the browser only when it draws live). */
-export function LineChartDrawing<Row extends object>({
-  id,
-  caption,
-  description,
-  data,
-  xKey,
-  xLabel,
-  series,
-  yLabel,
-  formatX = formatCategory,
-  formatY = formatNumber,
-  targets = [],
-  markers = [],
-  yDomain = [0, "auto"],
-  allowDecimals = false,
-  width = 800,
-  height = 320,
-}: LineChartFigureProps<Row>) {
-  assertFewSeries(id, series.length);
+/** The recharts drawing of a LineChartFigure, from the figure's props with its defaults applied (loaded by the browser only when it draws live). */
+export function LineChartDrawing<Row extends object>({ id, caption, data, xKey, series, formatX, formatY, targets, markers, yDomain, allowDecimals, width, height }: Required<Pick<LineChartFigureProps<Row>, "id" | "caption" | "data" | "xKey" | "series" | "formatX" | "formatY" | "targets" | "markers" | "yDomain" | "allowDecimals" | "width" | "height">>) {
   const lines = series.map((s, index) => ({ ...s, colour: seriesColour(index, s.colour), marker: seriesMarker(index, s.marker) as MarkerShape }));
   // With two or more lines, each is named at its end: room on the right for the longest name.
   const labelled = lines.length > 1;

@@ -64,7 +64,7 @@ export function LineChartFigure<Row extends object>({
       description={description}
       legend={<Legend items={lines} shape="line" />}
       yLabel={yLabel}
-      drawing={{ kind: "line", props: { id, caption, description, data, xKey, xLabel, series, yLabel, formatX, formatY, targets, markers, yDomain, allowDecimals, width, height } }}
+      drawing={{ kind: "line", props: { id, caption, data, xKey, series, formatX, formatY, targets, markers, yDomain, allowDecimals, width, height } }}
       chartKey={{ kind: "line", id, caption, data, xKey, series, targets, markers, yDomain, allowDecimals, width, height, formatX: String(formatX), formatY: String(formatY) }}
       table={
         <FiguresTable caption={caption} data={data} xKey={xKey} xLabel={xLabel} series={series} formatX={formatX} formatY={formatY} />

@@ -6,8 +6,6 @@ import {
   Marker,
   SERIES_COLOURS,
   TEXT_COLOUR,
-  formatCategory,
-  formatNumber,
   roundedLinearCurve,
 } from "./chart-parts";
 import type { SmallMultiplesFigureProps } from "./small-multiples-figure";
@@ -17,28 +15,8 @@ const PANEL_HEIGHT = 170;
 const HIGHLIGHT = SERIES_COLOURS[0]!;
 const REFERENCE_COLOUR = "#768692";
 
-/**
- * Many series as small multiples: one small line chart per series, all on the same axes, each
- * drawn dark against the reference in grey. Ten overlapping lines cannot be read; ten small charts
- * can, and they wrap to one column on a phone. The figures are one table for all of them.
- */
-/** The recharts drawing of a SmallMultiplesFigure (loaded by the browser only when it draws live). */
-export function SmallMultiplesDrawing<Row extends object>({
-  id,
-  caption,
-  description,
-  data,
-  xKey,
-  xLabel,
-  panels,
-  reference,
-  yLabel,
-  yDomain,
-  formatX = formatCategory,
-  formatY = formatNumber,
-  targets = [],
-  allowDecimals = false,
-}: SmallMultiplesFigureProps<Row>) {
+/** The recharts drawing of a SmallMultiplesFigure, from the figure's props with its defaults applied (loaded by the browser only when it draws live). */
+export function SmallMultiplesDrawing<Row extends object>({ id, data, xKey, panels, formatX, formatY, targets, yDomain, allowDecimals, reference }: Required<Pick<SmallMultiplesFigureProps<Row>, "id" | "data" | "xKey" | "panels" | "formatX" | "formatY" | "targets" | "yDomain" | "allowDecimals">> & Pick<SmallMultiplesFigureProps<Row>, "reference">) {
   const showMarkers = data.length <= 24;
   const chart = (
     <ul className="sb-small-multiples">

@@ -99,7 +99,7 @@ export function SmallMultiplesFigure<Row extends object>({
       }
       legend={legend}
       yLabel={yLabel}
-      drawing={{ kind: "small-multiples", props: { id, caption, description, data, xKey, xLabel, panels, reference, yLabel, yDomain, formatX, formatY, targets, allowDecimals } }}
+      drawing={{ kind: "small-multiples", props: { id, data, xKey, panels, formatX, formatY, targets, yDomain, allowDecimals, reference } }}
       chartKey={{ kind: "small-multiples", id, data, xKey, panels, reference, targets, yDomain, allowDecimals, formatX: String(formatX), formatY: String(formatY) }}
       scroll={false}
       table={<FiguresTable caption={caption} data={data} xKey={xKey} xLabel={xLabel} series={tableSeries} formatX={formatX} formatY={formatY} />}
