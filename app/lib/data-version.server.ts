@@ -1,6 +1,6 @@
 import { tableVersions as tableVersionsTable } from "../../db/schema";
 import { captureTables, noteTables } from "../../db/query-tables";
-import { getDb, type DbOrTx } from "./db.server";
+import { getDb, preparedPerConnection, type DbOrTx } from "./db.server";
 
 // Figures such as the exceptions and the board's summary are worked out from many tables. They
 // only change when those tables do: every table has a change counter that triggers bump in the
@@ -10,8 +10,10 @@ import { getDb, type DbOrTx } from "./db.server";
 // change made by any worker process is seen at once by all of them.
 
 /** Every table's change counter now, read in one statement. */
+const allTableVersions = preparedPerConnection((db) => db.select({ name: tableVersionsTable.name, version: tableVersionsTable.version }).from(tableVersionsTable).prepare());
+
 export function tableVersions(db: DbOrTx = getDb()): Map<string, number> {
-  return new Map(db.select({ name: tableVersionsTable.name, version: tableVersionsTable.version }).from(tableVersionsTable).all().map((r) => [r.name, r.version]));
+  return new Map(allTableVersions(db).all().map((r) => [r.name, r.version]));
 }
 
 /** The counters of some tables, as one comparable string. */

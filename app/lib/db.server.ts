@@ -43,3 +43,21 @@ export function closeDb() {
     globalThis.__shareboardDb!.delete(file);
   }
 }
+
+/**
+ * A statement built and prepared once per connection, for the queries every request runs (the
+ * session, the signed-in user, the settings, the change counters): building the SQL and
+ * preparing it was more of a request's time than running it. `build` gets the database to prepare
+ * on and uses `sql.placeholder(...)` for its parameters.
+ */
+export function preparedPerConnection<P>(build: (db: DbOrTx) => P): (db: DbOrTx) => P {
+  const byDb = new WeakMap<DbOrTx, P>();
+  return (db) => {
+    let statement = byDb.get(db);
+    if (statement === undefined) {
+      statement = build(db);
+      byDb.set(db, statement);
+    }
+    return statement;
+  };
+}

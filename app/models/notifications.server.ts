@@ -22,7 +22,7 @@ import {
   users,
 } from "../../db/schema";
 import type { EmailChoice, NotificationKind, Role } from "../../db/schema/enums";
-import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { getDb, preparedPerConnection, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { formatDate } from "~/lib/dates";
 import { getReportingDate, getSettings } from "~/models/settings.server";
@@ -256,8 +256,12 @@ export function notifyAgreementSigned(tx: DbOrTx, { agreementId }: { agreementId
 // ---------------------------------------------------------------------------------------------
 // Reading and marking as read (the user's own notices only: the WHERE clause is the rule)
 
+const unreadOfUser = preparedPerConnection((db) =>
+  db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, sql.placeholder("userId")), isNull(notifications.readAt))).prepare(),
+);
+
 export function unreadCount({ userId, db = getDb() }: { userId: number; db?: DbOrTx }): number {
-  return db.select({ n: count() }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))).get()!.n;
+  return unreadOfUser(db).get({ userId })!.n;
 }
 
 export function listNotifications({ userId, page = 1, pageSize = 50, db = getDb() }: { userId: number; page?: number; pageSize?: number; db?: DbOrTx }) {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { eq, isNotNull, lt, or } from "drizzle-orm";
+import { eq, isNotNull, lt, or, sql } from "drizzle-orm";
 import { sessions } from "../../db/schema";
-import { getDb, transaction } from "~/lib/db.server";
+import { getDb, preparedPerConnection, transaction } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -31,10 +31,12 @@ export function startSession({ actor, userId, ip, userAgent, replacesSessionId }
 
 export type ActiveSession = { id: string; userId: number };
 
+const sessionById = preparedPerConnection((db) => db.select().from(sessions).where(eq(sessions.id, sql.placeholder("sessionId"))).prepare());
+
 /** The session if it is still valid now; ended sessions (revoked, idle, past 12 hours) give null. */
 export function findActiveSession({ sessionId }: { sessionId: string }): ActiveSession | null {
   const now = Date.now();
-  const row = getDb().select().from(sessions).where(eq(sessions.id, sessionId)).get();
+  const row = sessionById(getDb()).get({ sessionId });
   if (!row || row.revokedAt) return null;
   if (now - row.lastSeenAt > IDLE_TIMEOUT_MS || now >= row.expiresAt) return null;
   if (now - row.lastSeenAt > TOUCH_EVERY_MS) {

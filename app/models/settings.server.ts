@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { settings } from "../../db/schema";
-import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { getDb, preparedPerConnection, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { redirect } from "@remix-run/node";
 import { dateProblem, formatDate, isIsoDate, todayIso } from "~/lib/dates";
@@ -26,8 +26,10 @@ export const SettingsSchema = z.object({
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
 
+const allSettings = preparedPerConnection((db) => db.select().from(settings).prepare());
+
 export function getSettings(db: DbOrTx = getDb()): Settings {
-  const rows = db.select().from(settings).all();
+  const rows = allSettings(db).all();
   const raw = Object.fromEntries(rows.map((r) => [r.key, r.value]));
   return SettingsSchema.parse(raw);
 }

@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { organisations, sessions, userRoles, users } from "../../db/schema";
 import type { Role } from "../../db/schema/enums";
-import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { getDb, preparedPerConnection, transaction, type DbOrTx } from "~/lib/db.server";
 import { audit, type Actor } from "~/lib/audit.server";
 
 export type SignedInUser = {
@@ -19,8 +19,8 @@ export function normaliseEmail(email: string) {
   return email.trim().toLowerCase();
 }
 
-export function getUserWithRoles({ userId, db = getDb() }: { userId: number; db?: DbOrTx }): SignedInUser | null {
-  const row = db
+const userById = preparedPerConnection((db) =>
+  db
     .select({
       id: users.id,
       email: users.email,
@@ -33,10 +33,17 @@ export function getUserWithRoles({ userId, db = getDb() }: { userId: number; db?
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .where(eq(users.id, userId))
-    .get();
+    .where(eq(users.id, sql.placeholder("userId")))
+    .prepare(),
+);
+const rolesOfUser = preparedPerConnection((db) =>
+  db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, sql.placeholder("userId"))).orderBy(asc(userRoles.role)).prepare(),
+);
+
+export function getUserWithRoles({ userId, db = getDb() }: { userId: number; db?: DbOrTx }): SignedInUser | null {
+  const row = userById(db).get({ userId });
   if (!row || row.disabledAt) return null;
-  const roles = db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)).orderBy(asc(userRoles.role)).all();
+  const roles = rolesOfUser(db).all({ userId });
   const { disabledAt: _d, ...user } = row;
   return { ...user, roles: roles.map((r) => r.role) };
 }
