@@ -7,6 +7,7 @@ import { NonceProvider } from "./lib/nonce";
 import { ChartMarkupContext } from "./components/charts/chart-markup";
 import { chartMarkup } from "./lib/chart-markup.server";
 import { logger } from "./lib/logger.server";
+import { keepPageMarkup, keptPageMarkup, pageMarkupKey } from "./lib/page-markup.server";
 
 // No page defers data, so every page is rendered in full before its first byte is sent
 // (`onAllReady`): the status line then always matches the body, and a body is never cut off.
@@ -15,7 +16,7 @@ import { logger } from "./lib/logger.server";
 // answering 500s whose HTML stopped mid-table. A render is abandoned only when the browser
 // has gone away, and that is logged.
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -24,6 +25,18 @@ export default function handleRequest(
 ) {
   const nonce = loadContext?.cspNonce ?? "";
   const requestId = loadContext?.requestId ?? "";
+  // A page drawn before from the same URL and loader data is sent as drawn (app/lib/page-markup.server.ts).
+  const tokens = [nonce, requestId];
+  const key = await pageMarkupKey(request.url, responseStatusCode, remixContext, tokens);
+  if (key !== null) {
+    const kept = keptPageMarkup(key, tokens);
+    if (kept !== undefined) {
+      responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+      responseHeaders.append("Server-Timing", 'page;desc="kept"');
+      return new Response(kept, { headers: responseHeaders, status: responseStatusCode });
+    }
+  }
+  const drawStarted = performance.now();
   return new Promise((resolve, reject) => {
     let settled = false;
     const { pipe, abort } = renderToPipeableStream(
@@ -37,10 +50,23 @@ export default function handleRequest(
         onAllReady() {
           settled = true;
           request.signal.removeEventListener("abort", onClientGone);
-          const body = new PassThrough();
-          const stream = createReadableStreamFromReadable(body);
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+          const body = new PassThrough();
+          if (key === null) {
+            resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+            pipe(body);
+            return;
+          }
+          // Every part is ready, so the page is taken whole, kept if it drew without error, and sent.
+          const chunks: Buffer[] = [];
+          body.on("data", (chunk: Buffer) => chunks.push(chunk));
+          body.on("error", reject);
+          body.on("end", () => {
+            const bytes = Buffer.concat(chunks);
+            if (responseStatusCode === 200) keepPageMarkup(key, bytes.toString("utf8"), tokens);
+            responseHeaders.append("Server-Timing", `page;desc="drawn";dur=${(performance.now() - drawStarted).toFixed(1)}`);
+            resolve(new Response(new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength), { headers: responseHeaders, status: responseStatusCode }));
+          });
           pipe(body);
         },
         onShellError(error: unknown) {

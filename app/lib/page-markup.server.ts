@@ -1,0 +1,158 @@
+import { createHash } from "node:crypto";
+import type { EntryContext } from "@remix-run/node";
+
+// Kept page markup: the HTML of a page, kept by everything it was drawn from.
+//
+// A page's HTML is a pure function of its URL and its loaders' data (components read nothing
+// else while rendering on the server: no clock, no randomness, no request headers). The loaders
+// still run on every request — they check who is asking, and their figures come from the
+// per-table-version figures cache — but when they return what they returned before for the same
+// URL, React has nothing new to draw, so the page is not drawn again: the HTML drawn last time
+// is sent. At national scale drawing was over a third of a page request's time.
+//
+// Two things in a page differ on every request by design: the CSP nonce on its scripts and the
+// request id (the reference an error page shows). Both are random, so they are found exactly in
+// the drawn HTML and in the loaders' data; the key leaves them out and the kept HTML has a slot
+// for each place they appeared, filled with this request's values when the page is sent.
+//
+// Only complete, successful pages are kept: status 200, no errors, no action data (a form's
+// answer); anything else is drawn afresh. Bounded in bytes (least
+// recently used out first) and per process, so workers share nothing.
+
+// The HTML as UTF-8 bytes between the token slots: sent without encoding it again.
+type Template = { parts: Buffer[]; slots: number[]; bytes: number };
+
+const cache = new Map<string, Template>();
+let cachedBytes = 0;
+let hits = 0;
+let misses = 0;
+
+export function pageMarkupBudgetBytes() {
+  return Number(process.env.SHAREBOARD_PAGE_CACHE_MAX_BYTES) || 16 * 1024 * 1024;
+}
+
+function pageMarkupEnabled() {
+  return process.env.SHAREBOARD_PAGE_CACHE !== "off";
+}
+
+const NUL = "\u0000";
+
+function withoutTokens(text: string, tokens: readonly string[]) {
+  let out = text;
+  tokens.forEach((token, i) => {
+    if (token) out = out.split(token).join(`${NUL}token:${i}${NUL}`);
+  });
+  return out;
+}
+
+/**
+ * The key of this page's markup, or null when the page must be drawn afresh. `tokens` are the
+ * request's random values (nonce, request id): left out of the key, filled in when sent.
+ *
+ * The loaders' data is keyed as Remix encodes it for the browser (the turbo-stream that the page
+ * carries for hydration, every value's type kept): read here whole, then handed back to the
+ * context as a fresh stream for the drawing, so the data is encoded once either way.
+ */
+export async function pageMarkupKey(url: string, statusCode: number, context: EntryContext, tokens: readonly string[]): Promise<string | null> {
+  if (!pageMarkupEnabled()) return null;
+  const state = context.staticHandlerContext;
+  if (statusCode !== 200 || state.statusCode !== 200 || state.errors || state.actionData) return null;
+  const stream = context.serverHandoffStream;
+  if (!stream) return null;
+  const chunks: Uint8Array[] = [];
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  context.serverHandoffStream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  const data = withoutTokens(Buffer.concat(chunks).toString("utf8"), tokens);
+  return createHash("sha256")
+    .update(url)
+    .update(NUL)
+    .update(context.serverHandoffString ?? "")
+    .update(NUL)
+    .update(data)
+    .digest("base64");
+}
+
+/** The kept page for this key with this request's tokens in place, if it is kept. */
+export function keptPageMarkup(key: string, tokens: readonly string[]): Uint8Array<ArrayBuffer> | undefined {
+  const template = cache.get(key);
+  if (template === undefined) {
+    misses += 1;
+    return undefined;
+  }
+  hits += 1;
+  cache.delete(key);
+  cache.set(key, template);
+  if (template.slots.length === 0) return asBody(template.parts[0]);
+  const filled = tokens.map((token) => Buffer.from(token, "utf8"));
+  const out: Buffer[] = [template.parts[0]];
+  template.slots.forEach((slot, i) => {
+    out.push(filled[slot], template.parts[i + 1]);
+  });
+  return asBody(Buffer.concat(out));
+}
+
+/** The bytes as a response body takes them (a view, not a copy). */
+function asBody(bytes: Buffer) {
+  return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function escapeRegExp(text: string) {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** Keeps a page drawn for this key with these tokens in it. */
+export function keepPageMarkup(key: string, html: string, tokens: readonly string[]) {
+  if (!pageMarkupEnabled()) return;
+  const present = tokens.map((t, i) => [t, i] as const).filter(([t]) => t.length > 0);
+  const parts: Buffer[] = [];
+  const slots: number[] = [];
+  if (present.length === 0) parts.push(Buffer.from(html, "utf8"));
+  else {
+    const pattern = new RegExp(present.map(([t]) => escapeRegExp(t)).join("|"), "g");
+    let last = 0;
+    for (const match of html.matchAll(pattern)) {
+      parts.push(Buffer.from(html.slice(last, match.index), "utf8"));
+      slots.push(present.find(([t]) => t === match[0])![1]);
+      last = match.index! + match[0].length;
+    }
+    parts.push(Buffer.from(html.slice(last), "utf8"));
+  }
+  const bytes = 2 * key.length + parts.reduce((sum, part) => sum + part.length, 0) + 64 * (parts.length + 1);
+  const budget = pageMarkupBudgetBytes();
+  if (bytes > budget / 4) return;
+  const previous = cache.get(key);
+  if (previous) {
+    cache.delete(key);
+    cachedBytes -= previous.bytes;
+  }
+  for (const [oldestKey, oldest] of cache) {
+    if (cachedBytes + bytes <= budget) break;
+    cache.delete(oldestKey);
+    cachedBytes -= oldest.bytes;
+  }
+  cache.set(key, { parts, slots, bytes });
+  cachedBytes += bytes;
+}
+
+/** What is kept now, and how often a page was sent from it (for tests and the README). */
+export function pageMarkupStats() {
+  return { bytes: cachedBytes, entries: cache.size, hits, misses, budget: pageMarkupBudgetBytes() };
+}
+
+/** Forgets every kept page (tests). */
+export function clearPageMarkup() {
+  cache.clear();
+  cachedBytes = 0;
+  hits = 0;
+  misses = 0;
+}

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { postForm } from "../helpers/server";
+import { signInOverHttp, startProductionServer, type TestServer } from "../helpers/own-server";
+
+// Kept page markup through the production server (app/lib/page-markup.server.ts): a page drawn
+// once is sent again as drawn while its loaders return the same data, with each response's own
+// CSP nonce, and is drawn afresh the moment a change moves what it shows. One worker, so every
+// request meets the same kept pages.
+
+let server: TestServer;
+let base: string;
+
+beforeAll(async () => {
+  server = await startProductionServer({ WEB_CONCURRENCY: "1" });
+  base = server.baseURL;
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function page(path: string, cookie: string) {
+  const res = await fetch(`${base}${path}`, { headers: { Cookie: cookie } });
+  const body = await res.text();
+  const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1] ?? "";
+  return { status: res.status, body, nonce, timing: res.headers.get("server-timing") ?? "" };
+}
+
+/** The page's words, as a person reads them: tags, scripts and attributes left out. */
+function words(html: string) {
+  return html
+    .replace(/<script[\s\S]*?<\/script>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Every input of a form page, by name, with the value it shows. */
+function inputsOf(html: string) {
+  const fields = new URLSearchParams();
+  for (const tag of html.match(/<input\b[^>]*>/g) ?? []) {
+    const name = /\bname="([^"]*)"/.exec(tag)?.[1];
+    if (!name || /type="(submit|checkbox|radio|file)"/.test(tag)) continue;
+    fields.set(name, (/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? "").replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;/g, "'"));
+  }
+  return fields;
+}
+
+describe("pages already drawn", () => {
+  it("sends the dashboard drawn once as drawn, with each response's own nonce on every script", async () => {
+    const cookie = await signInOverHttp(base, "board@example.org");
+    const first = await page("/", cookie);
+    const second = await page("/", cookie);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(first.timing).toContain('desc="drawn"');
+    expect(second.timing).toContain('desc="kept"');
+    expect(second.nonce).not.toBe(first.nonce);
+    for (const { body, nonce } of [first, second]) {
+      const scriptNonces = [...body.matchAll(/<script[^>]*\bnonce="([^"]+)"/g)].map((m) => m[1]);
+      expect(scriptNonces.length).toBeGreaterThan(2);
+      expect(new Set(scriptNonces)).toEqual(new Set([nonce]));
+    }
+    expect(second.body).not.toContain(first.nonce);
+    expect(words(second.body)).toBe(words(first.body));
+    expect(words(second.body)).toContain("Bina Board");
+  });
+
+  it("draws a page again when a change moves what it shows, and each person gets their own page", async () => {
+    const board = await signInOverHttp(base, "board@example.org");
+    const admin = await signInOverHttp(base, "admin@example.org");
+    await page("/", board);
+    expect((await page("/", board)).timing).toContain('desc="kept"');
+
+    const form = await page("/admin/settings", admin);
+    const fields = inputsOf(form.body);
+    expect(fields.get("partnership_name")).toBeTruthy();
+    fields.set("partnership_name", "Wigan Borough SharetoCare");
+    const saved = await postForm(base, "/admin/settings", admin, fields);
+    expect(saved.status).toBe(302);
+
+    const after = await page("/", board);
+    expect(after.timing).toContain('desc="drawn"');
+    expect(words(after.body)).toContain("Wigan Borough SharetoCare");
+
+    const practitioner = await signInOverHttp(base, "practitioner@example.org");
+    const theirs = await page("/", practitioner);
+    expect(theirs.status).toBe(200);
+    expect(words(theirs.body)).not.toContain("Bina Board");
+  });
+});
