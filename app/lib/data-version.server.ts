@@ -1,6 +1,8 @@
 import { tableVersions as tableVersionsTable } from "../../db/schema";
 import { captureTables, noteTables } from "../../db/query-tables";
-import { getDb, preparedPerConnection, type DbOrTx } from "./db.server";
+import type { Statement } from "better-sqlite3";
+import type { Connection } from "../../db/client";
+import { connection, getDb, preparedPerConnection, type DbOrTx } from "./db.server";
 
 // Figures such as the exceptions and the board's summary are worked out from many tables. They
 // only change when those tables do: every table has a change counter that triggers bump in the
@@ -9,11 +11,37 @@ import { getDb, preparedPerConnection, type DbOrTx } from "./db.server";
 // own tables changes, so a comment on a case recomputes nothing the dashboard shows, and a
 // change made by any worker process is seen at once by all of them.
 
-/** Every table's change counter now, read in one statement. */
 const allTableVersions = preparedPerConnection((db) => db.select({ name: tableVersionsTable.name, version: tableVersionsTable.version }).from(tableVersionsTable).prepare());
 
+// Whether anything may have been written since the counters were last read, in one tiny
+// statement: `data_version` moves when another connection (another worker, the import's worker
+// thread) commits, and `total_changes()` when this one writes a row (every counted change does,
+// and a rolled-back one too, which only costs a re-read).
+type Probe = { dataVersion: number; ownChanges: number };
+const probes = new WeakMap<Connection["sqlite"], { statement: Statement; last?: Probe & { versions: Map<string, number> } }>();
+
+function changeProbe(sqlite: Connection["sqlite"]) {
+  let probe = probes.get(sqlite);
+  if (!probe) {
+    probe = { statement: sqlite.prepare("select data_version as dataVersion, total_changes() as ownChanges from pragma_data_version") };
+    probes.set(sqlite, probe);
+  }
+  return probe;
+}
+
+/**
+ * Every table's change counter now. Read from the table only when something may have been
+ * written since the last read (another connection committed, or this one changed a row); the
+ * map returned is shared and must not be changed.
+ */
 export function tableVersions(db: DbOrTx = getDb()): Map<string, number> {
-  return new Map(allTableVersions(db).all().map((r) => [r.name, r.version]));
+  if (db !== getDb()) return new Map(allTableVersions(db).all().map((r) => [r.name, r.version]));
+  const probe = changeProbe(connection().sqlite);
+  const now = probe.statement.get() as Probe;
+  if (probe.last && probe.last.dataVersion === now.dataVersion && probe.last.ownChanges === now.ownChanges) return probe.last.versions;
+  const versions = new Map(allTableVersions(db).all().map((r) => [r.name, r.version]));
+  probe.last = { ...now, versions };
+  return versions;
 }
 
 /** The counters of some tables, as one comparable string. */
