@@ -32,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const ORGANISATIONS_PER_PAGE = 50;
+const ORGANISATIONS_PER_PAGE = 20;
 const AGREEMENTS_PER_PAGE = 20;
 
 /** One page of a list: an unreadable or too large page number shows the nearest real page. */
