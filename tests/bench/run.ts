@@ -17,10 +17,10 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { buildNationalDatabase } from "./national-data";
+import { measureImport, type ImportFigures } from "./import";
 import { freePort, signIn as signInOverHttp, waitForHealthz } from "../helpers/server";
 import { hashToken } from "../../app/models/api-tokens.server";
 
@@ -33,7 +33,7 @@ type PageFigures = { path: string; rps: number; p50: number; p95: number; p99: n
 type BenchResult = {
   pages: PageFigures[];
   mixed: { dashboardP95ReadOnly: number; dashboardP95WithWrites: number };
-  import: { rows: number; rowsPerSecond: number; maxEventLoopDelayMs: number };
+  import: ImportFigures;
   rssPeakMiB: number;
 };
 
@@ -178,25 +178,8 @@ async function main() {
 
     // The import: the upload page's own functions, in this process, against the same database.
     process.env.DATABASE_PATH = file;
-    const { previewOptInUploadOffThread, confirmOptInUploadOffThread, closeImportPool } = await import("../../app/models/opt-in-import.server");
-    const codes = (new Database(file, { readonly: true }).prepare("select ods_code from organisations where type = 'gp_practice' order by ods_code").all() as { ods_code: string }[]).map((r) => r.ods_code);
-    const months = Array.from({ length: 12 }, (_, i) => `${i < 2 ? 2015 : 2016}-${String(((10 + i) % 12) + 1).padStart(2, "0")}`);
-    const lines = ["ods_code,month,registered,opted_in,declined,not_asked"];
-    for (const code of codes.slice(0, 6300)) for (const [i, month] of months.entries()) lines.push(`${code},${month},${7000 + i},${3000 + i * 11},${200 + (i % 3)},${3800 - i * 10 - (i % 3)}`);
-    const text = lines.join("\n") + "\n";
-    const user = new Database(file, { readonly: true }).prepare("select id from users where email = 'programme@example.org'").get() as { id: number };
-    const delay = monitorEventLoopDelay({ resolution: 10 });
-    delay.enable();
-    const started = performance.now();
-    const preview = await previewOptInUploadOffThread({ userId: user.id, fileName: "national-returns.csv", text });
-    if (!preview.ok || !preview.uploadId) throw new Error(`the national return was not accepted: ${JSON.stringify(preview).slice(0, 400)}`);
-    const result = await confirmOptInUploadOffThread({ actor: { userId: user.id, label: "programme@example.org" }, userId: user.id, uploadId: preview.uploadId });
-    const seconds = (performance.now() - started) / 1000;
-    delay.disable();
-    await closeImportPool();
-    if (!result.ok) throw new Error(`the national return was not imported: ${result.error}`);
-    const imported = { rows: lines.length - 1, rowsPerSecond: Math.round((lines.length - 1) / seconds), maxEventLoopDelayMs: round(delay.max / 1e6) };
-    console.log(`import: ${imported.rows} rows (${(text.length / 1e6).toFixed(1)} MB; ${result.added} added, ${result.replaced} replaced) in ${seconds.toFixed(2)} s = ${imported.rowsPerSecond} rows/s; largest event-loop delay ${imported.maxEventLoopDelayMs} ms`);
+    const { figures: imported, summary } = await measureImport(file);
+    console.log(summary);
 
     const benchResult: BenchResult = { pages, mixed, import: imported, rssPeakMiB: Math.round(rssPeakKiB / 1024) };
     console.log(`server peak resident memory (all processes): ${benchResult.rssPeakMiB} MiB`);
