@@ -64,24 +64,41 @@ const KEY_CHUNK = 400;
 /** Above this many changed returns, recompute per practice rather than per return. */
 const BULK_CHANGE = 2_000;
 
+/** The statement that writes opt_in_practice_months rows over the ones already there. */
+function upsertPracticeMonths(from: SQL) {
+  return sql`${insertPracticeMonths(from)} where true
+    on conflict (organisation_id, month) do update set registered = excluded.registered, opted_in = excluded.opted_in, declined = excluded.declined,
+      not_asked = excluded.not_asked, national_opt_outs = excluded.national_opt_outs, rate = excluded.rate, change_3 = excluded.change_3,
+      change_12 = excluded.change_12, falling = excluded.falling`;
+}
+
 /**
- * Brings the read models up to date after returns were added or changed (call inside the same
- * transaction, after the write). Cost follows the size of the change, not of the history.
+ * Brings the read models up to date after returns were added or changed, never removed (call
+ * inside the same transaction, after the write). `changed` lists the returns' keys, or is a query
+ * selecting (organisation_id, month), so a bulk import hands over its staging table rather than
+ * 75,600 keys through JavaScript. Cost follows the size of the change, not of the history.
  */
-export function optInReturnsChanged(db: DbOrTx, changed: readonly ReturnKey[]) {
-  if (!changed.length) return;
+export function optInReturnsChanged(db: DbOrTx, changed: readonly ReturnKey[] | SQL) {
+  if (Array.isArray(changed) && !changed.length) return;
   db.run(sql`create temp table if not exists opt_in_changed (organisation_id integer not null, month text not null, primary key (organisation_id, month)) without rowid`);
   db.run(sql`create temp table if not exists opt_in_affected (organisation_id integer not null, month text not null, primary key (organisation_id, month)) without rowid`);
   db.run(sql`delete from temp.opt_in_changed`);
   db.run(sql`delete from temp.opt_in_affected`);
-  for (let i = 0; i < changed.length; i += KEY_CHUNK) {
-    const values = sql.join(
-      changed.slice(i, i + KEY_CHUNK).map((k) => sql`(${k.organisationId}, ${k.month})`),
-      sql`, `,
-    );
-    db.run(sql`insert or ignore into temp.opt_in_changed (organisation_id, month) values ${values}`);
+  if (Array.isArray(changed)) {
+    const keys = changed as readonly ReturnKey[];
+    for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+      const values = sql.join(
+        keys.slice(i, i + KEY_CHUNK).map((k) => sql`(${k.organisationId}, ${k.month})`),
+        sql`, `,
+      );
+      db.run(sql`insert or ignore into temp.opt_in_changed (organisation_id, month) values ${values}`);
+    }
+  } else {
+    db.run(sql`insert or ignore into temp.opt_in_changed (organisation_id, month) ${changed}`);
   }
-  if (changed.length <= BULK_CHANGE) {
+  const count = Array.isArray(changed) ? changed.length : db.get<{ n: number }>(sql`select count(*) as n from temp.opt_in_changed`)!.n;
+  if (!count) return;
+  if (count <= BULK_CHANGE) {
     // The changed returns and every later return that looks back at them.
     for (const k of [0, 1, 2, 3, 12]) {
       db.run(sql`insert or ignore into temp.opt_in_affected (organisation_id, month) select organisation_id, ${shiftMonth(sql`month`, k)} from temp.opt_in_changed`);
@@ -90,12 +107,13 @@ export function optInReturnsChanged(db: DbOrTx, changed: readonly ReturnKey[]) {
     db.run(insertPracticeMonths(sql`temp.opt_in_affected a cross join opt_in_returns r on r.organisation_id = a.organisation_id and r.month = a.month`));
   } else {
     // A whole file: every return of the practices it touches from its first month on (cheaper
-    // than listing five keys per row).
+    // than listing five keys per row), written over the rows already there: returns are only
+    // added or changed here, so every row kept still has its return, and an update in place
+    // costs half a delete and an insert (measured on the national import).
     db.run(sql`create temp table if not exists opt_in_changed_practices (organisation_id integer primary key, first_month text not null)`);
     db.run(sql`delete from temp.opt_in_changed_practices`);
     db.run(sql`insert into temp.opt_in_changed_practices select organisation_id, min(month) from temp.opt_in_changed group by organisation_id`);
-    db.run(sql`delete from opt_in_practice_months where exists (select 1 from temp.opt_in_changed_practices c where c.organisation_id = opt_in_practice_months.organisation_id and opt_in_practice_months.month >= c.first_month)`);
-    db.run(insertPracticeMonths(sql`temp.opt_in_changed_practices c cross join opt_in_returns r on r.organisation_id = c.organisation_id and r.month >= c.first_month`));
+    db.run(upsertPracticeMonths(sql`temp.opt_in_changed_practices c cross join opt_in_returns r on r.organisation_id = c.organisation_id and r.month >= c.first_month`));
   }
 
   db.run(sql`create temp table if not exists opt_in_changed_months (month text primary key) without rowid`);

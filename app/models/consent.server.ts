@@ -9,7 +9,7 @@ import { parse as parseStream } from "csv-parse";
 import type { Readable } from "node:stream";
 import { optInMonthlyTotals, optInPracticeMonths, optInReturns, organisations } from "../../db/schema";
 import type { OrganisationType } from "../../db/schema/enums";
-import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { connection, getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { statusOnSql } from "./organisation-history.server";
 import { audit, type Actor } from "~/lib/audit.server";
@@ -569,34 +569,35 @@ function sameFigures(a: Figures, b: Figures) {
   return a.registered === b.registered && a.optedIn === b.optedIn && a.declined === b.declined && a.notAsked === b.notAsked && (a.nationalOptOuts ?? null) === (b.nationalOptOuts ?? null);
 }
 
-/** Splits valid rows into new returns, returns that replace different figures, and unchanged ones. */
+/** A return's practice and month as one number (for a Map key without building strings). */
+function returnKey(organisationId: number, month: string) {
+  return organisationId * 1_000_000 + Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
+}
+
+/**
+ * Splits valid rows into new returns, returns that replace different figures, and unchanged ones:
+ * one query for the returns kept in the file's months, read as plain arrays (75,600 mapped objects
+ * and string keys were a third of the national preview's time).
+ */
 function classify(db: DbOrTx, rows: ValidReturnRow[]) {
   const months = [...new Set(rows.map((r) => r.month))];
-  const existing = new Map<string, Figures>();
+  const existing = new Map<number, Figures>();
   for (let i = 0; i < months.length; i += 500) {
-    const found = db
-      .select({
-        organisationId: optInReturns.organisationId,
-        month: optInReturns.month,
-        registered: optInReturns.registered,
-        optedIn: optInReturns.optedIn,
-        declined: optInReturns.declined,
-        notAsked: optInReturns.notAsked,
-        nationalOptOuts: optInReturns.nationalOptOuts,
-      })
-      .from(optInReturns)
-      .where(inArray(optInReturns.month, months.slice(i, i + 500)))
-      .all();
-    for (const f of found) existing.set(`${f.organisationId}|${f.month}`, f);
+    const found = db.values<[number, string, number, number, number, number, number | null]>(
+      sql`select organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs from opt_in_returns where month in ${months.slice(i, i + 500)}`,
+    );
+    for (const [organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts] of found) {
+      existing.set(returnKey(organisationId, month), { registered, optedIn, declined, notAsked, nationalOptOuts });
+    }
   }
   const added: ValidReturnRow[] = [];
-  const replaced: (ValidReturnRow & { before: Figures })[] = [];
+  const replaced: { row: ValidReturnRow; before: Figures }[] = [];
   let unchanged = 0;
   for (const row of rows) {
-    const before = existing.get(`${row.organisationId}|${row.month}`);
+    const before = existing.get(returnKey(row.organisationId, row.month));
     if (!before) added.push(row);
     else if (sameFigures(before, row)) unchanged++;
-    else replaced.push({ ...row, before });
+    else replaced.push({ row, before });
   }
   return { added, replaced, unchanged };
 }
@@ -681,7 +682,7 @@ function previewFromCheck({ db, userId, fileName, reportingMonth, check }: { db:
       userId,
       createdAt: Date.now(),
       fileName,
-      rows: [...added, ...replaced]
+      rows: [...added, ...replaced.map((r) => r.row)]
         .sort((a, b) => a.line - b.line)
         .map((r) => [r.organisationId, r.month, r.registered, r.optedIn, r.declined, r.notAsked, r.nationalOptOuts, r.line]),
     };
@@ -698,11 +699,11 @@ function previewFromCheck({ db, userId, fileName, reportingMonth, check }: { db:
     unchanged,
     rejectedCount: check.rejected.length,
     months,
-    replacements: replaced.slice(0, PREVIEW_LIMIT).map((r) => ({
+    replacements: replaced.slice(0, PREVIEW_LIMIT).map(({ row: r, before }) => ({
       line: r.line,
       odsCode: r.odsCode,
       month: r.month,
-      before: r.before,
+      before,
       after: { registered: r.registered, optedIn: r.optedIn, declined: r.declined, notAsked: r.notAsked, nationalOptOuts: r.nationalOptOuts },
     })),
     rejected: check.rejected.slice(0, PREVIEW_LIMIT),
@@ -712,12 +713,48 @@ function previewFromCheck({ db, userId, fileName, reportingMonth, check }: { db:
 
 export type UploadResult = { ok: true; added: number; replaced: number; unchanged: number } | { ok: false; error: string };
 
-const INSERT_CHUNK = 500;
+/** Rows a staging insert takes at once (8 values each, well under SQLite's 32,766 parameters). */
+const STAGE_CHUNK = 200;
+
+type StoredRow = StoredUpload["rows"][number];
+
+/**
+ * Puts the previewed rows in a temporary table of this connection and marks each against the
+ * returns kept now: 0 new, 1 unchanged, 2 replacing different figures. Prepared statements on the
+ * raw connection (the one transaction() uses), 200 rows a statement: building SQL per chunk
+ * through drizzle cost more than SQLite's work.
+ */
+function stageUploadRows(rows: readonly StoredRow[]) {
+  const sqlite = connection().sqlite;
+  sqlite.exec(`create temp table if not exists opt_in_upload_rows (
+    organisation_id integer not null, month text not null, registered integer not null, opted_in integer not null, declined integer not null,
+    not_asked integer not null, national_opt_outs integer, line integer not null, kind integer not null default 0,
+    primary key (organisation_id, month)) without rowid`);
+  sqlite.exec("delete from temp.opt_in_upload_rows");
+  const columns = "insert into temp.opt_in_upload_rows (organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, line) values ";
+  const many = sqlite.prepare(columns + Array(STAGE_CHUNK).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", "));
+  const one = sqlite.prepare(columns + "(?, ?, ?, ?, ?, ?, ?, ?)");
+  const values: unknown[] = new Array(STAGE_CHUNK * 8);
+  let i = 0;
+  for (; i + STAGE_CHUNK <= rows.length; i += STAGE_CHUNK) {
+    for (let j = 0; j < STAGE_CHUNK; j++) {
+      const row = rows[i + j]!;
+      for (let c = 0; c < 8; c++) values[j * 8 + c] = row[c];
+    }
+    many.run(values);
+  }
+  for (; i < rows.length; i++) one.run(rows[i]!);
+  sqlite.exec(`update temp.opt_in_upload_rows as s
+    set kind = case when r.registered = s.registered and r.opted_in = s.opted_in and r.declined = s.declined and r.not_asked = s.not_asked
+      and r.national_opt_outs is s.national_opt_outs then 1 else 2 end
+    from opt_in_returns r where r.organisation_id = s.organisation_id and r.month = s.month`);
+}
 
 /**
  * Imports a previewed upload: all or nothing in one transaction, one audit row for the whole
  * file. Rows are compared again inside the transaction, so a return that someone else changed
- * meanwhile is counted correctly and an identical row is never rewritten.
+ * meanwhile is counted correctly and an identical row is never rewritten. Set-based: the rows go
+ * to a staging table, then one INSERT … SELECT … ON CONFLICT writes the new and replacing ones.
  */
 export function confirmOptInUpload({ actor, userId, uploadId }: { actor: Actor; userId: number; uploadId: string }): UploadResult {
   const expired = { ok: false as const, error: "This preview has expired or was not found: upload the file again" };
@@ -730,56 +767,41 @@ export function confirmOptInUpload({ actor, userId, uploadId }: { actor: Actor; 
     return expired;
   }
   if (stored.userId !== userId || Date.now() - stored.createdAt > UPLOAD_TTL_MS) return expired;
-  const rows: ValidReturnRow[] = stored.rows.map(([organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts, line]) => ({
-    line,
-    organisationId,
-    odsCode: "",
-    month,
-    registered,
-    optedIn,
-    declined,
-    notAsked,
-    nationalOptOuts,
-  }));
   const result = transaction((tx) => {
     const reportingMonth = monthOf(getReportingDate(tx));
-    if (rows.some((r) => r.month > reportingMonth)) return { ok: false as const, error: "The reporting date changed since the preview: upload the file again" };
-    const { added, replaced, unchanged } = classify(tx, rows);
-    const writes = [...added, ...replaced];
-    const uploadedAt = new Date().toISOString();
-    // One prepared statement for every row: building a 500-row INSERT's SQL per chunk cost more than SQLite's work.
-    const p = (name: string) => sql.placeholder(name);
-    const upsert = tx
-      .insert(optInReturns)
-      .values({ organisationId: p("organisationId"), month: p("month"), registered: p("registered"), optedIn: p("optedIn"), declined: p("declined"), notAsked: p("notAsked"), nationalOptOuts: p("nationalOptOuts"), uploadedBy: actor.userId, uploadedAt })
-      .onConflictDoUpdate({
-        target: [optInReturns.organisationId, optInReturns.month],
-        set: {
-          registered: sql`excluded.registered`,
-          optedIn: sql`excluded.opted_in`,
-          declined: sql`excluded.declined`,
-          notAsked: sql`excluded.not_asked`,
-          nationalOptOuts: sql`excluded.national_opt_outs`,
-          uploadedBy: sql`excluded.uploaded_by`,
-          uploadedAt: sql`excluded.uploaded_at`,
-        },
-      })
-      .prepare();
-    writes.forEach((r, i) => {
-      upsert.run({ organisationId: r.organisationId, month: r.month, registered: r.registered, optedIn: r.optedIn, declined: r.declined, notAsked: r.notAsked, nationalOptOuts: r.nationalOptOuts });
-      if (i === Math.min(INSERT_CHUNK, writes.length) - 1) failpoint("import-mid-transaction"); // crash tests only: die with rows written, before commit
-    });
-    optInReturnsChanged(tx, writes);
-    const months = [...new Set(rows.map((r) => r.month))].sort();
+    stageUploadRows(stored.rows);
+    const staged = tx.get<{ rows: number; added: number; replaced: number; unchanged: number; firstMonth: string | null; lastMonth: string | null }>(
+      sql`select count(*) as rows, coalesce(sum(kind = 0), 0) as added, coalesce(sum(kind = 2), 0) as replaced, coalesce(sum(kind = 1), 0) as unchanged,
+        min(month) as firstMonth, max(month) as lastMonth from temp.opt_in_upload_rows`,
+    )!;
+    if (staged.lastMonth && staged.lastMonth > reportingMonth) return { ok: false as const, error: "The reporting date changed since the preview: upload the file again" };
+    // The before figures of replaced returns are kept for the first 100 (in file order); the counts cover all.
+    const replacedBefore = tx.all<{ organisationId: number; month: string; registered: number; optedIn: number; declined: number; notAsked: number; nationalOptOuts: number | null }>(
+      sql`select r.organisation_id as organisationId, r.month, r.registered, r.opted_in as optedIn, r.declined, r.not_asked as notAsked, r.national_opt_outs as nationalOptOuts
+        from temp.opt_in_upload_rows s join opt_in_returns r on r.organisation_id = s.organisation_id and r.month = s.month
+        where s.kind = 2 order by s.line limit ${PREVIEW_LIMIT}`,
+    );
+    // The WHERE before ON CONFLICT is SQLite's rule for an upsert from a SELECT. On the raw connection,
+    // so a broken CHECK reaches the caller as SQLite's own error.
+    connection()
+      .sqlite.prepare(
+        `insert into opt_in_returns (organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, uploaded_by, uploaded_at)
+        select organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, ?, ?
+        from temp.opt_in_upload_rows where kind <> 1
+        on conflict (organisation_id, month) do update set registered = excluded.registered, opted_in = excluded.opted_in, declined = excluded.declined,
+          not_asked = excluded.not_asked, national_opt_outs = excluded.national_opt_outs, uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at`,
+      )
+      .run(actor.userId, new Date().toISOString());
+    failpoint("import-mid-transaction"); // crash tests only: die with every row written, before commit
+    optInReturnsChanged(tx, sql`select organisation_id, month from temp.opt_in_upload_rows where kind <> 1`);
     audit(tx, actor, {
       action: "opt_in_returns.upload",
       entityType: "opt_in_upload",
       entityId: uploadId,
-      // The before figures of replaced returns are kept for the first 100; the counts cover all.
-      before: replaced.length ? { replaced: replaced.slice(0, PREVIEW_LIMIT).map((r) => ({ organisationId: r.organisationId, month: r.month, ...r.before })) } : null,
-      after: { fileName: stored.fileName, rows: rows.length, added: added.length, replaced: replaced.length, unchanged, firstMonth: months[0], lastMonth: months.at(-1) },
+      before: replacedBefore.length ? { replaced: replacedBefore } : null,
+      after: { fileName: stored.fileName, rows: staged.rows, added: staged.added, replaced: staged.replaced, unchanged: staged.unchanged, firstMonth: staged.firstMonth ?? undefined, lastMonth: staged.lastMonth ?? undefined },
     });
-    return { ok: true as const, added: added.length, replaced: replaced.length, unchanged };
+    return { ok: true as const, added: staged.added, replaced: staged.replaced, unchanged: staged.unchanged };
   });
   fs.rmSync(file, { force: true });
   return result;

@@ -234,7 +234,7 @@ describe("crash safety", () => {
         expected.organisationRounds.push(crash);
         await expectKilledAtFailpoint(server, confirmImport(server.baseURL, programme, stageId));
       } else if (crash === 3) {
-        // An opt-in return import in the worker thread: the whole process dies after its first 500 returns.
+        // An opt-in return import in the worker thread: the whole process dies with its returns written, before commit.
         const programme = await signIn(server.baseURL, "programme@example.org");
         const { file, rows } = optInFile();
         optIn = { uploadId: await previewOptIn(server.baseURL, programme, file), rows };
