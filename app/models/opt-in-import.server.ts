@@ -15,19 +15,31 @@ import type { OptInImportTask } from "./opt-in-import.worker";
 
 let pool: Piscina | undefined;
 
+/** The process's flags without tsx's loader: a compiled worker needs none, and loading it cost ~0.2 s a start. */
+function withoutTypeScriptLoader(args: readonly string[]) {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if ((arg === "--require" || arg === "--import") && /[\\/]tsx[\\/]/.test(args[i + 1] ?? "")) i++;
+    else if (!/^--(require|import)=.*[\\/]tsx[\\/]/.test(arg)) kept.push(arg);
+  }
+  return kept;
+}
+
 function importPool() {
   if (!pool) {
     // The compiled worker when the server runs compiled (app/cluster.ts sets the file), else the
     // TypeScript source through tsx (development and tests).
     const compiled = process.env.SHAREBOARD_IMPORT_WORKER_FILE;
     const loader = compiled || process.execArgv.some((a) => a.includes("tsx")) ? [] : ["--import", "tsx"];
+    const inherited = process.execArgv.filter((a) => !/^--max-(old|semi)-space-size/.test(a));
     pool = new Piscina({
       filename: compiled || path.resolve(process.cwd(), "app/models/opt-in-import.worker.ts"),
       minThreads: 0,
       maxThreads: 1,
       idleTimeout: 60_000,
       // A worker thread refuses the process's heap flags (app/cluster.ts caps each worker's heap).
-      execArgv: [...process.execArgv.filter((a) => !/^--max-(old|semi)-space-size/.test(a)), ...loader],
+      execArgv: [...(compiled ? withoutTypeScriptLoader(inherited) : inherited), ...loader],
       env: process.env,
     });
   }

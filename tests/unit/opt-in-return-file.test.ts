@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkOptInReturnFile } from "~/models/consent.server";
+import { Readable } from "node:stream";
+import { checkOptInReturnFile, checkOptInReturnStream } from "~/models/consent.server";
 import { formatPoints, formatRate } from "~/components/consent/format";
 
 const practices = new Map([
@@ -32,6 +33,29 @@ describe("checking a monthly opt-in return file", () => {
       [2, "P92001", 1, 600],
       [4, "P92002", 2, 0],
     ]);
+  });
+
+  it("numbers lines as an editor does, across blank lines, Windows line ends and quoted values with line breaks, read whole or streamed", async () => {
+    const text = ["", HEADER, "P92001,2016-08,1000,600,50,350", "   ", "", '"P92001\nX",2016-09,1,1,0,0', "P92002,2016-10,1000,600,50,351", "P92002,2016-09,1000,600,50,350", ""].join("\r\n");
+    const expected = {
+      ok: true,
+      rows: 4,
+      valid: [expect.objectContaining({ line: 3, odsCode: "P92001" }), expect.objectContaining({ line: 9, odsCode: "P92002", month: "2016-09" })],
+      rejected: [
+        { line: 7, odsCode: "P92001\nX", month: "2016-09", reason: expect.stringContaining("no GP practice") },
+        { line: 8, odsCode: "P92002", month: "2016-10", reason: expect.stringContaining("must be equal") },
+      ],
+    };
+    expect(checkOptInReturnFile({ text, practiceIdByOdsCode: practices, reportingMonth: "2016-10" })).toEqual(expected);
+    // The stream is read in small pieces, so records and line ends fall across chunk boundaries.
+    const input = Readable.from(text.match(/[\s\S]{1,7}/g)!.map((piece) => Buffer.from(piece)));
+    expect(await checkOptInReturnStream({ input, practiceIdByOdsCode: practices, reportingMonth: "2016-10" })).toEqual(expected);
+  });
+
+  it("stops reading a stream at a wrong header, and reports a stream that is not CSV", async () => {
+    const stream = (text: string) => checkOptInReturnStream({ input: Readable.from([Buffer.from(text)]), practiceIdByOdsCode: practices, reportingMonth: "2016-10" });
+    expect(await stream(["ods,month", ...Array.from({ length: 1000 }, () => "P92001,2016-10,1,1,0,0")].join("\n"))).toEqual({ ok: false, fileError: expect.stringContaining("Line 1 must be the header") });
+    expect(await stream([HEADER, 'P92001,"2016-10,1,1,0,0'].join("\n"))).toEqual({ ok: false, fileError: expect.stringContaining("could not be read as CSV") });
   });
 
   it("refuses a file whose first line is not the header, saying what it must be", () => {
