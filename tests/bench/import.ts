@@ -3,6 +3,8 @@
 // return (12 months × 6,300 practices, all replacing returns the national database holds) through
 // the upload page's own functions (the worker-thread preview, then the confirm), timed end to end,
 // with the largest event-loop delay this process saw meanwhile.
+import fs from "node:fs";
+import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import Database from "better-sqlite3";
 
@@ -24,6 +26,9 @@ export function nationalReturnFile(file: string) {
 
 /** Imports the national return into the database at `file` (DATABASE_PATH must name it) and times it. */
 export async function measureImport(file: string) {
+  // The compiled worker thread when built, as `npm run serve` runs it (app/cluster.ts sets the same).
+  const compiledWorker = path.resolve("build/node/models/opt-in-import.worker.js");
+  if (fs.existsSync(compiledWorker)) process.env.SHAREBOARD_IMPORT_WORKER_FILE ??= compiledWorker;
   const { previewOptInUploadOffThread, confirmOptInUploadOffThread, closeImportPool } = await import("../../app/models/opt-in-import.server");
   const { text, rows, userId } = nationalReturnFile(file);
   const delay = monitorEventLoopDelay({ resolution: 10 });
