@@ -14,20 +14,19 @@ function count(column: string, optional = false) {
   const base = z.string().trim();
   return (optional ? base : base.min(1, { error: `${column} is empty: enter a whole number` })).transform((text, ctx) => {
     if (text === "") return null;
+    // The usual case first: a whole number (one regex test per figure on a 75,600-row file).
+    if (/^\d+$/.test(text)) {
+      const value = Number(text);
+      if (value <= MAX_COUNT) return value;
+      ctx.addIssue({ code: "custom", message: `${column} is more than ${MAX_COUNT.toLocaleString("en-GB")} (${text})` });
+      return z.NEVER;
+    }
     if (/^-\d+(\.\d+)?$/.test(text)) {
       ctx.addIssue({ code: "custom", message: `${column} is negative (${text}): enter 0 or more` });
       return z.NEVER;
     }
-    if (!/^\d+$/.test(text)) {
-      ctx.addIssue({ code: "custom", message: `${column} is not a whole number (${text})` });
-      return z.NEVER;
-    }
-    const value = Number(text);
-    if (value > MAX_COUNT) {
-      ctx.addIssue({ code: "custom", message: `${column} is more than ${MAX_COUNT.toLocaleString("en-GB")} (${text})` });
-      return z.NEVER;
-    }
-    return value;
+    ctx.addIssue({ code: "custom", message: `${column} is not a whole number (${text})` });
+    return z.NEVER;
   });
 }
 

@@ -482,12 +482,13 @@ class ReturnRowChecker {
     return true;
   }
 
+  private reject(line: number, cells: string[], reason: string) {
+    this.rejected.push({ line, odsCode: (cells[0] ?? "").trim().toUpperCase(), month: (cells[1] ?? "").trim(), reason });
+  }
+
   private checkRow(cells: string[], line: number) {
     const header = this.header!;
-    const odsCode = (cells[0] ?? "").trim().toUpperCase();
-    const month = (cells[1] ?? "").trim();
-    const reject = (reason: string) => this.rejected.push({ line, odsCode, month, reason });
-    if (cells.length !== header.length) return reject(`has ${cells.length} values; every line needs ${header.length} (${header.join(",")})`);
+    if (cells.length !== header.length) return this.reject(line, cells, `has ${cells.length} values; every line needs ${header.length} (${header.join(",")})`);
     const parsed = OptInReturnCsvRowSchema.safeParse({
       ods_code: cells[0],
       month: cells[1],
@@ -497,14 +498,14 @@ class ReturnRowChecker {
       not_asked: cells[5],
       national_opt_outs: this.withNational ? cells[6] : undefined,
     });
-    if (!parsed.success) return reject(parsed.error.issues[0]!.message);
+    if (!parsed.success) return this.reject(line, cells, parsed.error.issues[0]!.message);
     const row = parsed.data;
     const organisationId = this.practiceIdByOdsCode.get(row.ods_code);
-    if (organisationId === undefined) return reject(`no GP practice in the partnership has the ODS code ${row.ods_code}`);
-    if (row.month > this.reportingMonth) return reject(`month ${row.month} is after the reporting date's month (${this.latestAllowed}): returns can only be for months that have started`);
+    if (organisationId === undefined) return this.reject(line, cells, `no GP practice in the partnership has the ODS code ${row.ods_code}`);
+    if (row.month > this.reportingMonth) return this.reject(line, cells, `month ${row.month} is after the reporting date's month (${this.latestAllowed}): returns can only be for months that have started`);
     const key = returnKey(organisationId, row.month);
     const firstLine = this.seen.get(key);
-    if (firstLine !== undefined) return reject(`duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
+    if (firstLine !== undefined) return this.reject(line, cells, `duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
     this.seen.set(key, line);
     this.valid.push({
       line,
@@ -518,6 +519,7 @@ class ReturnRowChecker {
       nationalOptOuts: row.national_opt_outs ?? null,
     });
   }
+
 
   result(): ReturnFileCheck {
     if (this.fileError) return { ok: false, fileError: this.fileError };
@@ -593,10 +595,6 @@ export async function checkOptInReturnStream({
 type Figures = Pick<ValidReturnRow, "registered" | "optedIn" | "declined" | "notAsked" | "nationalOptOuts">;
 export type ReplacedReturn = { line: number; odsCode: string; month: string; before: Figures; after: Figures };
 
-function sameFigures(a: Figures, b: Figures) {
-  return a.registered === b.registered && a.optedIn === b.optedIn && a.declined === b.declined && a.notAsked === b.notAsked && (a.nationalOptOuts ?? null) === (b.nationalOptOuts ?? null);
-}
-
 /** A return's practice and month as one number (for a Map key without building strings). */
 function returnKey(organisationId: number, month: string) {
   return organisationId * 1_000_000 + Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
@@ -608,24 +606,21 @@ function returnKey(organisationId: number, month: string) {
  * and string keys were a third of the national preview's time).
  */
 function classify(db: DbOrTx, rows: ValidReturnRow[]) {
+  type Kept = [organisationId: number, month: string, registered: number, optedIn: number, declined: number, notAsked: number, nationalOptOuts: number | null];
   const months = [...new Set(rows.map((r) => r.month))];
-  const existing = new Map<number, Figures>();
+  const existing = new Map<number, Kept>();
   for (let i = 0; i < months.length; i += 500) {
-    const found = db.values<[number, string, number, number, number, number, number | null]>(
-      sql`select organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs from opt_in_returns where month in ${months.slice(i, i + 500)}`,
-    );
-    for (const [organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts] of found) {
-      existing.set(returnKey(organisationId, month), { registered, optedIn, declined, notAsked, nationalOptOuts });
-    }
+    const found = db.values<Kept>(sql`select organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs from opt_in_returns where month in ${months.slice(i, i + 500)}`);
+    for (const kept of found) existing.set(returnKey(kept[0], kept[1]), kept);
   }
   const added: ValidReturnRow[] = [];
   const replaced: { row: ValidReturnRow; before: Figures }[] = [];
   let unchanged = 0;
   for (const row of rows) {
-    const before = existing.get(returnKey(row.organisationId, row.month));
-    if (!before) added.push(row);
-    else if (sameFigures(before, row)) unchanged++;
-    else replaced.push({ row, before });
+    const kept = existing.get(returnKey(row.organisationId, row.month));
+    if (!kept) added.push(row);
+    else if (kept[2] === row.registered && kept[3] === row.optedIn && kept[4] === row.declined && kept[5] === row.notAsked && kept[6] === (row.nationalOptOuts ?? null)) unchanged++;
+    else replaced.push({ row, before: { registered: kept[2], optedIn: kept[3], declined: kept[4], notAsked: kept[5], nationalOptOuts: kept[6] } });
   }
   return { added, replaced, unchanged };
 }

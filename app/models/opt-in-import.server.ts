@@ -20,8 +20,8 @@ function withoutTypeScriptLoader(args: readonly string[]) {
   const kept: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if ((arg === "--require" || arg === "--import") && /[\\/]tsx[\\/]/.test(args[i + 1] ?? "")) i++;
-    else if (!/^--(require|import)=.*[\\/]tsx[\\/]/.test(arg)) kept.push(arg);
+    if ((arg === "--require" || arg === "--import") && /^tsx$|[\\/]tsx[\\/]/.test(args[i + 1] ?? "")) i++;
+    else if (!/^--(require|import)=(tsx$|.*[\\/]tsx[\\/])/.test(arg)) kept.push(arg);
   }
   return kept;
 }
