@@ -26,17 +26,36 @@ function rate(alias: string) {
   return sql.raw(`case when ${alias}.registered > 0 then ${alias}.opted_in * 100.0 / ${alias}.registered end`);
 }
 
-/** The INSERT … SELECT that fills opt_in_practice_months for the returns `from` picks (alias r). */
+/**
+ * Fills temp.opt_in_month_backs: every month from the first return's to the last's with the months
+ * 1, 2, 3 and 12 before it, so the practice-month statement joins on them rather than working out
+ * four shifted months per row (a fifth of its time on the national import).
+ */
+function fillMonthBacks(db: DbOrTx) {
+  db.run(sql`create temp table if not exists opt_in_month_backs (month text primary key, m1 text not null, m2 text not null, m3 text not null, m12 text not null) without rowid`);
+  const span = db.get<{ first: string | null; last: string | null }>(sql`select min(month) as first, max(month) as last from opt_in_returns`);
+  const kept = db.get<{ first: string | null; last: string | null }>(sql`select min(month) as first, max(month) as last from temp.opt_in_month_backs`);
+  if (span?.first === kept?.first && span?.last === kept?.last) return; // already filled for these months (one return at a time, as seeds write)
+  db.run(sql`delete from temp.opt_in_month_backs`);
+  if (!span?.first || !span.last) return;
+  const n = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+  const name = (column: SQL, minus: number) => sql`printf('%04d-%02d', (${column} - ${sql.raw(String(minus))}) / 12, (${column} - ${sql.raw(String(minus))}) % 12 + 1)`;
+  db.run(sql`insert into temp.opt_in_month_backs (month, m1, m2, m3, m12)
+    with recursive span(n) as (select ${n(span.first)} union all select n + 1 from span where n < ${n(span.last)})
+    select ${name(sql`n`, 0)}, ${name(sql`n`, 1)}, ${name(sql`n`, 2)}, ${name(sql`n`, 3)}, ${name(sql`n`, 12)} from span`);
+}
+
+/** The INSERT … SELECT that fills opt_in_practice_months for the returns `from` picks (alias r); call fillMonthBacks first. */
 function insertPracticeMonths(from: SQL) {
   const back = (k: number, alias: string) =>
-    sql`left join opt_in_returns ${sql.raw(alias)} on ${sql.raw(alias)}.organisation_id = r.organisation_id and ${sql.raw(alias)}.month = ${shiftMonth(sql`r.month`, -k)}`;
+    sql`left join opt_in_returns ${sql.raw(alias)} on ${sql.raw(alias)}.organisation_id = r.organisation_id and ${sql.raw(alias)}.month = mb.m${sql.raw(String(k))}`;
   return sql`insert into opt_in_practice_months (organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, rate, change_3, change_12, falling)
     select organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, rate, rate - rate_3, rate - rate_12,
       coalesce(rate < rate_1 and rate_1 < rate_2 and rate_2 < rate_3, 0)
     from (
       select r.organisation_id, r.month, r.registered, r.opted_in, r.declined, r.not_asked, r.national_opt_outs,
         ${rate("r")} as rate, ${rate("b1")} as rate_1, ${rate("b2")} as rate_2, ${rate("b3")} as rate_3, ${rate("b12")} as rate_12
-      from ${from} ${back(1, "b1")} ${back(2, "b2")} ${back(3, "b3")} ${back(12, "b12")}
+      from ${from} left join temp.opt_in_month_backs mb on mb.month = r.month ${back(1, "b1")} ${back(2, "b2")} ${back(3, "b3")} ${back(12, "b12")}
     )`;
 }
 
@@ -55,6 +74,7 @@ export function rebuildConsentReadModels(db: DbOrTx) {
   db.run(sql`delete from opt_in_monthly_totals`);
   db.run(insertMonthlyTotals(sql`1 = 1`));
   db.run(sql`delete from opt_in_practice_months`);
+  fillMonthBacks(db);
   db.run(insertPracticeMonths(sql`opt_in_returns r`));
 }
 
@@ -98,6 +118,7 @@ export function optInReturnsChanged(db: DbOrTx, changed: readonly ReturnKey[] | 
   }
   const count = Array.isArray(changed) ? changed.length : db.get<{ n: number }>(sql`select count(*) as n from temp.opt_in_changed`)!.n;
   if (!count) return;
+  fillMonthBacks(db);
   if (count <= BULK_CHANGE) {
     // The changed returns and every later return that looks back at them.
     for (const k of [0, 1, 2, 3, 12]) {
