@@ -12,41 +12,59 @@ export type ImportFigures = { rows: number; rowsPerSecond: number; maxEventLoopD
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-/** The national return file: 12 months (November 2015 to October 2016) for the first 6,300 practices by ODS code. */
-export function nationalReturnFile(file: string) {
+/**
+ * The national return file: 12 months (November 2015 to October 2016) for the first 6,300
+ * practices by ODS code; `months` more or fewer, ending October 2016 (90 months make a 20 MB file).
+ */
+export function nationalReturnFile(file: string, monthCount = 12) {
   const sqlite = new Database(file, { readonly: true });
   const codes = (sqlite.prepare("select ods_code from organisations where type = 'gp_practice' order by ods_code").all() as { ods_code: string }[]).map((r) => r.ods_code);
   const user = sqlite.prepare("select id from users where email = 'programme@example.org'").get() as { id: number };
   sqlite.close();
-  const months = Array.from({ length: 12 }, (_, i) => `${i < 2 ? 2015 : 2016}-${String(((10 + i) % 12) + 1).padStart(2, "0")}`);
+  const last = 2016 * 12 + 9; // October 2016, the reporting month
+  const months = Array.from({ length: monthCount }, (_, i) => {
+    const n = last - monthCount + 1 + i;
+    return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, "0")}`;
+  });
   const lines = ["ods_code,month,registered,opted_in,declined,not_asked"];
   for (const code of codes.slice(0, 6300)) for (const [i, month] of months.entries()) lines.push(`${code},${month},${7000 + i},${3000 + i * 11},${200 + (i % 3)},${3800 - i * 10 - (i % 3)}`);
   return { text: lines.join("\n") + "\n", rows: lines.length - 1, userId: user.id };
 }
 
 /** Imports the national return into the database at `file` (DATABASE_PATH must name it) and times it. */
-export async function measureImport(file: string) {
+export async function measureImport(file: string, { months = 12 }: { months?: number } = {}) {
   // The compiled worker thread when built, as `npm run serve` runs it (app/cluster.ts sets the same).
   const compiledWorker = path.resolve("build/node/models/opt-in-import.worker.js");
   if (fs.existsSync(compiledWorker)) process.env.SHAREBOARD_IMPORT_WORKER_FILE ??= compiledWorker;
   const { previewOptInUploadOffThread, confirmOptInUploadOffThread, closeImportPool } = await import("../../app/models/opt-in-import.server");
-  const { text, rows, userId } = nationalReturnFile(file);
+  const { text, rows, userId } = nationalReturnFile(file, months);
+  // Resident memory the import adds to this process (its worker thread included), sampled every 20 ms.
+  const rssBefore = process.memoryUsage.rss();
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20);
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
+  const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   const preview = await previewOptInUploadOffThread({ userId, fileName: "national-returns.csv", text });
   const previewed = performance.now();
+  const cpuAtPreview = process.cpuUsage();
   if (!preview.ok || !preview.uploadId) throw new Error(`the national return was not accepted: ${JSON.stringify(preview).slice(0, 400)}`);
   const result = await confirmOptInUploadOffThread({ actor: { userId, label: "programme@example.org" }, userId, uploadId: preview.uploadId });
   const finished = performance.now();
+  const cpuAtEnd = process.cpuUsage();
   delay.disable();
+  clearInterval(sampler);
   await closeImportPool();
   if (!result.ok) throw new Error(`the national return was not imported: ${result.error}`);
   const seconds = (finished - started) / 1000;
+  // CPU time of this process (the import's worker thread does nearly all of it): steadier than the
+  // elapsed time on a shared machine.
+  const cpu = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage) => ((to.user - from.user + to.system - from.system) / 1e6).toFixed(2);
   const figures: ImportFigures = { rows, rowsPerSecond: Math.round(rows / seconds), maxEventLoopDelayMs: round(delay.max / 1e6) };
   const summary =
     `import: ${rows} rows (${(text.length / 1e6).toFixed(1)} MB; ${result.added} added, ${result.replaced} replaced) in ${seconds.toFixed(2)} s ` +
-    `(preview ${((previewed - started) / 1000).toFixed(2)} s, confirm ${((finished - previewed) / 1000).toFixed(2)} s) = ${figures.rowsPerSecond} rows/s; ` +
-    `largest event-loop delay ${figures.maxEventLoopDelayMs} ms`;
+    `(preview ${((previewed - started) / 1000).toFixed(2)} s, confirm ${((finished - previewed) / 1000).toFixed(2)} s; CPU ${cpu(cpuAtStart, cpuAtPreview)} s + ${cpu(cpuAtPreview, cpuAtEnd)} s) = ${figures.rowsPerSecond} rows/s; ` +
+    `largest event-loop delay ${figures.maxEventLoopDelayMs} ms; resident memory +${Math.round((rssPeak - rssBefore) / 2 ** 20)} MiB at most`;
   return { figures, summary };
 }
