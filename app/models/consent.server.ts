@@ -445,6 +445,8 @@ class ReturnRowChecker {
   constructor(
     private readonly practiceIdByOdsCode: ReadonlyMap<string, number>,
     private readonly reportingMonth: string,
+    /** Given, valid rows go here as they are checked (and `valid` stays empty): a large file is never held as objects. */
+    private readonly onValid?: (row: ValidReturnRow) => void,
   ) {
     this.latestAllowed = formatMonth(reportingMonth);
   }
@@ -507,7 +509,7 @@ class ReturnRowChecker {
     const firstLine = this.seen.get(key);
     if (firstLine !== undefined) return this.reject(line, cells, `duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
     this.seen.set(key, line);
-    this.valid.push({
+    const valid: ValidReturnRow = {
       line,
       organisationId,
       odsCode: row.ods_code,
@@ -517,7 +519,9 @@ class ReturnRowChecker {
       declined: row.declined!,
       notAsked: row.not_asked!,
       nationalOptOuts: row.national_opt_outs ?? null,
-    });
+    };
+    if (this.onValid) this.onValid(valid);
+    else this.valid.push(valid);
   }
 
 
@@ -537,10 +541,12 @@ export function checkOptInReturnFile({
   text,
   practiceIdByOdsCode,
   reportingMonth,
+  onValid,
 }: {
   text: string;
   practiceIdByOdsCode: ReadonlyMap<string, number>;
   reportingMonth: string;
+  onValid?: (row: ValidReturnRow) => void;
 }): ReturnFileCheck {
   let records: string[][];
   try {
@@ -548,7 +554,7 @@ export function checkOptInReturnFile({
   } catch (error) {
     return { ok: false, fileError: CSV_READ_ERROR((error as { lines?: number }).lines) };
   }
-  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth);
+  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth, onValid);
   for (const record of records) if (!checker.addRecord(record)) break;
   return checker.result();
 }
@@ -562,12 +568,14 @@ export async function checkOptInReturnStream({
   input,
   practiceIdByOdsCode,
   reportingMonth,
+  onValid,
 }: {
   input: Readable;
   practiceIdByOdsCode: ReadonlyMap<string, number>;
   reportingMonth: string;
+  onValid?: (row: ValidReturnRow) => void;
 }): Promise<ReturnFileCheck> {
-  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth);
+  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth, onValid);
   const parser = parseStream(CSV_OPTIONS);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -600,40 +608,22 @@ function returnKey(organisationId: number, month: string) {
   return organisationId * 1_000_000 + Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
 }
 
-/**
- * Splits valid rows into new returns, returns that replace different figures, and unchanged ones:
- * one query for the returns kept in the file's months, read as plain arrays (75,600 mapped objects
- * and string keys were a third of the national preview's time).
- */
-function classify(db: DbOrTx, rows: ValidReturnRow[]) {
-  type Kept = [organisationId: number, month: string, registered: number, optedIn: number, declined: number, notAsked: number, nationalOptOuts: number | null];
-  const months = [...new Set(rows.map((r) => r.month))];
-  const existing = new Map<number, Kept>();
-  for (let i = 0; i < months.length; i += 500) {
-    const found = db.values<Kept>(sql`select organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs from opt_in_returns where month in ${months.slice(i, i + 500)}`);
-    for (const kept of found) existing.set(returnKey(kept[0], kept[1]), kept);
-  }
-  const added: ValidReturnRow[] = [];
-  const replaced: { row: ValidReturnRow; before: Figures }[] = [];
-  let unchanged = 0;
-  for (const row of rows) {
-    const kept = existing.get(returnKey(row.organisationId, row.month));
-    if (!kept) added.push(row);
-    else if (kept[2] === row.registered && kept[3] === row.optedIn && kept[4] === row.declined && kept[5] === row.notAsked && kept[6] === (row.nationalOptOuts ?? null)) unchanged++;
-    else replaced.push({ row, before: { registered: kept[2], optedIn: kept[3], declined: kept[4], notAsked: kept[5], nationalOptOuts: kept[6] } });
-  }
-  return { added, replaced, unchanged };
-}
-
 const UPLOAD_DIR = path.join(os.tmpdir(), "shareboard-opt-in-uploads");
 /** A preview can be confirmed for this long. */
 export const UPLOAD_TTL_MS = 30 * 60 * 1000;
 const PREVIEW_LIMIT = 100;
 
-type StoredUpload = { userId: number; createdAt: number; fileName: string; rows: [number, string, number, number, number, number, number | null, number][] };
+/**
+ * A previewed upload waiting for confirmation, as a file of JSON lines: the first says whose it is
+ * ({ userId, createdAt, fileName, rows }), then one line per return to write:
+ * [organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts, line].
+ * Lines, so a 20 MB upload is written and read back a chunk at a time, never as one array.
+ */
+type StoredUpload = { userId: number; createdAt: number; fileName: string; rows: number };
+type StoredRow = [organisationId: number, month: string, registered: number, optedIn: number, declined: number, notAsked: number, nationalOptOuts: number | null, line: number];
 
 function uploadFile(uploadId: string) {
-  return path.join(UPLOAD_DIR, `${uploadId}.json`);
+  return path.join(UPLOAD_DIR, `${uploadId}.jsonl`);
 }
 
 /** Removes previews nobody confirmed in time. */
@@ -646,6 +636,89 @@ function sweepExpiredUploads() {
     } catch {
       // removed by another request meanwhile
     }
+  }
+}
+
+/** Rows a staging insert takes at once (9 values each, well under SQLite's 32,766 parameters). */
+const STAGE_CHUNK = 200;
+const STAGE_COLUMNS = 9;
+
+/**
+ * An upload's rows in a temporary table of this connection (temp.opt_in_upload_rows), written 200
+ * at a time as they are checked or read back, then marked against the returns kept now: kind 0
+ * new, 1 unchanged, 2 replacing different figures. Preview and confirm both classify this way, in
+ * SQL, so neither holds the file's rows as JavaScript objects. Prepared statements on the raw
+ * connection (the one getDb() and transaction() use): building SQL per chunk through drizzle cost
+ * more than SQLite's work. A temporary table is private to the connection and is not the database
+ * file: a preview still changes nothing.
+ */
+class UploadStaging {
+  private readonly sqlite = connection().sqlite;
+  private readonly many;
+  private readonly one;
+  private readonly values: unknown[] = [];
+
+  constructor() {
+    this.sqlite.exec(`create temp table if not exists opt_in_upload_rows (
+      organisation_id integer not null, month text not null, registered integer not null, opted_in integer not null, declined integer not null,
+      not_asked integer not null, national_opt_outs integer, line integer not null, ods_code text, kind integer not null default 0,
+      primary key (organisation_id, month)) without rowid`);
+    this.sqlite.exec("delete from temp.opt_in_upload_rows");
+    const insert = "insert into temp.opt_in_upload_rows (organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, line, ods_code) values ";
+    const row = `(${Array(STAGE_COLUMNS).fill("?").join(", ")})`;
+    this.many = this.sqlite.prepare(insert + Array(STAGE_CHUNK).fill(row).join(", "));
+    this.one = this.sqlite.prepare(insert + row);
+  }
+
+  add(organisationId: number, month: string, registered: number, optedIn: number, declined: number, notAsked: number, nationalOptOuts: number | null, line: number, odsCode: string | null) {
+    this.values.push(organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts, line, odsCode);
+    if (this.values.length === STAGE_CHUNK * STAGE_COLUMNS) {
+      this.many.run(this.values);
+      this.values.length = 0;
+    }
+  }
+
+  /** Writes the rows still buffered, then marks every row against the returns kept now. */
+  finish() {
+    for (let i = 0; i < this.values.length; i += STAGE_COLUMNS) this.one.run(this.values.slice(i, i + STAGE_COLUMNS));
+    this.values.length = 0;
+    this.sqlite.exec(`update temp.opt_in_upload_rows as s
+      set kind = case when r.registered = s.registered and r.opted_in = s.opted_in and r.declined = s.declined and r.not_asked = s.not_asked
+        and r.national_opt_outs is s.national_opt_outs then 1 else 2 end
+      from opt_in_returns r where r.organisation_id = s.organisation_id and r.month = s.month`);
+  }
+
+  summary(db: DbOrTx) {
+    return db.get<{ rows: number; added: number; replaced: number; unchanged: number; firstMonth: string | null; lastMonth: string | null }>(
+      sql`select count(*) as rows, coalesce(sum(kind = 0), 0) as added, coalesce(sum(kind = 2), 0) as replaced, coalesce(sum(kind = 1), 0) as unchanged,
+        min(month) as firstMonth, max(month) as lastMonth from temp.opt_in_upload_rows`,
+    )!;
+  }
+
+  /** The first `limit` replacing rows in file order, with the figures they replace. */
+  replacements(db: DbOrTx, limit: number) {
+    return db.all<{ line: number; odsCode: string | null; organisationId: number; month: string; registered: number; optedIn: number; declined: number; notAsked: number; nationalOptOuts: number | null; newRegistered: number; newOptedIn: number; newDeclined: number; newNotAsked: number; newNationalOptOuts: number | null }>(
+      sql`select s.line, s.ods_code as odsCode, r.organisation_id as organisationId, r.month, r.registered, r.opted_in as optedIn, r.declined, r.not_asked as notAsked, r.national_opt_outs as nationalOptOuts,
+          s.registered as newRegistered, s.opted_in as newOptedIn, s.declined as newDeclined, s.not_asked as newNotAsked, s.national_opt_outs as newNationalOptOuts
+        from temp.opt_in_upload_rows s join opt_in_returns r on r.organisation_id = s.organisation_id and r.month = s.month
+        where s.kind = 2 order by s.line limit ${limit}`,
+    );
+  }
+
+  /** Writes the new and replacing rows to `file` after its first line, 2,000 lines a write. */
+  writeRows(fd: number) {
+    let chunk = "";
+    let lines = 0;
+    const rows = this.sqlite.prepare("select organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, line from temp.opt_in_upload_rows where kind <> 1").raw();
+    for (const row of rows.iterate()) {
+      chunk += JSON.stringify(row) + "\n";
+      if (++lines === 2_000) {
+        fs.writeSync(fd, chunk);
+        chunk = "";
+        lines = 0;
+      }
+    }
+    if (chunk) fs.writeSync(fd, chunk);
   }
 }
 
@@ -674,60 +747,67 @@ function practiceIds(db: DbOrTx) {
   return new Map(rows.map((r) => [r.odsCode.toUpperCase(), r.id]));
 }
 
+function stageValidRow(staging: UploadStaging) {
+  return (r: ValidReturnRow) => staging.add(r.organisationId, r.month, r.registered, r.optedIn, r.declined, r.notAsked, r.nationalOptOuts, r.line, r.odsCode);
+}
+
 /**
  * Checks an uploaded return file and says what confirming it would do. Nothing in the database
  * changes: the checked rows wait in a private temporary file (named by a random id, tied to the
  * user, kept 30 minutes) until the same user confirms. A file with any rejected row cannot be
  * imported: the whole file is fixed and uploaded again.
  */
-export function previewOptInUpload({ userId, fileName, text, db = getDb() }: { userId: number; fileName: string; text: string; db?: DbOrTx }): UploadPreview {
+export function previewOptInUpload({ userId, fileName, text }: { userId: number; fileName: string; text: string }): UploadPreview {
+  const db = getDb();
   const reportingMonth = monthOf(getReportingDate(db));
-  const check = checkOptInReturnFile({ text, practiceIdByOdsCode: practiceIds(db), reportingMonth });
-  return previewFromCheck({ db, userId, fileName, reportingMonth, check });
+  const staging = new UploadStaging();
+  const check = checkOptInReturnFile({ text, practiceIdByOdsCode: practiceIds(db), reportingMonth, onValid: stageValidRow(staging) });
+  return previewFromStaging({ db, userId, fileName, reportingMonth, check, staging });
 }
 
 /** previewOptInUpload over a stream of the file (what the import worker thread runs). */
-export async function previewOptInUploadStream({ userId, fileName, input, db = getDb() }: { userId: number; fileName: string; input: Readable; db?: DbOrTx }): Promise<UploadPreview> {
+export async function previewOptInUploadStream({ userId, fileName, input }: { userId: number; fileName: string; input: Readable }): Promise<UploadPreview> {
+  const db = getDb();
   const reportingMonth = monthOf(getReportingDate(db));
-  const check = await checkOptInReturnStream({ input, practiceIdByOdsCode: practiceIds(db), reportingMonth });
-  return previewFromCheck({ db, userId, fileName, reportingMonth, check });
+  const staging = new UploadStaging();
+  const check = await checkOptInReturnStream({ input, practiceIdByOdsCode: practiceIds(db), reportingMonth, onValid: stageValidRow(staging) });
+  return previewFromStaging({ db, userId, fileName, reportingMonth, check, staging });
 }
 
-function previewFromCheck({ db, userId, fileName, reportingMonth, check }: { db: DbOrTx; userId: number; fileName: string; reportingMonth: string; check: ReturnFileCheck }): UploadPreview {
+function previewFromStaging({ db, userId, fileName, reportingMonth, check, staging }: { db: DbOrTx; userId: number; fileName: string; reportingMonth: string; check: ReturnFileCheck; staging: UploadStaging }): UploadPreview {
   if (!check.ok) return check;
-  const { added, replaced, unchanged } = classify(db, check.valid);
-  const months = check.valid.length ? check.valid.reduce((acc, r) => ({ first: r.month < acc.first ? r.month : acc.first, last: r.month > acc.last ? r.month : acc.last }), { first: check.valid[0]!.month, last: check.valid[0]!.month }) : null;
+  staging.finish();
+  const staged = staging.summary(db);
   let uploadId: string | null = null;
-  if (check.rejected.length === 0 && added.length + replaced.length > 0) {
+  if (check.rejected.length === 0 && staged.added + staged.replaced > 0) {
     sweepExpiredUploads();
     uploadId = crypto.randomUUID();
-    const stored: StoredUpload = {
-      userId,
-      createdAt: Date.now(),
-      fileName,
-      rows: [...added, ...replaced.map((r) => r.row)]
-        .sort((a, b) => a.line - b.line)
-        .map((r) => [r.organisationId, r.month, r.registered, r.optedIn, r.declined, r.notAsked, r.nationalOptOuts, r.line]),
-    };
     fs.mkdirSync(UPLOAD_DIR, { recursive: true, mode: 0o700 });
-    fs.writeFileSync(uploadFile(uploadId), JSON.stringify(stored), { mode: 0o600 });
+    const fd = fs.openSync(uploadFile(uploadId), "w", 0o600);
+    try {
+      const stored: StoredUpload = { userId, createdAt: Date.now(), fileName, rows: staged.added + staged.replaced };
+      fs.writeSync(fd, JSON.stringify(stored) + "\n");
+      staging.writeRows(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
   return {
     ok: true,
     uploadId,
     fileName,
     rows: check.rows,
-    toAdd: added.length,
-    toReplace: replaced.length,
-    unchanged,
+    toAdd: staged.added,
+    toReplace: staged.replaced,
+    unchanged: staged.unchanged,
     rejectedCount: check.rejected.length,
-    months,
-    replacements: replaced.slice(0, PREVIEW_LIMIT).map(({ row: r, before }) => ({
+    months: staged.firstMonth && staged.lastMonth ? { first: staged.firstMonth, last: staged.lastMonth } : null,
+    replacements: staging.replacements(db, PREVIEW_LIMIT).map((r) => ({
       line: r.line,
-      odsCode: r.odsCode,
+      odsCode: r.odsCode ?? "",
       month: r.month,
-      before,
-      after: { registered: r.registered, optedIn: r.optedIn, declined: r.declined, notAsked: r.notAsked, nationalOptOuts: r.nationalOptOuts },
+      before: { registered: r.registered, optedIn: r.optedIn, declined: r.declined, notAsked: r.notAsked, nationalOptOuts: r.nationalOptOuts },
+      after: { registered: r.newRegistered, optedIn: r.newOptedIn, declined: r.newDeclined, notAsked: r.newNotAsked, nationalOptOuts: r.newNationalOptOuts },
     })),
     rejected: check.rejected.slice(0, PREVIEW_LIMIT),
     reportingMonth,
@@ -736,74 +816,68 @@ function previewFromCheck({ db, userId, fileName, reportingMonth, check }: { db:
 
 export type UploadResult = { ok: true; added: number; replaced: number; unchanged: number } | { ok: false; error: string };
 
-/** Rows a staging insert takes at once (8 values each, well under SQLite's 32,766 parameters). */
-const STAGE_CHUNK = 200;
-
-type StoredRow = StoredUpload["rows"][number];
-
-/**
- * Puts the previewed rows in a temporary table of this connection and marks each against the
- * returns kept now: 0 new, 1 unchanged, 2 replacing different figures. Prepared statements on the
- * raw connection (the one transaction() uses), 200 rows a statement: building SQL per chunk
- * through drizzle cost more than SQLite's work.
- */
-function stageUploadRows(rows: readonly StoredRow[]) {
-  const sqlite = connection().sqlite;
-  sqlite.exec(`create temp table if not exists opt_in_upload_rows (
-    organisation_id integer not null, month text not null, registered integer not null, opted_in integer not null, declined integer not null,
-    not_asked integer not null, national_opt_outs integer, line integer not null, kind integer not null default 0,
-    primary key (organisation_id, month)) without rowid`);
-  sqlite.exec("delete from temp.opt_in_upload_rows");
-  const columns = "insert into temp.opt_in_upload_rows (organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, line) values ";
-  const many = sqlite.prepare(columns + Array(STAGE_CHUNK).fill("(?, ?, ?, ?, ?, ?, ?, ?)").join(", "));
-  const one = sqlite.prepare(columns + "(?, ?, ?, ?, ?, ?, ?, ?)");
-  const values: unknown[] = new Array(STAGE_CHUNK * 8);
-  let i = 0;
-  for (; i + STAGE_CHUNK <= rows.length; i += STAGE_CHUNK) {
-    for (let j = 0; j < STAGE_CHUNK; j++) {
-      const row = rows[i + j]!;
-      for (let c = 0; c < 8; c++) values[j * 8 + c] = row[c];
+/** Calls `onLine` for each line of a file, read 1 MB at a time (a 20 MB upload is never one string). */
+function forEachLine(file: string, onLine: (line: string) => void) {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    let rest = "";
+    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+      const lines = (rest + buffer.toString("utf8", 0, read)).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) if (line) onLine(line);
     }
-    many.run(values);
+    if (rest) onLine(rest);
+  } finally {
+    fs.closeSync(fd);
   }
-  for (; i < rows.length; i++) one.run(rows[i]!);
-  sqlite.exec(`update temp.opt_in_upload_rows as s
-    set kind = case when r.registered = s.registered and r.opted_in = s.opted_in and r.declined = s.declined and r.not_asked = s.not_asked
-      and r.national_opt_outs is s.national_opt_outs then 1 else 2 end
-    from opt_in_returns r where r.organisation_id = s.organisation_id and r.month = s.month`);
+}
+
+/** A stored upload's first line (whose it is), or null when it is missing or unreadable. */
+function readStoredUpload(file: string): StoredUpload | null {
+  try {
+    const fd = fs.openSync(file, "r");
+    try {
+      const buffer = Buffer.alloc(64 * 1024); // the first line: ids, a time and the file name
+      const head = buffer.toString("utf8", 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+      return JSON.parse(head.slice(0, head.indexOf("\n"))) as StoredUpload;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
 }
 
 /**
  * Imports a previewed upload: all or nothing in one transaction, one audit row for the whole
  * file. Rows are compared again inside the transaction, so a return that someone else changed
- * meanwhile is counted correctly and an identical row is never rewritten. Set-based: the rows go
- * to a staging table, then one INSERT … SELECT … ON CONFLICT writes the new and replacing ones.
+ * meanwhile is counted correctly and an identical row is never rewritten. Set-based: the stored
+ * rows go to the staging table, then one INSERT … SELECT … ON CONFLICT writes the new and
+ * replacing ones and the read models are brought up to date from the same table.
  */
 export function confirmOptInUpload({ actor, userId, uploadId }: { actor: Actor; userId: number; uploadId: string }): UploadResult {
   const expired = { ok: false as const, error: "This preview has expired or was not found: upload the file again" };
   if (!/^[0-9a-f-]{36}$/.test(uploadId)) return expired;
   const file = uploadFile(uploadId);
-  let stored: StoredUpload;
-  try {
-    stored = JSON.parse(fs.readFileSync(file, "utf8")) as StoredUpload;
-  } catch {
-    return expired;
-  }
-  if (stored.userId !== userId || Date.now() - stored.createdAt > UPLOAD_TTL_MS) return expired;
+  const stored = readStoredUpload(file);
+  if (!stored || stored.userId !== userId || Date.now() - stored.createdAt > UPLOAD_TTL_MS) return expired;
   const result = transaction((tx) => {
     const reportingMonth = monthOf(getReportingDate(tx));
-    stageUploadRows(stored.rows);
-    const staged = tx.get<{ rows: number; added: number; replaced: number; unchanged: number; firstMonth: string | null; lastMonth: string | null }>(
-      sql`select count(*) as rows, coalesce(sum(kind = 0), 0) as added, coalesce(sum(kind = 2), 0) as replaced, coalesce(sum(kind = 1), 0) as unchanged,
-        min(month) as firstMonth, max(month) as lastMonth from temp.opt_in_upload_rows`,
-    )!;
+    const staging = new UploadStaging();
+    let first = true;
+    forEachLine(file, (line) => {
+      if (first) return void (first = false); // whose it is, read above
+      const [organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts, fileLine] = JSON.parse(line) as StoredRow;
+      staging.add(organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts, fileLine, null);
+    });
+    staging.finish();
+    const staged = staging.summary(tx);
     if (staged.lastMonth && staged.lastMonth > reportingMonth) return { ok: false as const, error: "The reporting date changed since the preview: upload the file again" };
     // The before figures of replaced returns are kept for the first 100 (in file order); the counts cover all.
-    const replacedBefore = tx.all<{ organisationId: number; month: string; registered: number; optedIn: number; declined: number; notAsked: number; nationalOptOuts: number | null }>(
-      sql`select r.organisation_id as organisationId, r.month, r.registered, r.opted_in as optedIn, r.declined, r.not_asked as notAsked, r.national_opt_outs as nationalOptOuts
-        from temp.opt_in_upload_rows s join opt_in_returns r on r.organisation_id = s.organisation_id and r.month = s.month
-        where s.kind = 2 order by s.line limit ${PREVIEW_LIMIT}`,
-    );
+    const replacedBefore = staging
+      .replacements(tx, PREVIEW_LIMIT)
+      .map(({ organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts }) => ({ organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts }));
     // The WHERE before ON CONFLICT is SQLite's rule for an upsert from a SELECT. On the raw connection,
     // so a broken CHECK reaches the caller as SQLite's own error.
     connection()

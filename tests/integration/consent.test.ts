@@ -196,10 +196,14 @@ describe("uploading monthly returns", () => {
     const text = [HEADER, `${practice.stale.odsCode},2016-06,1000,650,10,340`, `${practice.stale.odsCode},2016-05,1000,640,10,350`].join("\n");
     const preview = previewOptInUpload({ userId: programmeUserId(), fileName: "bad.csv", text }) as { uploadId: string };
     // Tamper with the stored preview so the second row breaks the table's CHECK.
-    const file = path.join(os.tmpdir(), "shareboard-opt-in-uploads", `${preview.uploadId}.json`);
-    const stored = JSON.parse(fs.readFileSync(file, "utf8"));
-    stored.rows[1][3] = 9999;
-    fs.writeFileSync(file, JSON.stringify(stored));
+    // (One JSON line says whose it is, then one line per row: [organisationId, month, registered, optedIn, …].)
+    const file = path.join(os.tmpdir(), "shareboard-opt-in-uploads", `${preview.uploadId}.jsonl`);
+    const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    const row = JSON.parse(lines[2]!);
+    row[3] = 9999;
+    lines[2] = JSON.stringify(row);
+    fs.writeFileSync(file, lines.join("\n") + "\n");
     const audits = db().select({ n: count() }).from(auditLog).get()!.n;
     expect(() => confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: preview.uploadId })).toThrow(/CHECK constraint/);
     expect(returnsFor(practice.stale.id, "2016-06")).toBeUndefined();
