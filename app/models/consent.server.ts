@@ -421,7 +421,10 @@ export type ValidReturnRow = {
 export type RejectedReturnRow = { line: number; odsCode: string; month: string; reason: string };
 export type ReturnFileCheck =
   | { ok: false; fileError: string }
-  | { ok: true; valid: ValidReturnRow[]; rejected: RejectedReturnRow[]; rows: number };
+  | { ok: true; valid: ValidReturnRow[]; /** The first 1,000 rejected rows, in file order. */ rejected: RejectedReturnRow[]; rejectedCount: number; rows: number };
+
+/** Rejected rows kept with their reasons (the preview shows 100): a 20 MB file of bad rows is not held whole. */
+const REJECTED_KEPT = 1_000;
 
 const CSV_READ_ERROR = (line?: number) =>
   `The file could not be read as CSV${line ? ` (near line ${line})` : ""}: save it from your spreadsheet as "CSV (comma delimited)" and upload it again`;
@@ -439,6 +442,7 @@ class ReturnRowChecker {
   private readonly seen = new Map<number, number>();
   readonly valid: ValidReturnRow[] = [];
   readonly rejected: RejectedReturnRow[] = [];
+  private rejectedCount = 0;
   private readonly latestAllowed: string;
   private line = 0;
 
@@ -485,7 +489,7 @@ class ReturnRowChecker {
   }
 
   private reject(line: number, cells: string[], reason: string) {
-    this.rejected.push({ line, odsCode: (cells[0] ?? "").trim().toUpperCase(), month: (cells[1] ?? "").trim(), reason });
+    if (++this.rejectedCount <= REJECTED_KEPT) this.rejected.push({ line, odsCode: (cells[0] ?? "").trim().toUpperCase(), month: (cells[1] ?? "").trim(), reason });
   }
 
   private checkRow(cells: string[], line: number) {
@@ -529,7 +533,7 @@ class ReturnRowChecker {
     if (this.fileError) return { ok: false, fileError: this.fileError };
     if (!this.header) return { ok: false, fileError: `Line 1 must be the header ${OPT_IN_CSV_HEADER.join(",")} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file is empty` };
     if (this.rows === 0) return { ok: false, fileError: "The file has a header but no returns: add one row per practice and month" };
-    return { ok: true, valid: this.valid, rejected: this.rejected, rows: this.rows };
+    return { ok: true, valid: this.valid, rejected: this.rejected, rejectedCount: this.rejectedCount, rows: this.rows };
   }
 }
 
@@ -779,7 +783,7 @@ function previewFromStaging({ db, userId, fileName, reportingMonth, check, stagi
   staging.finish();
   const staged = staging.summary(db);
   let uploadId: string | null = null;
-  if (check.rejected.length === 0 && staged.added + staged.replaced > 0) {
+  if (check.rejectedCount === 0 && staged.added + staged.replaced > 0) {
     sweepExpiredUploads();
     uploadId = crypto.randomUUID();
     fs.mkdirSync(UPLOAD_DIR, { recursive: true, mode: 0o700 });
@@ -800,7 +804,7 @@ function previewFromStaging({ db, userId, fileName, reportingMonth, check, stagi
     toAdd: staged.added,
     toReplace: staged.replaced,
     unchanged: staged.unchanged,
-    rejectedCount: check.rejected.length,
+    rejectedCount: check.rejectedCount,
     months: staged.firstMonth && staged.lastMonth ? { first: staged.firstMonth, last: staged.lastMonth } : null,
     replacements: staging.replacements(db, PREVIEW_LIMIT).map((r) => ({
       line: r.line,

@@ -41,6 +41,10 @@ function importPool() {
       // A worker thread refuses the process's heap flags (app/cluster.ts caps each worker's heap).
       execArgv: [...(compiled ? withoutTypeScriptLoader(inherited) : inherited), ...loader],
       env: process.env,
+      // The thread's heap is bounded: nothing in it grows with the file but the duplicate check's keys
+      // (a 20 MB file of the shortest valid rows needs under 60 MB); V8 otherwise lets a busy heap grow
+      // far past what it holds live (a 20 MB file added 220 MiB, capped 130 MiB).
+      resourceLimits: { maxOldGenerationSizeMb: Number(process.env.IMPORT_OLD_MB) || 128 },
     });
   }
   return pool;

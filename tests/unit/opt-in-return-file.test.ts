@@ -45,11 +45,18 @@ describe("checking a monthly opt-in return file", () => {
         { line: 7, odsCode: "P92001\nX", month: "2016-09", reason: expect.stringContaining("no GP practice") },
         { line: 8, odsCode: "P92002", month: "2016-10", reason: expect.stringContaining("must be equal") },
       ],
+      rejectedCount: 2,
     };
     expect(checkOptInReturnFile({ text, practiceIdByOdsCode: practices, reportingMonth: "2016-10" })).toEqual(expected);
     // The stream is read in small pieces, so records and line ends fall across chunk boundaries.
     const input = Readable.from(text.match(/[\s\S]{1,7}/g)!.map((piece) => Buffer.from(piece)));
     expect(await checkOptInReturnStream({ input, practiceIdByOdsCode: practices, reportingMonth: "2016-10" })).toEqual(expected);
+  });
+
+  it("counts every rejected row but keeps the reasons of the first 1,000 only", () => {
+    const result = check([HEADER, ...Array.from({ length: 1_500 }, (_, i) => `X${i},2016-10,1,1,0,0`)]);
+    if (!result.ok) throw new Error(result.fileError);
+    expect({ rows: result.rows, count: result.rejectedCount, kept: result.rejected.length, last: result.rejected.at(-1)!.line }).toEqual({ rows: 1_500, count: 1_500, kept: 1_000, last: 1_001 });
   });
 
   it("stops reading a stream at a wrong header, and reports a stream that is not CSV", async () => {
