@@ -42,9 +42,9 @@ function importPool() {
       execArgv: [...(compiled ? withoutTypeScriptLoader(inherited) : inherited), ...loader],
       env: process.env,
       // The thread's heap is bounded: nothing in it grows with the file but the duplicate check's keys
-      // (a 20 MB file of the shortest valid rows needs under 60 MB); V8 otherwise lets a busy heap grow
-      // far past what it holds live (a 20 MB file added 220 MiB, capped 130 MiB).
-      resourceLimits: { maxOldGenerationSizeMb: Number(process.env.IMPORT_OLD_MB) || 128 },
+      // (950,000 of them, a 20 MB file of the shortest rows, take 42 MiB); uncapped, V8 let it grow far
+      // past what it held live (a 20 MB file added 48-228 MiB to the process, capped 38-172 MiB).
+      resourceLimits: { maxOldGenerationSizeMb: 128 },
     });
   }
   return pool;
