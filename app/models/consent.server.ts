@@ -709,7 +709,7 @@ class UploadStaging {
     );
   }
 
-  /** Writes the new and replacing rows to `file` after its first line, 2,000 lines a write. */
+  /** Writes the new and replacing rows to the open stored-upload file (after its first line), 2,000 lines a write. */
   writeRows(fd: number) {
     let chunk = "";
     let lines = 0;
