@@ -9,7 +9,8 @@ import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { getCover } from "~/models/indemnity.server";
 import { correctCover, coverHistory, endCoverEarly } from "~/models/indemnity-changes.server";
-import { CoverCorrectionSchema, EndCoverEarlySchema, coverPeriodText } from "~/models/indemnity.schema";
+import { CoverCorrectionSchema, EndCoverEarlySchema } from "~/models/indemnity.schema";
+import { coverPeriodText } from "~/models/indemnity.labels";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
 

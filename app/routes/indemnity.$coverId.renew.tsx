@@ -9,7 +9,8 @@ import { formToObject, parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { getCover } from "~/models/indemnity.server";
 import { renewalDefaults, renewCover } from "~/models/indemnity-changes.server";
-import { CoverSchema, coverPeriodText } from "~/models/indemnity.schema";
+import { CoverSchema } from "~/models/indemnity.schema";
+import { coverPeriodText } from "~/models/indemnity.labels";
 import { runGovernance } from "~/models/governance-errors.server";
 import { getReportingDate } from "~/models/settings.server";
 

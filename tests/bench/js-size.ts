@@ -38,10 +38,12 @@ const rows = Object.values(manifest.routes)
     // A page with charts loads the chart figure module; recharts itself is a separate chunk loaded
     // only to draw live (hover, client-side navigation), so it is not in any first load.
     const charts = [...files].some((f) => /chart-figure|small-multiples-figure|chart-parts/i.test(f));
-    return { route: r.id.replace(/^routes\//, ""), kib: bytes / 1024, charts };
+    // zod keeps its class names ("$ZodType") in the minified code; it must never reach the browser.
+    const zod = [...files].some((f) => fs.readFileSync(path.join(client, f), "utf8").includes("$ZodType"));
+    return { route: r.id.replace(/^routes\//, ""), kib: bytes / 1024, charts, zod };
   })
   .sort((a, b) => b.kib - a.kib);
-for (const r of rows) console.log(`${r.route.padEnd(50)} ${r.kib.toFixed(1).padStart(7)} KiB${r.charts ? "  (charts)" : ""}`);
+for (const r of rows) console.log(`${r.route.padEnd(50)} ${r.kib.toFixed(1).padStart(7)} KiB${r.charts ? "  (charts)" : ""}${r.zod ? "  ZOD" : ""}`);
 const worst = (charts: boolean) => Math.max(0, ...rows.filter((r) => r.charts === charts).map((r) => r.kib));
 console.log(`\nlargest without charts: ${worst(false).toFixed(1)} KiB (target 100); with charts: ${worst(true).toFixed(1)} KiB (target 200)`);
 // Chunks root.tsx imports dynamically (import("...")) are fetched by every page once it has hydrated.
@@ -49,3 +51,8 @@ const rootChunk = fs.readFileSync(path.join(client, manifest.routes.root!.module
 const afterHydration = [...rootChunk.matchAll(/import\(\s*["']\.\/([^"']+\.js)["']\s*\)/g)].map((m) => `/assets/${m[1]}`);
 const afterKiB = afterHydration.reduce((n, f) => n + gzipped(f), 0) / 1024;
 console.log(`fetched by every page after hydration: ${afterKiB.toFixed(1)} KiB (${afterHydration.map((f) => path.basename(f)).join(", ") || "nothing"})`);
+const withZod = rows.filter((r) => r.zod).map((r) => r.route);
+if (withZod.length) {
+  console.error(`zod reaches the browser on ${withZod.join(", ")}: a page imports something from a *.schema.ts module; import labels from *.labels.ts.`);
+  process.exitCode = 1;
+}

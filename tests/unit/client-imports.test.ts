@@ -109,6 +109,26 @@ describe("code the browser loads", () => {
     expect(fromRoot).not.toContain("components/filter-form.tsx");
   });
 
+  it("has route modules take labels from *.labels.ts, not through a schema module that re-exports them", () => {
+    // A route's loader and action may import schemas (Remix drops them from the browser build), but a
+    // label the page itself renders, imported from <domain>.schema.ts, brings that module and zod with it.
+    const problems: string[] = [];
+    // Resource routes (.ts: CSV, API) have no browser code; every .tsx route module has a page.
+    for (const route of filesUnder(path.join(app, "routes")).filter((f) => f.endsWith(".tsx"))) {
+      const source = fs.readFileSync(route, "utf8");
+      for (const m of source.matchAll(/^import\s+\{([^}]*)\}\s*from\s*["']~\/models\/([\w.-]+)\.schema["']/gm)) {
+        const labelsFile = path.join(app, "models", `${m[2]}.labels.ts`);
+        if (!fs.existsSync(labelsFile)) continue;
+        const labels = fs.readFileSync(labelsFile, "utf8");
+        for (const name of m[1]!.split(",").map((s) => s.trim()).filter((s) => s && !s.startsWith("type "))) {
+          if (new RegExp(`^export\\s+(const|function|class)\\s+${name}\\b`, "m").test(labels))
+            problems.push(`${path.relative(app, route)} imports ${name} from ~/models/${m[2]}.schema: import it from ~/models/${m[2]}.labels`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it("notices a component that reaches zod through a schema module", () => {
     const dir = fs.mkdtempSync(path.join(app, "components", ".client-imports-test-"));
     try {
