@@ -1,13 +1,6 @@
 import { Link, useSearchParams } from "@remix-run/react";
-import {
-  flexRender,
-  getCoreRowModel,
-  useReactTable,
-  type ColumnDef,
-  type Header,
-  type RowData,
-} from "@tanstack/react-table";
-import { useId, type ReactNode } from "react";
+import type { CellContext, ColumnDef, RowData } from "@tanstack/react-table";
+import { createElement, useId, type ReactNode } from "react";
 import { Icon } from "~/components/nhs/Icon";
 import { hrefWith, pageCount, sortParam, type TableSort } from "~/lib/table-query";
 
@@ -18,12 +11,26 @@ declare module "@tanstack/react-table" {
   }
 }
 
+/**
+ * A page of a register as @tanstack/react-table models it, built in the loader by `dataTableModel`
+ * (app/lib/data-table.server.ts): plain data, so the browser needs none of react-table's code.
+ */
+export interface DataTableModel<Row> {
+  /** One per column, in the order of the column definitions. */
+  columns: { id: string; header: string; canSort: boolean; sortDescFirst: boolean; numeric: boolean }[];
+  /** The page's rows, already sorted and sliced by the server; `values[i]` is column i's value. */
+  rows: { id: string; original: Row; values: unknown[] }[];
+}
+
 export interface DataTableProps<Row> {
   caption: ReactNode;
-  /** Define at module level: a new array each render makes react-table rebuild every column. */
+  /**
+   * The column definitions the model was built from (same array). Their `cell` renderers draw the
+   * cells, given `row.original`, `row.index`, `row.id`, `getValue()`, `renderValue()` and `column.id`.
+   */
   columns: ColumnDef<Row, any>[];
-  /** The current page of rows, already sorted and sliced by the server. */
-  rows: Row[];
+  /** `dataTableModel(columns, rows)` from the loader. */
+  model: DataTableModel<Row>;
   sort: TableSort;
   /** Rows across all pages, for "Showing 1 to 25 of 312" and the page count. */
   total: number;
@@ -37,14 +44,16 @@ export interface DataTableProps<Row> {
   numericColumns?: readonly string[];
 }
 
+type ModelColumn = DataTableModel<unknown>["columns"][number];
+
 /**
- * A server-driven table: the loader sorts and pages, the URL holds the state, and the
- * header and pagination links work without JavaScript.
+ * A server-driven table: the loader sorts, pages and builds the row model, the URL holds the
+ * state, and the header and pagination links work without JavaScript.
  */
 export function DataTable<Row>({
   caption,
   columns,
-  rows,
+  model,
   sort,
   total,
   page,
@@ -56,16 +65,9 @@ export function DataTable<Row>({
   const [searchParams] = useSearchParams();
   const captionId = useId();
   const pages = pageCount(total, pageSize);
-  const table = useReactTable({
-    data: rows,
-    columns,
-    getCoreRowModel: getCoreRowModel(),
-    manualSorting: true,
-    manualPagination: true,
-    state: { sorting: [sort], pagination: { pageIndex: page - 1, pageSize } },
-    pageCount: pages,
-    rowCount: total,
-  });
+  const { rows } = model;
+  if (model.columns.length !== columns.length)
+    throw new Error(`DataTable's model has ${model.columns.length} columns and its definitions ${columns.length}: build the model from the same columns.`);
 
   if (rows.length === 0) {
     return (
@@ -84,9 +86,8 @@ export function DataTable<Row>({
     );
   }
 
-  const isNumeric = (header: Header<Row, unknown>) =>
-    Boolean(header.column.columnDef.meta?.numeric) || numericColumns.includes(header.column.id);
-  const sortable = table.getAllLeafColumns().some((column) => column.getCanSort());
+  const isNumeric = (column: ModelColumn) => column.numeric || numericColumns.includes(column.id);
+  const sortable = model.columns.some((column) => column.canSort);
   const first = (page - 1) * pageSize + 1;
   const last = first + rows.length - 1;
   const nounText = typeof noun === "string" ? noun : total === 1 ? noun.one : noun.other;
@@ -102,45 +103,36 @@ export function DataTable<Row>({
               {sortable ? <span className="nhsuk-u-visually-hidden"> (column headers with links sort the table)</span> : null}
             </caption>
             <thead className="nhsuk-table__head" role="rowgroup">
-              {table.getHeaderGroups().map((headerGroup) => (
-                <tr className="nhsuk-table__row" key={headerGroup.id} role="row">
-                  {headerGroup.headers.map((header) => (
-                    <th
-                      key={header.id}
-                      className={isNumeric(header) ? "nhsuk-table__header nhsuk-table__header--numeric" : "nhsuk-table__header"}
-                      scope="col"
-                      role="columnheader"
-                      colSpan={header.colSpan > 1 ? header.colSpan : undefined}
-                      {...sortAttributes(header, sort)}
-                    >
-                      {header.isPlaceholder ? null : (
-                        <SortableHeading header={header} sort={sort} searchParams={searchParams} />
-                      )}
-                    </th>
-                  ))}
-                </tr>
-              ))}
+              <tr className="nhsuk-table__row" role="row">
+                {model.columns.map((column) => (
+                  <th
+                    key={column.id}
+                    className={isNumeric(column) ? "nhsuk-table__header nhsuk-table__header--numeric" : "nhsuk-table__header"}
+                    scope="col"
+                    role="columnheader"
+                    {...sortAttributes(column, sort)}
+                  >
+                    <SortableHeading column={column} sort={sort} searchParams={searchParams} />
+                  </th>
+                ))}
+              </tr>
             </thead>
             <tbody className="nhsuk-table__body" role="rowgroup">
-              {table.getRowModel().rows.map((row) => (
+              {rows.map((row, index) => (
                 <tr className="nhsuk-table__row" key={row.id} role="row">
-                  {row.getVisibleCells().map((cell) => {
-                    const numeric =
-                      Boolean(cell.column.columnDef.meta?.numeric) || numericColumns.includes(cell.column.id);
-                    return (
-                      <td
-                        key={cell.id}
-                        className={numeric ? "nhsuk-table__cell nhsuk-table__cell--numeric" : "nhsuk-table__cell"}
-                        role="cell"
-                      >
-                        <span className="nhsuk-table__heading" aria-hidden="true">
-                          {flexRender(cell.column.columnDef.header, headerContext(table, cell.column.id))}{" "}
-                        </span>
-                        {/* One block beside the column name on phones, however many parts the cell has. */}
-                        <span className="sb-cell-value">{flexRender(cell.column.columnDef.cell, cell.getContext())}</span>
-                      </td>
-                    );
-                  })}
+                  {model.columns.map((column, i) => (
+                    <td
+                      key={`${row.id}_${column.id}`}
+                      className={isNumeric(column) ? "nhsuk-table__cell nhsuk-table__cell--numeric" : "nhsuk-table__cell"}
+                      role="cell"
+                    >
+                      <span className="nhsuk-table__heading" aria-hidden="true">
+                        {column.header}{" "}
+                      </span>
+                      {/* One block beside the column name on phones, however many parts the cell has. */}
+                      <span className="sb-cell-value">{renderCell(columns[i]!, column, row, index, row.values[i] ?? null)}</span>
+                    </td>
+                  ))}
                 </tr>
               ))}
             </tbody>
@@ -156,40 +148,43 @@ export function DataTable<Row>({
   );
 }
 
-function headerContext<Row>(table: ReturnType<typeof useReactTable<Row>>, columnId: string) {
-  const header = table.getFlatHeaders().find((h) => h.column.id === columnId);
-  return header!.getContext();
+/**
+ * A cell as react-table's flexRender draws it: the column's `cell` as a component given the cell's
+ * context (the parts of it a page can use here), or with no `cell`, the value as text.
+ */
+function renderCell<Row>(def: ColumnDef<Row, any>, column: ModelColumn, row: DataTableModel<Row>["rows"][number], index: number, value: unknown): ReactNode {
+  const cell = def.cell;
+  if (cell === undefined) return (value as { toString?: () => string } | null)?.toString?.() ?? null;
+  if (typeof cell !== "function") return cell;
+  const context = {
+    row: { id: row.id, index, original: row.original },
+    column: { id: column.id },
+    getValue: () => value,
+    renderValue: () => value,
+  } as unknown as CellContext<Row, any>;
+  return createElement(cell, context);
 }
 
 // aria-sort only on the sorted column: ARIA asks for one sorted header at a time, and
 // nhsuk-frontend draws the "active column" underline on any header that has aria-sort.
-function sortAttributes<Row>(header: Header<Row, unknown>, sort: TableSort) {
-  if (header.isPlaceholder || !header.column.getCanSort()) return {};
-  if (header.column.id !== sort.id) return { "data-sort": "" };
+function sortAttributes(column: ModelColumn, sort: TableSort) {
+  if (!column.canSort) return {};
+  if (column.id !== sort.id) return { "data-sort": "" };
   return { "data-sort": "", "aria-sort": sort.desc ? ("descending" as const) : ("ascending" as const) };
 }
 
-function SortableHeading<Row>({
-  header,
-  sort,
-  searchParams,
-}: {
-  header: Header<Row, unknown>;
-  sort: TableSort;
-  searchParams: URLSearchParams;
-}) {
-  const label = flexRender(header.column.columnDef.header, header.getContext());
-  if (!header.column.getCanSort()) return <>{label}</>;
-  const isCurrent = header.column.id === sort.id;
+function SortableHeading({ column, sort, searchParams }: { column: ModelColumn; sort: TableSort; searchParams: URLSearchParams }) {
+  if (!column.canSort) return <>{column.header}</>;
+  const isCurrent = column.id === sort.id;
   // Clicking the sorted column flips it; any other column starts in its natural order.
-  const nextDesc = isCurrent ? !sort.desc : Boolean(header.column.columnDef.sortDescFirst);
+  const nextDesc = isCurrent ? !sort.desc : column.sortDescFirst;
   return (
     <Link
       className="nhsuk-link"
-      to={hrefWith(searchParams, { sort: sortParam({ id: header.column.id, desc: nextDesc }) })}
+      to={hrefWith(searchParams, { sort: sortParam({ id: column.id, desc: nextDesc }) })}
       preventScrollReset
     >
-      {label}
+      {column.header}
       <span className="nhsuk-u-visually-hidden"> (sort {nextDesc ? "descending" : "ascending"})</span>
     </Link>
   );

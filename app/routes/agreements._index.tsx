@@ -7,6 +7,7 @@ import { Button, ErrorSummary, WarningCallout } from "~/components/nhs";
 import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
+import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
 import { agreementsRegister, type AgreementListRow } from "~/models/agreements.server";
 import { parseAgreementQuery } from "~/models/agreements.schema";
@@ -42,6 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     reportingDate,
     asAtError,
     ...register,
+    tableModel: dataTableModel(columns, register.rows),
     table,
     canCreate: hasAnyRole(user.roles, ["ig_lead", "programme"]),
   };
@@ -93,7 +95,7 @@ const columns = [
 const FILTER_FIELDS = ["status", "purpose", "party", "review"] as const;
 
 export default function AgreementsRegister() {
-  const { asAt, reportingDate, asAtError, total, rows, table, parties, reviews, uncovered, canCreate } = useLoaderData<typeof loader>();
+  const { asAt, reportingDate, asAtError, total, tableModel, table, parties, reviews, uncovered, canCreate } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const csvHref = `/agreements.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
   return (
@@ -157,7 +159,7 @@ export default function AgreementsRegister() {
       <DataTable
         caption="Data sharing agreements"
         columns={columns}
-        rows={rows}
+        model={tableModel}
         sort={table.sort}
         total={total}
         page={table.page}

@@ -7,6 +7,7 @@ import { Select, Tag, TextInput } from "~/components/nhs";
 import { CaseStateTag } from "~/components/cases/case-state-tag";
 import casesCss from "~/components/cases/cases.css?url";
 import { formatDate } from "~/lib/dates";
+import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
 import { hrefWith } from "~/lib/table-query";
 import { casesRegister, type listCases } from "~/models/cases.server";
@@ -71,6 +72,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     scopes: scopeTotals.map(({ scope, total }) => ({ id: scope, label: SCOPE_LABELS[scope], total })),
     queueStates: queueStatesFor(user.roles).map((s) => QUEUE_WORDS[s] ?? CASE_STATE_LABELS[s]),
     ...result,
+    tableModel: dataTableModel(columns, result.rows),
     sort: query.table.sort,
     page: query.table.page,
     pageSize: query.table.pageSize,
@@ -140,7 +142,7 @@ export default function Cases() {
       <DataTable
         caption={`${SCOPE_LABELS[data.scope]}: business cases, waiting times in working days to ${formatDate(data.asAt)}`}
         columns={columns}
-        rows={data.rows}
+        model={data.tableModel}
         sort={data.sort}
         total={data.total}
         page={data.page}

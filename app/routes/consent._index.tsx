@@ -9,6 +9,7 @@ import { formatCount, formatPoints, formatRate } from "~/components/consent/form
 import { addMonthsToMonth, formatDate, formatMonth } from "~/lib/dates";
 import { parseWith } from "~/lib/forms";
 import { parseTableQuery } from "~/lib/table-query";
+import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
 import { ConsentQuerySchema, OPT_IN_SORTS } from "~/models/consent.schema";
 import { consentRegister, type PracticeOptIn } from "~/models/consent.server";
@@ -26,13 +27,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const locality = (filters.ok && filters.data.locality) || null;
   const flag = (filters.ok && filters.data.flag) || null;
   const table = parseTableQuery(url.searchParams, { sortable: OPT_IN_SORTS, defaultSort: { id: "rate", desc: false }, pageSizeDefault: PAGE_SIZE });
+  const register = consentRegister({ asAt, locality, flag, sort: table.sort, page: table.page, pageSize: table.pageSize });
   return {
     asAt,
     reportingDate,
     asAtError,
     locality,
     flag,
-    ...consentRegister({ asAt, locality, flag, sort: table.sort, page: table.page, pageSize: table.pageSize }),
+    ...register,
+    tableModel: dataTableModel(columns, register.practices.rows),
     table,
     canUpload: user.roles.includes("programme"),
   };
@@ -78,7 +81,7 @@ const FLAG_OPTIONS = [
 ];
 
 export default function Consent() {
-  const { asAt, reportingDate, asAtError, locality, flag, borough, localityFigures, boroughTrend, byLocality, practices, table, localities, canUpload } =
+  const { asAt, reportingDate, asAtError, locality, flag, borough, localityFigures, boroughTrend, byLocality, practices, tableModel, table, localities, canUpload } =
     useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const monthText = borough.month ? formatMonth(borough.month) : null;
@@ -209,7 +212,7 @@ export default function Consent() {
       <DataTable
         caption={`GP practices' opt-in${locality ? ` in ${locality}` : ""}`}
         columns={columns}
-        rows={practices.rows}
+        model={tableModel}
         sort={table.sort}
         total={practices.total}
         page={table.page}

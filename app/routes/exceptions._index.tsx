@@ -7,6 +7,7 @@ import { ErrorSummary, Tag } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { hrefWith } from "~/lib/table-query";
 import { ROLE_LABELS } from "~/lib/permissions";
+import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
 import { acknowledgeableIds, exceptionsPage } from "~/models/exception-acknowledgements.server";
 import { acknowledgeHref, acknowledgementText, type AcknowledgedException } from "~/models/exception-acknowledgements.labels";
@@ -32,13 +33,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { filters, table } = parseExceptionQuery(searchParams);
   const { counts, total, rows, localities } = exceptionsPage({ asAt, ...filters, page: table.page, pageSize: table.pageSize });
+  const pageRows = withAcknowledgeLinks(rows, { asAt, reportingDate, user, returnTo: `/exceptions?${searchParams}` });
   return {
     asAt,
     reportingDate,
     asAtError: error,
     counts,
     total,
-    rows: withAcknowledgeLinks(rows, { asAt, reportingDate, user, returnTo: `/exceptions?${searchParams}` }),
+    tableModel: dataTableModel(COLUMNS, pageRows),
     table,
     localities,
   };
@@ -139,7 +141,7 @@ export default function ExceptionsPage() {
       <DataTable
         caption={`Exceptions as at ${formatDate(d.asAt)}`}
         columns={COLUMNS}
-        rows={d.rows}
+        model={d.tableModel}
         sort={d.table.sort}
         total={d.total}
         page={d.table.page}

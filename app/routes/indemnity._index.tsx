@@ -9,6 +9,7 @@ import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { formatDate } from "~/lib/dates";
 import { INDEMNITY_READERS } from "~/lib/route-access";
 import { hrefWith } from "~/lib/table-query";
+import { dataTableModel } from "~/lib/data-table.server";
 import { requireRole } from "~/lib/session.server";
 import {
   indemnityRegister,
@@ -45,6 +46,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         ? { view, state: practiceFilters.cover, locality: practiceFilters.locality, ...practiceTable }
         : { view, status: filters.status, expiringWithinDays: filters.expiringWithin, organisationType: filters.type, ...table },
   });
+  const canEdit = user.roles.includes("ccg");
   return {
     asAt,
     reportingDate,
@@ -53,7 +55,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     practiceTable,
     coverTable: table,
     ...register,
-    canEdit: user.roles.includes("ccg"),
+    // The register's one table on this view, modelled with the columns this reader sees.
+    practiceModel: register.practiceRows ? dataTableModel(canEdit ? practiceCcgColumns : practiceColumns, register.practiceRows.rows) : null,
+    coverModel: register.coverRows ? dataTableModel(canEdit ? ccgColumns : baseColumns, register.coverRows.rows) : null,
+    canEdit,
   };
 }
 
@@ -326,7 +331,7 @@ export default function IndemnityRegister() {
           <DataTable
             caption={`Practices' indemnity cover as at ${formatDate(d.asAt)}`}
             columns={d.canEdit ? practiceCcgColumns : practiceColumns}
-            rows={d.practiceRows.rows}
+            model={d.practiceModel!}
             sort={d.practiceTable.sort}
             total={d.practiceRows.total}
             page={d.practiceTable.page}
@@ -360,7 +365,7 @@ export default function IndemnityRegister() {
           <DataTable
             caption="Indemnity cover, including renewed and lapsed cover"
             columns={d.canEdit ? ccgColumns : baseColumns}
-            rows={d.coverRows.rows}
+            model={d.coverModel!}
             sort={d.coverTable.sort}
             total={d.coverRows.total}
             page={d.coverTable.page}

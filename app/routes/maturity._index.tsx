@@ -9,6 +9,7 @@ import { ErrorSummary, InsetText, Select, Tag, WarningCallout } from "~/componen
 import { formatDate, formatMonth, monthOf } from "~/lib/dates";
 import { parseWith } from "~/lib/forms";
 import { parseTableQuery } from "~/lib/table-query";
+import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
 import { MaturityQuerySchema } from "~/models/maturity.schema";
 import { formatScore, MATURITY_SORTS, ORGANISATION_TYPE_LABELS, scaleText } from "~/models/maturity.labels";
@@ -35,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     organisationType,
     locality,
     ...register,
+    tableModel: dataTableModel(heatColumns(register.framework), register.heatMap.rows),
     table,
     canAssess: user.roles.includes("programme") || user.roles.includes("ig_lead"),
     canAddFramework: user.roles.includes("admin"),
@@ -89,7 +91,7 @@ function heatColumns(framework: Scale & { dimensions: { code: string; name: stri
 }
 
 export default function Maturity() {
-  const { asAt, reportingDate, asAtError, frameworks, framework, organisationType, locality, heatMap, average, atRisk, localities, table, canAssess, canAddFramework } =
+  const { asAt, reportingDate, asAtError, frameworks, framework, organisationType, locality, heatMap, average, atRisk, localities, tableModel, table, canAssess, canAddFramework } =
     useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -176,7 +178,7 @@ export default function Maturity() {
       <DataTable
         caption={`${framework.name}: each organisation's latest assessment on or before ${formatDate(asAt)} (type and month assessed under each name)`}
         columns={columns}
-        rows={heatMap.rows}
+        model={tableModel}
         sort={table.sort}
         total={heatMap.total}
         page={table.page}

@@ -6,6 +6,7 @@ import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
 import { Button, ErrorSummary, TextInput } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
+import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
 import { organisationListQuery } from "~/models/organisations.schema";
 import { organisationsRegister, type OrganisationRow } from "~/models/organisations.server";
@@ -20,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const searchParams = new URL(request.url).searchParams;
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { filters, sort, page, pageSize } = organisationListQuery(searchParams);
+  const register = organisationsRegister({ asAt, ...filters, sort, page, pageSize });
   return {
     asAt,
     reportingDate,
@@ -29,7 +31,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sort,
     page,
     pageSize,
-    ...organisationsRegister({ asAt, ...filters, sort, page, pageSize }),
+    ...register,
+    tableModel: dataTableModel(columns, register.organisations.rows),
   };
 }
 
@@ -106,7 +109,7 @@ export default function Organisations() {
       <DataTable
         caption={`Partner organisations as at ${formatDate(data.asAt)}`}
         columns={columns}
-        rows={data.organisations.rows}
+        model={data.tableModel}
         total={data.organisations.total}
         sort={data.sort}
         page={data.page}

@@ -9,6 +9,7 @@ import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { DeploymentStatusTag, LateTag } from "~/components/rollout/tags";
 import { formatDate, formatMonth } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
+import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
 import { rolloutRegister } from "~/models/rollout-page.server";
 import type { DeploymentRow } from "~/models/rollout.server";
@@ -24,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const searchParams = new URL(request.url).searchParams;
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
   const { filters, sort, page, pageSize } = deploymentListQuery(searchParams);
+  const register = rolloutRegister({ asAt, filters, sort, page, pageSize });
   return {
     asAt,
     reportingDate,
@@ -33,7 +35,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sort,
     page,
     pageSize,
-    ...rolloutRegister({ asAt, filters, sort, page, pageSize }),
+    ...register,
+    tableModel: dataTableModel(columns, register.deployments.rows),
   };
 }
 
@@ -179,7 +182,7 @@ export default function Rollout() {
       <DataTable
         caption={`Deployments as at ${formatDate(asAt)}`}
         columns={columns}
-        rows={data.deployments.rows}
+        model={data.tableModel}
         total={data.deployments.total}
         sort={data.sort}
         page={data.page}

@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { StaticRouter } from "react-router-dom/server";
 import { describe, expect, it } from "vitest";
 import { DataTable, type DataTableProps } from "~/components/data-table";
+import { dataTableModel } from "~/lib/data-table.server";
 
 interface Organisation {
   name: string;
@@ -23,13 +24,15 @@ const rows: Organisation[] = [
   { name: "Bath Practice", locality: "South", practices: 3 },
 ];
 
-function render(url: string, props: Partial<DataTableProps<Organisation>> = {}) {
+function render(url: string, { rows: pageRows = rows, ...props }: Partial<DataTableProps<Organisation>> & { rows?: Organisation[] } = {}) {
+  // As a loader does: the row model built on the server, sent as plain data (JSON here).
+  const model = JSON.parse(JSON.stringify(dataTableModel(columns, pageRows)));
   const html = renderToStaticMarkup(
     <StaticRouter location={url}>
       <DataTable
         caption="Organisations"
         columns={columns}
-        rows={rows}
+        model={model}
         sort={{ id: "name", desc: false }}
         total={312}
         page={2}
@@ -127,5 +130,48 @@ describe("DataTable", () => {
   it("right-aligns columns named in numericColumns", () => {
     const html = render("/organisations", { numericColumns: ["locality"] });
     expect(html).toContain('<td class="nhsuk-table__cell nhsuk-table__cell--numeric" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">Locality </span><span class="sb-cell-value">North</span></td>');
+  });
+
+  it("draws each cell with its column's renderer, given the row and its value", () => {
+    const html = render("/organisations");
+    expect(html).toContain('<span class="sb-cell-value"><a href="/o/1">View</a></span>');
+    expect(html).toContain('<span class="nhsuk-table__heading" aria-hidden="true">Locality </span><span class="sb-cell-value">South</span>');
+  });
+});
+
+describe("dataTableModel (built by react-table in the loader)", () => {
+  it("takes ids, header text, sortability and values from react-table", () => {
+    const model = dataTableModel(columns, rows);
+    expect(model.columns).toEqual([
+      { id: "name", header: "Organisation", canSort: true, sortDescFirst: false, numeric: false },
+      { id: "locality", header: "Locality", canSort: true, sortDescFirst: false, numeric: false },
+      { id: "practices", header: "Practices", canSort: true, sortDescFirst: true, numeric: true },
+      { id: "actions", header: "Actions", canSort: false, sortDescFirst: false, numeric: false },
+    ]);
+    expect(model.rows.map((r) => [r.id, ...r.values])).toEqual([
+      ["0", "Avon & Wessex <Trust>", "North", 12, null],
+      ["1", "Bath Practice", "South", 3, null],
+    ]);
+    expect(model.rows[1]!.original).toBe(rows[1]);
+  });
+
+  it("follows react-table's rules: accessor functions, no sorting where switched off, the id as a missing header", () => {
+    const model = dataTableModel<Organisation>(
+      [
+        column.accessor((o) => o.practices * 2, { id: "double", header: "Double" }),
+        column.accessor("locality", { enableSorting: false }),
+      ],
+      rows,
+    );
+    expect(model.columns.map(({ id, header, canSort }) => ({ id, header, canSort }))).toEqual([
+      { id: "double", header: "Double", canSort: true },
+      { id: "locality", header: "locality", canSort: false },
+    ]);
+    expect(model.rows.map((r) => r.values[0])).toEqual([24, 6]);
+  });
+
+  it("refuses grouped columns and headers that are not text, saying what to do", () => {
+    expect(() => dataTableModel([column.group({ id: "who", header: "Who", columns: [column.accessor("name", {})] })], rows)).toThrow(/list them flat/);
+    expect(() => dataTableModel([column.accessor("name", { header: () => <b>Name</b> })], rows)).toThrow(/Put anything richer in its cells/);
   });
 });
