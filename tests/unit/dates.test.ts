@@ -1,11 +1,11 @@
-import { addDays, addMonths, format, parseISO } from "date-fns";
+import { addDays, addMonths, differenceInCalendarDays, format, isValid, parseISO } from "date-fns";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDaysIso, addMonthsIso, addMonthsToMonth, endOfMonthIso, formatDate, formatMonth, isIsoDate, monthRange } from "~/lib/dates";
+import { addDaysIso, addMonthsIso, addMonthsToMonth, daysBetween, endOfMonthIso, formatDate, formatMonth, isIsoDate, monthRange, workingDaysBetween } from "~/lib/dates";
 
-// app/lib/dates.ts writes ISO text with date-fns' lightFormat (small enough for the browser)
-// rather than format(); these pin that the text is the same, day by day, across leap years and
-// month ends, and that the dates people read are unchanged.
+// app/lib/dates.ts reads and writes ISO text itself (date-fns' parseISO and format are large for
+// the browser) and leaves the arithmetic to date-fns; these pin that the answers are date-fns'
+// own, day by day, across leap years and month ends, and that the dates people read are unchanged.
 
 const isoDay = fc.date({ min: new Date("1990-01-01T12:00:00Z"), max: new Date("2040-12-31T12:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 
@@ -19,6 +19,20 @@ describe("ISO date arithmetic", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("counts days between dates and tells real dates from impossible ones as date-fns' parseISO does", () => {
+    const digits = (n: number) => fc.integer({ min: 0, max: 10 ** n - 1 }).map((v) => String(v).padStart(n, "0"));
+    fc.assert(
+      fc.property(isoDay, isoDay, fc.tuple(digits(4), digits(2), digits(2)), (from, to, [y, m, d]) => {
+        expect(daysBetween(from, to)).toBe(differenceInCalendarDays(parseISO(to), parseISO(from)));
+        const typed = `${y}-${m}-${d}`;
+        expect(isIsoDate(typed)).toBe(isValid(parseISO(typed)) && format(parseISO(typed), "yyyy-MM-dd") === typed);
+      }),
+      { numRuns: 500 },
+    );
+    expect(workingDaysBetween("2016-10-28", "2016-10-31")).toBe(1);
+    expect(isIsoDate("0050-02-28")).toBe(true);
   });
 
   it("knows month ends, leap days and impossible dates", () => {
