@@ -26,6 +26,40 @@ function withoutNhsWebFont(): Plugin {
   };
 }
 
+/**
+ * How the browser's JavaScript is split (issue 11: first load at most 100 KiB gzipped). Left to
+ * itself Rollup made a chunk for every set of pages sharing a module: a form page fetched 15-20
+ * files of a few hundred bytes each, and every file costs its own gzip frame, import lines with
+ * unguessable hashes and a line in the page's route manifest, about a tenth of a KiB apiece. Two
+ * chunks are named instead: React with Remix (as Vite would make it), and the NHS components with
+ * the error page every page needs (the components barrel pulls them all in; root's header and
+ * footer come from it anyway). Pages then fetch one 10 KiB UI chunk instead of many pieces of it.
+ */
+function browserChunks(): Plugin {
+  const framework = /\/node_modules\/(react|react-dom|scheduler|@remix-run|react-router|react-router-dom|turbo-stream)\//;
+  const ui = /\/app\/components\/(nhs\/|error-boundary\.tsx)/;
+  return {
+    name: "shareboard:browser-chunks",
+    config(_config, { isSsrBuild }) {
+      if (isSsrBuild) return;
+      return {
+        build: {
+          rollupOptions: {
+            output: {
+              manualChunks(id) {
+                const path = id.replace(/\\/g, "/");
+                if (framework.test(path)) return "framework";
+                if (ui.test(path)) return "ui";
+                return undefined;
+              },
+            },
+          },
+        },
+      };
+    },
+  };
+}
+
 export default defineConfig({
   resolve: { alias: { "~": path.resolve(__dirname, "app") } },
   server: { port: 3000 },
@@ -75,6 +109,7 @@ export default defineConfig({
   },
   plugins: [
     withoutNhsWebFont(),
+    browserChunks(),
     // The Remix plugin builds the app; vitest runs models and routes directly.
     !process.env.VITEST &&
     remix({
