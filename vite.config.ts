@@ -49,6 +49,8 @@ function browserChunks(): Plugin {
               manualChunks(id) {
                 const path = id.replace(/\\/g, "/");
                 if (framework.test(path)) return "framework";
+                // The NHS pagination is on four pages (admin, notifications, transparency): not in everyone's UI chunk.
+                if (path.endsWith("/app/components/nhs/Pagination.tsx")) return "pagination";
                 if (ui.test(path)) return "ui";
                 return undefined;
               },

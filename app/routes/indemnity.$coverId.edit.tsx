@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CoverForm } from "~/components/governance/cover-form";
-import { CoverStatusTag } from "~/components/governance/status-tags";
+import { CoverStatusTag } from "~/components/governance/cover-status-tag";
 import { BackLink, Button, DateInput, ErrorSummary, SummaryList, Table, Tag, Textarea } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";

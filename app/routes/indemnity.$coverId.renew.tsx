@@ -2,7 +2,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CoverForm } from "~/components/governance/cover-form";
 import { BackLink, SummaryList } from "~/components/nhs";
-import { CoverStatusTag } from "~/components/governance/status-tags";
+import { CoverStatusTag } from "~/components/governance/cover-status-tag";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";

@@ -4,7 +4,7 @@ import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
 import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
 import { Button, ErrorSummary, Table, Tag, TextInput, WarningCallout } from "~/components/nhs";
-import { CoverStatusTag } from "~/components/governance/status-tags";
+import { CoverStatusTag } from "~/components/governance/cover-status-tag";
 import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { formatDate } from "~/lib/dates";
 import { INDEMNITY_READERS } from "~/lib/route-access";

@@ -7,7 +7,10 @@ import {
   type EffectiveAgreementStatus,
   type ReviewState,
 } from "~/models/agreements.labels";
-import { COVER_STATUS_COLOURS, COVER_STATUS_LABELS, type EffectiveCoverStatus } from "~/models/indemnity.labels";
+
+// CoverStatusTag lives in its own module (cover-status-tag.tsx) so indemnity pages do not load the
+// agreements' labels with it; re-exported here for pages that show both.
+export { CoverStatusTag } from "./cover-status-tag";
 
 /** An agreement's status on the page's date; a signed agreement not yet in force says from when. */
 export function AgreementStatusTag({ status, activatedOn }: { status: EffectiveAgreementStatus; activatedOn?: string | null }) {
@@ -20,8 +23,4 @@ export function ReviewStateTag({ state }: { state: ReviewState | null | undefine
   if (state === "due") return <Tag color="yellow">{REVIEW_STATE_LABELS.due}</Tag>;
   if (state === "overdue") return <Tag color="red">{REVIEW_STATE_LABELS.overdue}</Tag>;
   return null;
-}
-
-export function CoverStatusTag({ status }: { status: EffectiveCoverStatus }) {
-  return <Tag color={COVER_STATUS_COLOURS[status]}>{COVER_STATUS_LABELS[status]}</Tag>;
 }
