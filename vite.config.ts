@@ -37,7 +37,7 @@ function withoutNhsWebFont(): Plugin {
  */
 function browserChunks(): Plugin {
   const framework = /\/node_modules\/(react|react-dom|scheduler|@remix-run|react-router|react-router-dom|turbo-stream)\//;
-  const ui = /\/app\/components\/(nhs\/|error-boundary\.tsx)/;
+  const ui = /\/app\/components\/(nhs\/|error-boundary\.tsx)|\/app\/lib\/(dates|iso-date)\.ts$/;
   return {
     name: "shareboard:browser-chunks",
     config(_config, { isSsrBuild }) {
@@ -49,6 +49,9 @@ function browserChunks(): Plugin {
               manualChunks(id) {
                 const path = id.replace(/\\/g, "/");
                 if (framework.test(path)) return "framework";
+                // Date arithmetic (date-fns) is for the few pages that add days or months in the browser;
+                // dates.ts (in the UI chunk, for the date input) only re-exports it.
+                if (/\/app\/lib\/date-arithmetic\.ts$|\/node_modules\/date-fns\//.test(path)) return "date-arithmetic";
                 // The NHS pagination is on four pages (admin, notifications, transparency): not in everyone's UI chunk.
                 if (path.endsWith("/app/components/nhs/Pagination.tsx")) return "pagination";
                 if (ui.test(path)) return "ui";

@@ -1,82 +1,14 @@
-import { addDays, addMonths, differenceInCalendarDays } from "date-fns";
-
 // Dates are ISO text (YYYY-MM-DD) and months YYYY-MM, compared against the reporting date.
-// date-fns does the arithmetic (month ends, leap years); reading and writing the ISO text is
-// done here, by the same rules as its parseISO and lightFormat for dates, because every page
-// with a date input loads this module and those two (general ISO and format parsers) were
-// 70% of its code in the browser. tests/unit/dates.test.ts pins the text against date-fns'.
+// This module is the one to import: it shows dates in words, reads the NHS date input, and
+// re-exports the ISO text helpers (iso-date.ts) and the date arithmetic (date-arithmetic.ts).
 
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-export const ISO_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+import { isIsoDate } from "./iso-date";
 
-/** A YYYY-MM-DD date (anything after the day is ignored) at local midnight; Invalid Date when there is no such day. */
-function dateOf(iso: string): Date {
-  const parts = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  if (!parts) return new Date(NaN);
-  const [year, month, day] = [Number(parts[1]), Number(parts[2]) - 1, Number(parts[3])];
-  const date = new Date(0);
-  date.setFullYear(year, month, day); // not new Date(y, m, d), which reads years 0-99 as 1900-1999
-  date.setHours(0, 0, 0, 0);
-  // The Date rolls 30 February over to March; date-fns' parseISO refuses it, and so does this.
-  return date.getFullYear() === year && date.getMonth() === month && date.getDate() === day ? date : new Date(NaN);
-}
-
-const pad = (n: number, width: number) => String(n).padStart(width, "0");
-
-/** YYYY-MM-DD of a date's local day; throws RangeError for an invalid date, as date-fns' formatters do. */
-function isoOf(date: Date): string {
-  if (Number.isNaN(date.getTime())) throw new RangeError("Invalid time value");
-  return `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1, 2)}-${pad(date.getDate(), 2)}`;
-}
-
-export function isIsoDate(value: string) {
-  return ISO_DATE.test(value) && !Number.isNaN(dateOf(value).getTime());
-}
-
-export function todayIso() {
-  return isoOf(new Date());
-}
-
-export function addDaysIso(date: string, days: number) {
-  return isoOf(addDays(dateOf(date), days));
-}
-
-export function addMonthsIso(date: string, months: number) {
-  return isoOf(addMonths(dateOf(date), months));
-}
-
-export function daysBetween(from: string, to: string) {
-  return differenceInCalendarDays(dateOf(to), dateOf(from));
-}
+export { ISO_DATE, ISO_MONTH, isIsoDate, todayIso } from "./iso-date";
+export { addDaysIso, addMonthsIso, addMonthsToMonth, daysBetween, endOfMonthIso, monthRange, workingDaysBetween } from "./date-arithmetic";
 
 export function monthOf(date: string) {
   return date.slice(0, 7);
-}
-
-export function addMonthsToMonth(month: string, months: number) {
-  return isoOf(addMonths(dateOf(`${month}-01`), months)).slice(0, 7);
-}
-
-/** Last day of a YYYY-MM month. */
-export function endOfMonthIso(month: string) {
-  return isoOf(addDays(addMonths(dateOf(`${month}-01`), 1), -1));
-}
-
-/** Months from first to last inclusive, as YYYY-MM. */
-export function monthRange(first: string, last: string) {
-  const out: string[] = [];
-  for (let m = first; m <= last; m = addMonthsToMonth(m, 1)) out.push(m);
-  return out;
-}
-
-/** Working days (Mon–Fri) after `from` up to and including `to`. Bank holidays are not modelled. */
-export function workingDaysBetween(from: string, to: string) {
-  let count = 0;
-  for (let d = addDaysIso(from, 1); d <= to; d = addDaysIso(d, 1)) {
-    const day = dateOf(d).getDay();
-    if (day !== 0 && day !== 6) count++;
-  }
-  return count;
 }
 
 const LONG = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
