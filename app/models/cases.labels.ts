@@ -13,38 +13,14 @@ import type {
   DPIA_STATUSES,
   Role,
 } from "../../db/schema/enums";
-import { CASE_STATES, type CaseState } from "../../db/schema/enums";
+import { CASE_STATE_LABELS, type CaseState } from "./case-states.labels";
 
-export { CASE_STATES, type CaseState };
+// The states' words and colours are in case-states.labels.ts, so pages that list cases by state
+// (the case list, the dashboard, the board pack) do not load the whole form's labels.
+export { CASE_STATES, CASE_STATE_COLOURS, CASE_STATE_LABELS, queueStatesFor, type CaseState } from "./case-states.labels";
 
 // ---------------------------------------------------------------------------------------------
 // Labels
-
-export const CASE_STATE_LABELS: Record<CaseState, string> = {
-  draft: "Draft",
-  submitted: "Submitted",
-  ig_review: "IG review",
-  changes_requested: "Changes requested",
-  board_review: "Board review",
-  approved: "Approved",
-  rejected: "Rejected",
-  deferred: "Deferred",
-  withdrawn: "Withdrawn",
-  implemented: "Implemented",
-};
-
-export const CASE_STATE_COLOURS = {
-  draft: "grey",
-  submitted: "blue",
-  ig_review: "purple",
-  changes_requested: "orange",
-  board_review: "purple",
-  approved: "green",
-  rejected: "red",
-  deferred: "yellow",
-  withdrawn: "grey",
-  implemented: "aqua-green",
-} as const satisfies Record<CaseState, string>;
 
 export const PURPOSE_LABELS: Record<(typeof AGREEMENT_PURPOSES)[number], string> = {
   direct_care: "Direct (individual) care",
@@ -201,14 +177,6 @@ export const WAITING_STATES: readonly CaseState[] = ["submitted", "ig_review", "
 export const EDITABLE_STATES: readonly CaseState[] = ["draft", "changes_requested"];
 /** A reviewer's step after which later edits are shown as differences. */
 export const REVIEW_STATES: readonly CaseState[] = ["changes_requested", "board_review", "approved", "rejected", "deferred"];
-
-/** The states each role's review queue holds. */
-export function queueStatesFor(roles: readonly Role[]): CaseState[] {
-  const states: CaseState[] = [];
-  if (roles.includes("ig_lead")) states.push("submitted", "ig_review");
-  if (roles.includes("board")) states.push("board_review");
-  return states;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Case content: the fields a proposer fills in (and what a snapshot records)
