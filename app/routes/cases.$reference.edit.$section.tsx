@@ -1,7 +1,8 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { BackLink, ErrorSummary } from "~/components/nhs";
-import { CaseSectionForm, ExistingDeploymentsWarning } from "~/components/cases/case-form";
+import { CaseSectionForm } from "~/components/cases/case-form";
+import { ExistingDeploymentsWarning } from "~/components/cases/existing-deployments-warning";
 import { CaseEditErrorBoundary } from "~/components/cases/case-edit-error";
 import casesCss from "~/components/cases/cases.css?url";
 import { formToObject } from "~/lib/forms";

@@ -1,7 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BackLink } from "~/components/nhs";
-import { CaseTaskList, ExistingDeploymentsWarning } from "~/components/cases/case-form";
+import { CaseTaskList } from "~/components/cases/case-task-list";
+import { ExistingDeploymentsWarning } from "~/components/cases/existing-deployments-warning";
 import { CaseEditErrorBoundary } from "~/components/cases/case-edit-error";
 import { CaseStateTag } from "~/components/cases/case-state-tag";
 import casesCss from "~/components/cases/cases.css?url";

@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { BackLink, Button, ErrorSummary, SummaryList } from "~/components/nhs";
-import { ExistingDeploymentsWarning } from "~/components/cases/case-form";
+import { ExistingDeploymentsWarning } from "~/components/cases/existing-deployments-warning";
 import { CaseEditErrorBoundary } from "~/components/cases/case-edit-error";
 import casesCss from "~/components/cases/cases.css?url";
 import { formatDate } from "~/lib/dates";

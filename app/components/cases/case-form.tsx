@@ -1,6 +1,6 @@
-import { Form, Link } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { Button, Checkboxes, DateInput, Details, Radios, Select, Tag, TextInput, Textarea, WarningCallout } from "~/components/nhs";
+import { Button, Checkboxes, DateInput, Details, Radios, Select, TextInput, Textarea } from "~/components/nhs";
 import {
   ARTICLE_6_LABELS,
   ARTICLE_9_LABELS,
@@ -15,8 +15,11 @@ import {
   rowCount,
   type CaseFormValues,
 } from "~/models/cases.labels";
-import { SECTION_STATUS_LABELS, type SectionStatus } from "~/models/cases.sections";
-import type { DeploymentStatus } from "../../../db/schema/enums";
+
+// The task list and the existing-deployments warning are their own modules, so the pages that show
+// them without a form (the task list, check your answers) do not load every section's questions.
+export { CaseTaskList } from "./case-task-list";
+export { ExistingDeploymentsWarning, type ExistingDeploymentView } from "./existing-deployments-warning";
 
 export type CaseFormOptions = {
   organisations: { id: number; name: string; odsCode: string; type: string }[];
@@ -328,73 +331,5 @@ export function CaseSectionForm({
         )}
       </div>
     </Form>
-  );
-}
-
-/** The NHS task list (nhsuk-frontend 10 markup): one linked row per section and its status. */
-export function CaseTaskList({ reference, sections, coAuthors }: { reference: string; sections: { slug: string; title: string; hint: string; status: SectionStatus }[]; coAuthors?: { count: number } }) {
-  const quiet = (text: string, secondary = false) => (
-    <Tag color={false} border={false} className={`nhsuk-u-font-weight-normal${secondary ? " nhsuk-u-secondary-text-colour" : ""}`}>
-      {text}
-    </Tag>
-  );
-  const statusTag = (status: SectionStatus) =>
-    status === "completed" ? quiet(SECTION_STATUS_LABELS.completed) : <Tag color={status === "incomplete" ? "blue" : "grey"}>{SECTION_STATUS_LABELS[status]}</Tag>;
-  const row = (slug: string, title: string, hint: string, status: ReactNode, index: number) => (
-    <li className="nhsuk-task-list__item nhsuk-task-list__item--with-link" key={slug}>
-      <div className="nhsuk-task-list__name-and-hint">
-        <a className="nhsuk-task-list__link nhsuk-link" href={`/cases/${reference}/edit/${slug}`} aria-describedby={`task-list-${index}-hint task-list-${index}-status`}>
-          {title}
-        </a>
-        <div className="nhsuk-task-list__hint" id={`task-list-${index}-hint`}>
-          {hint}
-        </div>
-      </div>
-      <div className="nhsuk-task-list__status" id={`task-list-${index}-status`}>
-        {status}
-      </div>
-    </li>
-  );
-  return (
-    <ul className="nhsuk-task-list">
-      {sections.map((s, i) => row(s.slug, s.title, s.hint, statusTag(s.status), i + 1))}
-      {coAuthors ? row("co-authors", "Co-authors", "People writing this case with you (optional)", quiet(coAuthors.count ? `${coAuthors.count} added` : "Optional", true), sections.length + 1) : null}
-    </ul>
-  );
-}
-
-const EXISTING_STATUS_WORDS: Record<DeploymentStatus, string> = {
-  live: "is already live",
-  planned: "is already planned",
-  in_progress: "is already being set up",
-  paused: "went live and is paused",
-  withdrawn: "was withdrawn",
-};
-
-export type ExistingDeploymentView = { deploymentId: number; serviceName: string; organisationName: string; capabilityName: string; status: DeploymentStatus };
-
-/** Says, without blocking, that a proposed service already has (or plans) the capability, with a link to that deployment. */
-export function ExistingDeploymentsWarning({ existing, changeHref }: { existing: ExistingDeploymentView[]; changeHref?: string }) {
-  if (!existing.length) return null;
-  return (
-    <WarningCallout heading={existing.length === 1 ? "This service already has what you propose" : "These services already have what you propose"}>
-      <ul className="nhsuk-list nhsuk-list--bullet">
-        {existing.map((d) => (
-          <li key={d.deploymentId}>
-            {d.capabilityName} at {d.serviceName} ({d.organisationName}) {EXISTING_STATUS_WORDS[d.status]}: <Link to={`/rollout/deployments/${d.deploymentId}`}>see that deployment</Link>.
-          </li>
-        ))}
-      </ul>
-      <p>
-        You can still propose it, for example to extend who uses it or what is shared. If so, say so in the summary; if not, remove the service
-        {changeHref ? (
-          <>
-            {" "}
-            in <Link to={changeHref}>Systems and services</Link>
-          </>
-        ) : null}
-        .
-      </p>
-    </WarningCallout>
   );
 }
