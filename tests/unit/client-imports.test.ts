@@ -129,6 +129,24 @@ describe("code the browser loads", () => {
     expect(problems).toEqual([]);
   });
 
+  it("keeps react-table's core out of the browser: pages take only createColumnHelper and types from it", () => {
+    // useReactTable, getCoreRowModel or flexRender in a component or page put react-table's whole core
+    // (14 KiB gzipped) on the page; the row model is built in the loader (app/lib/data-table.server.ts).
+    const browserFiles = [...filesUnder(path.join(app, "components")), ...filesUnder(path.join(app, "routes")).filter((f) => f.endsWith(".tsx"))];
+    const problems = browserFiles.flatMap((file) => {
+      const source = fs.readFileSync(file, "utf8");
+      return [...source.matchAll(/^import\s+\{([^}]*)\}\s*from\s*["']@tanstack\/react-table["']/gm)].flatMap((m) =>
+        m[1]!
+          .split(",")
+          .map((name) => name.trim())
+          .filter((name) => name && !name.startsWith("type ") && name !== "createColumnHelper")
+          .map((name) => `${path.relative(app, file)} imports ${name} from @tanstack/react-table`),
+      );
+    });
+    expect(problems).toEqual([]);
+    expect(fs.readFileSync(path.join(app, "lib", "data-table.server.ts"), "utf8")).toContain("createTable");
+  });
+
   it("notices a component that reaches zod through a schema module", () => {
     const dir = fs.mkdtempSync(path.join(app, "components", ".client-imports-test-"));
     try {
