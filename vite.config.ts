@@ -52,6 +52,10 @@ function browserChunks(): Plugin {
                 // Date arithmetic (date-fns) is for the few pages that add days or months in the browser;
                 // dates.ts (in the UI chunk, for the date input) only re-exports it.
                 if (/\/app\/lib\/date-arithmetic\.ts$|\/node_modules\/date-fns\//.test(path)) return "date-arithmetic";
+                // Form and detail components most registers do not use (radios, checkboxes, text areas,
+                // file upload, summary lists, details): their own chunk, so a register fetches only what
+                // it draws. The components' forwardRef calls are marked pure, so the barrel does not pull them in.
+                if (/\/app\/components\/nhs\/(Checkboxes|FileUpload|SummaryList|Details|Radios|Fieldset|Textarea)\.tsx$/.test(path)) return "ui-more";
                 // The NHS pagination is on four pages (admin, notifications, transparency): not in everyone's UI chunk.
                 if (path.endsWith("/app/components/nhs/Pagination.tsx")) return "pagination";
                 if (ui.test(path)) return "ui";

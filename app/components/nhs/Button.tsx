@@ -32,7 +32,8 @@ export function buttonClassName({
  * Button (nhsuk-button). Renders `<button type="submit">` by default, or an
  * `<a role="button" draggable="false">` when `href` is given (as nhsuk-frontend does).
  */
-export const Button = forwardRef<HTMLButtonElement | HTMLAnchorElement, ButtonProps>(function Button(props, ref) {
+// Pure: a page importing the components barrel without using Button does not load it.
+export const Button = /* @__PURE__ */ forwardRef<HTMLButtonElement | HTMLAnchorElement, ButtonProps>(function Button(props, ref) {
   const { variant, small, preventDoubleClick, className, children, ...rest } = props;
   const classes = buttonClassName({ variant, small, className });
   const doubleClick = preventDoubleClick === undefined ? undefined : String(preventDoubleClick);

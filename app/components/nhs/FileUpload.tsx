@@ -17,7 +17,8 @@ export interface FileUploadProps extends FieldProps, Omit<InputHTMLAttributes<HT
 }
 
 /** File upload (v10 nhsuk-file-upload markup) with label, hint and inline error message. */
-export const FileUpload = forwardRef<HTMLInputElement, FileUploadProps>(function FileUpload(
+// Pure: a page importing the components barrel without using FileUpload does not load it.
+export const FileUpload = /* @__PURE__ */ forwardRef<HTMLInputElement, FileUploadProps>(function FileUpload(
   {
     id,
     name,

@@ -21,7 +21,8 @@ export interface SelectProps extends FieldProps, Omit<SelectHTMLAttributes<HTMLS
 }
 
 /** Select (nhsuk-select) with label, hint and inline error message. */
-export const Select = forwardRef<HTMLSelectElement, SelectProps>(function Select(
+// Pure: a page importing the components barrel without using Select does not load it.
+export const Select = /* @__PURE__ */ forwardRef<HTMLSelectElement, SelectProps>(function Select(
   {
     id,
     name,

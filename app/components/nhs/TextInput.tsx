@@ -55,7 +55,8 @@ export interface TextInputProps
 }
 
 /** Text input (nhsuk-input) with label, hint and inline error message. */
-export const TextInput = forwardRef<HTMLInputElement, TextInputProps>(function TextInput(
+// Pure: a page importing the components barrel without using TextInput does not load it.
+export const TextInput = /* @__PURE__ */ forwardRef<HTMLInputElement, TextInputProps>(function TextInput(
   {
     id,
     name,

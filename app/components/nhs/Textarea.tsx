@@ -8,7 +8,8 @@ import { cx, fieldState } from "./utils";
 export interface TextareaProps extends FieldProps, Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id" | "name"> {}
 
 /** Textarea (nhsuk-textarea) with label, hint and inline error message. */
-export const Textarea = forwardRef<HTMLTextAreaElement, TextareaProps>(function Textarea(
+// Pure: a page importing the components barrel without using Textarea does not load it.
+export const Textarea = /* @__PURE__ */ forwardRef<HTMLTextAreaElement, TextareaProps>(function Textarea(
   {
     id,
     name,
