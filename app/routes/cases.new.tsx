@@ -1,7 +1,8 @@
 import { data, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { BackLink, ErrorSummary } from "~/components/nhs";
-import { CaseSectionForm } from "~/components/cases/case-form";
+import { AboutFields } from "~/components/cases/case-about-fields";
+import { SectionForm } from "~/components/cases/case-form-parts";
 import casesCss from "~/components/cases/cases.css?url";
 import { formToObject } from "~/lib/forms";
 import { redirectWithFlash } from "~/lib/flash.server";
@@ -51,7 +52,7 @@ export default function NewCase() {
           saved as you go. An IG lead reviews the case once you submit it, and then the partnership board decides.
         </p>
         <h2 className="nhsuk-heading-m">What and why</h2>
-        <CaseSectionForm slug="about" values={(actionData?.values as CaseFormValues) ?? {}} errors={actionData?.errors ?? {}} options={options} submitting={navigation.state === "submitting"} />
+        <SectionForm Fields={AboutFields} values={(actionData?.values as CaseFormValues) ?? {}} errors={actionData?.errors ?? {}} options={options} submitting={navigation.state === "submitting"} />
       </div>
     </div>
   );

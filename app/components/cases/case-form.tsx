@@ -1,6 +1,5 @@
-import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { Button, Checkboxes, DateInput, Details, Radios, Select, TextInput, Textarea } from "~/components/nhs";
+import { Checkboxes, DateInput, Details, Radios, Select, TextInput, Textarea } from "~/components/nhs";
 import {
   ARTICLE_6_LABELS,
   ARTICLE_9_LABELS,
@@ -10,57 +9,21 @@ import {
   CONSENT_MODEL_LABELS,
   DIRECTION_LABELS,
   DPIA_STATUS_LABELS,
-  PURPOSE_LABELS,
   SYSTEM_LABELS,
   rowCount,
-  type CaseFormValues,
 } from "~/models/cases.labels";
+import { AboutFields } from "./case-about-fields";
+import { arr, items, SectionForm, str, type FieldsProps } from "./case-form-parts";
 
 // The task list and the existing-deployments warning are their own modules, so the pages that show
 // them without a form (the task list, check your answers) do not load every section's questions.
 export { CaseTaskList } from "./case-task-list";
 export { ExistingDeploymentsWarning, type ExistingDeploymentView } from "./existing-deployments-warning";
-
-export type CaseFormOptions = {
-  organisations: { id: number; name: string; odsCode: string; type: string }[];
-  services: { id: number; name: string; organisationName: string }[];
-  capabilities: { id: number; name: string }[];
-};
-
-const str = (values: CaseFormValues, key: string) => {
-  const v = values[key];
-  return typeof v === "string" ? v : Array.isArray(v) ? (v[0] ?? "") : "";
-};
-const arr = (values: CaseFormValues, key: string) => {
-  const v = values[key];
-  return Array.isArray(v) ? v : typeof v === "string" && v ? [v] : [];
-};
-const items = (labels: Record<string, string>, hints: Record<string, string> = {}) =>
-  Object.entries(labels).map(([value, label]) => ({ value, label, hint: hints[value] }));
+export type { CaseFormOptions } from "./case-form-parts";
 
 const SCORES = ["1", "2", "3", "4", "5"].map((v) => ({ value: v, label: v }));
 const LIKELIHOOD_HINT = "1 rare, 5 almost certain";
 const IMPACT_HINT = "1 negligible, 5 severe";
-
-type FieldsProps = { values: CaseFormValues; errors: Record<string, string>; options: CaseFormOptions };
-
-function AboutFields({ values, errors }: FieldsProps) {
-  return (
-    <>
-      <TextInput id="title" name="title" label="Title" hint="A short name for the proposal, for example 'Out of hours access to end of life care plans'." defaultValue={str(values, "title")} error={errors.title} />
-      <Textarea id="summary" name="summary" label="What do you propose, and why?" hint="Say who would see or receive which records, and the problem this solves for patients and staff." defaultValue={str(values, "summary")} error={errors.summary} />
-      <Radios
-        id="purpose"
-        name="purpose"
-        label="What is the sharing for?"
-        hint="Direct care means caring for the individual patient. Planning and research use information about groups of people and need a different legal basis."
-        items={items(PURPOSE_LABELS)}
-        defaultValue={str(values, "purpose")}
-        error={errors.purpose}
-      />
-    </>
-  );
-}
 
 const orgOption = (o: { id: number; name: string; odsCode: string }) => ({ value: String(o.id), label: `${o.name} (${o.odsCode})` });
 
@@ -302,34 +265,7 @@ const SECTION_FIELDS: Record<string, (props: FieldsProps) => ReactNode> = {
   "co-authors": CoAuthorFields,
 };
 
-/**
- * One section of the business case as a plain form. "Save and continue" needs the section's
- * questions answered; "Save and come back later" keeps whatever is entered.
- */
-export function CaseSectionForm({
-  slug,
-  values,
-  errors,
-  options,
-  version,
-  submitting,
-  optional,
-}: FieldsProps & { slug: string; version?: number; submitting?: boolean; optional?: boolean }) {
-  const Fields = SECTION_FIELDS[slug]!;
-  return (
-    <Form method="post" noValidate key={version ?? "new"}>
-      {version !== undefined ? <input type="hidden" name="version" value={version} /> : null}
-      <Fields values={values} errors={errors} options={options} />
-      <div className="nhsuk-button-group">
-        <Button name="intent" value="continue" disabled={submitting}>
-          Save and continue
-        </Button>
-        {optional ? null : (
-          <Button name="intent" value="later" variant="secondary" disabled={submitting}>
-            Save and come back later
-          </Button>
-        )}
-      </div>
-    </Form>
-  );
+/** One section of the business case, chosen by its slug, as a plain form (see SectionForm). */
+export function CaseSectionForm({ slug, ...props }: FieldsProps & { slug: string; version?: number; submitting?: boolean; optional?: boolean }) {
+  return <SectionForm Fields={SECTION_FIELDS[slug]!} {...props} />;
 }
