@@ -30,10 +30,10 @@ function withoutNhsWebFont(): Plugin {
  * How the browser's JavaScript is split (issue 11: first load at most 100 KiB gzipped). Left to
  * itself Rollup made a chunk for every set of pages sharing a module: a form page fetched 15-20
  * files of a few hundred bytes each, and every file costs its own gzip frame, import lines with
- * unguessable hashes and a line in the page's route manifest, about a tenth of a KiB apiece. Two
- * chunks are named instead: React with Remix (as Vite would make it), and the NHS components with
- * the error page every page needs (the components barrel pulls them all in; root's header and
- * footer come from it anyway). Pages then fetch one 10 KiB UI chunk instead of many pieces of it.
+ * unguessable hashes and a line in the page's route manifest, about a tenth of a KiB apiece. The
+ * chunks are named instead: React with Remix (as Vite would make it); the UI every page needs (NHS
+ * components, the error page, dates: root's header and footer come from the components barrel
+ * anyway), about 8 KiB gzipped; and three smaller ones for what only some pages use (below).
  */
 function browserChunks(): Plugin {
   const framework = /\/node_modules\/(react|react-dom|scheduler|@remix-run|react-router|react-router-dom|turbo-stream)\//;
