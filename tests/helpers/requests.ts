@@ -52,3 +52,8 @@ export function dataOf<T = Record<string, unknown>>(result: unknown): T {
   const r = result as { data?: T; type?: string };
   return (r && r.type === "DataWithResponseInit" ? r.data : result) as T;
 }
+
+/** A register page's rows as it shows them: its loader sends DataTable's model, each row whole as `original`. */
+export function tableRows<R>(data: unknown): R[] {
+  return (data as { tableModel: { rows: { original: R }[] } }).tableModel.rows.map((row) => row.original);
+}

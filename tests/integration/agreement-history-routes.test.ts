@@ -15,7 +15,7 @@ import * as exceptionsPage from "~/routes/exceptions._index";
 import * as transparencyPage from "~/routes/transparency";
 import { loader as agreementsApi } from "~/routes/api.v1.agreements";
 import { createApiToken } from "~/models/api-tokens.server";
-import { BASE, dataOf, statusOf } from "../helpers/requests";
+import { BASE, dataOf, statusOf, tableRows } from "../helpers/requests";
 import { agreementFormFields, routeCaller, signInEach } from "../helpers/fixtures";
 
 const REPORTING_DATE = "2016-10-31";
@@ -52,7 +52,7 @@ const recordDpia = (reference: string) =>
 type ExceptionsData = { rows: { kind: string; title: string }[] };
 const frailtyException = async () => {
   const page = dataOf<ExceptionsData>(await get(exceptionsPage.loader, "/exceptions?kind=sharing_without_agreement", "programme"));
-  return page.rows.some((e) => e.kind === "sharing_without_agreement" && e.title.startsWith("Frailty assessment unit"));
+  return tableRows<ExceptionsData["rows"][number]>(page).some((e) => e.kind === "sharing_without_agreement" && e.title.startsWith("Frailty assessment unit"));
 };
 type TransparencyData = { viewingOrganisations: { name: string; services: { name: string; agreements: string[] }[] }[]; activeAgreements: { reference: string; parties: string[] }[] };
 const publicAgreementsOfFrailty = async () => {

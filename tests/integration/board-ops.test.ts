@@ -26,6 +26,7 @@ import { loader as transparencyLoader } from "~/routes/transparency";
 import { loader as organisationLoader } from "~/routes/organisations.$odsCode/route";
 import {
   dataOf,
+  tableRows,
   getRequest,
   settle,
   signInAs,
@@ -253,8 +254,10 @@ describe("/exceptions and /exceptions.csv", () => {
     }[];
     table: { pageSize: number };
   };
-  const page = async (query: string) =>
-    dataOf<Page>(await exceptionsLoader(args(`/exceptions${query}`, cookie)));
+  const page = async (query: string) => {
+    const data = dataOf<Page>(await exceptionsLoader(args(`/exceptions${query}`, cookie)));
+    return { ...data, rows: tableRows<Page["rows"][number]>(data) };
+  };
 
   it("require sign-in", async () => {
     for (const path of ["/exceptions", "/exceptions.csv"]) {

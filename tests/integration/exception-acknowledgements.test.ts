@@ -18,7 +18,7 @@ import { loader as exceptionsCsvLoader } from "~/routes/exceptions[.]csv";
 import { loader as apiExceptionsLoader } from "~/routes/api.v1.exceptions";
 import { loader as organisationLoader } from "~/routes/organisations.$odsCode/route";
 import { getDashboard } from "~/models/dashboard.server";
-import { BASE, dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
+import { BASE, dataOf, getRequest, postRequest, settle, signInAs, statusOf, tableRows } from "../helpers/requests";
 
 // The demo's reporting date: acknowledgements are dated on it.
 const TODAY = "2016-10-31";
@@ -66,7 +66,7 @@ describe("grouping low-severity exceptions of one kind", () => {
     expect(line.href).toBe("/exceptions?kind=opt_in_below_target&severity=low");
     const page = dataOf<{ total: number; rows: { kind: string; severity: string }[] }>(await exceptionsLoader({ request: getRequest(line.href, cookies["programme@example.org"]), params: {}, context }));
     expect(page.total).toBe(below.length);
-    expect(page.rows.every((r) => r.kind === "opt_in_below_target" && r.severity === "low")).toBe(true);
+    expect(tableRows<{ kind: string; severity: string }>(page).every((r) => r.kind === "opt_in_below_target" && r.severity === "low")).toBe(true);
     // The grouped line is one task: the count is the lines on the page.
     expect(taskCountFor({ user: user("programme@example.org"), asAt: TODAY })).toBe(items.length);
   });
@@ -154,12 +154,12 @@ describe("acknowledging", () => {
     const page = dataOf<{ rows: { id: string; acknowledgement: unknown; acknowledgeHref: string | null }[] }>(
       await exceptionsLoader({ request: getRequest("/exceptions?kind=deployment_late", cookies["programme@example.org"]), params: {}, context }),
     );
-    const row = page.rows.find((r) => r.id === key)!;
+    const row = tableRows<{ id: string; acknowledgement: unknown; acknowledgeHref: string | null }>(page).find((r) => r.id === key)!;
     expect(row.acknowledgement).toEqual({ acknowledgedBy: "Priya Programme", acknowledgedOn: TODAY, reason: "Supplier fix booked for December", reviewBy: "2016-12-15", severity: "medium" });
     expect(row.acknowledgeHref).toContain(encodeURIComponent(key));
     // Someone who may not acknowledge it sees the mark and no link.
     const asBoard = dataOf<typeof page>(await exceptionsLoader({ request: getRequest("/exceptions?kind=deployment_late", cookies["board@example.org"]), params: {}, context }));
-    expect(asBoard.rows.find((r) => r.id === key)).toMatchObject({ acknowledgeHref: null, acknowledgement: { reviewBy: "2016-12-15" } });
+    expect(tableRows<{ id: string }>(asBoard).find((r) => r.id === key)).toMatchObject({ acknowledgeHref: null, acknowledgement: { reviewBy: "2016-12-15" } });
 
     const csv = parse(await ((await exceptionsCsvLoader({ request: getRequest("/exceptions.csv?kind=deployment_late", cookies["programme@example.org"]), params: {}, context })) as Response).text(), { columns: true, bom: true }) as Record<string, string>[];
     const line = csv.find((r) => r.Link === `/rollout/deployments/${key.split(":")[1]}`)!;
@@ -183,7 +183,10 @@ describe("acknowledging", () => {
     const key = lateKey();
     const cookie = cookies["programme@example.org"];
     type Page = { total: number; counts: Record<string, number>; rows: { id: string; acknowledgement: unknown }[] };
-    const pageOf = async (query: string) => dataOf<Page>(await exceptionsLoader({ request: getRequest(`/exceptions?${query}`, cookie), params: {}, context }));
+    const pageOf = async (query: string) => {
+      const data = dataOf<Page>(await exceptionsLoader({ request: getRequest(`/exceptions?${query}`, cookie), params: {}, context }));
+      return { ...data, rows: tableRows<Page["rows"][number]>(data) };
+    };
     const csvOf = async (query: string) =>
       parse(await ((await exceptionsCsvLoader({ request: getRequest(`/exceptions.csv?${query}`, cookie), params: {}, context })) as Response).text(), { columns: true, bom: true }) as Record<string, string>[];
     const all = await pageOf("pageSize=200");
