@@ -2,6 +2,7 @@ import { vitePlugin as remix } from "@remix-run/dev";
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from "vite";
 import path from "node:path";
+import { purgeNhsukFrontendCss } from "./nhsuk-css.config";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -69,7 +70,7 @@ function browserChunks(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   resolve: { alias: { "~": path.resolve(__dirname, "app") } },
   server: { port: 3000 },
   build: {
@@ -90,6 +91,9 @@ export default defineConfig({
   // nhsuk-frontend's CSS keeps an IE hack (`@media screen\0`) that esbuild's CSS minifier warns about
   // and leaves as it is; the rule only ever applied to Internet Explorer.
   esbuild: { logOverride: { "css-syntax-error": "silent" } },
+  // The production build ships only the nhsuk-frontend CSS ShareBoard uses (nhsuk-css.config.ts):
+  // its stylesheet blocks the first paint. The dev server keeps it whole.
+  css: command === "build" ? { postcss: { plugins: [purgeNhsukFrontendCss()] } } : undefined,
   test: {
     projects: [
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.{ts,tsx}"] } },
@@ -132,4 +136,4 @@ export default defineConfig({
       },
     }),
   ],
-});
+}));

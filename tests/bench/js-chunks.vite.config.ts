@@ -3,7 +3,7 @@
 // length, minified, before gzip), written to build/client-chunks.json, to see what makes a page heavy.
 import fs from "node:fs";
 import path from "node:path";
-import { mergeConfig, type Plugin } from "vite";
+import { defineConfig, mergeConfig, type Plugin } from "vite";
 import base from "../../vite.config";
 
 function chunkReport(): Plugin {
@@ -23,4 +23,5 @@ function chunkReport(): Plugin {
   };
 }
 
-export default mergeConfig(base, { plugins: [chunkReport()] });
+// The app's config is a function of the command (the CSS is purged only when building).
+export default defineConfig((env) => mergeConfig(base(env), { plugins: [chunkReport()] }));
