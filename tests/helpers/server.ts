@@ -57,7 +57,9 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   let log = "";
-  const child = spawn(process.execPath, [TSX, "app/server.ts"], {
+  // The server runs in this child itself (tsx as a loader), not under tsx's CLI: a SIGKILL to the
+  // CLI left the real server running, orphaned, so a "kill" stopped nothing and the process outlived the test.
+  const child = spawn(process.execPath, ["--import", "tsx", "app/server.ts"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), SESSION_SECRET: "crash-test-secret-that-is-long-enough-0123456789", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
