@@ -51,8 +51,20 @@ type ExceptionRow = AcknowledgedException & { acknowledgeHref: string | null };
 /** An "Acknowledge" link on the rows this user may acknowledge (only at the reporting date: acknowledging is done today). */
 function withAcknowledgeLinks(rows: AcknowledgedException[], { asAt, reportingDate, user, returnTo }: { asAt: string; reportingDate: string; user: Parameters<typeof acknowledgeableIds>[0]["user"]; returnTo: string }): ExceptionRow[] {
   const may = asAt === reportingDate ? acknowledgeableIds({ exceptions: rows, asAt, user }) : new Set<string>();
-  return rows.map((e) => ({ ...e, acknowledgeHref: may.has(e.id) ? acknowledgeHref(e.id, returnTo) : null }));
+  // The page's rows come from the figures cache (the same array while the exceptions are unchanged):
+  // the same rows with the same links are the same array too, so the table's model is built once.
+  const key = `${returnTo}\n${rows.filter((e) => may.has(e.id)).map((e) => e.id).join("\n")}`;
+  let byLinks = linkedRows.get(rows);
+  if (!byLinks) linkedRows.set(rows, (byLinks = new Map()));
+  const kept = byLinks.get(key);
+  if (kept) return kept;
+  const linked = rows.map((e) => ({ ...e, acknowledgeHref: may.has(e.id) ? acknowledgeHref(e.id, returnTo) : null }));
+  if (byLinks.size >= 100) byLinks.clear();
+  byLinks.set(key, linked);
+  return linked;
 }
+
+const linkedRows = new WeakMap<object, Map<string, ExceptionRow[]>>();
 
 const column = createColumnHelper<ExceptionRow>();
 const COLUMNS = [

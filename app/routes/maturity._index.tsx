@@ -36,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     organisationType,
     locality,
     ...register,
-    tableModel: dataTableModel(heatColumns(register.framework), register.heatMap.rows),
+    tableModel: dataTableModel(heatColumnsOf(register.framework), register.heatMap.rows),
     table,
     canAssess: user.roles.includes("programme") || user.roles.includes("ig_lead"),
     canAddFramework: user.roles.includes("admin"),
@@ -45,6 +45,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type Scale = { scaleMin: number; scaleMax: number };
 const column = createColumnHelper<HeatMapRow>();
+
+// The loader's columns for a framework from the figures cache (the same object while its data is
+// unchanged), so the table's model is built once per framework and heat map, not on every request.
+const heatColumnsByFramework = new WeakMap<object, ColumnDef<HeatMapRow, any>[]>();
+function heatColumnsOf(framework: Parameters<typeof heatColumns>[0]) {
+  let columns = heatColumnsByFramework.get(framework);
+  if (!columns) heatColumnsByFramework.set(framework, (columns = heatColumns(framework)));
+  return columns;
+}
 
 // Dimensions are data, so the columns are built per framework (and memoised on its code).
 function heatColumns(framework: Scale & { dimensions: { code: string; name: string }[] }): ColumnDef<HeatMapRow, any>[] {
