@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gt, isNull, lt, lte, sql } from "drizzle-orm
 import { agreements, boardPacks, capabilities, deploymentStatusEvents, deployments, organisations, services, users } from "../../db/schema";
 import { audit, type Actor } from "~/lib/audit.server";
 import { addDaysIso, addMonthsIso } from "~/lib/dates";
-import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { getDb, preparedPerConnection, transaction, type DbOrTx } from "~/lib/db.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { inForceSql, reviewOnSql } from "./agreements.server";
 import { boardCharts } from "./dashboard.server";
@@ -64,12 +64,17 @@ export function boardPackExceptions({ asAt, db = getDb() }: { asAt: string; db?:
 
 export class BoardPackConflictError extends Error {}
 
+// The dashboard asks on every request: prepared once per connection.
+const latestPackBefore = preparedPerConnection((db) =>
+  db.select({ asAt: boardPacks.asAt }).from(boardPacks).where(lt(boardPacks.asAt, sql.placeholder("asAt"))).orderBy(desc(boardPacks.asAt)).limit(1).prepare(),
+);
+
 /**
  * Where "since the previous board pack" starts for a pack as at `asAt`: the latest pack recorded
  * as issued before that date, or one month earlier when none was.
  */
 export function previousBoardPack({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }): { since: string; recorded: boolean } {
-  const row = db.select({ asAt: boardPacks.asAt }).from(boardPacks).where(lt(boardPacks.asAt, asAt)).orderBy(desc(boardPacks.asAt)).limit(1).get();
+  const row = latestPackBefore(db).get({ asAt });
   return row ? { since: row.asAt, recorded: true } : { since: addMonthsIso(asAt, -1), recorded: false };
 }
 

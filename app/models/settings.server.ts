@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { settings } from "../../db/schema";
 import { getDb, preparedPerConnection, transaction, type DbOrTx } from "~/lib/db.server";
+import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { audit, type Actor } from "~/lib/audit.server";
 import { redirect } from "@remix-run/node";
 import { dateProblem, formatDate, isIsoDate, todayIso } from "~/lib/dates";
@@ -28,10 +29,13 @@ export type SettingKey = keyof Settings;
 
 const allSettings = preparedPerConnection((db) => db.select().from(settings).prepare());
 
+/** Every setting, read and checked once until the settings change (several times a request otherwise). */
 export function getSettings(db: DbOrTx = getDb()): Settings {
-  const rows = allSettings(db).all();
-  const raw = Object.fromEntries(rows.map((r) => [r.key, r.value]));
-  return SettingsSchema.parse(raw);
+  return memoiseByDataVersion("settings", null, db, () => {
+    const rows = allSettings(db).all();
+    const raw = Object.fromEntries(rows.map((r) => [r.key, r.value]));
+    return SettingsSchema.parse(raw);
+  });
 }
 
 /** The date everything "due", "late" or "expiring" is judged against. */
