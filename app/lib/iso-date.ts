@@ -26,7 +26,8 @@ export function isoOf(date: Date): string {
 }
 
 export function isIsoDate(value: string) {
-  return ISO_DATE.test(value) && !Number.isNaN(dateOf(value).getTime());
+  // Year 0000 is 1 BC, which date-fns writes back as 0001: not a date anyone means.
+  return ISO_DATE.test(value) && !value.startsWith("0000") && !Number.isNaN(dateOf(value).getTime());
 }
 
 export function todayIso() {

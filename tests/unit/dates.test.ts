@@ -33,6 +33,7 @@ describe("ISO date arithmetic", () => {
     );
     expect(workingDaysBetween("2016-10-28", "2016-10-31")).toBe(1);
     expect(isIsoDate("0050-02-28")).toBe(true);
+    expect(isIsoDate("0000-01-01")).toBe(false); // the case the property found once: year 0 is 1 BC
   });
 
   it("knows month ends, leap days and impossible dates", () => {
