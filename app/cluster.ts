@@ -7,9 +7,11 @@
 // What must not live in one process, and where it lives instead: upload previews are files in the
 // OS temp folder (any worker can confirm them); sessions, sign-in throttling and the tables'
 // change counters that caches compare against are in SQLite; caches are per worker and bounded in
-// bytes. Scheduled work must run once: only the worker given SHAREBOARD_RUN_SCHEDULED_WORK=1
+// bytes, and what one worker computes it also leaves in a shared store (app/lib/shared-cache.server.ts:
+// a SQLite file of its own in a private temp folder, made empty on each start, removed on stop). Scheduled work must run once: only the worker given SHAREBOARD_RUN_SCHEDULED_WORK=1
 // (the first, and whichever replaces it) may run it.
 import cluster, { type Worker } from "node:cluster";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +27,13 @@ const here = fileURLToPath(import.meta.url);
 if (here.endsWith(".js")) process.env.SHAREBOARD_IMPORT_WORKER_FILE ??= path.join(path.dirname(here), "models", "opt-in-import.worker.js");
 
 async function primary() {
+  const count = Math.max(1, Number(process.env.WEB_CONCURRENCY) || os.availableParallelism());
+  // The workers' shared store, in a folder only this user can read (it holds drawn pages).
+  if (count > 1 && process.env.SHAREBOARD_CACHE !== "off") {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-shared-"));
+    process.env.SHAREBOARD_SHARED_CACHE_FILE = path.join(folder, "shared-cache.sqlite");
+    process.on("exit", () => fs.rmSync(folder, { recursive: true, force: true }));
+  }
   // Once, before forking the servers, in a process of its own that then exits: every worker shares
   // the same secret and finds the migrations applied, and the primary, which lives as long as the
   // server, never holds the database, the migrations or the demo data in its memory.
@@ -32,7 +41,6 @@ async function primary() {
     log("the database could not be prepared (see above): not starting");
     process.exit(1);
   }
-  const count = Math.max(1, Number(process.env.WEB_CONCURRENCY) || os.availableParallelism());
   // Each worker's JavaScript heap is capped (SHAREBOARD_WORKER_HEAP_MIB, default 256 MiB): V8
   // otherwise grows a busy process's heap far past what it holds live, and with one worker per
   // core that is most of the server's memory. The caches are bounded well inside it.
@@ -79,6 +87,10 @@ async function setupOnly() {
   const { ensureSessionSecret, prepareDatabase } = await import("../db/setup");
   ensureSessionSecret(log);
   await prepareDatabase(log);
+  if (process.env.SHAREBOARD_SHARED_CACHE_FILE) {
+    const { createSharedCacheFile } = await import("./lib/shared-cache.server");
+    createSharedCacheFile(process.env.SHAREBOARD_SHARED_CACHE_FILE);
+  }
 }
 
 if (cluster.isPrimary) {

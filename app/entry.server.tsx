@@ -7,7 +7,7 @@ import { NonceProvider } from "./lib/nonce";
 import { ChartMarkupContext } from "./components/charts/chart-markup";
 import { chartMarkup } from "./lib/chart-markup.server";
 import { logger } from "./lib/logger.server";
-import { keepPageMarkup, keptPageMarkup, pageMarkupKey } from "./lib/page-markup.server";
+import { keepPageMarkup, keptPageMarkup, pageMarkupKey, sharedPageMarkup } from "./lib/page-markup.server";
 
 // No page defers data, so every page is rendered in full before its first byte is sent
 // (`onAllReady`): the status line then always matches the body, and a body is never cut off.
@@ -29,10 +29,13 @@ export default async function handleRequest(
   const tokens = [nonce, requestId];
   const key = await pageMarkupKey(request.url, responseStatusCode, remixContext, tokens);
   if (key !== null) {
-    const kept = keptPageMarkup(key, tokens);
+    // Kept by this worker, or else drawn by another worker and left in their shared store.
+    let kept = keptPageMarkup(key, tokens);
+    const from = kept !== undefined ? "kept" : "shared";
+    kept ??= sharedPageMarkup(key, tokens);
     if (kept !== undefined) {
       responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-      responseHeaders.append("Server-Timing", 'page;desc="kept"');
+      responseHeaders.append("Server-Timing", `page;desc="${from}"`);
       return new Response(kept, { headers: responseHeaders, status: responseStatusCode });
     }
   }

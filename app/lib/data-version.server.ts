@@ -1,8 +1,10 @@
 import { tableVersions as tableVersionsTable } from "../../db/schema";
 import { captureTables, noteTables } from "../../db/query-tables";
+import v8 from "node:v8";
 import type { Statement } from "better-sqlite3";
 import type { Connection } from "../../db/client";
 import { connection, getDb, preparedPerConnection, type DbOrTx } from "./db.server";
+import { sharedGet, sharedPut } from "./shared-cache.server";
 
 // Figures such as the exceptions and the board's summary are worked out from many tables. They
 // only change when those tables do: every table has a change counter that triggers bump in the
@@ -101,14 +103,28 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
     return hit.value as T;
   }
   remove(key);
+  // Another worker may have worked it out from the same tables as they are now (shared-cache.server.ts).
+  const shared = sharedFigure<T>(key, versions);
+  if (shared) {
+    keep(key, shared.tables, signature(shared.tables, versions), shared.value);
+    noteTables(shared.tables);
+    return shared.value;
+  }
   const { value, tables: read } = captureTables(compute);
   const tables = [...read].sort();
   // A figure that read no table cannot be told when to go stale: it is never kept (the connection
   // logs every statement, so this happens only if that wiring is broken).
   if (tables.length === 0) return value;
+  const valueSignature = signature(tables, versions);
+  shareFigure(key, tables, valueSignature, value);
+  keep(key, tables, valueSignature, value);
+  return value;
+}
+
+function keep(key: string, tables: readonly string[], valueSignature: string, value: unknown) {
   const budget = cacheBudgetBytes();
   const bytes = sizeOf(value);
-  if (bytes > budget / 4) return value;
+  if (bytes > budget / 4) return;
   for (const oldest of cache.keys()) {
     if (cachedBytes + bytes <= budget) break;
     remove(oldest);
@@ -116,9 +132,61 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   // Callers share the value: under test it is frozen, so code that changes a shared figure fails there.
   if (process.env.NODE_ENV === "test") deepFreeze(value);
   // The counters read before computing: a change committed meanwhile makes the next call recompute.
-  cache.set(key, { tables, signature: signature(tables, versions), value, bytes });
+  cache.set(key, { tables, signature: valueSignature, value, bytes });
   cachedBytes += bytes;
-  return value;
+}
+
+// In the shared store a figure is tagged with the tables it read and their counters then.
+function sharedFigure<T>(key: string, versions: Map<string, number>): { tables: readonly string[]; value: T } | undefined {
+  const entry = sharedGet(`figure|${key}`);
+  if (!entry) return undefined;
+  const at = entry.tag.indexOf("@");
+  const tables = entry.tag.slice(0, at).split(",");
+  if (entry.tag.slice(at + 1) !== signature(tables, versions)) return undefined;
+  try {
+    return { tables, value: v8.deserialize(entry.value) as T };
+  } catch {
+    return undefined;
+  }
+}
+
+function shareFigure(key: string, tables: readonly string[], valueSignature: string, value: unknown) {
+  // Only data that comes back as it went in: v8's copy keeps Dates, Maps and Sets, but a class
+  // instance would come back as a plain object without its methods.
+  if (!isPlainData(value)) return;
+  let bytes: Buffer;
+  try {
+    bytes = v8.serialize(value);
+  } catch {
+    return;
+  }
+  sharedPut(`figure|${key}`, `${tables.join(",")}@${valueSignature}`, bytes);
+}
+
+/** Whether a value is made only of primitives, arrays, plain objects, Dates, Maps and Sets. */
+export function isPlainData(value: unknown, seen = new Set<object>()): boolean {
+  if (value === null || typeof value !== "object") return typeof value !== "function" && typeof value !== "symbol";
+  if (seen.has(value)) return true;
+  seen.add(value);
+  if (value instanceof Date) return true;
+  if (value instanceof Map) {
+    for (const [k, v] of value) if (!isPlainData(k, seen) || !isPlainData(v, seen)) return false;
+    return true;
+  }
+  if (value instanceof Set) {
+    for (const v of value) if (!isPlainData(v, seen)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return false;
+  for (const v of Object.values(value)) if (!isPlainData(v, seen)) return false;
+  return true;
+}
+
+/** Forgets every figure this process keeps, as a newly started worker has none (tests). */
+export function forgetFigures() {
+  cache.clear();
+  cachedBytes = 0;
 }
 
 /** The tables a cached figure was computed from (for tests), or null when it is not cached. */

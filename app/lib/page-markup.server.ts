@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { EntryContext } from "@remix-run/node";
+import { sharedGet, sharedPut } from "./shared-cache.server";
 
 // Kept page markup: the HTML of a page, kept by everything it was drawn from.
 //
@@ -16,8 +17,9 @@ import type { EntryContext } from "@remix-run/node";
 // for each place they appeared, filled with this request's values when the page is sent.
 //
 // Only complete, successful pages are kept: status 200, no errors, no action data (a form's
-// answer); anything else is drawn afresh. Bounded in bytes (least
-// recently used out first) and per process, so workers share nothing.
+// answer); anything else is drawn afresh. Bounded in bytes (least recently used out first) and
+// per process; a page drawn by one worker is also left in the workers' shared store
+// (shared-cache.server.ts), where another worker finds it before drawing the same page itself.
 
 // The HTML as UTF-8 bytes between the token slots: sent without encoding it again.
 type Template = { parts: Buffer[]; slots: number[]; bytes: number };
@@ -92,6 +94,35 @@ export function keptPageMarkup(key: string, tokens: readonly string[]): Uint8Arr
   hits += 1;
   cache.delete(key);
   cache.set(key, template);
+  return filledIn(template, tokens);
+}
+
+/**
+ * The page for this key as another worker drew it, if it left it in the shared store; kept in
+ * this worker's memory from then on.
+ */
+export function sharedPageMarkup(key: string, tokens: readonly string[]): Uint8Array<ArrayBuffer> | undefined {
+  if (!pageMarkupEnabled()) return undefined;
+  const entry = sharedGet(`page|${key}`);
+  if (!entry) return undefined;
+  let layout: { slots: number[]; lengths: number[] };
+  try {
+    layout = JSON.parse(entry.tag);
+  } catch {
+    return undefined;
+  }
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (const length of layout.lengths) {
+    parts.push(entry.value.subarray(at, at + length));
+    at += length;
+  }
+  if (at !== entry.value.byteLength || layout.slots.length !== parts.length - 1) return undefined;
+  const template = keep(key, parts, layout.slots);
+  return filledIn(template, tokens);
+}
+
+function filledIn(template: Template, tokens: readonly string[]) {
   if (template.slots.length === 0) return asBody(template.parts[0]);
   const filled = tokens.map((token) => Buffer.from(token, "utf8"));
   const out: Buffer[] = [template.parts[0]];
@@ -127,9 +158,15 @@ export function keepPageMarkup(key: string, html: string, tokens: readonly strin
     }
     parts.push(Buffer.from(html.slice(last), "utf8"));
   }
+  const template = keep(key, parts, slots);
+  if (template.bytes <= pageMarkupBudgetBytes() / 4) sharedPut(`page|${key}`, JSON.stringify({ slots, lengths: parts.map((p) => p.length) }), Buffer.concat(parts));
+}
+
+function keep(key: string, parts: Buffer[], slots: number[]): Template {
   const bytes = 2 * key.length + parts.reduce((sum, part) => sum + part.length, 0) + 64 * (parts.length + 1);
+  const template = { parts, slots, bytes };
   const budget = pageMarkupBudgetBytes();
-  if (bytes > budget / 4) return;
+  if (bytes > budget / 4) return template;
   const previous = cache.get(key);
   if (previous) {
     cache.delete(key);
@@ -140,8 +177,9 @@ export function keepPageMarkup(key: string, html: string, tokens: readonly strin
     cache.delete(oldestKey);
     cachedBytes -= oldest.bytes;
   }
-  cache.set(key, { parts, slots, bytes });
+  cache.set(key, template);
   cachedBytes += bytes;
+  return template;
 }
 
 /** What is kept now, and how often a page was sent from it (for tests and the README). */

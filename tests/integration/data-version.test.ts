@@ -1,7 +1,12 @@
-import { describe, expect, it } from "vitest";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { cachedTables, cacheStats, memoiseByDataVersion, tableVersions } from "~/lib/data-version.server";
+import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, tableVersions } from "~/lib/data-version.server";
+import { createSharedCacheFile, resetSharedCache, sharedGet, sharedPut } from "~/lib/shared-cache.server";
 import { connection } from "~/lib/db.server";
 import { countedTables, ensureChangeCounters } from "../../db/change-counters";
 import { addComment } from "~/models/cases.server";
@@ -154,5 +159,94 @@ describe("the figures cache across worker processes and in memory", () => {
     } finally {
       delete process.env.SHAREBOARD_CACHE_MAX_BYTES;
     }
+  });
+});
+
+describe("figures one worker worked out, shared with the others (app/lib/shared-cache.server.ts)", () => {
+  // This process plays both workers: forgetting its own figures makes it a worker that has not
+  // computed them, which must then find them in the shared store instead of computing.
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-shared-test-"));
+    process.env.SHAREBOARD_SHARED_CACHE_FILE = path.join(dir, "shared.sqlite");
+    createSharedCacheFile(process.env.SHAREBOARD_SHARED_CACHE_FILE);
+    resetSharedCache();
+  });
+  afterEach(() => {
+    resetSharedCache();
+    delete process.env.SHAREBOARD_SHARED_CACHE_FILE;
+    delete process.env.SHAREBOARD_SHARED_CACHE_MAX_BYTES;
+    forgetFigures();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const figure = (compute: () => unknown) => memoiseByDataVersion("test.shared", { asAt: "2016-10-31" }, getDb(), compute);
+  const organisationFigures = () => ({ count: getDb().select().from(organisations).all().length, at: new Date("2016-10-31T00:00:00Z"), byKind: new Map([["practice", 63]]) });
+
+  it("a worker that has not computed a figure takes it from the shared store, with its Dates and Maps, and still knows when it goes stale", () => {
+    const first = figure(organisationFigures);
+    forgetFigures();
+    const fromShared = figure(() => {
+      throw new Error("computed again although another worker had computed it");
+    }) as ReturnType<typeof organisationFigures>;
+    expect(fromShared).toEqual(first);
+    expect(fromShared.at).toBeInstanceOf(Date);
+    expect(fromShared.byKind.get("practice")).toBe(63);
+    expect(cachedTables("test.shared", { asAt: "2016-10-31" })).toContain("organisations");
+
+    // A change to a table the figure read, made by another connection (another worker): neither
+    // this worker's copy nor the shared one is used.
+    const otherWorker = openDatabase(process.env.DATABASE_PATH!);
+    otherWorker.db.transaction((tx) => {
+      tx.update(organisations).set({ name: sql`${organisations.name}` }).where(eq(organisations.id, 1)).run();
+      audit(tx, SYSTEM_ACTOR, { action: "organisation.update", entityType: "organisation", entityId: 1 });
+    });
+    otherWorker.sqlite.close();
+    let computed = 0;
+    figure(() => (computed++, organisationFigures()));
+    forgetFigures();
+    figure(() => (computed++, organisationFigures()));
+    expect(computed).toBe(1);
+  });
+
+  it("shares only data that comes back as it went in: a class instance is computed by each worker", () => {
+    class Figures {
+      constructor(readonly count: number) {}
+      doubled() {
+        return this.count * 2;
+      }
+    }
+    let computed = 0;
+    const compute = () => (computed++, new Figures(getDb().select().from(organisations).all().length));
+    figure(compute);
+    forgetFigures();
+    const again = figure(compute) as Figures;
+    expect(computed).toBe(2);
+    expect(again.doubled()).toBe(again.count * 2);
+    expect(isPlainData({ a: [1, "x", null, undefined, new Date(), new Map([[1, new Set([2])]])] })).toBe(true);
+    expect(isPlainData({ a: [() => 1] })).toBe(false);
+  });
+
+  it("keeps at most its budget in bytes, the oldest entries out first", () => {
+    process.env.SHAREBOARD_SHARED_CACHE_MAX_BYTES = String(200_000);
+    resetSharedCache();
+    for (let i = 0; i < 40; i++) sharedPut(`test-${i}`, "tag", Buffer.alloc(20_000, i));
+    const file = new Database(process.env.SHAREBOARD_SHARED_CACHE_FILE!, { readonly: true });
+    const { total, entries } = file.prepare("select sum(bytes) as total, count(*) as entries from entries").get() as { total: number; entries: number };
+    file.close();
+    expect(total).toBeLessThanOrEqual(200_000);
+    expect(entries).toBeGreaterThan(5);
+    expect(sharedGet("test-39")?.value.equals(Buffer.alloc(20_000, 39))).toBe(true);
+    expect(sharedGet("test-0")).toBeUndefined();
+    // More than a quarter of the budget is never kept.
+    sharedPut("test-big", "tag", Buffer.alloc(60_000));
+    expect(sharedGet("test-big")).toBeUndefined();
+  });
+
+  it("is off for a single process and when caching is off", () => {
+    delete process.env.SHAREBOARD_SHARED_CACHE_FILE;
+    resetSharedCache();
+    sharedPut("test-off", "tag", Buffer.from("x"));
+    expect(sharedGet("test-off")).toBeUndefined();
   });
 });

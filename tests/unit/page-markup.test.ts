@@ -1,6 +1,10 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { EntryContext } from "@remix-run/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clearPageMarkup, keepPageMarkup, keptPageMarkup, pageMarkupKey, pageMarkupStats } from "~/lib/page-markup.server";
+import { clearPageMarkup, keepPageMarkup, keptPageMarkup, pageMarkupKey, pageMarkupStats, sharedPageMarkup } from "~/lib/page-markup.server";
+import { createSharedCacheFile, resetSharedCache } from "~/lib/shared-cache.server";
 
 // Kept page markup (app/lib/page-markup.server.ts): a page drawn before from the same URL and
 // loader data is sent as drawn, with this request's nonce and request id in place.
@@ -113,5 +117,37 @@ describe("kept pages", () => {
     keepPageMarkup("big", "y".repeat(20_000), tokensA);
     expect(keptPageMarkup("big", tokensA)).toBeUndefined();
     expect(pageMarkupStats().entries).toBe(0);
+  });
+});
+
+describe("pages drawn by another worker (the workers' shared store)", () => {
+  const html = (t: string[]) => `<!DOCTYPE html><html><head><script nonce="${t[0]}">a()</script></head><body>Opt-in 12.5% – Wigan<script nonce="${t[0]}">b("${t[1]}")</script></body></html>`;
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-shared-page-"));
+    process.env.SHAREBOARD_SHARED_CACHE_FILE = path.join(dir, "shared.sqlite");
+    createSharedCacheFile(process.env.SHAREBOARD_SHARED_CACHE_FILE);
+    resetSharedCache();
+  });
+  afterEach(() => {
+    resetSharedCache();
+    delete process.env.SHAREBOARD_SHARED_CACHE_FILE;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("sends a page another worker drew, with this request's tokens, and keeps it in this worker from then on", () => {
+    keepPageMarkup("k", html(tokensA), tokensA);
+    clearPageMarkup(); // this process now plays the worker that never drew the page
+    expect(keptPageMarkup("k", tokensB)).toBeUndefined();
+    expect(decoder.decode(sharedPageMarkup("k", tokensB))).toBe(html(tokensB));
+    expect(decoder.decode(keptPageMarkup("k", tokensB))).toBe(html(tokensB));
+  });
+
+  it("finds nothing for a page no worker drew, or when the page cache is off", () => {
+    expect(sharedPageMarkup("never", tokensA)).toBeUndefined();
+    keepPageMarkup("k", html(tokensA), tokensA);
+    clearPageMarkup();
+    process.env.SHAREBOARD_PAGE_CACHE = "off";
+    expect(sharedPageMarkup("k", tokensA)).toBeUndefined();
   });
 });
