@@ -43,8 +43,7 @@ function computeTransparencyReport({ asAt, db }: { asAt: string; db: DbOrTx }) {
         .all()
     : [];
 
-  const coverageByService = new Map<number, typeof coverage>();
-  for (const c of coverage) coverageByService.set(c.serviceId, [...(coverageByService.get(c.serviceId) ?? []), c]);
+  const coverageByService = groupBy(coverage, (c) => c.serviceId);
   const byOrganisation = new Map<string, TransparencyOrganisation>();
   for (const d of live) {
     const org = byOrganisation.get(d.odsCode) ?? { name: d.organisationName, type: ORGANISATION_TYPE_LABELS[d.organisationType], privateProvider: d.privateProvider, services: [] };
@@ -93,13 +92,14 @@ function computeTransparencyReport({ asAt, db }: { asAt: string; db: DbOrTx }) {
         .orderBy(asc(partyName))
         .all()
     : [];
+  const partiesByAgreement = groupBy(parties, (p) => p.agreementId);
   const activeAgreements = agreementRows.map(({ id, article6Basis, article9Condition, purpose, consentModel, ...a }) => ({
     ...a,
     purpose: PURPOSE_LABELS[purpose],
     article6: ARTICLE_6_LABELS[article6Basis],
     article9: article9Condition ? ARTICLE_9_LABELS[article9Condition] : null,
     consentModel: CONSENT_MODEL_LABELS[consentModel],
-    parties: parties.filter((p) => p.agreementId === id).map((p) => p.name),
+    parties: (partiesByAgreement.get(id) ?? []).map((p) => p.name),
   }));
 
   const to = monthOf(asAt);
@@ -119,4 +119,15 @@ function computeTransparencyReport({ asAt, db }: { asAt: string; db: DbOrTx }) {
     optIn,
   };
 }
+/** Rows by a key, in their order (Map.groupBy arrives with Node 21). */
+function groupBy<T, K>(rows: readonly T[], keyOf: (row: T) => K) {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const group = groups.get(keyOf(row));
+    if (group) group.push(row);
+    else groups.set(keyOf(row), [row]);
+  }
+  return groups;
+}
+
 export type TransparencyReport = ReturnType<typeof computeTransparencyReport>;
