@@ -266,6 +266,35 @@ export const FIELD_LABELS: Record<string, string> = {
 
 export type CaseFormValues = Record<string, string | string[] | undefined>;
 
+/** One answer a radio or checkbox question offers, in words. */
+export type CaseChoice = { value: string; label: string; hint?: string };
+
+const choices = (labels: Record<string, string>, hints: Record<string, string> = {}): CaseChoice[] =>
+  Object.entries(labels).map(([value, label]) => (hints[value] ? { value, label, hint: hints[value] } : { value, label }));
+
+const CHOICES_BY_SECTION: Record<string, () => Record<string, CaseChoice[]>> = {
+  about: () => ({ purpose: choices(PURPOSE_LABELS) }),
+  systems: () => ({ direction: choices(DIRECTION_LABELS), systems: choices(SYSTEM_LABELS) }),
+  "lawful-basis": () => ({
+    article6Basis: choices(ARTICLE_6_LABELS, { "6_1_e": "Usual for direct care" }),
+    article9Condition: choices(ARTICLE_9_LABELS, { "9_2_h": "Usual for direct care" }),
+    commonLawBasis: choices(COMMON_LAW_LABELS),
+  }),
+  "consent-dpia": () => ({ consentModel: choices(CONSENT_MODEL_LABELS), dpiaStatus: choices(DPIA_STATUS_LABELS) }),
+};
+
+/**
+ * The words one section of the case form offers: its questions' answers by field name, and for the
+ * Caldicott section the eight principles. Loaders send them with the section, so the browser loads
+ * only the words of the section it shows, not every section's (issue 11).
+ */
+export function caseFormChoices(slug: string): { choices: Record<string, CaseChoice[]>; principles: { key: string; text: string }[] } {
+  return {
+    choices: CHOICES_BY_SECTION[slug]?.() ?? {},
+    principles: slug === "caldicott" ? CALDICOTT_KEYS.map((key) => ({ key, text: CALDICOTT_PRINCIPLES[key]! })) : [],
+  };
+}
+
 export const MAX_ROWS = 50;
 
 /** How many rows of a repeating group the form shows: those in use plus `spare` empty ones. */

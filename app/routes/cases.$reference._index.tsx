@@ -51,11 +51,45 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defau
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   try {
-    return getCase({ user, reference: params.reference! });
+    return withWords(getCase({ user, reference: params.reference! }));
   } catch (error) {
     if (error instanceof CaseRuleError && error.status === 404) throw new Response(error.message, { status: 404 });
     throw error;
   }
+}
+
+/**
+ * The words the page shows for the case's coded answers, its steps and the authors' progress, worked
+ * out here: the browser then needs none of the form's labels or sections (issue 11), only this case's words.
+ */
+function withWords(page: ReturnType<typeof getCase>) {
+  const { kase } = page;
+  const label = (labels: Record<string, string>, value: string | null) => (value ? labels[value] ?? value : null);
+  return {
+    ...page,
+    kase: { ...kase, risks: kase.risks?.map((r) => ({ ...r, score: riskScore(r) })) ?? null },
+    answers: {
+      purpose: label(PURPOSE_LABELS, kase.purpose),
+      direction: label(DIRECTION_LABELS, kase.direction),
+      systems: kase.systems?.length ? kase.systems.map((s) => SYSTEM_LABELS[s as keyof typeof SYSTEM_LABELS] ?? s).join("; ") : null,
+      article6Basis: label(ARTICLE_6_LABELS, kase.article6Basis),
+      article9Condition: label(ARTICLE_9_LABELS, kase.article9Condition),
+      commonLawBasis: label(COMMON_LAW_LABELS, kase.commonLawBasis),
+      consentModel: label(CONSENT_MODEL_LABELS, kase.consentModel),
+      dpiaStatus: label(DPIA_STATUS_LABELS, kase.dpiaStatus),
+    },
+    caldicott: CALDICOTT_KEYS.map((key) => ({ key, principle: CALDICOTT_PRINCIPLES[key]!, answer: kase.caldicott?.[key] ?? null })),
+    transitions: page.transitions.map((t) => ({ ...t, label: stepLabel(t.fromState, t.toState) })),
+    changesSinceReview: page.changesSinceReview ? { ...page.changesSinceReview, label: stepLabel("ig_review", page.changesSinceReview.toState) } : null,
+    progress: page.isAuthor && page.canEdit ? sectionsLeft(page.missing) : null,
+  };
+}
+
+/** How far the authors are, in sections (the task list has the detail). */
+function sectionsLeft(missing: { field: string }[]) {
+  const left = new Set(missing.map((m) => sectionOfField(m.field))).size;
+  if (!left) return "Every section is complete: check your answers and submit the case for IG review from its sections.";
+  return `${CASE_SECTIONS.length - left} of ${CASE_SECTIONS.length} sections complete. Open the case's sections to finish it and submit it for IG review.`;
 }
 
 const DECISIONS: readonly CaseAction[] = ["approve", "reject", "defer"];
@@ -138,7 +172,7 @@ function formatDateTime(iso: string | null | undefined) {
 
 const notGiven = <span className="nhsuk-hint nhsuk-u-margin-bottom-0">Not given yet</span>;
 const textOr = (value: string | null | undefined): ReactNode => (value ? <span className="sb-pre-wrap">{value}</span> : notGiven);
-const labelOr = (labels: Record<string, string>, value: string | null | undefined): ReactNode => (value ? labels[value] ?? value : notGiven);
+const wordsOr = (words: string | null): ReactNode => words ?? notGiven;
 
 export default function CasePage() {
   const page = useLoaderData<typeof loader>();
@@ -170,9 +204,9 @@ export default function CasePage() {
 
       {page.changesSinceReview ? <ChangesSinceReview changes={page.changesSinceReview} /> : null}
 
-      {page.isAuthor && page.canEdit ? (
+      {page.progress ? (
         <>
-          <p>{sectionsLeft(page.missing)}</p>
+          <p>{page.progress}</p>
           <p>
             <Link className="nhsuk-button nhsuk-button--secondary" to={`/cases/${kase.reference}/edit`}>
               Edit this case
@@ -196,19 +230,12 @@ export default function CasePage() {
   );
 }
 
-/** How far the authors are, in sections (the task list has the detail). */
-function sectionsLeft(missing: { field: string }[]) {
-  const left = new Set(missing.map((m) => sectionOfField(m.field))).size;
-  if (!left) return "Every section is complete: check your answers and submit the case for IG review from its sections.";
-  return `${CASE_SECTIONS.length - left} of ${CASE_SECTIONS.length} sections complete. Open the case's sections to finish it and submit it for IG review.`;
-}
-
 function ChangesSinceReview({ changes }: { changes: NonNullable<CaseData["changesSinceReview"]> }) {
   return (
     <section aria-labelledby="changes-heading" className="nhsuk-card">
       <div className="nhsuk-card__content">
         <h2 id="changes-heading" className="nhsuk-card__heading">
-          What changed since “{stepLabel("ig_review", changes.toState)}” on {formatDate(changes.at)}
+          What changed since “{changes.label}” on {formatDate(changes.at)}
         </h2>
         <p>The authors changed {changes.differences.length === 1 ? "this answer" : `these ${changes.differences.length} answers`} after {changes.actorName}&apos;s step.</p>
         <DifferencesTable differences={changes.differences} caption="Answers changed since the last review step" />
@@ -374,14 +401,14 @@ function Actions({ page, actionData }: { page: CaseData; actionData?: ActionResu
 }
 
 function Proposal({ page }: { page: CaseData }) {
-  const { kase } = page;
+  const { kase, answers } = page;
   return (
     <>
       <h3>What and why</h3>
       <SummaryList
         rows={[
           { key: "Summary", value: textOr(kase.summary) },
-          { key: "Purpose", value: labelOr(PURPOSE_LABELS, kase.purpose) },
+          { key: "Purpose", value: wordsOr(answers.purpose) },
           { key: "Target go-live", value: kase.targetGoLive ? formatDate(kase.targetGoLive) : notGiven },
           {
             key: "Written by",
@@ -415,8 +442,8 @@ function Proposal({ page }: { page: CaseData }) {
               notGiven
             ),
           },
-          { key: "Direction", value: labelOr(DIRECTION_LABELS, kase.direction) },
-          { key: "Systems", value: kase.systems?.length ? kase.systems.map((s) => SYSTEM_LABELS[s as keyof typeof SYSTEM_LABELS] ?? s).join("; ") : notGiven },
+          { key: "Direction", value: wordsOr(answers.direction) },
+          { key: "Systems", value: wordsOr(answers.systems) },
         ]}
       />
       <h3>Information and involvement</h3>
@@ -431,12 +458,12 @@ function Proposal({ page }: { page: CaseData }) {
       <h3>Lawful basis, consent and DPIA</h3>
       <SummaryList
         rows={[
-          { key: "UK GDPR Article 6", value: labelOr(ARTICLE_6_LABELS, kase.article6Basis) },
-          { key: "UK GDPR Article 9", value: labelOr(ARTICLE_9_LABELS, kase.article9Condition) },
-          { key: "Common law", value: labelOr(COMMON_LAW_LABELS, kase.commonLawBasis) },
-          { key: "Consent model", value: labelOr(CONSENT_MODEL_LABELS, kase.consentModel) },
+          { key: "UK GDPR Article 6", value: wordsOr(answers.article6Basis) },
+          { key: "UK GDPR Article 9", value: wordsOr(answers.article9Condition) },
+          { key: "Common law", value: wordsOr(answers.commonLawBasis) },
+          { key: "Consent model", value: wordsOr(answers.consentModel) },
           { key: "DPIA needed", value: kase.dpiaNeeded === null ? notGiven : kase.dpiaNeeded ? "Yes" : "No" },
-          { key: "DPIA state", value: labelOr(DPIA_STATUS_LABELS, kase.dpiaStatus) },
+          { key: "DPIA state", value: wordsOr(answers.dpiaStatus) },
         ]}
       />
       <h3>Risks</h3>
@@ -445,13 +472,13 @@ function Proposal({ page }: { page: CaseData }) {
           caption="Risks, scored likelihood × impact (each 1 to 5)"
           captionSize="s"
           head={["Risk", { content: "Likelihood", format: "numeric" }, { content: "Impact", format: "numeric" }, { content: "Score", format: "numeric" }, "Mitigation"]}
-          rows={kase.risks.map((r) => [r.description || "Not given yet", r.likelihood ?? "–", r.impact ?? "–", riskScore(r) ?? "–", r.mitigation || "Not given yet"])}
+          rows={kase.risks.map((r) => [r.description || "Not given yet", r.likelihood ?? "–", r.impact ?? "–", r.score ?? "–", r.mitigation || "Not given yet"])}
         />
       ) : (
         <p>No risks listed yet.</p>
       )}
       <h3>The Caldicott principles</h3>
-      <SummaryList rows={CALDICOTT_KEYS.map((k) => ({ key: `${k}. ${CALDICOTT_PRINCIPLES[k]}`, value: textOr(kase.caldicott?.[k]) }))} />
+      <SummaryList rows={page.caldicott.map((c) => ({ key: `${c.key}. ${c.principle}`, value: textOr(c.answer) }))} />
     </>
   );
 }
@@ -492,7 +519,7 @@ function Timeline({ transitions }: { transitions: CaseData["transitions"] }) {
     <ol className="sb-timeline">
       {transitions.map((t) => (
         <li className="sb-timeline__item" key={t.id}>
-          <h3 className="nhsuk-heading-s nhsuk-u-margin-bottom-1">{stepLabel(t.fromState, t.toState)}</h3>
+          <h3 className="nhsuk-heading-s nhsuk-u-margin-bottom-1">{t.label}</h3>
           <p className="sb-timeline__meta nhsuk-body-s">
             {/* One clock: a step is dated in the programme's calendar (the reporting date on the day it was taken), so no time of day. */}
             {t.actorName}, <span data-testid="step-date">{formatDate(t.at)}</span> · version {t.caseVersion}
@@ -511,7 +538,7 @@ function Timeline({ transitions }: { transitions: CaseData["transitions"] }) {
           ) : null}
           {t.changes.length ? (
             <Details summary={`What the authors changed before this step (${t.changes.length})`}>
-              <DifferencesTable differences={t.changes} caption={`Answers changed before: ${stepLabel(t.fromState, t.toState)}`} />
+              <DifferencesTable differences={t.changes} caption={`Answers changed before: ${t.label}`} />
             </Details>
           ) : null}
         </li>

@@ -12,6 +12,7 @@ import { CaseRuleError, assertMayEditCase, caseFormOptions, getCaseForEdit } fro
 import { deploymentsAlreadyThere, saveCaseSection, throwCaseRefusal } from "~/models/cases.sections.server";
 import { CO_AUTHORS_SECTION, findSection } from "~/models/cases.sections";
 import type { CaseFormValues } from "~/models/cases.schema";
+import { caseFormChoices } from "~/models/cases.labels";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.section.title ?? "Section"}: ${data?.kase.reference ?? "case"} – Business cases – ShareBoard` }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: casesCss }];
@@ -32,7 +33,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     return {
       section,
       kase: { reference: kase.reference, title: kase.title, version: kase.version, values: kase.values },
-      options: caseFormOptions(),
+      options: { ...caseFormOptions(), ...caseFormChoices(section.slug) },
       existing: section.slug === "systems" ? deploymentsAlreadyThere({ pairs: kase.draft.proposedDeployments }) : [],
     };
   } catch (error) {

@@ -22,10 +22,34 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   try {
     const kase = getCaseTaskList({ user, reference: params.reference! });
     const { reference, title, version, isMainAuthor, coAuthorEmails, draft, sections, existing } = kase;
-    return { kase: { reference, title, version, isMainAuthor, coAuthorEmails, draft, sections, existing }, options: caseFormOptions() };
+    return { kase: { reference, title, version, isMainAuthor, coAuthorEmails, sections, existing }, answers: answersInWords(draft, sections) };
   } catch (error) {
     throwCaseRefusal(error, user, request, context);
   }
+}
+
+/**
+ * Every section's answers as the page lists them, in words (names, labels and dates, never codes), worked
+ * out here so the browser needs neither the form's labels nor the lists of organisations and services (issue 11).
+ */
+function answersInWords(draft: ReturnType<typeof getCaseTaskList>["draft"], sections: { slug: string; status: string }[]) {
+  const options = caseFormOptions();
+  const lookups = {
+    organisations: new Map(options.organisations.map((o) => [o.id, o.name])),
+    services: new Map(options.services.map((s) => [s.id, `${s.name} (${s.organisationName})`])),
+    capabilities: new Map(options.capabilities.map((c) => [c.id, c.name])),
+  };
+  const statusOf = new Map(sections.map((s) => [s.slug, s.status]));
+  return CASE_SECTIONS.map((section) => ({
+    slug: section.slug,
+    title: section.title,
+    complete: statusOf.get(section.slug) === "completed",
+    answers: section.answers.map((key) => ({
+      key,
+      label: FIELD_LABELS[key] ?? key,
+      value: key === "targetGoLive" && draft.targetGoLive ? formatDate(draft.targetGoLive) : describeValue(key, draft[key], lookups),
+    })),
+  }));
 }
 
 type SummaryItem = { href?: string; text: string };
@@ -64,16 +88,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CheckAnswersPage() {
-  const { kase, options } = useLoaderData<typeof loader>();
+  const { kase, answers } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  const lookups = {
-    organisations: new Map(options.organisations.map((o) => [o.id, o.name])),
-    services: new Map(options.services.map((s) => [s.id, `${s.name} (${s.organisationName})`])),
-    capabilities: new Map(options.capabilities.map((c) => [c.id, c.name])),
-  };
   const incomplete = incompleteItems(kase.reference, kase.sections);
-  const statusOf = new Map(kase.sections.map((s) => [s.slug, s.status]));
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
@@ -86,17 +104,17 @@ export default function CheckAnswersPage() {
           Check your answers before submitting
         </h1>
         <ExistingDeploymentsWarning existing={kase.existing} changeHref={`/cases/${kase.reference}/edit/systems`} />
-        {CASE_SECTIONS.map((section) => (
+        {answers.map((section) => (
           <section key={section.slug} aria-labelledby={`answers-${section.slug}`}>
             <h2 className="nhsuk-heading-m" id={`answers-${section.slug}`}>
               {section.title}
-              {statusOf.get(section.slug) !== "completed" ? <span className="nhsuk-caption-m">Not complete yet</span> : null}
+              {section.complete ? null : <span className="nhsuk-caption-m">Not complete yet</span>}
             </h2>
             <SummaryList
-              rows={section.answers.map((key) => ({
-                key: FIELD_LABELS[key] ?? key,
-                value: <span className="sb-pre-wrap">{key === "targetGoLive" && kase.draft.targetGoLive ? formatDate(kase.draft.targetGoLive) : describeValue(key, kase.draft[key], lookups)}</span>,
-                actions: { href: `/cases/${kase.reference}/edit/${section.slug}`, text: "Change", visuallyHiddenText: (FIELD_LABELS[key] ?? key).toLowerCase() },
+              rows={section.answers.map((answer) => ({
+                key: answer.label,
+                value: <span className="sb-pre-wrap">{answer.value}</span>,
+                actions: { href: `/cases/${kase.reference}/edit/${section.slug}`, text: "Change", visuallyHiddenText: answer.label.toLowerCase() },
               }))}
             />
           </section>

@@ -10,6 +10,7 @@ import { actorFor, requireUser } from "~/lib/session.server";
 import { CaseRuleError, caseFormOptions } from "~/models/cases.server";
 import { startCase } from "~/models/cases.sections.server";
 import type { CaseFormValues } from "~/models/cases.schema";
+import { caseFormChoices } from "~/models/cases.labels";
 
 export const meta: MetaFunction = () => [{ title: "Propose new sharing – Business cases – ShareBoard" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: casesCss }];
@@ -17,7 +18,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: casesCss }
 // Anyone signed in may propose new sharing: practitioners most often.
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
-  return { options: caseFormOptions() };
+  return { options: { ...caseFormOptions(), ...caseFormChoices("about") } };
 }
 
 /** The first section ("What and why") starts the draft; the rest are answered from its task list. */

@@ -3,8 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
 import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
-import { Button, ErrorSummary, Table, Tag, TextInput, WarningCallout } from "~/components/nhs";
-import { CoverStatusTag } from "~/components/governance/cover-status-tag";
+import { Button, ErrorSummary, Table, Tag, TextInput, WarningCallout, type TagColour } from "~/components/nhs";
 import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { formatDate } from "~/lib/dates";
 import { INDEMNITY_READERS } from "~/lib/route-access";
@@ -18,6 +17,7 @@ import {
 } from "~/models/indemnity.server";
 import { parseCoverQuery } from "~/models/indemnity.schema";
 import {
+  COVER_STATUS_COLOURS,
   COVER_STATUS_LABELS,
   coverEndText,
   coverPeriodText,
@@ -26,7 +26,6 @@ import {
   PRACTICE_COVER_STATES,
   PRACTICE_COVER_STATE_COLOURS,
   PRACTICE_COVER_STATE_LABELS,
-  PRIVATE_NAMED_PER_PRACTICE,
 } from "~/models/indemnity.labels";
 import { resolveAsAt } from "~/models/settings.server";
 
@@ -56,15 +55,45 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     coverTable: table,
     ...register,
     // The register's one table on this view, modelled with the columns this reader sees.
-    practiceModel: register.practiceRows ? dataTableModel(canEdit ? practiceCcgColumns : practiceColumns, register.practiceRows.rows) : null,
-    coverModel: register.coverRows ? dataTableModel(canEdit ? ccgColumns : baseColumns, register.coverRows.rows) : null,
+    practiceModel: register.practiceRows ? dataTableModel(canEdit ? practiceCcgColumns : practiceColumns, inWords(register.practiceRows.rows, practiceWords)) : null,
+    coverModel: register.coverRows ? dataTableModel(canEdit ? ccgColumns : baseColumns, inWords(register.coverRows.rows, coverWords)) : null,
+    filterOptions: {
+      cover: PRACTICE_COVER_STATES.map((s) => ({ value: s, label: PRACTICE_COVER_STATE_LABELS[s] })),
+      status: EFFECTIVE_COVER_STATUSES.map((s) => ({ value: s, label: COVER_STATUS_LABELS[s] })),
+      type: register.types.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] })),
+    },
     canEdit,
   };
 }
 
+// The words the register's cells show (types, periods, status tags) are worked out here, so the
+// browser needs none of the indemnity labels (issue 11). Once per rows array: the rows come from
+// the figures cache, and the same array keeps its table model (dataTableModel) while data is unchanged.
+type PracticeRow = PracticeCoverRow & { coverTag: { label: string; colour: TagColour }; periodText: string | null };
+type CoverRow = CoverListRow & { typeLabel: string; endText: string; statusTag: { label: string; colour: TagColour } };
+
+const practiceWords = (r: PracticeCoverRow) => ({
+  coverTag: { label: PRACTICE_COVER_STATE_LABELS[r.state], colour: PRACTICE_COVER_STATE_COLOURS[r.state] },
+  periodText: r.startOn && r.endOn ? coverPeriodText({ ...r, startOn: r.startOn, endOn: r.endOn }) : null,
+});
+const coverWords = (r: CoverListRow) => ({
+  typeLabel: ORGANISATION_TYPE_LABELS[r.organisationType],
+  endText: coverEndText(r),
+  statusTag: { label: COVER_STATUS_LABELS[r.status], colour: COVER_STATUS_COLOURS[r.status] },
+});
+
+const rowsInWords = new WeakMap<object, object[]>();
+function inWords<Row extends object, Words extends object>(rows: Row[], words: (row: Row) => Words): (Row & Words)[] {
+  const kept = rowsInWords.get(rows) as (Row & Words)[] | undefined;
+  if (kept) return kept;
+  const made = rows.map((r) => ({ ...r, ...words(r) }));
+  rowsInWords.set(rows, made);
+  return made;
+}
+
 const plural = (n: number, one: string) => `${n} ${n === 1 ? one : `${one}s`}`;
 
-const practiceColumn = createColumnHelper<PracticeCoverRow>();
+const practiceColumn = createColumnHelper<PracticeRow>();
 const practiceColumns = [
   practiceColumn.accessor("organisationName", {
     id: "practice",
@@ -81,14 +110,14 @@ const practiceColumns = [
     header: "Cover",
     cell: ({ row }) => (
       <>
-        <Tag color={PRACTICE_COVER_STATE_COLOURS[row.original.state]}>{PRACTICE_COVER_STATE_LABELS[row.original.state]}</Tag>
+        <Tag color={row.original.coverTag.colour}>{row.original.coverTag.label}</Tag>
         {row.original.state === "lapsed" && row.original.lastCoverEndedOn ? <> ended {formatDate(row.original.lastCoverEndedOn)}</> : null}
       </>
     ),
   }),
   practiceColumn.accessor("endOn", {
     header: "Cover in force",
-    cell: ({ row: { original: r } }) => (r.startOn && r.endOn ? coverPeriodText({ ...r, startOn: r.startOn, endOn: r.endOn }) : "None"),
+    cell: ({ row: { original: r } }) => r.periodText ?? "None",
   }),
 ];
 const practiceCcgColumns = [
@@ -118,7 +147,7 @@ const practiceCcgColumns = [
   }),
 ];
 
-const column = createColumnHelper<CoverListRow>();
+const column = createColumnHelper<CoverRow>();
 const baseColumns = [
   column.accessor("organisationName", {
     id: "organisation",
@@ -129,14 +158,14 @@ const baseColumns = [
       </>
     ),
   }),
-  column.accessor("organisationType", { id: "type", header: "Type", cell: ({ getValue }) => ORGANISATION_TYPE_LABELS[getValue()] }),
+  column.accessor("organisationType", { id: "type", header: "Type", cell: ({ row }) => row.original.typeLabel }),
   column.accessor("startOn", { header: "Start", cell: ({ getValue }) => formatDate(getValue()) }),
-  column.accessor("endOn", { header: "End", cell: ({ row }) => coverEndText(row.original) }),
+  column.accessor("endOn", { header: "End", cell: ({ row }) => row.original.endText }),
   column.accessor("status", {
     header: "Status",
     cell: ({ row }) => (
       <>
-        <CoverStatusTag status={row.original.status} />
+        <Tag color={row.original.statusTag.colour}>{row.original.statusTag.label}</Tag>
         {row.original.counted ? null : (
           <>
             {" "}
@@ -231,7 +260,8 @@ export default function IndemnityRegister() {
                   <Link to={`/organisations/${p.odsCode}`}>{p.organisationName}</Link> ({p.odsCode})
                 </strong>
                 : {plural(p.services, "service")} ({p.privateServices} private) can view its record
-                {p.privateOrganisationCount > PRIVATE_NAMED_PER_PRACTICE ? (
+                {/* The model names a practice's private viewers only when there are few (PRIVATE_NAMED_PER_PRACTICE). */}
+                {p.privateOrganisationCount > p.privateOrganisations.length ? (
                   <>, among them the {p.privateOrganisationCount} private providers named above</>
                 ) : p.privateOrganisations.length ? (
                   <>
@@ -324,7 +354,7 @@ export default function IndemnityRegister() {
           <p>Each GP practice that was an active member of the partnership on {formatDate(d.asAt)}, with its cover as it stood that day.</p>
           <FilterForm fields={PRACTICE_FILTER_FIELDS} legend="Filter practices">
             <div className="sb-filter-grid">
-              <FilterSelect name="cover" label="Cover" emptyOption="Any" options={PRACTICE_COVER_STATES.map((s) => ({ value: s, label: PRACTICE_COVER_STATE_LABELS[s] }))} />
+              <FilterSelect name="cover" label="Cover" emptyOption="Any" options={d.filterOptions.cover} />
               <FilterSelect name="locality" label="Locality" emptyOption="Any locality" options={d.localities.map((l) => ({ value: l, label: l }))} />
             </div>
           </FilterForm>
@@ -349,7 +379,7 @@ export default function IndemnityRegister() {
           </p>
           <FilterForm fields={COVER_FILTER_FIELDS} legend="Filter cover">
             <div className="sb-filter-grid">
-              <FilterSelect name="status" label="Status" emptyOption="Any status" options={EFFECTIVE_COVER_STATUSES.map((s) => ({ value: s, label: COVER_STATUS_LABELS[s] }))} />
+              <FilterSelect name="status" label="Status" emptyOption="Any status" options={d.filterOptions.status} />
               <TextInput
                 key={`within-${searchParams.get("expiringWithin") ?? ""}`}
                 id="filter-expiring"
@@ -359,7 +389,7 @@ export default function IndemnityRegister() {
                 width={4}
                 defaultValue={searchParams.get("expiringWithin") ?? ""}
               />
-              <FilterSelect name="type" label="Organisation type" emptyOption="Any type" options={d.types.map((t) => ({ value: t, label: ORGANISATION_TYPE_LABELS[t] }))} />
+              <FilterSelect name="type" label="Organisation type" emptyOption="Any type" options={d.filterOptions.type} />
             </div>
           </FilterForm>
           <DataTable

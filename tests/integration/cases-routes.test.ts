@@ -296,8 +296,13 @@ describe("/cases/new and the case's task list, sections and check your answers",
     expect(stateOf(kase.reference).state).toBe("draft");
 
     const ready = caseIn("changes_requested");
-    const page = (await settle(() => checkLoader({ request: getRequest(`/cases/${ready.reference}/edit/check-answers`, cookies.practitioner), params: { reference: ready.reference }, context: {} }))) as { kase: { draft: { dataItems: string } } };
-    expect(page.kase.draft.dataItems).toBe("Medications.");
+    const page = (await settle(() => checkLoader({ request: getRequest(`/cases/${ready.reference}/edit/check-answers`, cookies.practitioner), params: { reference: ready.reference }, context: {} }))) as { answers: { slug: string; answers: { label: string; value: string }[] }[] };
+    expect(page.answers.find((s) => s.slug === "data")?.answers).toContainEqual(expect.objectContaining({ label: "Data items", value: "Medications." }));
+    // Codes, ids and ISO dates reach the page as words.
+    const answer = (slug: string, label: string) => page.answers.find((s) => s.slug === slug)?.answers.find((a) => a.label === label)?.value;
+    expect(answer("consent-dpia", "DPIA state")).toBe("Not required");
+    expect(answer("go-live", "Target go-live")).toBe("1 March 2017");
+    expect(answer("organisations", "Partner organisations")).not.toMatch(/^Organisation \d/);
     expect(statusOf(await check(ready.reference, "0"))).toBe(409);
     const submitted = (await check(ready.reference, "1")) as Response;
     expect(submitted.headers.get("Location")).toBe(`/cases/${ready.reference}`);

@@ -172,6 +172,22 @@ describe("the indemnity register", () => {
     });
   }
 
+  it("sends the register's cells and filters in words, and the same row model while the figures are unchanged", async () => {
+    type Cell = { original: { odsCode: string; typeLabel: string; endText: string; statusTag: { label: string; colour: string } } };
+    type Page = { coverModel: { rows: Cell[] }; filterOptions: { status: { value: string; label: string }[]; type: { value: string; label: string }[] } };
+    const covers = dataOf<Page>(await get(indemnity.loader, "/indemnity?view=covers&expiringWithin=30&sort=endOn", "board"));
+    expect(covers.coverModel.rows.map((r) => r.original.odsCode)).toEqual(["P92031", "P92020"]);
+    for (const { original: r } of covers.coverModel.rows) {
+      expect(r.typeLabel).toBe("GP practice");
+      expect(r.endText).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}$/);
+      expect(r.statusTag).toEqual({ label: "Active", colour: "green" });
+    }
+    expect(covers.filterOptions.status).toContainEqual({ value: "renewed", label: "Ended, renewed" });
+    expect(covers.filterOptions.type).toContainEqual({ value: "gp_practice", label: "GP practice" });
+    const again = dataOf<Page>(await get(indemnity.loader, "/indemnity?view=covers&expiringWithin=30&sort=endOn", "board"));
+    expect(again.coverModel).toBe(covers.coverModel);
+  });
+
   it("filters the CSV like the page: every cover record", async () => {
     const response = (await get(indemnityCsv.loader, "/indemnity.csv?view=covers&expiringWithin=30", "board")) as Response;
     const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\r\n");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CASE_SECTIONS, mergeSection, missingInSection, sectionOfField, sectionStatuses } from "~/models/cases.sections";
-import { CONTENT_KEYS, missingForSubmission } from "~/models/cases.schema";
+import { ARTICLE_6_LABELS, CALDICOTT_PRINCIPLES, CONTENT_KEYS, caseFormChoices, missingForSubmission } from "~/models/cases.schema";
 
 describe("business case sections", () => {
   it("gives every question the submission rules ask for to exactly one section", () => {
@@ -24,5 +24,20 @@ describe("business case sections", () => {
     );
     expect(statuses).toMatchObject({ about: "completed", data: "incomplete", caldicott: "incomplete", risks: "not_started", organisations: "not_started" });
     expect(missingInSection({ title: "T" }, "involvement").map((m) => m.field)).toEqual(["clinicianInvolvement", "publicInvolvement"]);
+  });
+
+  it("gives each section's form the answers its own questions offer, in words, and no other section's", () => {
+    const offered = CASE_SECTIONS.flatMap((section) => {
+      const { choices, principles } = caseFormChoices(section.slug);
+      for (const field of Object.keys(choices)) expect(section.fields, `${section.slug} offers ${field}`).toContain(field);
+      expect(principles.length, section.slug).toBe(section.slug === "caldicott" ? 8 : 0);
+      return Object.keys(choices);
+    });
+    expect(offered.sort()).toEqual(["article6Basis", "article9Condition", "commonLawBasis", "consentModel", "direction", "dpiaStatus", "purpose", "systems"]);
+    const article6 = caseFormChoices("lawful-basis").choices.article6Basis!;
+    expect(article6.map((c) => c.value)).toEqual(Object.keys(ARTICLE_6_LABELS));
+    expect(article6.find((c) => c.value === "6_1_e")).toEqual({ value: "6_1_e", label: ARTICLE_6_LABELS["6_1_e"], hint: "Usual for direct care" });
+    expect(caseFormChoices("caldicott").principles[2]).toEqual({ key: "3", text: CALDICOTT_PRINCIPLES["3"] });
+    expect(caseFormChoices("co-authors")).toEqual({ choices: {}, principles: [] });
   });
 });

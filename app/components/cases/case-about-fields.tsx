@@ -1,9 +1,8 @@
 import { Radios, TextInput, Textarea } from "~/components/nhs";
-import { PURPOSE_LABELS } from "~/models/cases.labels";
-import { items, str, type FieldsProps } from "./case-form-parts";
+import { choicesFor, str, type FieldsProps } from "./case-form-parts";
 
 // The first section on its own, for the new-case page, which asks only this.
-export function AboutFields({ values, errors }: FieldsProps) {
+export function AboutFields({ values, errors, options }: FieldsProps) {
   return (
     <>
       <TextInput id="title" name="title" label="Title" hint="A short name for the proposal, for example 'Out of hours access to end of life care plans'." defaultValue={str(values, "title")} error={errors.title} />
@@ -13,7 +12,7 @@ export function AboutFields({ values, errors }: FieldsProps) {
         name="purpose"
         label="What is the sharing for?"
         hint="Direct care means caring for the individual patient. Planning and research use information about groups of people and need a different legal basis."
-        items={items(PURPOSE_LABELS)}
+        items={choicesFor(options, "purpose")}
         defaultValue={str(values, "purpose")}
         error={errors.purpose}
       />

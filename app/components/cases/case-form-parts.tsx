@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { ComponentType } from "react";
 import { Button } from "~/components/nhs";
-import type { CaseFormValues } from "~/models/cases.labels";
+import type { CaseChoice, CaseFormValues } from "~/models/cases.labels";
 
 // What every section of the case form shares: its props, the value helpers and the form around its
 // questions. Each section's questions are elsewhere (case-form.tsx; the first in case-about-fields.tsx).
@@ -10,6 +10,9 @@ export type CaseFormOptions = {
   organisations: { id: number; name: string; odsCode: string; type: string }[];
   services: { id: number; name: string; organisationName: string }[];
   capabilities: { id: number; name: string }[];
+  /** The shown section's answers in words, by field name, and the Caldicott principles (caseFormChoices). */
+  choices: Record<string, CaseChoice[]>;
+  principles: { key: string; text: string }[];
 };
 
 export const str = (values: CaseFormValues, key: string) => {
@@ -20,8 +23,12 @@ export const arr = (values: CaseFormValues, key: string) => {
   const v = values[key];
   return Array.isArray(v) ? v : typeof v === "string" && v ? [v] : [];
 };
-export const items = (labels: Record<string, string>, hints: Record<string, string> = {}) =>
-  Object.entries(labels).map(([value, label]) => ({ value, label, hint: hints[value] }));
+/** A question's answers, as the loader sent them with its section. */
+export const choicesFor = (options: CaseFormOptions, field: string) => {
+  const list = options.choices[field];
+  if (!list) throw new Error(`No answers were sent for the question ${field}: its section's loader must send caseFormChoices(slug).`);
+  return list;
+};
 
 export type FieldsProps = { values: CaseFormValues; errors: Record<string, string>; options: CaseFormOptions };
 

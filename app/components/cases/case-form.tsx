@@ -1,19 +1,8 @@
 import type { ReactNode } from "react";
 import { Checkboxes, DateInput, Details, Radios, Select, TextInput, Textarea } from "~/components/nhs";
-import {
-  ARTICLE_6_LABELS,
-  ARTICLE_9_LABELS,
-  CALDICOTT_KEYS,
-  CALDICOTT_PRINCIPLES,
-  COMMON_LAW_LABELS,
-  CONSENT_MODEL_LABELS,
-  DIRECTION_LABELS,
-  DPIA_STATUS_LABELS,
-  SYSTEM_LABELS,
-  rowCount,
-} from "~/models/cases.labels";
+import { rowCount } from "~/models/cases.labels";
 import { AboutFields } from "./case-about-fields";
-import { arr, items, SectionForm, str, type FieldsProps } from "./case-form-parts";
+import { arr, choicesFor, SectionForm, str, type FieldsProps } from "./case-form-parts";
 
 // The task list and the existing-deployments warning are their own modules, so the pages that show
 // them without a form (the task list, check your answers) do not load every section's questions.
@@ -65,8 +54,8 @@ function SystemsFields({ values, errors, options }: FieldsProps) {
   const deploymentRows = rowCount(values, "deployment");
   return (
     <>
-      <Radios id="direction" name="direction" label="Which way would records flow?" hint="Most proposals are one way: for example, a service viewing the GP record." items={items(DIRECTION_LABELS)} defaultValue={str(values, "direction")} error={errors.direction} />
-      <Checkboxes id="systems" name="systems" label="Which systems would it use?" hint="Tick all that apply." items={items(SYSTEM_LABELS)} defaultValue={arr(values, "systems")} error={errors.systems} />
+      <Radios id="direction" name="direction" label="Which way would records flow?" hint="Most proposals are one way: for example, a service viewing the GP record." items={choicesFor(options, "direction")} defaultValue={str(values, "direction")} error={errors.direction} />
+      <Checkboxes id="systems" name="systems" label="Which systems would it use?" hint="Tick all that apply." items={choicesFor(options, "systems")} defaultValue={arr(values, "systems")} error={errors.systems} />
       <h2 className="nhsuk-heading-m">Services that would start using the shared record</h2>
       <p className="nhsuk-hint">
         If the board approves, the programme team can create a planned deployment for each service listed here. Leave the rows empty if the sharing is not with a particular
@@ -119,7 +108,7 @@ function InvolvementFields({ values, errors }: FieldsProps) {
   );
 }
 
-function LawfulBasisFields({ values, errors }: FieldsProps) {
+function LawfulBasisFields({ values, errors, options }: FieldsProps) {
   return (
     <>
       <Radios
@@ -127,7 +116,7 @@ function LawfulBasisFields({ values, errors }: FieldsProps) {
         name="article6Basis"
         label="UK GDPR Article 6 basis"
         hint="For direct care by NHS and council services this is normally Article 6(1)(e), public task."
-        items={items(ARTICLE_6_LABELS, { "6_1_e": "Usual for direct care" })}
+        items={choicesFor(options, "article6Basis")}
         defaultValue={str(values, "article6Basis")}
         error={errors.article6Basis}
         small
@@ -137,7 +126,7 @@ function LawfulBasisFields({ values, errors }: FieldsProps) {
         name="article9Condition"
         label="UK GDPR Article 9 condition (health information is special category data)"
         hint="For direct care this is normally Article 9(2)(h)."
-        items={items(ARTICLE_9_LABELS, { "9_2_h": "Usual for direct care" })}
+        items={choicesFor(options, "article9Condition")}
         defaultValue={str(values, "article9Condition")}
         error={errors.article9Condition}
         small
@@ -147,7 +136,7 @@ function LawfulBasisFields({ values, errors }: FieldsProps) {
         name="commonLawBasis"
         label="Common law duty of confidentiality"
         hint="For direct care the duty is normally met by implied consent: patients expect the people caring for them to share what is needed."
-        items={items(COMMON_LAW_LABELS)}
+        items={choicesFor(options, "commonLawBasis")}
         defaultValue={str(values, "commonLawBasis")}
         error={errors.commonLawBasis}
         small
@@ -156,7 +145,7 @@ function LawfulBasisFields({ values, errors }: FieldsProps) {
   );
 }
 
-function ConsentDpiaFields({ values, errors }: FieldsProps) {
+function ConsentDpiaFields({ values, errors, options }: FieldsProps) {
   return (
     <>
       <Radios
@@ -164,7 +153,7 @@ function ConsentDpiaFields({ values, errors }: FieldsProps) {
         name="consentModel"
         label="How would patients' consent be asked?"
         hint="The partnership asks patients at the point of care before their record is viewed. This local choice is not the National Data Opt-out."
-        items={items(CONSENT_MODEL_LABELS)}
+        items={choicesFor(options, "consentModel")}
         defaultValue={str(values, "consentModel")}
         error={errors.consentModel}
       />
@@ -181,7 +170,7 @@ function ConsentDpiaFields({ values, errors }: FieldsProps) {
         error={errors.dpiaNeeded}
         inline
       />
-      <Radios id="dpiaStatus" name="dpiaStatus" label="Where is the DPIA up to?" hint="If no DPIA is needed, choose 'Not required'." items={items(DPIA_STATUS_LABELS)} defaultValue={str(values, "dpiaStatus")} error={errors.dpiaStatus} />
+      <Radios id="dpiaStatus" name="dpiaStatus" label="Where is the DPIA up to?" hint="If no DPIA is needed, choose 'Not required'." items={choicesFor(options, "dpiaStatus")} defaultValue={str(values, "dpiaStatus")} error={errors.dpiaStatus} />
     </>
   );
 }
@@ -211,16 +200,16 @@ function RiskFields({ values, errors }: FieldsProps) {
   );
 }
 
-function CaldicottFields({ values, errors }: FieldsProps) {
+function CaldicottFields({ values, errors, options }: FieldsProps) {
   return (
     <>
       <p className="nhsuk-hint">Confirm in a sentence or two how the proposal meets each of the 8 principles.</p>
-      {CALDICOTT_KEYS.map((k) => (
+      {options.principles.map(({ key: k, text }) => (
         <Textarea
           key={k}
           id={`caldicott-${k}`}
           name={`caldicott-${k}`}
-          label={`Principle ${k}: ${CALDICOTT_PRINCIPLES[k]}`}
+          label={`Principle ${k}: ${text}`}
           labelClassName="nhsuk-label--s"
           rows={2}
           defaultValue={str(values, `caldicott-${k}`)}
