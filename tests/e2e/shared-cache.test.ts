@@ -1,23 +1,11 @@
 import http from "node:http";
 import { describe, expect, inject, it } from "vitest";
-import { DEMO_PASSWORD } from "./support";
+import { signIn as signInCookie } from "../helpers/server";
 
 // The production server runs two workers (tests/setup/e2e-server.ts), and each new connection
 // goes to the next worker in turn. A page one worker drew is sent by the other from the workers'
 // shared store (app/lib/shared-cache.server.ts) rather than worked out and drawn again, and a
 // change is seen at once by both.
-
-async function signInCookie(base: string, email: string) {
-  const res = await fetch(`${base}/login`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: base },
-    body: new URLSearchParams({ email, password: DEMO_PASSWORD, redirectTo: "/" }),
-  });
-  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
-  expect(cookie, `signing in as ${email} failed with ${res.status}`).toMatch(/=/);
-  return cookie;
-}
 
 /** A GET on a connection of its own (no keep-alive), so consecutive requests meet both workers. */
 function getOnNewConnection(url: string, cookie: string): Promise<{ status: number; timing: string; body: string }> {

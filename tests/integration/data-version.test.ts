@@ -1,12 +1,10 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, tableVersions } from "~/lib/data-version.server";
-import { createSharedCacheFile, resetSharedCache, sharedGet, sharedPut } from "~/lib/shared-cache.server";
+import { resetSharedCache, sharedGet, sharedPut } from "~/lib/shared-cache.server";
+import { useFreshSharedCache } from "../helpers/shared-cache";
 import { connection } from "~/lib/db.server";
 import { countedTables, ensureChangeCounters } from "../../db/change-counters";
 import { addComment } from "~/models/cases.server";
@@ -165,20 +163,7 @@ describe("the figures cache across worker processes and in memory", () => {
 describe("figures one worker worked out, shared with the others (app/lib/shared-cache.server.ts)", () => {
   // This process plays both workers: forgetting its own figures makes it a worker that has not
   // computed them, which must then find them in the shared store instead of computing.
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-shared-test-"));
-    process.env.SHAREBOARD_SHARED_CACHE_FILE = path.join(dir, "shared.sqlite");
-    createSharedCacheFile(process.env.SHAREBOARD_SHARED_CACHE_FILE);
-    resetSharedCache();
-  });
-  afterEach(() => {
-    resetSharedCache();
-    delete process.env.SHAREBOARD_SHARED_CACHE_FILE;
-    delete process.env.SHAREBOARD_SHARED_CACHE_MAX_BYTES;
-    forgetFigures();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  useFreshSharedCache(forgetFigures);
 
   const figure = (compute: () => unknown) => memoiseByDataVersion("test.shared", { asAt: "2016-10-31" }, getDb(), compute);
   const organisationFigures = () => ({ count: getDb().select().from(organisations).all().length, at: new Date("2016-10-31T00:00:00Z"), byKind: new Map([["practice", 63]]) });

@@ -1,10 +1,7 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { EntryContext } from "@remix-run/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearPageMarkup, keepPageMarkup, keptPageMarkup, pageMarkupKey, pageMarkupStats, sharedPageMarkup } from "~/lib/page-markup.server";
-import { createSharedCacheFile, resetSharedCache } from "~/lib/shared-cache.server";
+import { useFreshSharedCache } from "../helpers/shared-cache";
 
 // Kept page markup (app/lib/page-markup.server.ts): a page drawn before from the same URL and
 // loader data is sent as drawn, with this request's nonce and request id in place.
@@ -122,18 +119,7 @@ describe("kept pages", () => {
 
 describe("pages drawn by another worker (the workers' shared store)", () => {
   const html = (t: string[]) => `<!DOCTYPE html><html><head><script nonce="${t[0]}">a()</script></head><body>Opt-in 12.5% – Wigan<script nonce="${t[0]}">b("${t[1]}")</script></body></html>`;
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-shared-page-"));
-    process.env.SHAREBOARD_SHARED_CACHE_FILE = path.join(dir, "shared.sqlite");
-    createSharedCacheFile(process.env.SHAREBOARD_SHARED_CACHE_FILE);
-    resetSharedCache();
-  });
-  afterEach(() => {
-    resetSharedCache();
-    delete process.env.SHAREBOARD_SHARED_CACHE_FILE;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  useFreshSharedCache();
 
   it("sends a page another worker drew, with this request's tokens, and keeps it in this worker from then on", () => {
     keepPageMarkup("k", html(tokensA), tokensA);
