@@ -30,6 +30,38 @@ export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: 
   return memoiseByDataVersion("transparency", { asAt }, db, () => computeTransparencyReport({ asAt, db }));
 }
 
+/**
+ * One page of the public page's two lists (20 organisations and 20 agreements a page), with the
+ * titles of the agreements the organisations shown name. Kept by itself as well, so a worker that
+ * has not worked out the report reads this small page from the workers' shared store rather than
+ * the whole national report. A page number out of range shows the nearest real page.
+ */
+export function transparencyPage({ asAt, page, agreementsPage, db = getDb() }: { asAt: string; page: number; agreementsPage: number; db?: DbOrTx }) {
+  return memoiseByDataVersion("transparency-page", { asAt, page, agreementsPage }, db, () => {
+    const report = transparencyReport({ asAt, db });
+    const organisations = pageOf(report.viewingOrganisations, page, ORGANISATIONS_PER_PAGE);
+    const agreements = pageOf(report.activeAgreements, agreementsPage, AGREEMENTS_PER_PAGE);
+    const shownReferences = new Set(organisations.rows.flatMap((o) => o.services.flatMap((s) => s.agreements)));
+    return {
+      ...report,
+      viewingOrganisations: organisations.rows,
+      organisationsPage: { page: organisations.page, pages: organisations.pages, total: report.viewingOrganisations.length, size: ORGANISATIONS_PER_PAGE },
+      activeAgreements: agreements.rows,
+      agreementsPage: { page: agreements.page, pages: agreements.pages, total: report.activeAgreements.length, size: AGREEMENTS_PER_PAGE },
+      agreementTitles: report.activeAgreements.filter((a) => shownReferences.has(a.reference)).map((a) => ({ reference: a.reference, title: a.title })),
+    };
+  });
+}
+
+const ORGANISATIONS_PER_PAGE = 20;
+const AGREEMENTS_PER_PAGE = 20;
+
+function pageOf<T>(rows: readonly T[], asked: number, size: number) {
+  const pages = Math.max(1, Math.ceil(rows.length / size));
+  const page = Math.min(Math.max(asked, 1), pages);
+  return { rows: rows.slice((page - 1) * size, page * size), page, pages };
+}
+
 function computeTransparencyReport({ asAt, db }: { asAt: string; db: DbOrTx }) {
   const live = listDeployments({ asAt, status: "live", db }).rows.filter((d) => (VIEWING_CAPABILITIES as readonly string[]).includes(d.capabilityCode));
 

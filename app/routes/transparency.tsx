@@ -6,7 +6,7 @@ import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { formatDate, formatMonth } from "~/lib/dates";
 import { SUPPRESSED_TEXT } from "~/lib/suppression";
 import { getReportingDate, getSettings } from "~/models/settings.server";
-import { transparencyReport } from "~/models/transparency.server";
+import { transparencyPage } from "~/models/transparency.server";
 import { PRIVATE_PROVIDER_TAG } from "~/models/rollout.labels";
 
 export const meta: MetaFunction = () => [{ title: "How we share health and care records – ShareBoard" }];
@@ -14,33 +14,15 @@ export const meta: MetaFunction = () => [{ title: "How we share health and care 
 /** Public: no sign-in. Judged at the reporting date; every patient count is suppressed below 10. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const asAt = getReportingDate();
-  const report = transparencyReport({ asAt });
   // Sized for people on a phone: a region or the whole country has thousands of services and agreements,
   // so both lists are paged on the server (the page and its data were 2.7 MB at national scale).
   const params = new URL(request.url).searchParams;
-  const organisations = pageOf(report.viewingOrganisations, params.get("page"), ORGANISATIONS_PER_PAGE);
-  const agreements = pageOf(report.activeAgreements, params.get("agreementsPage"), AGREEMENTS_PER_PAGE);
-  const shownReferences = new Set(organisations.rows.flatMap((o) => o.services.flatMap((s) => s.agreements)));
-  return {
-    ...report,
-    partnershipName: getSettings().partnership_name,
-    viewingOrganisations: organisations.rows,
-    organisationsPage: { page: organisations.page, pages: organisations.pages, total: report.viewingOrganisations.length },
-    activeAgreements: agreements.rows,
-    agreementsPage: { page: agreements.page, pages: agreements.pages, total: report.activeAgreements.length },
-    agreementTitles: report.activeAgreements.filter((a) => shownReferences.has(a.reference)).map((a) => ({ reference: a.reference, title: a.title })),
-  };
+  return { ...transparencyPage({ asAt, page: pageNumber(params.get("page")), agreementsPage: pageNumber(params.get("agreementsPage")) }), partnershipName: getSettings().partnership_name };
 }
 
-const ORGANISATIONS_PER_PAGE = 20;
-const AGREEMENTS_PER_PAGE = 20;
-
-/** One page of a list: an unreadable or too large page number shows the nearest real page. */
-function pageOf<T>(rows: readonly T[], raw: string | null, size: number) {
-  const pages = Math.max(1, Math.ceil(rows.length / size));
-  const asked = raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
-  const page = Math.min(Math.max(asked, 1), pages);
-  return { rows: rows.slice((page - 1) * size, page * size), page, pages };
+/** The page asked for; anything unreadable is the first page (one too large shows the last). */
+function pageNumber(raw: string | null) {
+  return raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
 }
 
 /** Previous and next links for one of the page's two lists, keeping the other list's page. */
@@ -146,7 +128,7 @@ export default function TransparencyPage() {
 
       <h2 id="agreements">The agreements that allow it</h2>
       <p>
-        These are the agreements in force{d.agreementsPage.pages > 1 ? ` (${d.agreementsPage.total}, ${AGREEMENTS_PER_PAGE} to a page)` : ""}. The legal detail of
+        These are the agreements in force{d.agreementsPage.pages > 1 ? ` (${d.agreementsPage.total}, ${d.agreementsPage.size} to a page)` : ""}. The legal detail of
         each is there for anyone who wants it.
       </p>
       {d.activeAgreements.map((a) => (

@@ -24,7 +24,7 @@ describe("the public page at regional scale", () => {
     }
     const first = await load("/transparency");
     const total = before + 60;
-    expect(first.organisationsPage).toEqual({ page: 1, pages: Math.ceil(total / 20), total });
+    expect(first.organisationsPage).toEqual({ page: 1, pages: Math.ceil(total / 20), total, size: 20 });
     expect(first.viewingOrganisations).toHaveLength(20);
 
     const last = await load(`/transparency?page=${first.organisationsPage.pages}`);
