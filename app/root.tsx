@@ -71,6 +71,9 @@ export function Layout({ children }: { children: ReactNode }) {
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: BODY_CLASSES_SCRIPT }} />
         <SkipLink />
         <Header
+          // A header of its own for each set of links (signing in or out), so nhsuk-frontend's
+          // script, which moves links React drew, starts afresh on it (see App below).
+          key={navigationKey(data)}
           serviceName="ShareBoard"
           serviceHref="/"
           homeHref="/"
@@ -114,15 +117,25 @@ const BODY_CLASSES_SCRIPT = "document.body.className += ' js-enabled' + ('noModu
 
 let nhsFrontendStarted = false;
 
+/** The header's links, as one string: it changes when someone signs in or out. */
+function navigationKey(data: { navigation: { href: string }[] } | undefined) {
+  return (data?.navigation ?? []).map((item) => item.href).join(" ");
+}
+
 export default function App() {
+  const links = navigationKey(useRouteLoaderData<typeof loader>("root"));
   // nhsuk-frontend's behaviour (header "More" menu), once per page load and only after
-  // hydration, because it moves nodes React rendered. Its scripts need this body class.
+  // hydration, because it moves nodes React rendered. Its scripts need this body class. When the
+  // header's links change (signing in is a client-side navigation), the new header is started.
   useEffect(() => {
-    if (nhsFrontendStarted) return;
+    if (nhsFrontendStarted) {
+      import("~/lib/nhsuk-behaviour").then((nhsuk) => nhsuk.startNhsHeader()).catch(() => {});
+      return;
+    }
     nhsFrontendStarted = true;
     document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
     import("~/lib/nhsuk-behaviour").then((nhsuk) => nhsuk.startNhsFrontend()).catch(() => {});
-  }, []);
+  }, [links]);
   return <Outlet />;
 }
 

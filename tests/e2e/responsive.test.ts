@@ -92,3 +92,37 @@ describe("start-up polish", () => {
     expect(response.headers()["content-type"]).toMatch(/icon/);
   });
 });
+
+describe("the header on a phone", () => {
+  const b = useBrowser();
+  it("fits the links the person signed in with, the rest under 'More', without reloading", async () => {
+    await b.page.setViewportSize({ width: 390, height: 900 });
+    await b.page.goto("/login");
+    await b.page.waitForLoadState("networkidle");
+    // Signing in is a client-side navigation: the header is drawn again with the board's links.
+    await signIn(b.page, "board@example.org");
+    const more = b.page.getByRole("button", { name: /More/ });
+    await more.waitFor();
+    const { scrollWidth, innerWidth } = await b.page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    await more.click();
+    await expect.poll(() => b.page.locator(".nhsuk-header__menu-list").getByRole("link", { name: "Board pack" }).isVisible()).toBe(true);
+    expect(b.consoleErrors).toEqual([]);
+  });
+
+  it("fits: the header's links wait in one row inside the header, not widening the page", async () => {
+    await b.page.setViewportSize({ width: 390, height: 900 });
+    await signIn(b.page, "board@example.org");
+    // The page as first painted: the inline scripts have run (nhsuk-frontend's "supported" class
+    // puts the header's links in one row), the header's own script, which moves what does not fit
+    // into "More", has not.
+    await b.page.route(/\/assets\/.*\.js$/, (route) => route.abort());
+    for (const path of ["/", "/rollout/deployments/new"]) {
+      await b.page.goto(path);
+      expect(await b.page.evaluate(() => document.body.classList.contains("nhsuk-frontend-supported"))).toBe(true);
+      expect(await b.page.locator(".nhsuk-header__navigation-item").count()).toBeGreaterThan(3);
+      const { scrollWidth, innerWidth } = await b.page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+      expect(scrollWidth, `${path} is ${scrollWidth}px wide in a ${innerWidth}px window`).toBeLessThanOrEqual(innerWidth);
+    }
+  });
+});
