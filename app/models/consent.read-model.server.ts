@@ -97,8 +97,12 @@ function upsertPracticeMonths(from: SQL) {
  * inside the same transaction, after the write). `changed` lists the returns' keys, or is a query
  * selecting (organisation_id, month), so a bulk import hands over its staging table rather than
  * 75,600 keys through JavaScript. Cost follows the size of the change, not of the history.
+ * `totalsDeltas`, when the caller knows each changed return's figures before and after, selects
+ * per changed return (organisation_id, month) the change in registered, opted_in, declined,
+ * not_asked, practices (1 for a new return), national_opt_outs and national_practices: the monthly
+ * totals are then moved by those amounts rather than summed again from every return of the month.
  */
-export function optInReturnsChanged(db: DbOrTx, changed: readonly ReturnKey[] | SQL) {
+export function optInReturnsChanged(db: DbOrTx, changed: readonly ReturnKey[] | SQL, { totalsDeltas }: { totalsDeltas?: SQL } = {}) {
   if (Array.isArray(changed) && !changed.length) return;
   db.run(sql`create temp table if not exists opt_in_changed (organisation_id integer not null, month text not null, primary key (organisation_id, month)) without rowid`);
   db.run(sql`create temp table if not exists opt_in_affected (organisation_id integer not null, month text not null, primary key (organisation_id, month)) without rowid`);
@@ -137,6 +141,19 @@ export function optInReturnsChanged(db: DbOrTx, changed: readonly ReturnKey[] | 
     db.run(upsertPracticeMonths(sql`temp.opt_in_changed_practices c cross join opt_in_returns r on r.organisation_id = c.organisation_id and r.month >= c.first_month`));
   }
 
+  if (totalsDeltas) {
+    // Sums of whole numbers, so moving a total by the change gives exactly what summing again would.
+    db.run(sql`insert into opt_in_monthly_totals (month, locality, organisation_type, registered, opted_in, declined, not_asked, practices, national_opt_outs, national_practices)
+      select d.month, coalesce(o.locality, ''), o.type, sum(d.registered), sum(d.opted_in), sum(d.declined), sum(d.not_asked), sum(d.practices),
+        sum(d.national_opt_outs), sum(d.national_practices)
+      from (${totalsDeltas}) d join organisations o on o.id = d.organisation_id
+      where true
+      group by d.month, coalesce(o.locality, ''), o.type
+      on conflict (organisation_type, month, locality) do update set registered = registered + excluded.registered, opted_in = opted_in + excluded.opted_in,
+        declined = declined + excluded.declined, not_asked = not_asked + excluded.not_asked, practices = practices + excluded.practices,
+        national_opt_outs = national_opt_outs + excluded.national_opt_outs, national_practices = national_practices + excluded.national_practices`);
+    return;
+  }
   db.run(sql`create temp table if not exists opt_in_changed_months (month text primary key) without rowid`);
   db.run(sql`delete from temp.opt_in_changed_months`);
   db.run(sql`insert or ignore into temp.opt_in_changed_months select month from temp.opt_in_changed`);

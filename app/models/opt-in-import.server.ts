@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import type { Actor } from "~/lib/audit.server";
-import type { UploadPreview, UploadResult } from "./consent.server";
+import type { UploadPreview, UploadResult } from "./opt-in-upload.server";
 import type { OptInImportTask } from "./opt-in-import.worker";
 
 // Opt-in return uploads off the main thread: a pool of one worker thread per server process (an
@@ -37,7 +37,9 @@ function importPool() {
       filename: compiled || path.resolve(process.cwd(), "app/models/opt-in-import.worker.ts"),
       minThreads: 0,
       maxThreads: 1,
-      idleTimeout: 60_000,
+      // Kept 5 minutes after its last task: its connection holds a preview's checked rows, which the
+      // confirm then imports without checking the file again (a later confirm checks it again).
+      idleTimeout: 5 * 60_000,
       // A worker thread refuses the process's heap flags (app/cluster.ts caps each worker's heap).
       execArgv: [...(compiled ? withoutTypeScriptLoader(inherited) : inherited), ...loader],
       env: process.env,

@@ -16,7 +16,7 @@ import { parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { ConfirmUploadSchema } from "~/models/consent.schema";
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL, OPT_IN_CSV_HEADER, OPT_IN_CSV_NATIONAL_COLUMN } from "~/models/consent.labels";
-import type { UploadPreview } from "~/models/consent.server";
+import type { UploadPreview } from "~/models/opt-in-upload.server";
 import { confirmOptInUploadOffThread, previewOptInUploadOffThread } from "~/models/opt-in-import.server";
 import { getReportingDate } from "~/models/settings.server";
 

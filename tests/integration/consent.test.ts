@@ -3,20 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { and, count, eq } from "drizzle-orm";
-import { getDb } from "~/lib/db.server";
+import { closeDb, connection, getDb } from "~/lib/db.server";
 import { monthRange } from "~/lib/dates";
 import { SYSTEM_ACTOR } from "~/lib/audit.server";
 import { auditLog, optInReturns, organisations, users } from "../../db/schema";
 import { createOptInReturn, createOrganisation, insertMany } from "../../seeds/factories";
-import {
-  boroughOptIn,
-  confirmOptInUpload,
-  getOrganisationConsent,
-  listOptInByPractice,
-  optInTrend,
-  practicesBelowTargetOrFalling,
-  previewOptInUpload,
-} from "~/models/consent.server";
+import { boroughOptIn, getOrganisationConsent, listOptInByPractice, optInTrend, practicesBelowTargetOrFalling } from "~/models/consent.server";
+import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
 import { loader as consentLoader } from "~/routes/consent._index";
 import { loader as consentCsvLoader } from "~/routes/consent[.]csv";
 import { action as uploadAction, loader as uploadLoader } from "~/routes/consent.upload";
@@ -165,12 +158,12 @@ describe("uploading monthly returns", () => {
     expect(returnsFor(orgId("P92001"), "2016-10")).toEqual(before);
   });
 
-  it("imports a checked file all together with one audit row, and an identical re-upload changes nothing", () => {
+  it("imports a checked file all together with one audit row, and an identical re-upload changes nothing", async () => {
     const text = [HEADER, `${practice.stale.odsCode},2016-09,1000,705,15,280`, `${practice.stale.odsCode},2016-10,1000,710,20,270`, `${practice.gaps.odsCode},2016-10,2000,1510,0,490`].join("\r\n");
     const first = previewOptInUpload({ userId: programmeUserId(), fileName: "returns.csv", text });
     expect(first).toMatchObject({ ok: true, toAdd: 2, toReplace: 1, unchanged: 0, rejectedCount: 0, uploadId: expect.any(String) });
     const auditBefore = db().select({ n: count() }).from(auditLog).get()!.n;
-    const result = confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: (first as { uploadId: string }).uploadId });
+    const result = await confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: (first as { uploadId: string }).uploadId });
     expect(result).toEqual({ ok: true, added: 2, replaced: 1, unchanged: 0 });
     expect(returnsFor(practice.stale.id, "2016-10")).toMatchObject({ optedIn: 710, notAsked: 270, uploadedBy: programmeUserId() });
     expect(returnsFor(practice.gaps.id, "2016-10")).toMatchObject({ optedIn: 1510 });
@@ -182,35 +175,55 @@ describe("uploading monthly returns", () => {
     const again = previewOptInUpload({ userId: programmeUserId(), fileName: "returns.csv", text });
     expect(again).toMatchObject({ ok: true, toAdd: 0, toReplace: 0, unchanged: 3, rejectedCount: 0, uploadId: null });
     // A confirm cannot be replayed: the preview is used up.
-    expect(confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: (first as { uploadId: string }).uploadId })).toMatchObject({ ok: false });
+    expect(await confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: (first as { uploadId: string }).uploadId })).toMatchObject({ ok: false });
   });
 
-  it("refuses to confirm another user's preview", () => {
+  it("refuses to confirm another user's preview", async () => {
     const text = [HEADER, `${practice.stale.odsCode},2016-07,1000,690,10,300`].join("\n");
     const preview = previewOptInUpload({ userId: programmeUserId(), fileName: "jul.csv", text }) as { uploadId: string };
-    expect(confirmOptInUpload({ actor: actor(), userId: programmeUserId() + 1, uploadId: preview.uploadId })).toEqual({ ok: false, error: expect.stringContaining("expired") });
-    expect(confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: "../../etc/passwd" })).toMatchObject({ ok: false });
+    expect(await confirmOptInUpload({ actor: actor(), userId: programmeUserId() + 1, uploadId: preview.uploadId })).toEqual({ ok: false, error: expect.stringContaining("expired") });
+    expect(await confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: "../../etc/passwd" })).toMatchObject({ ok: false });
   });
 
-  it("is all or nothing: a row that fails in the database rolls back every row and the audit", () => {
+  it("is all or nothing: a row that fails in the database rolls back every row and the audit", async () => {
     const text = [HEADER, `${practice.stale.odsCode},2016-06,1000,650,10,340`, `${practice.stale.odsCode},2016-05,1000,640,10,350`].join("\n");
     const preview = previewOptInUpload({ userId: programmeUserId(), fileName: "bad.csv", text }) as { uploadId: string };
-    // Tamper with the stored preview so the second row breaks the table's CHECK.
-    // (One JSON line says whose it is, then one line per row: [organisationId, month, registered, optedIn, …].)
-    const file = path.join(os.tmpdir(), "shareboard-opt-in-uploads", `${preview.uploadId}.jsonl`);
-    const lines = fs.readFileSync(file, "utf8").trimEnd().split("\n");
-    expect(lines).toHaveLength(3);
-    const row = JSON.parse(lines[2]!);
-    row[3] = 9999;
-    lines[2] = JSON.stringify(row);
-    fs.writeFileSync(file, lines.join("\n") + "\n");
+    // Tamper with the rows the preview checked and staged on this connection so the second breaks the table's CHECK.
+    expect(connection().sqlite.prepare("update temp.opt_in_upload_rows set opted_in = 9999 where month = '2016-05'").run().changes).toBe(1);
     const audits = db().select({ n: count() }).from(auditLog).get()!.n;
-    expect(() => confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: preview.uploadId })).toThrow(/CHECK constraint/);
+    await expect(confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: preview.uploadId })).rejects.toThrow(/CHECK constraint/);
     expect(returnsFor(practice.stale.id, "2016-06")).toBeUndefined();
     expect(db().select({ n: count() }).from(auditLog).get()!.n).toBe(audits);
   });
 
-  it("checks and imports 100,000 rows in a few seconds", () => {
+  it("counts a return someone else wrote between the preview and the confirm as it now stands", async () => {
+    const org = createOrganisation(db(), { odsCode: "Q88001", name: "Meanwhile Practice", type: "gp_practice", locality: "Meanwhile" });
+    const text = [HEADER, "Q88001,2016-08,1000,600,0,400", "Q88001,2016-09,1000,610,0,390"].join("\n");
+    const preview = previewOptInUpload({ userId: programmeUserId(), fileName: "meanwhile.csv", text }) as { uploadId: string; toAdd: number };
+    expect(preview.toAdd).toBe(2);
+    // Someone else's import writes the same September figures first.
+    createOptInReturn(db(), { organisationId: org.id, month: "2016-09", registered: 1000, optedIn: 610, declined: 0, notAsked: 390 });
+    expect(await confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: preview.uploadId })).toEqual({ ok: true, added: 1, replaced: 0, unchanged: 1 });
+    expect(boroughOptIn({ asAt: "2016-09-30", locality: "Meanwhile" })).toMatchObject({ registered: 1000, optedIn: 610, practicesReturned: 1 });
+  });
+
+  it("checks the kept file again when the confirm reaches a connection that did not preview it (another server process, or a restarted worker thread)", async () => {
+    createOrganisation(db(), { odsCode: "Q88002", name: "Elsewhere Practice", type: "gp_practice", locality: "Elsewhere" });
+    const text = [HEADER, "Q88002,2016-08,2000,1200,0,800", "Q88002,2016-09,2000,1210,0,790"].join("\n");
+    const preview = previewOptInUpload({ userId: programmeUserId(), fileName: "elsewhere.csv", text }) as { uploadId: string };
+    closeDb(); // the staged rows go with the connection
+    expect(await confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: preview.uploadId })).toEqual({ ok: true, added: 2, replaced: 0, unchanged: 0 });
+    expect(boroughOptIn({ asAt: "2016-09-30", locality: "Elsewhere" })).toMatchObject({ registered: 2000, optedIn: 1210 });
+
+    // A file that no longer passes (its practice closed meanwhile, so it is no longer a practice here) is refused whole.
+    createOrganisation(db(), { odsCode: "Q88003", name: "Gone Practice", type: "gp_practice", locality: "Elsewhere" });
+    const gone = previewOptInUpload({ userId: programmeUserId(), fileName: "gone.csv", text: [HEADER, "Q88003,2016-09,10,5,0,5"].join("\n") }) as { uploadId: string };
+    closeDb();
+    db().update(organisations).set({ type: "community_provider" }).where(eq(organisations.odsCode, "Q88003")).run();
+    expect(await confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: gone.uploadId })).toEqual({ ok: false, error: expect.stringContaining("no longer passes its checks") });
+  });
+
+  it("checks and imports 100,000 rows in a few seconds", async () => {
     // 5,000 practices (England has about 6,300) × 20 months.
     const rows = Array.from({ length: 5000 }, (_, i) => ({ odsCode: `X${String(i).padStart(5, "0")}`, name: `Bulk practice ${i}`, type: "gp_practice" as const, locality: "Bulkton" }));
     insertMany(db(), organisations, rows);
@@ -225,7 +238,7 @@ describe("uploading monthly returns", () => {
     const preview = previewOptInUpload({ userId: programmeUserId(), fileName: "bulk.csv", text });
     const t1 = performance.now();
     expect(preview).toMatchObject({ ok: true, rows: 100_000, toAdd: 100_000, rejectedCount: 0 });
-    const result = confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: (preview as { uploadId: string }).uploadId });
+    const result = await confirmOptInUpload({ actor: actor(), userId: programmeUserId(), uploadId: (preview as { uploadId: string }).uploadId });
     const t2 = performance.now();
     expect(result).toEqual({ ok: true, added: 100_000, replaced: 0, unchanged: 0 });
     const reupload = previewOptInUpload({ userId: programmeUserId(), fileName: "bulk.csv", text });

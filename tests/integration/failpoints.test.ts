@@ -3,7 +3,7 @@ import { count, eq, inArray, like } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { auditLog, optInReturns, organisations, users } from "../../db/schema";
 import { applyOrganisationImport } from "~/models/organisation-import.server";
-import { confirmOptInUpload, previewOptInUpload } from "~/models/consent.server";
+import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
 import { epraccurLine } from "../helpers/epraccur";
 
 // The crash test (tests/e2e/crash.test.ts) kills the server at the failpoint "import-mid-transaction".
@@ -49,7 +49,7 @@ describe("the import-mid-transaction failpoint", () => {
     expect(newOnes()).toBe(1_200);
   });
 
-  it("fires inside the opt-in import's transaction with every return written, and they roll back", () => {
+  it("fires inside the opt-in import's transaction with every return written, and they roll back", async () => {
     const codes = getDb().select({ code: organisations.odsCode }).from(organisations).where(eq(organisations.type, "gp_practice")).all().map((r) => r.code);
     const lines = ["ods_code,month,registered,opted_in,declined,not_asked", ...codes.flatMap((code) => MONTHS.map((month) => `${code},${month},100,50,10,40`))];
     const user = programme();
@@ -59,13 +59,13 @@ describe("the import-mid-transaction failpoint", () => {
     expect(codes.length * MONTHS.length).toBeGreaterThan(500);
 
     const { seen } = armFailpoint(imported);
-    expect(() => confirmOptInUpload({ actor: { userId: user.id, label: "programme" }, userId: user.id, uploadId: preview.uploadId! })).toThrow(/SIGKILL/);
+    await expect(confirmOptInUpload({ actor: { userId: user.id, label: "programme" }, userId: user.id, uploadId: preview.uploadId! })).rejects.toThrow(/SIGKILL/);
     // The returns are written by one set-based statement: the process dies with all of them in the transaction.
     expect(seen).toEqual([codes.length * MONTHS.length]);
     expect(imported()).toBe(0);
 
     vi.unstubAllEnvs();
-    expect(confirmOptInUpload({ actor: { userId: user.id, label: "programme" }, userId: user.id, uploadId: preview.uploadId })).toMatchObject({ ok: true, added: codes.length * MONTHS.length });
+    expect(await confirmOptInUpload({ actor: { userId: user.id, label: "programme" }, userId: user.id, uploadId: preview.uploadId })).toMatchObject({ ok: true, added: codes.length * MONTHS.length });
     expect(imported()).toBe(codes.length * MONTHS.length);
   });
 });

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { cachedTables, memoiseByDataVersion } from "~/lib/data-version.server";
 import { addComment } from "~/models/cases.server";
-import { confirmOptInUpload, previewOptInUpload } from "~/models/consent.server";
+import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
 import { endCoverEarly } from "~/models/indemnity-changes.server";
 import { getUserWithRoles } from "~/models/users.server";
 import { loader as consentLoader } from "~/routes/consent._index";
@@ -80,7 +80,7 @@ describe("register pages kept until a table they read changes", () => {
     const programme = userOf("programme@example.org");
     const preview = previewOptInUpload({ userId: programme.id, fileName: "oct.csv", text: ["ods_code,month,registered,opted_in,declined,not_asked", "P92001,2016-10,6000,3210,100,2690"].join("\n") });
     expect(preview).toMatchObject({ ok: true, toReplace: 1 });
-    expect(confirmOptInUpload({ actor: actorOf(programme.email), userId: programme.id, uploadId: (preview as { uploadId: string }).uploadId })).toMatchObject({ ok: true, replaced: 1 });
+    expect(await confirmOptInUpload({ actor: actorOf(programme.email), userId: programme.id, uploadId: (preview as { uploadId: string }).uploadId })).toMatchObject({ ok: true, replaced: 1 });
     expect(rowOf(await page())).toMatchObject({ month: "2016-10", optedIn: 3210 });
   });
 });

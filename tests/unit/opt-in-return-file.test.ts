@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
-import { checkOptInReturnFile, checkOptInReturnStream } from "~/models/consent.server";
+import { checkOptInReturnFile, checkOptInReturnStream } from "~/models/opt-in-return-file.server";
 import { formatPoints, formatRate } from "~/components/consent/format";
 
 const practices = new Map([

@@ -1,0 +1,210 @@
+import { parse } from "csv-parse/sync";
+import { parse as parseStream } from "csv-parse";
+import type { Readable } from "node:stream";
+import { formatMonth } from "~/lib/dates";
+import { OPT_IN_CSV_HEADER, OPT_IN_CSV_NATIONAL_COLUMN, OptInReturnCsvRowSchema } from "~/models/consent.schema";
+
+// Checking a monthly opt-in return file, row by row as it is parsed: pure (no database; the caller
+// passes the practices by ODS code). opt-in-upload.server.ts stages what it accepts.
+
+export type ValidReturnRow = {
+  line: number;
+  organisationId: number;
+  odsCode: string;
+  month: string;
+  registered: number;
+  optedIn: number;
+  declined: number;
+  notAsked: number;
+  nationalOptOuts: number | null;
+};
+export type RejectedReturnRow = { line: number; odsCode: string; month: string; reason: string };
+export type ReturnFileCheck =
+  | { ok: false; fileError: string }
+  | { ok: true; valid: ValidReturnRow[]; /** The first 1,000 rejected rows, in file order. */ rejected: RejectedReturnRow[]; rejectedCount: number; rows: number };
+
+/** Rejected rows kept with their reasons (the preview shows 100): a 20 MB file of bad rows is not held whole. */
+const REJECTED_KEPT = 1_000;
+
+const CSV_READ_ERROR = (line?: number) =>
+  `The file could not be read as CSV${line ? ` (near line ${line})` : ""}: save it from your spreadsheet as "CSV (comma delimited)" and upload it again`;
+
+/**
+ * Checks return rows one at a time, as they are parsed (from a string or a stream): the header,
+ * then every row (numbers, month, the sum, a known practice, not after the reporting month, no
+ * duplicate practice and month). Pure: the caller passes the practices by ODS code.
+ */
+class ReturnRowChecker {
+  private header: string[] | null = null;
+  private withNational = false;
+  private fileError: string | null = null;
+  private rows = 0;
+  private readonly seen = new Map<number, number>();
+  readonly valid: ValidReturnRow[] = [];
+  readonly rejected: RejectedReturnRow[] = [];
+  private rejectedCount = 0;
+  private readonly latestAllowed: string;
+  private line = 0;
+
+  constructor(
+    private readonly practiceIdByOdsCode: ReadonlyMap<string, number>,
+    private readonly reportingMonth: string,
+    /** Given, valid rows go here as they are checked (and `valid` stays empty): a large file is never held as objects. */
+    private readonly onValid?: (row: ValidReturnRow) => void,
+  ) {
+    this.latestAllowed = formatMonth(reportingMonth);
+  }
+
+  /**
+   * Takes the next parsed record (blank lines included, as csv-parse gives them without its
+   * per-record info objects, which cost half its time) and works out its line number: one line
+   * per record plus any line breaks inside its quoted values. False once the file is refused as a
+   * whole (stop reading).
+   */
+  addRecord(cells: string[]): boolean {
+    this.line++;
+    for (const cell of cells) if (cell.includes("\n") || cell.includes("\r")) this.line += (cell.match(/\r\n|\r|\n/g) ?? []).length;
+    if (cells.length === 1 && cells[0] === "") return true; // a blank line
+    return this.add(cells, this.line);
+  }
+
+  private add(cells: string[], line: number): boolean {
+    if (this.fileError) return false;
+    if (!this.header) return this.readHeader(cells);
+    this.rows++;
+    this.checkRow(cells, line);
+    return true;
+  }
+
+  private readHeader(cells: string[]) {
+    const expected = OPT_IN_CSV_HEADER.join(",");
+    const header = cells.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, "") : h).trim().toLowerCase());
+    this.withNational = header.length === OPT_IN_CSV_HEADER.length + 1 && header[OPT_IN_CSV_HEADER.length] === OPT_IN_CSV_NATIONAL_COLUMN;
+    if (!OPT_IN_CSV_HEADER.every((name, i) => header[i] === name) || (header.length !== OPT_IN_CSV_HEADER.length && !this.withNational)) {
+      this.fileError = `Line 1 must be the header ${expected} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file starts with "${cells.join(",").slice(0, 120)}"`;
+      return false;
+    }
+    this.header = header;
+    return true;
+  }
+
+  private reject(line: number, cells: string[], reason: string) {
+    if (++this.rejectedCount <= REJECTED_KEPT) this.rejected.push({ line, odsCode: (cells[0] ?? "").trim().toUpperCase(), month: (cells[1] ?? "").trim(), reason });
+  }
+
+  private checkRow(cells: string[], line: number) {
+    const header = this.header!;
+    if (cells.length !== header.length) return this.reject(line, cells, `has ${cells.length} values; every line needs ${header.length} (${header.join(",")})`);
+    const parsed = OptInReturnCsvRowSchema.safeParse({
+      ods_code: cells[0],
+      month: cells[1],
+      registered: cells[2],
+      opted_in: cells[3],
+      declined: cells[4],
+      not_asked: cells[5],
+      national_opt_outs: this.withNational ? cells[6] : undefined,
+    });
+    if (!parsed.success) return this.reject(line, cells, parsed.error.issues[0]!.message);
+    const row = parsed.data;
+    const organisationId = this.practiceIdByOdsCode.get(row.ods_code);
+    if (organisationId === undefined) return this.reject(line, cells, `no GP practice in the partnership has the ODS code ${row.ods_code}`);
+    if (row.month > this.reportingMonth) return this.reject(line, cells, `month ${row.month} is after the reporting date's month (${this.latestAllowed}): returns can only be for months that have started`);
+    const key = returnKey(organisationId, row.month);
+    const firstLine = this.seen.get(key);
+    if (firstLine !== undefined) return this.reject(line, cells, `duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
+    this.seen.set(key, line);
+    const valid: ValidReturnRow = {
+      line,
+      organisationId,
+      odsCode: row.ods_code,
+      month: row.month,
+      registered: row.registered!,
+      optedIn: row.opted_in!,
+      declined: row.declined!,
+      notAsked: row.not_asked!,
+      nationalOptOuts: row.national_opt_outs ?? null,
+    };
+    if (this.onValid) this.onValid(valid);
+    else this.valid.push(valid);
+  }
+
+
+  result(): ReturnFileCheck {
+    if (this.fileError) return { ok: false, fileError: this.fileError };
+    if (!this.header) return { ok: false, fileError: `Line 1 must be the header ${OPT_IN_CSV_HEADER.join(",")} (optionally followed by ,${OPT_IN_CSV_NATIONAL_COLUMN}); this file is empty` };
+    if (this.rows === 0) return { ok: false, fileError: "The file has a header but no returns: add one row per practice and month" };
+    return { ok: true, valid: this.valid, rejected: this.rejected, rejectedCount: this.rejectedCount, rows: this.rows };
+  }
+}
+
+// Blank lines are kept (ReturnRowChecker.addRecord skips them and counts every line).
+const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: false, trim: true, bom: true } as const;
+
+/** Checks a return file's text (see ReturnRowChecker). */
+export function checkOptInReturnFile({
+  text,
+  practiceIdByOdsCode,
+  reportingMonth,
+  onValid,
+}: {
+  text: string;
+  practiceIdByOdsCode: ReadonlyMap<string, number>;
+  reportingMonth: string;
+  onValid?: (row: ValidReturnRow) => void;
+}): ReturnFileCheck {
+  let records: string[][];
+  try {
+    records = parse(text, CSV_OPTIONS) as string[][];
+  } catch (error) {
+    return { ok: false, fileError: CSV_READ_ERROR((error as { lines?: number }).lines) };
+  }
+  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth, onValid);
+  for (const record of records) if (!checker.addRecord(record)) break;
+  return checker.result();
+}
+
+/**
+ * The same check over a stream (csv-parse's stream API): the file is never held whole in memory.
+ * Records are taken as 'data' events, each checked as it is parsed (an async iterator's promise
+ * per record cost more than checking it).
+ */
+export async function checkOptInReturnStream({
+  input,
+  practiceIdByOdsCode,
+  reportingMonth,
+  onValid,
+}: {
+  input: Readable;
+  practiceIdByOdsCode: ReadonlyMap<string, number>;
+  reportingMonth: string;
+  onValid?: (row: ValidReturnRow) => void;
+}): Promise<ReturnFileCheck> {
+  const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth, onValid);
+  const parser = parseStream(CSV_OPTIONS);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let stopped = false;
+      parser.on("data", (record: string[]) => {
+        if (stopped || checker.addRecord(record)) return;
+        stopped = true;
+        input.unpipe(parser);
+        parser.destroy();
+        resolve();
+      });
+      parser.on("end", resolve);
+      parser.on("error", reject);
+      input.on("error", reject);
+      input.pipe(parser);
+    });
+  } catch (error) {
+    return { ok: false, fileError: CSV_READ_ERROR((error as { lines?: number }).lines) };
+  } finally {
+    input.destroy();
+  }
+  return checker.result();
+}
+
+/** A return's practice and month as one number (for a Map key without building strings). */
+function returnKey(organisationId: number, month: string) {
+  return organisationId * 1_000_000 + Number(month.slice(0, 4)) * 100 + Number(month.slice(5, 7));
+}
