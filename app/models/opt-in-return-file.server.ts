@@ -95,34 +95,36 @@ class ReturnRowChecker {
   private checkRow(cells: string[], line: number) {
     const header = this.header!;
     if (cells.length !== header.length) return this.reject(line, cells, `has ${cells.length} values; every line needs ${header.length} (${header.join(",")})`);
+    // csv-parse trims around delimiters; a quoted value keeps its spaces, which a return's cells never need.
     const parsed = OptInReturnCsvRowSchema.safeParse({
-      ods_code: cells[0],
-      month: cells[1],
-      registered: cells[2],
-      opted_in: cells[3],
-      declined: cells[4],
-      not_asked: cells[5],
-      national_opt_outs: this.withNational ? cells[6] : undefined,
+      ods_code: cells[0]!.trim(),
+      month: cells[1]!.trim(),
+      registered: cells[2]!.trim(),
+      opted_in: cells[3]!.trim(),
+      declined: cells[4]!.trim(),
+      not_asked: cells[5]!.trim(),
+      national_opt_outs: this.withNational ? cells[6]!.trim() : undefined,
     });
     if (!parsed.success) return this.reject(line, cells, parsed.error.issues[0]!.message);
     const row = parsed.data;
-    const organisationId = this.practiceIdByOdsCode.get(row.ods_code);
-    if (organisationId === undefined) return this.reject(line, cells, `no GP practice in the partnership has the ODS code ${row.ods_code}`);
+    const odsCode = row.ods_code.toUpperCase();
+    const organisationId = this.practiceIdByOdsCode.get(odsCode);
+    if (organisationId === undefined) return this.reject(line, cells, `no GP practice in the partnership has the ODS code ${odsCode}`);
     if (row.month > this.reportingMonth) return this.reject(line, cells, `month ${row.month} is after the reporting date's month (${this.latestAllowed}): returns can only be for months that have started`);
     const key = returnKey(organisationId, row.month);
     const firstLine = this.seen.get(key);
-    if (firstLine !== undefined) return this.reject(line, cells, `duplicates line ${firstLine}: ${row.ods_code} has more than one return for ${row.month} in this file`);
+    if (firstLine !== undefined) return this.reject(line, cells, `duplicates line ${firstLine}: ${odsCode} has more than one return for ${row.month} in this file`);
     this.seen.set(key, line);
     const valid: ValidReturnRow = {
       line,
       organisationId,
-      odsCode: row.ods_code,
+      odsCode,
       month: row.month,
-      registered: row.registered!,
-      optedIn: row.opted_in!,
-      declined: row.declined!,
-      notAsked: row.not_asked!,
-      nationalOptOuts: row.national_opt_outs ?? null,
+      registered: Number(row.registered),
+      optedIn: Number(row.opted_in),
+      declined: Number(row.declined),
+      notAsked: Number(row.not_asked),
+      nationalOptOuts: row.national_opt_outs ? Number(row.national_opt_outs) : null,
     };
     if (this.onValid) this.onValid(valid);
     else this.valid.push(valid);
