@@ -70,14 +70,18 @@ function returnsVersion(db: DbOrTx) {
   return db.get<{ version: number } | undefined>(sql`select version from table_versions where name = 'opt_in_returns'`)?.version ?? null;
 }
 
-/** Which upload each connection's staging table holds, and the returns' counter its marks were worked out at. */
-const held = new WeakMap<object, { uploadId: string | null; markedAt: number | null | undefined }>();
+/**
+ * Which upload each connection's staging table holds, and the returns' counter its marks were
+ * worked out at (undefined: not known to be of one moment, so they are worked out again).
+ */
+const held = new WeakMap<object, { uploadId: string | null; stagingFrom: number | null; markedAt: number | null | undefined }>();
 
 /**
  * An upload's rows in a temporary table of this connection (temp.opt_in_upload_rows), written 200
- * at a time as they are checked, then marked against the returns kept now: kind 0 new, 1
- * unchanged, 2 replacing different figures (with the figures it replaces, for the read models'
- * totals). Prepared statements on the raw connection (the one getDb() and transaction() use):
+ * at a time as they are checked, each marked against the return kept now as it is written (one
+ * look-up in the same statement; a second pass to mark them cost more than writing them): kind 0
+ * new, 1 unchanged, 2 replacing different figures, with the figures it replaces (for the audit,
+ * the preview and the read models' totals). Prepared statements on the raw connection (the one getDb() and transaction() use):
  * building SQL per chunk through drizzle cost more than SQLite's work. A temporary table is private
  * to the connection and is not the database file: a preview still changes nothing.
  */
@@ -93,17 +97,22 @@ class UploadStaging {
       not_asked integer not null, national_opt_outs integer, line integer not null, ods_code text, kind integer not null default 0,
       old_registered integer, old_opted_in integer, old_declined integer, old_not_asked integer, old_national_opt_outs integer,
       primary key (organisation_id, month)) without rowid`);
-    const insert = "insert into temp.opt_in_upload_rows (organisation_id, month, registered, opted_in, declined, not_asked, national_opt_outs, line, ods_code) values ";
     const row = `(${Array(STAGE_COLUMNS).fill("?").join(", ")})`;
-    this.many = this.sqlite.prepare(insert + Array(STAGE_CHUNK).fill(row).join(", "));
-    this.one = this.sqlite.prepare(insert + row);
+    const insert = (rows: number) => `insert into temp.opt_in_upload_rows
+      select v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9,
+        case when r.id is null then 0 when r.registered = v.column3 and r.opted_in = v.column4 and r.declined = v.column5 and r.not_asked = v.column6
+          and r.national_opt_outs is v.column7 then 1 else 2 end,
+        r.registered, r.opted_in, r.declined, r.not_asked, r.national_opt_outs
+      from (values ${Array(rows).fill(row).join(", ")}) v left join opt_in_returns r on r.organisation_id = v.column1 and r.month = v.column2`;
+    this.many = this.sqlite.prepare(insert(STAGE_CHUNK));
+    this.one = this.sqlite.prepare(insert(1));
   }
 
   /** An empty staging table, for a new file. */
   static empty() {
     const staging = new UploadStaging();
-    held.set(staging.sqlite, { uploadId: null, markedAt: undefined });
     staging.sqlite.exec("delete from temp.opt_in_upload_rows");
+    held.set(staging.sqlite, { uploadId: null, stagingFrom: returnsVersion(getDb()), markedAt: undefined });
     return staging;
   }
 
@@ -121,20 +130,24 @@ class UploadStaging {
     }
   }
 
-  /** Writes the rows still buffered. */
+  /**
+   * Writes the rows still buffered. The marks made while writing are of one moment when no return
+   * was written meanwhile (the counter read before the first row and after the last agree).
+   */
   flush() {
     for (let i = 0; i < this.values.length; i += STAGE_COLUMNS) this.one.run(this.values.slice(i, i + STAGE_COLUMNS));
     this.values.length = 0;
+    const state = held.get(this.sqlite)!;
+    const now = returnsVersion(getDb());
+    if (now === state.stagingFrom) state.markedAt = now;
   }
 
-  /** Marks every row against the returns kept now, unless its marks were worked out at the returns' current counter (call in a transaction). */
+  /** Marks every row again against the returns kept now, unless its marks are of the returns' current counter (call in a transaction). */
   mark(db: DbOrTx) {
     const state = held.get(this.sqlite)!;
     const version = returnsVersion(db);
     if (state.markedAt === version) return;
-    if (state.markedAt !== undefined) {
-      this.sqlite.exec(`update temp.opt_in_upload_rows set kind = 0, old_registered = null, old_opted_in = null, old_declined = null, old_not_asked = null, old_national_opt_outs = null`);
-    }
+    this.sqlite.exec(`update temp.opt_in_upload_rows set kind = 0, old_registered = null, old_opted_in = null, old_declined = null, old_not_asked = null, old_national_opt_outs = null`);
     this.sqlite.exec(`update temp.opt_in_upload_rows as s
       set kind = case when r.registered = s.registered and r.opted_in = s.opted_in and r.declined = s.declined and r.not_asked = s.not_asked
         and r.national_opt_outs is s.national_opt_outs then 1 else 2 end,
