@@ -45,8 +45,10 @@ function importPool() {
       env: process.env,
       // The thread's heap is bounded: nothing in it grows with the file but the duplicate check's keys
       // (950,000 of them, a 20 MB file of the shortest rows, take 42 MiB); uncapped, V8 let it grow far
-      // past what it held live (a 20 MB file added 48-228 MiB to the process, capped 38-172 MiB).
-      resourceLimits: { maxOldGenerationSizeMb: 128 },
+      // past what it held live (a 20 MB file added 48-228 MiB to the process). With the old generation
+      // alone capped, a 20 MB file added either ~40 or ~215 MiB (5 fresh runs: 40, 213, 216, 39, 214):
+      // the young generation V8 picks for such a heap is large. At 16 MiB: 38-43 MiB in 5 runs.
+      resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 },
     });
   }
   return pool;
