@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import type { Statement } from "better-sqlite3";
 import { eq, sql } from "drizzle-orm";
 import { organisations } from "../../db/schema";
 import { connection, getDb, transaction, type DbOrTx } from "~/lib/db.server";
@@ -61,8 +62,8 @@ function readStoredUpload(uploadId: string): StoredUpload | null {
   }
 }
 
-/** Rows a staging insert takes at once (9 values each, well under SQLite's 32,766 parameters). */
-const STAGE_CHUNK = 200;
+/** Rows a staging insert takes at once (9 values each, under SQLite's 32,766 parameters; 1,000 took a fifth less time than 200). */
+const STAGE_CHUNK = 1_000;
 const STAGE_COLUMNS = 9;
 
 /** The returns' change counter (db/change-counters.ts): it moves whenever any return is written. */
@@ -88,8 +89,7 @@ const held = new WeakMap<object, { uploadId: string | null; stagingFrom: number 
 class UploadStaging {
   private readonly sqlite = connection().sqlite;
   private readonly values: unknown[] = [];
-  private many;
-  private one;
+  private many: Statement | undefined;
 
   private constructor() {
     this.sqlite.exec(`create temp table if not exists opt_in_upload_rows (
@@ -97,15 +97,17 @@ class UploadStaging {
       not_asked integer not null, national_opt_outs integer, line integer not null, ods_code text, kind integer not null default 0,
       old_registered integer, old_opted_in integer, old_declined integer, old_not_asked integer, old_national_opt_outs integer,
       primary key (organisation_id, month)) without rowid`);
+  }
+
+  /** The INSERT for `rows` rows, each looked up in the kept returns as it is written. */
+  private insert(rows: number) {
     const row = `(${Array(STAGE_COLUMNS).fill("?").join(", ")})`;
-    const insert = (rows: number) => `insert into temp.opt_in_upload_rows
+    return this.sqlite.prepare(`insert into temp.opt_in_upload_rows
       select v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9,
         case when r.id is null then 0 when r.registered = v.column3 and r.opted_in = v.column4 and r.declined = v.column5 and r.not_asked = v.column6
           and r.national_opt_outs is v.column7 then 1 else 2 end,
         r.registered, r.opted_in, r.declined, r.not_asked, r.national_opt_outs
-      from (values ${Array(rows).fill(row).join(", ")}) v left join opt_in_returns r on r.organisation_id = v.column1 and r.month = v.column2`;
-    this.many = this.sqlite.prepare(insert(STAGE_CHUNK));
-    this.one = this.sqlite.prepare(insert(1));
+      from (values ${Array(rows).fill(row).join(", ")}) v left join opt_in_returns r on r.organisation_id = v.column1 and r.month = v.column2`);
   }
 
   /** An empty staging table, for a new file. */
@@ -125,7 +127,7 @@ class UploadStaging {
   add(organisationId: number, month: string, registered: number, optedIn: number, declined: number, notAsked: number, nationalOptOuts: number | null, line: number, odsCode: string | null) {
     this.values.push(organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts, line, odsCode);
     if (this.values.length === STAGE_CHUNK * STAGE_COLUMNS) {
-      this.many.run(this.values);
+      (this.many ??= this.insert(STAGE_CHUNK)).run(this.values);
       this.values.length = 0;
     }
   }
@@ -135,7 +137,7 @@ class UploadStaging {
    * was written meanwhile (the counter read before the first row and after the last agree).
    */
   flush() {
-    for (let i = 0; i < this.values.length; i += STAGE_COLUMNS) this.one.run(this.values.slice(i, i + STAGE_COLUMNS));
+    if (this.values.length) this.insert(this.values.length / STAGE_COLUMNS).run(this.values);
     this.values.length = 0;
     const state = held.get(this.sqlite)!;
     const now = returnsVersion(getDb());
