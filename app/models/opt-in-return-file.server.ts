@@ -142,18 +142,15 @@ class ReturnRowChecker {
 // Blank lines are kept (ReturnRowChecker.addRecord skips them and counts every line).
 const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: false, trim: true, bom: true } as const;
 
-/** Checks a return file's text (see ReturnRowChecker). */
-export function checkOptInReturnFile({
-  text,
-  practiceIdByOdsCode,
-  reportingMonth,
-  onValid,
-}: {
-  text: string;
+/** What a return file is checked against, and who is given each valid row as it is checked. */
+type ReturnFileCheckArgs = {
   practiceIdByOdsCode: ReadonlyMap<string, number>;
   reportingMonth: string;
   onValid?: (row: ValidReturnRow) => void;
-}): ReturnFileCheck {
+};
+
+/** Checks a return file's text (see ReturnRowChecker). */
+export function checkOptInReturnFile({ text, practiceIdByOdsCode, reportingMonth, onValid }: ReturnFileCheckArgs & { text: string }): ReturnFileCheck {
   let records: string[][];
   try {
     records = parse(text, CSV_OPTIONS) as string[][];
@@ -170,17 +167,7 @@ export function checkOptInReturnFile({
  * Records are taken as 'data' events, each checked as it is parsed (an async iterator's promise
  * per record cost more than checking it).
  */
-export async function checkOptInReturnStream({
-  input,
-  practiceIdByOdsCode,
-  reportingMonth,
-  onValid,
-}: {
-  input: Readable;
-  practiceIdByOdsCode: ReadonlyMap<string, number>;
-  reportingMonth: string;
-  onValid?: (row: ValidReturnRow) => void;
-}): Promise<ReturnFileCheck> {
+export async function checkOptInReturnStream({ input, practiceIdByOdsCode, reportingMonth, onValid }: ReturnFileCheckArgs & { input: Readable }): Promise<ReturnFileCheck> {
   const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth, onValid);
   const parser = parseStream(CSV_OPTIONS);
   try {
