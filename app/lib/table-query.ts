@@ -27,7 +27,7 @@ export function parseTableQuery<const Id extends string>(
 ): TableQuery<Id> {
   return {
     sort: parseSort(searchParams.get("sort"), sortable) ?? { ...defaultSort },
-    page: positiveInteger(searchParams.get("page")) ?? 1,
+    page: pageParam(searchParams),
     pageSize: Math.min(positiveInteger(searchParams.get("pageSize")) ?? pageSizeDefault, maxPageSize),
   };
 }
@@ -37,6 +37,11 @@ function parseSort<Id extends string>(raw: string | null, sortable: readonly Id[
   const desc = raw.startsWith("-");
   const id = desc ? raw.slice(1) : raw;
   return sortable.includes(id as Id) ? { id: id as Id, desc } : undefined;
+}
+
+/** The page a list is asked for (`page`, or another parameter for a second list on the page); anything unreadable is page 1. */
+export function pageParam(searchParams: URLSearchParams, name = "page"): number {
+  return positiveInteger(searchParams.get(name)) ?? 1;
 }
 
 function positiveInteger(raw: string | null): number | undefined {

@@ -7,6 +7,7 @@ import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
 import { addMonthsToMonth, monthOf } from "~/lib/dates";
 import { suppressSmallNumber, suppressedRate } from "~/lib/suppression";
+import { pageCount, pageOffset } from "~/lib/table-query";
 import { inForceSql, reviewOnSql } from "./agreements.server";
 import { nameAsAtSql } from "./organisation-history.server";
 import { ARTICLE_6_LABELS, ARTICLE_9_LABELS, CONSENT_MODEL_LABELS, PURPOSE_LABELS } from "./agreements.schema";
@@ -56,10 +57,12 @@ export function transparencyPage({ asAt, page, agreementsPage, db = getDb() }: {
 const ORGANISATIONS_PER_PAGE = 20;
 const AGREEMENTS_PER_PAGE = 20;
 
+/** One page of a list; a page past the end shows the last. */
 function pageOf<T>(rows: readonly T[], asked: number, size: number) {
-  const pages = Math.max(1, Math.ceil(rows.length / size));
+  const pages = pageCount(rows.length, size);
   const page = Math.min(Math.max(asked, 1), pages);
-  return { rows: rows.slice((page - 1) * size, page * size), page, pages };
+  const from = pageOffset(page, size);
+  return { rows: rows.slice(from, from + size), page, pages };
 }
 
 function computeTransparencyReport({ asAt, db }: { asAt: string; db: DbOrTx }) {

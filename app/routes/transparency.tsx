@@ -5,6 +5,7 @@ import { Details, InsetText, Pagination, SummaryList, Table } from "~/components
 import { PrivateProviderTag } from "~/components/private-provider-tag";
 import { formatDate, formatMonth } from "~/lib/dates";
 import { SUPPRESSED_TEXT } from "~/lib/suppression";
+import { pageParam } from "~/lib/table-query";
 import { getReportingDate, getSettings } from "~/models/settings.server";
 import { transparencyPage } from "~/models/transparency.server";
 import { PRIVATE_PROVIDER_TAG } from "~/models/rollout.labels";
@@ -17,12 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Sized for people on a phone: a region or the whole country has thousands of services and agreements,
   // so both lists are paged on the server (the page and its data were 2.7 MB at national scale).
   const params = new URL(request.url).searchParams;
-  return { ...transparencyPage({ asAt, page: pageNumber(params.get("page")), agreementsPage: pageNumber(params.get("agreementsPage")) }), partnershipName: getSettings().partnership_name };
-}
-
-/** The page asked for; anything unreadable is the first page (one too large shows the last). */
-function pageNumber(raw: string | null) {
-  return raw && /^\d{1,6}$/.test(raw) ? Number(raw) : 1;
+  return { ...transparencyPage({ asAt, page: pageParam(params), agreementsPage: pageParam(params, "agreementsPage") }), partnershipName: getSettings().partnership_name };
 }
 
 /** Previous and next links for one of the page's two lists, keeping the other list's page. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hrefWith, pageCount, pageOffset, parseTableQuery, sortParam } from "~/lib/table-query";
+import { hrefWith, pageCount, pageOffset, pageParam, parseTableQuery, sortParam } from "~/lib/table-query";
 
 const options = {
   sortable: ["name", "locality", "signedUp"],
@@ -85,5 +85,15 @@ describe("paging arithmetic", () => {
   it("writes the sort parameter", () => {
     expect(sortParam({ id: "name", desc: true })).toBe("-name");
     expect(sortParam({ id: "name", desc: false })).toBe("name");
+  });
+});
+
+describe("pageParam", () => {
+  it("reads a page number from any parameter and takes anything unreadable as page 1", () => {
+    const params = new URLSearchParams("page=3&agreementsPage=2&bad=-1");
+    expect(pageParam(params)).toBe(3);
+    expect(pageParam(params, "agreementsPage")).toBe(2);
+    for (const raw of ["-1", "0", "2.5", "abc", "1e3", "", "99999999999"]) expect(pageParam(new URLSearchParams({ page: raw })), raw).toBe(1);
+    expect(pageParam(new URLSearchParams())).toBe(1);
   });
 });
