@@ -2,7 +2,7 @@ import { parse } from "csv-parse/sync";
 import { parse as parseStream } from "csv-parse";
 import type { Readable } from "node:stream";
 import { formatMonth } from "~/lib/dates";
-import { OPT_IN_CSV_HEADER, OPT_IN_CSV_NATIONAL_COLUMN, OptInReturnCsvRowSchema } from "~/models/consent.schema";
+import { isAcceptedReturnRow, OPT_IN_CSV_HEADER, OPT_IN_CSV_NATIONAL_COLUMN, OptInReturnCsvRowSchema, type OptInReturnCsvRow } from "~/models/consent.schema";
 
 // Checking a monthly opt-in return file, row by row as it is parsed: pure (no database; the caller
 // passes the practices by ODS code). opt-in-upload.server.ts stages what it accepts.
@@ -96,7 +96,7 @@ class ReturnRowChecker {
     const header = this.header!;
     if (cells.length !== header.length) return this.reject(line, cells, `has ${cells.length} values; every line needs ${header.length} (${header.join(",")})`);
     // csv-parse trims around delimiters; a quoted value keeps its spaces, which a return's cells never need.
-    const parsed = OptInReturnCsvRowSchema.safeParse({
+    const row: OptInReturnCsvRow = {
       ods_code: cells[0]!.trim(),
       month: cells[1]!.trim(),
       registered: cells[2]!.trim(),
@@ -104,9 +104,12 @@ class ReturnRowChecker {
       declined: cells[4]!.trim(),
       not_asked: cells[5]!.trim(),
       national_opt_outs: this.withNational ? cells[6]!.trim() : undefined,
-    });
-    if (!parsed.success) return this.reject(line, cells, parsed.error.issues[0]!.message);
-    const row = parsed.data;
+    };
+    // The schema's rules without zod for the usual, valid row; zod for a refused row's message.
+    if (!isAcceptedReturnRow(row)) {
+      const parsed = OptInReturnCsvRowSchema.safeParse(row);
+      if (!parsed.success) return this.reject(line, cells, parsed.error.issues[0]!.message);
+    }
     const odsCode = row.ods_code.toUpperCase();
     const organisationId = this.practiceIdByOdsCode.get(odsCode);
     if (organisationId === undefined) return this.reject(line, cells, `no GP practice in the partnership has the ODS code ${odsCode}`);

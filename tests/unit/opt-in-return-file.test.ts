@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
 import { checkOptInReturnFile, checkOptInReturnStream } from "~/models/opt-in-return-file.server";
 import { formatPoints, formatRate } from "~/components/consent/format";
+import { isAcceptedReturnRow, OptInReturnCsvRowSchema } from "~/models/consent.schema";
 
 const practices = new Map([
   ["P92001", 1],
@@ -133,5 +134,49 @@ describe("opt-in figures as people read them", () => {
     expect(formatPoints(-4.38)).toBe("\u22124.4 points");
     expect(formatPoints(0.01)).toBe("0.0 points");
     expect(formatPoints(null)).toBe("No figure");
+  });
+});
+
+describe("the return row's quick check (isAcceptedReturnRow) against its schema", () => {
+  const counts = ["0", "1", "007", "600", "9999999", "10000000", "10000001", "", "-1", "-1.5", "1.5", "1e3", "0x10", "abc", "١٢", "99999999999999999999", "+5"];
+  const months = ["2016-10", "2016-01", "2016-12", "2016-13", "2016-00", "2016-1", "16-10", "", "２０１６-10", "2016-10x"];
+  const codes = ["P92001", "", "x"];
+
+  /** A seeded generator (mulberry32), so a failure names a row that can be run again. */
+  function random(seed: number) {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it("accepts exactly the rows the schema accepts, and so never lets through a row zod would refuse", () => {
+    const next = random(20161207);
+    const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
+    // Mostly good cells, so that whole rows pass often enough to matter.
+    const often = <T,>(good: readonly T[], all: readonly T[]) => (next() < 0.8 ? pick(good) : pick(all));
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const cell = () => often(counts.slice(0, 6), counts);
+      const [optedIn, declined, notAsked] = [cell(), cell(), cell()];
+      // Half the rows add up (when their cells are numbers), so the sum rule is tried both ways.
+      const sum = Number(optedIn) + Number(declined) + Number(notAsked);
+      const registered = next() < 0.5 && Number.isFinite(sum) ? String(sum) : cell();
+      const row = { ods_code: often(codes.slice(0, 1), codes), month: often(months.slice(0, 3), months), registered, opted_in: optedIn, declined, not_asked: notAsked, national_opt_outs: next() < 0.5 ? undefined : cell() };
+      const schema = OptInReturnCsvRowSchema.safeParse(row).success;
+      if (isAcceptedReturnRow(row) !== schema) throw new Error(`the quick check says ${!schema} but the schema ${schema} for ${JSON.stringify(row)}`);
+      if (schema) accepted++;
+    }
+    // Both answers were tried many times.
+    expect(accepted).toBeGreaterThan(500);
+    expect(accepted).toBeLessThan(19_500);
+  });
+
+  it("still gives the schema's own message for a refused row", () => {
+    expect(rejection("P92002,2016-10,1000,600,50,351")).toBe("opted_in + declined + not_asked is 1,001, but registered is 1,000: they must be equal");
+    expect(rejection("P92002,2016-10,1000,-600,50,350")).toBe("opted_in is negative (-600): enter 0 or more");
+    expect(rejection("P92002,2016-10,10000001,600,50,350")).toBe("registered is more than 10,000,000 (10000001)");
   });
 });
