@@ -33,8 +33,10 @@ function rate(alias: string) {
  */
 function fillMonthBacks(db: DbOrTx) {
   db.run(sql`create temp table if not exists opt_in_month_backs (month text primary key, m1 text not null, m2 text not null, m3 text not null, m12 text not null) without rowid`);
-  const span = db.get<{ first: string | null; last: string | null }>(sql`select min(month) as first, max(month) as last from opt_in_returns`);
-  const kept = db.get<{ first: string | null; last: string | null }>(sql`select min(month) as first, max(month) as last from temp.opt_in_month_backs`);
+  // One min() or max() per SELECT: SQLite seeks an index for either alone, but scanned all 375,000
+  // returns' months for the two together (22 ms on the national import).
+  const span = db.get<{ first: string | null; last: string | null }>(sql`select (select min(month) from opt_in_returns) as first, (select max(month) from opt_in_returns) as last`);
+  const kept = db.get<{ first: string | null; last: string | null }>(sql`select (select min(month) from temp.opt_in_month_backs) as first, (select max(month) from temp.opt_in_month_backs) as last`);
   if (span?.first === kept?.first && span?.last === kept?.last) return; // already filled for these months (one return at a time, as seeds write)
   db.run(sql`delete from temp.opt_in_month_backs`);
   if (!span?.first || !span.last) return;

@@ -17,13 +17,15 @@ import { actorFor, requireRole } from "~/lib/session.server";
 import { ConfirmUploadSchema } from "~/models/consent.schema";
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL, OPT_IN_CSV_HEADER, OPT_IN_CSV_NATIONAL_COLUMN } from "~/models/consent.labels";
 import type { UploadPreview } from "~/models/opt-in-upload.server";
-import { confirmOptInUploadOffThread, previewOptInUploadOffThread } from "~/models/opt-in-import.server";
+import { confirmOptInUploadOffThread, previewOptInUploadOffThread, warmImportThread } from "~/models/opt-in-import.server";
 import { getReportingDate } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Upload a monthly opt-in return – ShareBoard" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, "programme", context);
+  // Not awaited: the thread starts while the person chooses their file.
+  void warmImportThread();
   return { reportingMonth: monthOf(getReportingDate()) };
 }
 

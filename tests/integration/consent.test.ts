@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { closeDb, connection, getDb } from "~/lib/db.server";
 import { monthRange } from "~/lib/dates";
@@ -10,6 +10,7 @@ import { auditLog, optInReturns, organisations, users } from "../../db/schema";
 import { createOptInReturn, createOrganisation, insertMany } from "../../seeds/factories";
 import { boroughOptIn, getOrganisationConsent, listOptInByPractice, optInTrend, practicesBelowTargetOrFalling } from "~/models/consent.server";
 import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
+import { closeImportPool, importThreadRunning } from "~/models/opt-in-import.server";
 import { loader as consentLoader } from "~/routes/consent._index";
 import { loader as consentCsvLoader } from "~/routes/consent[.]csv";
 import { action as uploadAction, loader as uploadLoader } from "~/routes/consent.upload";
@@ -26,6 +27,8 @@ const actor = () => ({ ...SYSTEM_ACTOR, userId: programmeUserId(), label: "progr
 // Four practices in a locality of their own, so the demo data does not move the figures.
 const LOCALITY = "Testville";
 let practice: Record<"falling" | "gaps" | "empty" | "stale", { id: number; odsCode: string }>;
+
+afterAll(() => closeImportPool());
 
 beforeAll(() => {
   const make = (name: string) => createOrganisation(db(), { name, type: "gp_practice", locality: LOCALITY, listSize: 1000 });
@@ -269,6 +272,14 @@ describe("consent routes", () => {
       expect(returnsFor(orgId("P92001"), "2016-10")!.registered).not.toBe(10);
     });
   }
+
+  it("starts the import's thread when the programme team opens the upload page, so it is ready before the file is sent", async () => {
+    await closeImportPool();
+    expect(importThreadRunning()).toBe(false);
+    const cookie = await signInAs("programme@example.org");
+    await uploadLoader({ request: getRequest("/consent/upload", cookie), params: {}, context: {} });
+    await vi.waitFor(() => expect(importThreadRunning()).toBe(true), { timeout: 10_000 });
+  });
 
   it("lets the programme team preview and confirm through the route, then shows the new borough rate", async () => {
     const cookie = await signInAs("programme@example.org");
