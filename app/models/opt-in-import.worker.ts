@@ -4,7 +4,8 @@
 // keeps answering everyone else meanwhile. The thread's connection keeps a preview's staged rows
 // for its confirm (opt-in-upload.server.ts).
 import type { Actor } from "~/lib/audit.server";
-import { connection } from "~/lib/db.server";
+import { checkpointIfDue } from "~/lib/audit-checkpoints.server";
+import { connection, leaveAuditCheckpointsToCaller } from "~/lib/db.server";
 import { confirmOptInUpload, previewOptInUploadFile } from "./opt-in-upload.server";
 
 // The thread's connection keeps 4 MiB of pages for the database and 4 for its temporary tables
@@ -13,13 +14,16 @@ import { confirmOptInUpload, previewOptInUploadFile } from "./opt-in-upload.serv
 const sqlite = connection().sqlite;
 sqlite.pragma("main.cache_size = -4000");
 sqlite.pragma("temp.cache_size = -4000");
-// An import's commit leaves ~46 MB of write-ahead log on the national database. Copying it back
-// into the database (SQLite's automatic checkpoint, run inside the commit) took 110 of the
-// confirm's 730 ms: the thread does it just after the import's answer has gone back instead.
+// Two things that follow a commit wait until the import's answer has gone back: copying the ~46 MB
+// of write-ahead log a national import leaves back into the database (SQLite's automatic
+// checkpoint, run inside the commit: 110 of the confirm's 730 ms), and the audit chain's checkpoint
+// (app/lib/audit-checkpoints.server.ts; always due at a fresh thread's first import: ~45 ms).
 sqlite.pragma("wal_autocheckpoint = 0");
+leaveAuditCheckpointsToCaller();
 
-/** Copies the write-ahead log back into the database without waiting for anyone (readers keep their snapshots). */
-function checkpoint() {
+/** The work after a commit: the audit checkpoint if due, then the write-ahead log copied back without waiting for anyone (readers keep their snapshots). */
+function afterCommit() {
+  checkpointIfDue(sqlite); // never throws
   try {
     sqlite.pragma("wal_checkpoint(PASSIVE)");
   } catch {
@@ -40,6 +44,6 @@ export default async function run(task: OptInImportTask) {
     return await confirmOptInUpload({ actor: task.actor, userId: task.userId, uploadId: task.uploadId });
   } finally {
     // After piscina has posted the answer (it does so as this task's promise settles).
-    setImmediate(checkpoint);
+    setImmediate(afterCommit);
   }
 }

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import crypto from "node:crypto";
 import { spawnSync } from "node:child_process";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { audit, SYSTEM_ACTOR } from "~/lib/audit.server";
 import { closeDb, connection, getDb, transaction } from "~/lib/db.server";
 import { CHECKPOINT_EVERY_ROWS, readCheckpointFile, resetCheckpointState } from "~/lib/audit-checkpoints.server";
@@ -11,6 +11,7 @@ import { restoreAuditTriggers, verifyAudit } from "~/lib/audit-verify.server";
 import { reliabilitySettings } from "~/lib/env.server";
 import { startAuditAndBackups } from "~/lib/reliability.server";
 import { loader as adminLoader } from "~/routes/admin._index";
+import { closeImportPool, confirmOptInUploadOffThread, previewOptInUploadOffThread } from "~/models/opt-in-import.server";
 import { getRequest, signInAs } from "../helpers/requests";
 
 const seeded = process.env.DATABASE_PATH!;
@@ -78,6 +79,32 @@ describe("audit verify", () => {
     const lines = readCheckpointFile(reliabilitySettings().auditCheckpointsFile);
     expect(lines.exists && lines.lines.length).toBeGreaterThanOrEqual(1 + Math.floor(250 / CHECKPOINT_EVERY_ROWS));
     expect(verdict.checkpointsChecked).toBeGreaterThanOrEqual(3);
+  });
+
+  it("anchors an opt-in import made on the import thread just after it answers, and the chain still verifies", async () => {
+    await closeImportPool(); // a thread opened on this test's database
+    const userId = (sqlite().prepare("select id from users where email = 'programme@example.org'").get() as { id: number }).id;
+    const checkpoints = () => {
+      const file = readCheckpointFile(reliabilitySettings().auditCheckpointsFile);
+      return file.exists ? file.lines : [];
+    };
+    const before = checkpoints().length;
+    try {
+      const preview = await previewOptInUploadOffThread({ userId, fileName: "r.csv", text: "ods_code,month,registered,opted_in,declined,not_asked\nP92001,2016-10,1000,600,50,350\n" });
+      if (!preview.ok || !preview.uploadId) throw new Error(JSON.stringify(preview));
+      const result = await confirmOptInUploadOffThread({ actor: { userId, label: "programme@example.org" }, userId, uploadId: preview.uploadId });
+      expect(result).toMatchObject({ ok: true });
+      const importRow = (sqlite().prepare("select max(id) as id from audit_log where action = 'opt_in_returns.upload'").get() as { id: number }).id;
+      // A fresh thread's first import is always due a checkpoint; it is written after the answer.
+      await vi.waitFor(() => {
+        const lines = checkpoints();
+        expect(lines.length).toBeGreaterThan(before);
+        expect(lines.at(-1)!.checkpoint).toMatchObject({ lastId: importRow });
+      });
+      expect(verifyAudit(getDb()).problems).toEqual([]);
+    } finally {
+      await closeImportPool();
+    }
   });
 
   it("names an edited row", () => {
