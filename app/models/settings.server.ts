@@ -48,7 +48,7 @@ export function updateSettings(actor: Actor, changes: Partial<Record<SettingKey,
     const merged = SettingsSchema.parse({ ...before, ...changes });
     // Saving the settings unchanged changes nothing and writes no audit row.
     if (JSON.stringify(merged) === JSON.stringify(SettingsSchema.parse(before))) return merged;
-    for (const [key, value] of Object.entries(changes)) {
+    for (const key of Object.keys(changes)) {
       const text = String(merged[key as SettingKey]);
       const existing = tx.select().from(settings).where(eq(settings.key, key)).get();
       if (existing) tx.update(settings).set({ value: text, updatedAt: new Date().toISOString() }).where(eq(settings.key, key)).run();
