@@ -66,32 +66,36 @@ export function getProgrammeSummary({ asAt, locality = null, organisationType = 
 
 function computeSummary({ asAt, locality, organisationType, db }: { asAt: string; locality: string | null; organisationType: OrganisationFilter["organisationType"]; db: DbOrTx }): ProgrammeSummary {
   const filter = { locality, organisationType: organisationType ?? null };
-  const practices = countPractices({ asAt, db, ...filter });
-  const optIn = boroughOptIn({ asAt, db, ...filter });
-  const reviews = countAgreementReviewsDue({ asAt, db, ...filter });
-  const pipeline = pipelineByState({ asAt, db, ...filter });
+  // Each figure is kept on its own, until a table it reads changes: a change to one area (a
+  // deployment's status, a cover) then recomputes that area's figures, not the whole summary (which
+  // took 0.16 s at national scale, twice on the dashboard: as at the date and a month before).
+  const part = <T>(name: string, compute: () => T) => memoiseByDataVersion(`summary:${name}`, { asAt, ...filter }, db, compute);
+  const practices = part("practices", () => countPractices({ asAt, db, ...filter }));
+  const optIn = part("opt-in", () => boroughOptIn({ asAt, db, ...filter }));
+  const reviews = part("reviews", () => countAgreementReviewsDue({ asAt, db, ...filter }));
+  const pipeline = part("pipeline", () => pipelineByState({ asAt, db, ...filter }));
   const casesByState = Object.fromEntries(CASE_STATES.map((s) => [s, pipeline[s] ?? 0])) as Record<CaseState, number>;
-  const maturity = averageMaturity({ asAt, frameworkCode: "wgll", db, ...filter });
+  const maturity = part("maturity", () => averageMaturity({ asAt, frameworkCode: "wgll", db, ...filter }));
   return {
     asAt,
     locality,
     organisationType: organisationType ?? null,
     practicesTotal: practices.total,
     practicesSignedUp: practices.signedUp,
-    servicesLive: countServicesLive({ asAt, db, ...filter }),
-    servicesLiveTarget: servicesLiveMilestone(db, asAt),
-    deploymentsLate: listDeployments({ asAt, late: true, page: 1, pageSize: 1, db, ...filter }).total,
+    servicesLive: part("services-live", () => countServicesLive({ asAt, db, ...filter })),
+    servicesLiveTarget: part("services-live-target", () => servicesLiveMilestone(db, asAt)),
+    deploymentsLate: part("deployments-late", () => listDeployments({ asAt, late: true, page: 1, pageSize: 1, db, ...filter }).total),
     optInRate: optIn.rate,
     optInMonth: optIn.month,
     optInTarget: optIn.target,
-    practicesWithActiveIndemnity: countPracticesWithActiveCover({ asAt, db, ...filter }).covered,
-    agreementsActive: countActiveAgreements({ asAt, db, ...filter }),
+    practicesWithActiveIndemnity: part("covered", () => countPracticesWithActiveCover({ asAt, db, ...filter }).covered),
+    agreementsActive: part("agreements-active", () => countActiveAgreements({ asAt, db, ...filter })),
     agreementReviewsDue: reviews.due + reviews.overdue,
     agreementReviewsOverdue: reviews.overdue,
     casesByState,
     casesInPipeline: PIPELINE_STATES.reduce((sum, s) => sum + casesByState[s], 0),
-    medianDaysToDecision: medianDaysToDecision({ asAt, db, ...filter }).medianDays,
+    medianDaysToDecision: part("median-days", () => medianDaysToDecision({ asAt, db, ...filter }).medianDays),
     averageMaturity: maturity ? { framework: maturity.framework.name, overall: maturity.overall, percentOfScale: maturity.percentOfScale, organisations: maturity.organisations } : null,
-    exceptionsBySeverity: countExceptionsBySeverity({ asAt, db, ...filter }),
+    exceptionsBySeverity: part("exceptions", () => countExceptionsBySeverity({ asAt, db, ...filter })),
   };
 }

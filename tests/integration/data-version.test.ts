@@ -107,7 +107,27 @@ describe("figures kept until a table they read changes", () => {
       input: { scope: cover.scope, startOn: "2016-11-04", endOn: "2018-03-31", status: "active", documentReference: "IND-TEST", signedBy: "A Officer" },
     } as Parameters<typeof renewCover>[0]);
     expect(listExceptions({ asAt, kind: "cover_expiring" }).some((e) => e.organisation?.odsCode === "P92031")).toBe(false);
-    expect(getProgrammeSummary({ asAt })).not.toBe(first);
+    const second = getProgrammeSummary({ asAt });
+    expect(second).not.toBe(first);
+    // Only the summary's figures that read the covers were worked out again: the opt-in figure (which
+    // reads returns, not covers) is still the one kept, while asking for the covered count again
+    // with a computation that fails shows it is recomputed once covers change.
+    const recompute = () => {
+      throw new Error("recomputed");
+    };
+    const args = { asAt, locality: null, organisationType: null };
+    expect(memoiseByDataVersion("summary:opt-in", args, getDb(), recompute)).toMatchObject({ rate: second.optInRate, month: second.optInMonth });
+    expect(memoiseByDataVersion("summary:covered", args, getDb(), recompute)).toBe(second.practicesWithActiveIndemnity);
+    expect(cachedTables("summary:opt-in", args)).not.toContain("indemnity_covers");
+    expect(cachedTables("summary:covered", args)).toContain("indemnity_covers");
+    renewCover({
+      actor: { userId: ccg.id, label: ccg.email },
+      user: { id: ccg.id, organisationId: ccg.organisationId, roles: ["ccg"] },
+      coverId: getDb().select().from(indemnityCovers).where(eq(indemnityCovers.organisationId, org.id)).all().at(-1)!.id,
+      input: { scope: cover.scope, startOn: "2018-04-01", endOn: "2019-03-31", status: "active", documentReference: "IND-TEST-2", signedBy: "A Officer" },
+    } as Parameters<typeof renewCover>[0]);
+    expect(() => memoiseByDataVersion("summary:opt-in", args, getDb(), recompute)).not.toThrow();
+    expect(() => memoiseByDataVersion("summary:covered", args, getDb(), recompute)).toThrow("recomputed");
   });
 });
 
