@@ -110,7 +110,7 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
     noteTables(shared.tables);
     return shared.value;
   }
-  const { value, tables: read } = captureTables(compute);
+  const { value, tables: read } = timed(name, () => captureTables(compute));
   const tables = [...read].sort();
   // A figure that read no table cannot be told when to go stale: it is never kept (the connection
   // logs every statement, so this happens only if that wiring is broken).
@@ -181,6 +181,35 @@ export function isPlainData(value: unknown, seen = new Set<object>()): boolean {
   if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return false;
   for (const v of Object.values(value)) if (!isPlainData(v, seen)) return false;
   return true;
+}
+
+// How often each figure was worked out (a miss in both caches) and the time it took, its own and
+// with the figures it worked out inside it: the after-write bench and the tests read it to see
+// which figures a change makes the next request recompute.
+export type FigureComputation = { count: number; ms: number; selfMs: number };
+const computations = new Map<string, FigureComputation>();
+const computing: { nestedMs: number }[] = [];
+
+function timed<T>(name: string, fn: () => T): T {
+  const frame = { nestedMs: 0 };
+  computing.push(frame);
+  const start = performance.now();
+  try {
+    return fn();
+  } finally {
+    const ms = performance.now() - start;
+    computing.pop();
+    if (computing.length) computing[computing.length - 1]!.nestedMs += ms;
+    const c = computations.get(name) ?? { count: 0, ms: 0, selfMs: 0 };
+    computations.set(name, { count: c.count + 1, ms: c.ms + ms, selfMs: c.selfMs + ms - frame.nestedMs });
+  }
+}
+
+/** The figures worked out since the last call, by name (and forgets them). */
+export function takeFigureComputations(): Map<string, FigureComputation> {
+  const taken = new Map(computations);
+  computations.clear();
+  return taken;
 }
 
 /** Forgets every figure this process keeps, as a newly started worker has none (tests). */
