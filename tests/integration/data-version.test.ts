@@ -11,7 +11,7 @@ import { addComment } from "~/models/cases.server";
 import { openDatabase } from "../../db/client";
 import { audit, SYSTEM_ACTOR } from "~/lib/audit.server";
 import { getProgrammeSummary } from "~/models/summary.server";
-import { listExceptions } from "~/models/exceptions.server";
+import { EXCEPTION_RULE_NAMES, listExceptions } from "~/models/exceptions.server";
 import { renewCover } from "~/models/indemnity-changes.server";
 import { businessCases, indemnityCovers, organisations, settings, users } from "../../db/schema";
 
@@ -85,7 +85,9 @@ describe("figures kept until a table they read changes", () => {
     const recompute = () => {
       throw new Error("recomputed");
     };
-    expect(() => memoiseByDataVersion("exceptions", { asAt, kind: null, role: null }, getDb(), recompute)).not.toThrow();
+    const listKey = { asAt, locality: null, organisationType: null, kind: null, severity: null, role: null, organisationId: null };
+    expect(() => memoiseByDataVersion("exceptions-list", listKey, getDb(), recompute)).not.toThrow();
+    for (const rule of EXCEPTION_RULE_NAMES) expect(() => memoiseByDataVersion(`exceptions.rule.${rule}`, { asAt }, getDb(), recompute)).not.toThrow();
     expect(() => memoiseByDataVersion("board-charts-never-cached", { asAt }, getDb(), recompute)).toThrow("recomputed");
   });
 
