@@ -4,7 +4,7 @@ import v8 from "node:v8";
 import type { Statement } from "better-sqlite3";
 import type { Connection } from "../../db/client";
 import { connection, getDb, preparedPerConnection, type DbOrTx } from "./db.server";
-import { sharedGet, sharedPut } from "./shared-cache.server";
+import { sharedCacheEnabled, sharedGet, sharedPut } from "./shared-cache.server";
 
 // Figures such as the exceptions and the board's summary are worked out from many tables. They
 // only change when those tables do: every table has a change counter that triggers bump in the
@@ -151,6 +151,8 @@ function sharedFigure<T>(key: string, versions: Map<string, number>): { tables: 
 }
 
 function shareFigure(key: string, tables: readonly string[], valueSignature: string, value: unknown) {
+  // Checking and copying a large figure costs as much as sizing it: not done when no one shares.
+  if (!sharedCacheEnabled()) return;
   // Only data that comes back as it went in: v8's copy keeps Dates, Maps and Sets, but a class
   // instance would come back as a plain object without its methods.
   if (!isPlainData(value)) return;
