@@ -10,7 +10,7 @@ import { DEPLOYMENT_STATUS_LABELS } from "./rollout.schema";
 import { agreementsWithHighRiskDpiaWithoutIco, liveDeploymentsWithoutActiveAgreement, listAgreements } from "./agreements.server";
 import { coverExpiring, practicesViewableWithoutCover } from "./indemnity.server";
 import { listDeployments } from "./rollout.server";
-import { nameAsAtSql, namesAsAt } from "./organisation-history.server";
+import { nameAsAtSql } from "./organisation-history.server";
 import { practicesBelowTargetOrFalling } from "./consent.server";
 import { lowMaturityAtRisk } from "./maturity.server";
 import { casesWaitingPastSla } from "./cases.server";
@@ -74,11 +74,8 @@ function ruleWanted(filters: Pick<ExceptionFilters, "kind" | "role">, ...kinds: 
 
 type EngineException = ProgrammeException & { organisationId: number | null; partyIds?: number[] };
 
-// Titles name each organisation as it was called on the date (rules that read names elsewhere).
-function namedAsAt<T extends { organisationId: number }>(db: DbOrTx, asAt: string, rows: T[], field: keyof T & ("organisationName" | "name")): T[] {
-  const names = namesAsAt({ asAt, organisationIds: rows.map((r) => r.organisationId), db });
-  return rows.map((r) => ({ ...r, [field]: names.get(r.organisationId) ?? r[field] }));
-}
+/** Names rows' organisations as they were called on the date (rules that read names elsewhere). */
+type NamedAsAt = <T extends { organisationId: number }>(rows: T[], field: keyof T & ("organisationName" | "name")) => T[];
 
 function partiesOf(db: DbOrTx, agreementIds: number[]) {
   return agreementIds.length
@@ -90,7 +87,7 @@ function partiesOf(db: DbOrTx, agreementIds: number[]) {
     : [];
 }
 
-type Rule = { name: string; kinds: readonly ExceptionKind[]; run: (db: DbOrTx, asAt: string) => EngineException[] };
+type Rule = { name: string; kinds: readonly ExceptionKind[]; run: (db: DbOrTx, asAt: string, namedAsAt: NamedAsAt) => EngineException[] };
 
 /**
  * The rules, in the order the engine has always listed them. Each is a figure of its own, kept
@@ -101,8 +98,8 @@ const RULES: readonly Rule[] = [
   {
     name: "sharing-without-agreement",
     kinds: ["sharing_without_agreement"],
-    run: (db, asAt) =>
-      namedAsAt(db, asAt, liveDeploymentsWithoutActiveAgreement({ asAt, db }), "organisationName").map((d) => ({
+    run: (db, asAt, namedAsAt) =>
+      namedAsAt(liveDeploymentsWithoutActiveAgreement({ asAt, db }), "organisationName").map((d) => ({
         id: `sharing_without_agreement:${d.deploymentId}`,
         kind: "sharing_without_agreement",
         severity: "high",
@@ -143,8 +140,8 @@ const RULES: readonly Rule[] = [
   {
     name: "cover-expiring",
     kinds: ["cover_expiring"],
-    run: (db, asAt) =>
-      namedAsAt(db, asAt, coverExpiring({ asAt, withinDays: getSettings(db).indemnity_warning_days, db }), "organisationName").map((c) => ({
+    run: (db, asAt, namedAsAt) =>
+      namedAsAt(coverExpiring({ asAt, withinDays: getSettings(db).indemnity_warning_days, db }), "organisationName").map((c) => ({
         id: `cover_expiring:${c.odsCode}:${c.coverId}`,
         kind: "cover_expiring",
         severity: c.daysLeft <= 7 ? "high" : c.daysLeft <= 30 ? "medium" : "low",
@@ -231,10 +228,10 @@ const RULES: readonly Rule[] = [
   {
     name: "opt-in",
     kinds: ["opt_in_falling", "opt_in_below_target"],
-    run: (db, asAt) => {
+    run: (db, asAt, namedAsAt) => {
       const target = getSettings(db).opt_in_target_percent;
       const out: EngineException[] = [];
-      for (const p of namedAsAt(db, asAt, practicesBelowTargetOrFalling({ asAt, db }), "name")) {
+      for (const p of namedAsAt(practicesBelowTargetOrFalling({ asAt, db }), "name")) {
         if (p.falling) {
           out.push({
             id: `opt_in_falling:${p.odsCode}`,
@@ -271,8 +268,8 @@ const RULES: readonly Rule[] = [
   {
     name: "low-maturity",
     kinds: ["low_maturity_rollout_planned"],
-    run: (db, asAt) =>
-      namedAsAt(db, asAt, lowMaturityAtRisk({ asAt, db }), "name").map((m) => ({
+    run: (db, asAt, namedAsAt) =>
+      namedAsAt(lowMaturityAtRisk({ asAt, db }), "name").map((m) => ({
         id: `low_maturity:${m.odsCode}:${m.frameworkCode}`,
         kind: "low_maturity_rollout_planned",
         severity: "medium",
@@ -337,9 +334,17 @@ export const EXCEPTION_RULE_NAMES = RULES.map((r) => r.name);
 /** One rule's exceptions as at a date, with their organisations, kept until a table it read changes. */
 function ruleExceptions(db: DbOrTx, rule: Rule, asAt: string): readonly EngineException[] {
   return memoiseByDataVersion(`exceptions.rule.${rule.name}`, { asAt }, db, () => {
-    const out = rule.run(db, asAt);
-    // Attach the organisations in one query.
-    const orgs = organisationsById(db, out.map((e) => e.organisationId).filter((id): id is number => id !== null), asAt);
+    // Each organisation read once, by the name it had on the date: for the titles and the exceptions' organisation alike.
+    const orgs = new Map<number, ExceptionOrganisation>();
+    const load = (ids: number[]) => {
+      for (const [id, o] of organisationsById(db, [...new Set(ids)].filter((id) => !orgs.has(id)), asAt)) orgs.set(id, o);
+    };
+    const namedAsAt: NamedAsAt = (rows, field) => {
+      load(rows.map((r) => r.organisationId));
+      return rows.map((r) => ({ ...r, [field]: orgs.get(r.organisationId)?.name ?? r[field] }));
+    };
+    const out = rule.run(db, asAt, namedAsAt);
+    load(out.map((e) => e.organisationId).filter((id): id is number => id !== null));
     return out.map((e) => ({ ...e, organisation: e.organisationId ? (orgs.get(e.organisationId) ?? null) : null }));
   });
 }

@@ -86,12 +86,16 @@ function viewingOrganisationsAsAt(db: DbOrTx, asAt: string): TransparencyOrganis
   const live = listDeployments({ asAt, status: "live", db }).rows.filter((d) => (VIEWING_CAPABILITIES as readonly string[]).includes(d.capabilityCode));
 
   // Agreements in force covering each live viewing deployment (the whole service, or that deployment).
+  // Every agreement in force's coverage, looked up by service below: naming the thousand-odd live
+  // services in the query made SQLite seek each one under every agreement (1.3 million seeks, 55 ms
+  // nationally, for 2,000 rows). In agreement order, as SQLite read them before.
   const coverage = live.length
     ? db
         .select({ serviceId: agreementCoverage.serviceId, deploymentId: agreementCoverage.deploymentId, reference: agreements.reference, purpose: agreements.purpose })
         .from(agreementCoverage)
         .innerJoin(agreements, eq(agreements.id, agreementCoverage.agreementId))
-        .where(and(inArray(agreementCoverage.serviceId, [...new Set(live.map((d) => d.serviceId))]), inForceSql(asAt)))
+        .where(inForceSql(asAt))
+        .orderBy(asc(agreementCoverage.agreementId), asc(agreementCoverage.serviceId), asc(agreementCoverage.deploymentId))
         .all()
     : [];
 
