@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, tableVersions } from "~/lib/data-version.server";
+import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, sizeOf, tableVersions } from "~/lib/data-version.server";
 import { resetSharedCache, sharedGet, sharedPut } from "~/lib/shared-cache.server";
 import { useFreshSharedCache } from "../helpers/shared-cache";
 import { connection } from "~/lib/db.server";
@@ -157,6 +157,18 @@ describe("the figures cache across worker processes and in memory", () => {
     memoiseByDataVersion("test.no-table", {}, getDb(), () => ++computed);
     expect(computed).toBe(2);
     expect(cachedTables("test.no-table", {})).toBeNull();
+  });
+
+  it("sizes a figure by its JSON text, measuring long lists from an even sample of their rows", () => {
+    const exact = (value: unknown) => 2 * JSON.stringify(value).length + 64;
+    const small = { asAt: "2016-10-31", rows: [{ id: 1, title: "A title" }], total: 1, nested: { deeper: [1, 2, 3] } };
+    expect(sizeOf(small)).toBe(exact(small));
+    const rows = Array.from({ length: 5_000 }, (_, i) => ({ id: i, title: `Opt-in at practice ${i} is below the target`.repeat(1 + (i % 3)), dueOn: i % 2 ? null : "2016-11-30" }));
+    const list = { rows, total: rows.length };
+    expect(Math.abs(sizeOf(list) - exact(list)) / exact(list)).toBeLessThan(0.05);
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(sizeOf(circular)).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("keeps at most its budget in bytes, dropping the least recently used figures first", () => {
