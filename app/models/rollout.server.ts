@@ -200,7 +200,8 @@ function computeDeployments({
   if (filters.late === false) conditions.push(sql`${late} = 0`);
   const where = conditions.length ? and(...conditions) : undefined;
 
-  const total =
+  // Every row asked for: the count is their number (a second pass over every deployment otherwise).
+  const counted = () =>
     db
       .with(current, firstLive)
       .select({ n: count() })
@@ -256,9 +257,10 @@ function computeDeployments({
     .where(where)
     .orderBy(primary, asc(sql`${organisations.name} collate nocase`), asc(sql`${services.name} collate nocase`), asc(capabilities.id), asc(deployments.id))
     .$dynamic();
-  if (page && pageSize) query = query.limit(pageSize).offset(pageOffset(page, pageSize));
+  const paged = Boolean(page && pageSize);
+  if (paged) query = query.limit(pageSize!).offset(pageOffset(page!, pageSize!));
   const rows = query.all().map((r) => ({ ...r, actualGoLive: r.actualGoLive ?? null, late: Number(r.late) === 1 }));
-  return { rows, total };
+  return { rows, total: paged ? counted() : rows.length };
 }
 
 /** How many deployments are in each status as at `asAt`, and how many are late. */
