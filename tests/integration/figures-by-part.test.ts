@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { getDb } from "~/lib/db.server";
+import { sql } from "drizzle-orm";
+import { getDb, rowsFromValues } from "~/lib/db.server";
 import { forgetFigures, memoiseByDataVersion, takeFigureComputations } from "~/lib/data-version.server";
 import { addComment } from "~/models/cases.server";
 import { getBoardPack } from "~/models/board-pack.server";
@@ -106,5 +107,24 @@ describe("after a change, only the figures that read the changed tables are work
     expect(recomputed).toContain("summary.maturity");
     for (const other of others) expect(recomputed, other).not.toContain(rule(other));
     expect([...recomputed].filter((name) => name.startsWith("transparency"))).toEqual([]);
+  });
+});
+
+describe("long lists read as value lists (rowsFromValues)", () => {
+  it("gives exactly the rows drizzle's own reading gives: columns, decoded expressions, named expressions and nulls", () => {
+    const fields = {
+      id: organisations.id,
+      odsCode: organisations.odsCode,
+      locality: organisations.locality,
+      odd: sql<boolean>`${organisations.id} % 2`.mapWith((v) => Boolean(Number(v))),
+      doubled: sql<number>`${organisations.id} * 2`.as("doubled"),
+      nothing: sql<string | null>`null`,
+    };
+    const query = () => getDb().select(fields).from(organisations).orderBy(organisations.id);
+    const rows = query().all();
+    expect(new Set(rows.map((r) => r.odd))).toEqual(new Set([true, false]));
+    expect(rows.every((r) => r.nothing === null && r.doubled === 2 * r.id)).toBe(true);
+    expect(rowsFromValues(fields, query().values())).toEqual(rows);
+    expect(() => rowsFromValues({ nested: { id: organisations.id } }, [[1]])).toThrow("flat selects only");
   });
 });
