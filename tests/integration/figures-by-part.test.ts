@@ -63,10 +63,10 @@ describe("after a change, only the figures that read the changed tables are work
     );
     expect(kept.exceptions.some((e) => e.kind === "cover_expiring" && e.organisation?.odsCode === "P92031")).toBe(false);
     expect(recomputed).toContain(rule("cover-expiring"));
-    expect(recomputed).toContain("summary.indemnity");
+    expect(recomputed).toContain("summary:covered");
     for (const other of ["opt-in", "low-maturity", "case-waiting", "deployment-late", "agreement-review", "dpia-high-risk-without-ico", "priority-endorsement", "sharing-without-agreement"])
       expect(recomputed, other).not.toContain(rule(other));
-    for (const other of ["summary.opt-in", "summary.maturity", "summary.cases-by-state", "summary.services-live", "board-pack.decisions", "board-pack.agreements-signed", "board-pack.rollout-changes"])
+    for (const other of ["summary:opt-in", "summary:maturity", "summary:pipeline", "summary:services-live", "board-pack.decisions", "board-pack.agreements-signed", "board-pack.rollout-changes"])
       expect(recomputed, other).not.toContain(other);
     expect([...recomputed].filter((name) => name.startsWith("transparency"))).toEqual([]);
   });
@@ -79,8 +79,8 @@ describe("after a change, only the figures that read the changed tables are work
       await confirmOptInUpload({ actor: actorOf(programme.email), userId: programme.id, uploadId: (preview as { uploadId: string }).uploadId });
     });
     expect(kept.exceptions.some((e) => e.kind === "opt_in_below_target" && e.organisation?.odsCode === "P92001")).toBe(true);
-    for (const figure of [rule("opt-in"), "summary.opt-in", "transparency.opt-in"]) expect(recomputed).toContain(figure);
-    for (const other of [rule("cover-expiring"), rule("sharing-without-cover"), rule("agreement-review"), rule("case-waiting"), "summary.indemnity", "summary.agreements-active", "transparency.active-agreements", "transparency.viewing-organisations", "board-pack.agreements-signed", "board-pack.decisions"])
+    for (const figure of [rule("opt-in"), "summary:opt-in", "transparency.opt-in"]) expect(recomputed).toContain(figure);
+    for (const other of [rule("cover-expiring"), rule("sharing-without-cover"), rule("agreement-review"), rule("case-waiting"), "summary:covered", "summary:agreements-active", "transparency.active-agreements", "transparency.viewing-organisations", "board-pack.agreements-signed", "board-pack.decisions"])
       expect(recomputed, other).not.toContain(other);
   });
 
@@ -104,7 +104,7 @@ describe("after a change, only the figures that read the changed tables are work
       },
     );
     expect(recomputed).toContain(rule("low-maturity"));
-    expect(recomputed).toContain("summary.maturity");
+    expect(recomputed).toContain("summary:maturity");
     for (const other of others) expect(recomputed, other).not.toContain(rule(other));
     expect([...recomputed].filter((name) => name.startsWith("transparency"))).toEqual([]);
   });
