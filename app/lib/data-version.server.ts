@@ -4,7 +4,7 @@ import v8 from "node:v8";
 import type { Statement } from "better-sqlite3";
 import type { Connection } from "../../db/client";
 import { connection, getDb, preparedPerConnection, type DbOrTx } from "./db.server";
-import { sharedGet, sharedPut } from "./shared-cache.server";
+import { sharedCacheEnabled, sharedGet, sharedPut } from "./shared-cache.server";
 
 // Figures such as the exceptions and the board's summary are worked out from many tables. They
 // only change when those tables do: every table has a change counter that triggers bump in the
@@ -62,12 +62,35 @@ const cache = new Map<string, Entry>();
 let cachedBytes = 0;
 
 /** Roughly what a value holds in memory: its JSON text in UTF-16 (2 bytes a character), as V8 keeps most strings. */
-function sizeOf(value: unknown) {
+export function sizeOf(value: unknown) {
   try {
-    return 2 * (JSON.stringify(value)?.length ?? 8) + 64;
+    return 2 * jsonLength(value, 0) + 64;
   } catch {
     return Number.POSITIVE_INFINITY;
   }
+}
+
+const SAMPLED = 32;
+
+/**
+ * The length of a value's JSON text, measured from an even sample of the elements of a long array
+ * rather than written out whole: a kept list of thousands of exceptions was written out as JSON at
+ * every figure that holds it, which cost more after a write than putting the list back together.
+ */
+function jsonLength(value: unknown, depth: number): number {
+  if (Array.isArray(value) && value.length > 2 * SAMPLED) {
+    let sampled = 0;
+    for (let i = 0; i < SAMPLED; i++) sampled += jsonLength(value[Math.floor((i * value.length) / SAMPLED)], depth + 1) + 1;
+    return Math.round((sampled * value.length) / SAMPLED) + 1;
+  }
+  // Into plain objects and arrays a few levels down, where the long lists are ({ rows, total }).
+  if (depth < 4 && value !== null && typeof value === "object" && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)) {
+    const entries = Object.entries(value);
+    let length = 1 + Math.max(entries.length, 1); // brackets and commas
+    for (const [key, child] of entries) length += (Array.isArray(value) ? 0 : key.length + 3) + (child === undefined ? 0 : jsonLength(child, depth + 1));
+    return length;
+  }
+  return JSON.stringify(value)?.length ?? 8;
 }
 
 function remove(key: string) {
@@ -110,7 +133,7 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
     noteTables(shared.tables);
     return shared.value;
   }
-  const { value, tables: read } = captureTables(compute);
+  const { value, tables: read } = timed(name, () => captureTables(compute));
   const tables = [...read].sort();
   // A figure that read no table cannot be told when to go stale: it is never kept (the connection
   // logs every statement, so this happens only if that wiring is broken).
@@ -151,6 +174,8 @@ function sharedFigure<T>(key: string, versions: Map<string, number>): { tables: 
 }
 
 function shareFigure(key: string, tables: readonly string[], valueSignature: string, value: unknown) {
+  // Checking and copying a large figure costs as much as sizing it: not done when no one shares.
+  if (!sharedCacheEnabled()) return;
   // Only data that comes back as it went in: v8's copy keeps Dates, Maps and Sets, but a class
   // instance would come back as a plain object without its methods.
   if (!isPlainData(value)) return;
@@ -181,6 +206,35 @@ export function isPlainData(value: unknown, seen = new Set<object>()): boolean {
   if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return false;
   for (const v of Object.values(value)) if (!isPlainData(v, seen)) return false;
   return true;
+}
+
+// How often each figure was worked out (a miss in both caches) and the time it took, its own and
+// with the figures it worked out inside it: the after-write bench and the tests read it to see
+// which figures a change makes the next request recompute.
+export type FigureComputation = { count: number; ms: number; selfMs: number };
+const computations = new Map<string, FigureComputation>();
+const computing: { nestedMs: number }[] = [];
+
+function timed<T>(name: string, fn: () => T): T {
+  const frame = { nestedMs: 0 };
+  computing.push(frame);
+  const start = performance.now();
+  try {
+    return fn();
+  } finally {
+    const ms = performance.now() - start;
+    computing.pop();
+    if (computing.length) computing[computing.length - 1]!.nestedMs += ms;
+    const c = computations.get(name) ?? { count: 0, ms: 0, selfMs: 0 };
+    computations.set(name, { count: c.count + 1, ms: c.ms + ms, selfMs: c.selfMs + ms - frame.nestedMs });
+  }
+}
+
+/** The figures worked out since the last call, by name (and forgets them). */
+export function takeFigureComputations(): Map<string, FigureComputation> {
+  const taken = new Map(computations);
+  computations.clear();
+  return taken;
 }
 
 /** Forgets every figure this process keeps, as a newly started worker has none (tests). */

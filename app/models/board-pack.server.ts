@@ -50,6 +50,10 @@ export function summariseExceptions<E extends ProgrammeException>(exceptions: re
  * all; acknowledged ones stay in the list, marked.
  */
 export function boardPackExceptions({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
+  return memoiseByDataVersion("board-pack.exceptions", { asAt }, db, () => computeBoardPackExceptions({ asAt, db }));
+}
+
+function computeBoardPackExceptions({ asAt, db }: { asAt: string; db: DbOrTx }) {
   const exceptions = listExceptionsWithAcknowledgements({ asAt, db });
   const summary = summariseExceptions(exceptions);
   const acknowledgedByKind = new Map<ExceptionKind, number>();
@@ -179,6 +183,9 @@ function computeBoardPack({ asAt, db }: { asAt: string; db: DbOrTx }) {
   const previous = getProgrammeSummary({ asAt: previousAsAt, db });
   const period = previousBoardPack({ asAt, db });
   const from = period.since;
+  // Each section is kept by itself until a table it reads changes, so after a write the pack is
+  // put back together from the sections that write did not touch.
+  const section = <T>(name: string, compute: () => T): T => memoiseByDataVersion(`board-pack.${name}`, { from, to: asAt }, db, compute);
   return {
     asAt,
     partnershipName: settings.partnership_name,
@@ -190,10 +197,10 @@ function computeBoardPack({ asAt, db }: { asAt: string; db: DbOrTx }) {
     charts: boardCharts({ asAt, summary, db }),
     exceptions: boardPackExceptions({ asAt, db }),
     // Decisions taken after the previous pack's date, up to and including this one's.
-    decisions: decisionsBetween({ from: addDaysIso(from, 1), to: asAt, db }),
-    agreementsSigned: firstOf(agreementsActivatedBetween({ from, to: asAt, db })),
-    agreementsDue: (({ reviewDue, ended, noticeDays }) => ({ reviewDue: firstOf(reviewDue), ended: firstOf(ended), noticeDays }))(agreementsDueOrEnding({ from, to: asAt, db })),
-    rolloutChanges: rolloutChangesBetween({ from, to: asAt, db }),
+    decisions: section("decisions", () => decisionsBetween({ from: addDaysIso(from, 1), to: asAt, db })),
+    agreementsSigned: section("agreements-signed", () => firstOf(agreementsActivatedBetween({ from, to: asAt, db }))),
+    agreementsDue: section("agreements-due", () => (({ reviewDue, ended, noticeDays }) => ({ reviewDue: firstOf(reviewDue), ended: firstOf(ended), noticeDays }))(agreementsDueOrEnding({ from, to: asAt, db }))),
+    rolloutChanges: section("rollout-changes", () => rolloutChangesBetween({ from, to: asAt, db })),
   };
 }
 export type BoardPack = ReturnType<typeof getBoardPack>;

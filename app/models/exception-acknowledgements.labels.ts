@@ -73,7 +73,13 @@ export function groupLowSeverity<E extends ProgrammeException & { acknowledgemen
   { asAt, above = LOW_SEVERITY_GROUP_ABOVE }: { asAt?: string; above?: number } = {},
 ): ExceptionLine<E>[] {
   const lowByKind = new Map<ExceptionKind, E[]>();
-  for (const e of exceptions) if (e.severity === "low") lowByKind.set(e.kind, [...(lowByKind.get(e.kind) ?? []), e]);
+  for (const e of exceptions) {
+    if (e.severity !== "low") continue;
+    const low = lowByKind.get(e.kind);
+    // Added to in place: copying the list for each of thousands of exceptions of one kind was quadratic.
+    if (low) low.push(e);
+    else lowByKind.set(e.kind, [e]);
+  }
   const lines: ExceptionLine<E>[] = [];
   const placed = new Set<ExceptionKind>();
   for (const e of exceptions) {

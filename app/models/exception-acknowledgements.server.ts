@@ -107,8 +107,22 @@ export function withAcknowledgements<E extends ProgrammeException>(exceptions: r
 
 /** The engine's list with acknowledgements; `acknowledged: false` keeps only those not acknowledged (the task list). */
 export function listExceptionsWithAcknowledgements({ acknowledged, db = getDb(), ...filters }: ExceptionFilters & { acknowledged?: boolean | null; db?: DbOrTx }): AcknowledgedException[] {
-  const list = withAcknowledgements(listExceptions({ ...filters, db }), { asAt: filters.asAt, db });
-  return acknowledged === undefined || acknowledged === null ? list : list.filter((e) => Boolean(e.acknowledgement) === acknowledged);
+  // Kept as the engine's list is: the board pack, the exceptions page and the task list lay the
+  // same acknowledgements over the same thousands of exceptions.
+  const key = {
+    asAt: filters.asAt,
+    locality: filters.locality ?? null,
+    organisationType: filters.organisationType ?? null,
+    kind: filters.kind ?? null,
+    severity: filters.severity ?? null,
+    role: filters.role ?? null,
+    organisationId: filters.organisationId ?? null,
+    acknowledged: acknowledged ?? null,
+  };
+  return memoiseByDataVersion("exceptions-with-acknowledgements", key, db, () => {
+    const list = withAcknowledgements(listExceptions({ ...filters, db }), { asAt: filters.asAt, db });
+    return acknowledged === undefined || acknowledged === null ? list : list.filter((e) => Boolean(e.acknowledgement) === acknowledged);
+  });
 }
 
 type ExceptionsPageQuery = Omit<ExceptionFilters, "role" | "organisationId"> & { role?: Role | null; acknowledged?: boolean | null; page: number; pageSize: number };

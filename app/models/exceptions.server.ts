@@ -10,7 +10,7 @@ import { DEPLOYMENT_STATUS_LABELS } from "./rollout.schema";
 import { agreementsWithHighRiskDpiaWithoutIco, liveDeploymentsWithoutActiveAgreement, listAgreements } from "./agreements.server";
 import { coverExpiring, practicesViewableWithoutCover } from "./indemnity.server";
 import { listDeployments } from "./rollout.server";
-import { nameAsAtSql, namesAsAt } from "./organisation-history.server";
+import { nameAsAtSql } from "./organisation-history.server";
 import { practicesBelowTargetOrFalling } from "./consent.server";
 import { lowMaturityAtRisk } from "./maturity.server";
 import { casesWaitingPastSla } from "./cases.server";
@@ -72,236 +72,289 @@ function ruleWanted(filters: Pick<ExceptionFilters, "kind" | "role">, ...kinds: 
   return kinds.some((k) => (!filters.kind || filters.kind === k) && (!filters.role || KIND_ROLES[k].includes(filters.role)));
 }
 
+type EngineException = ProgrammeException & { organisationId: number | null; partyIds?: number[] };
+
+/** Names rows' organisations as they were called on the date (rules that read names elsewhere). */
+type NamedAsAt = <T extends { organisationId: number }>(rows: T[], field: keyof T & ("organisationName" | "name")) => T[];
+
+function partiesOf(db: DbOrTx, agreementIds: number[]) {
+  return agreementIds.length
+    ? db
+        .select({ agreementId: agreementParties.agreementId, organisationId: agreementParties.organisationId })
+        .from(agreementParties)
+        .where(inArray(agreementParties.agreementId, agreementIds))
+        .all()
+    : [];
+}
+
+type Rule = { name: string; kinds: readonly ExceptionKind[]; run: (db: DbOrTx, asAt: string, namedAsAt: NamedAsAt) => EngineException[] };
+
+/**
+ * The rules, in the order the engine has always listed them. Each is a figure of its own, kept
+ * until a table IT reads changes: a cover renewed recomputes the cover rules, not the opt-in or
+ * business-case rules, and the whole list is put back together from the kept parts.
+ */
+const RULES: readonly Rule[] = [
+  {
+    name: "sharing-without-agreement",
+    kinds: ["sharing_without_agreement"],
+    run: (db, asAt, namedAsAt) =>
+      namedAsAt(liveDeploymentsWithoutActiveAgreement({ asAt, db }), "organisationName").map((d) => ({
+        id: `sharing_without_agreement:${d.deploymentId}`,
+        kind: "sharing_without_agreement",
+        severity: "high",
+        title: `${d.serviceName} (${d.organisationName}) shares records with no active agreement covering it`,
+        detail: `${d.capabilityName} live since ${formatDate(d.liveSince)}; no data sharing agreement in force on ${formatDate(asAt)} covers this service.`,
+        organisation: null,
+        organisationId: d.organisationId,
+        record: null,
+        href: `/rollout/deployments/${d.deploymentId}`,
+        actionRole: "ig_lead",
+        dueOn: d.liveSince,
+      })),
+  },
+  // The case study's indemnity: the CCG covers practices; the gap is a practice whose record services
+  // can view while it has no cover. High when a private organisation under the NHS badge is among them.
+  {
+    name: "sharing-without-cover",
+    kinds: ["sharing_without_cover"],
+    run: (db, asAt) =>
+      practicesViewableWithoutCover({ asAt, db }).map((p) => {
+        const named = p.privateOrganisations.map((o) => `${o.organisationName} (${plural(o.services, "service")})`).join(", ");
+        return {
+          id: `sharing_without_cover:${p.odsCode}`,
+          kind: "sharing_without_cover",
+          severity: p.privateServices > 0 ? "high" : "medium",
+          title: `${p.organisationName} has no indemnity cover while ${plural(p.services, "service")} (${p.privateServices} private) can view its record`,
+          detail: `${named ? `Private providers (NHS-funded) viewing it: ${named}. ` : ""}No CCG indemnity cover in force on ${formatDate(asAt)}${p.lastCoverEndedOn ? `; the last cover ended on ${formatDate(p.lastCoverEndedOn)}` : ""}.`,
+          organisation: null,
+          organisationId: p.organisationId,
+          record: null,
+          href: `/organisations/${p.odsCode}`,
+          actionHref: `/indemnity?asAt=${asAt}#viewable-without-cover`,
+          actionRole: "ccg",
+          dueOn: p.lastCoverEndedOn,
+        };
+      }),
+  },
+  {
+    name: "cover-expiring",
+    kinds: ["cover_expiring"],
+    run: (db, asAt, namedAsAt) =>
+      namedAsAt(coverExpiring({ asAt, withinDays: getSettings(db).indemnity_warning_days, db }), "organisationName").map((c) => ({
+        id: `cover_expiring:${c.odsCode}:${c.coverId}`,
+        kind: "cover_expiring",
+        severity: c.daysLeft <= 7 ? "high" : c.daysLeft <= 30 ? "medium" : "low",
+        title: `Indemnity cover for ${c.organisationName} ends in ${plural(c.daysLeft, "day")}`,
+        detail: `Cover ${c.documentReference ?? ""} ends on ${formatDate(c.endOn)} and no renewal has been recorded.`.replace("  ", " "),
+        organisation: null,
+        organisationId: c.organisationId,
+        record: c.documentReference,
+        href: `/indemnity?asAt=${asAt}#expiring`,
+        actionHref: `/indemnity/${c.coverId}/renew`,
+        actionRole: "ccg",
+        dueOn: c.endOn,
+      })),
+  },
+  {
+    name: "agreement-review",
+    kinds: ["agreement_review_due", "agreement_review_overdue"],
+    run: (db, asAt) => {
+      const reviews = listAgreements({ asAt, status: "active", reviewDue: "due_or_overdue", page: 1, pageSize: 10_000, db }).rows;
+      const partyRows = partiesOf(db, reviews.map((r) => r.id));
+      return reviews.map((a) => {
+        const overdue = a.reviewState === "overdue";
+        return {
+          id: `agreement_review:${a.reference}:${a.version}`,
+          kind: overdue ? "agreement_review_overdue" : "agreement_review_due",
+          severity: overdue ? "medium" : "low",
+          title: overdue
+            ? `Review of ${a.reference} "${a.title}" is ${plural(daysBetween(a.reviewOn, asAt), "day")} overdue`
+            : `Review of ${a.reference} "${a.title}" is due on ${formatDate(a.reviewOn)}`,
+          detail: `Version ${a.version}, ${plural(a.parties, "party", "parties")}. The review date is ${formatDate(a.reviewOn)}.`,
+          organisation: null,
+          organisationId: null,
+          partyIds: partyRows.filter((p) => p.agreementId === a.id).map((p) => p.organisationId),
+          record: `${a.reference} v${a.version}`,
+          href: `/agreements/${encodeURIComponent(a.reference)}`,
+          actionRole: "ig_lead",
+          dueOn: a.reviewOn,
+        };
+      });
+    },
+  },
+  // UK GDPR Article 36: high residual risk must go to the ICO before the processing.
+  {
+    name: "dpia-high-risk-without-ico",
+    kinds: ["dpia_high_risk_without_ico"],
+    run: (db, asAt) => {
+      const highRisk = agreementsWithHighRiskDpiaWithoutIco({ asAt, db });
+      const highRiskParties = partiesOf(db, highRisk.map((a) => a.id));
+      return highRisk.map((a) => ({
+        id: `dpia_high_risk_without_ico:${a.reference}:${a.version}`,
+        kind: "dpia_high_risk_without_ico",
+        severity: "high",
+        title: `${a.reference} "${a.title}": the DPIA found high residual risk and the ICO has not been consulted`,
+        detail: `DPIA ${a.dpiaReference}${a.completedOn ? `, completed on ${formatDate(a.completedOn)},` : ""} found high risk remaining after mitigation; the ICO must be consulted before the processing. Record the consultation date on the DPIA.`,
+        organisation: null,
+        organisationId: null,
+        partyIds: highRiskParties.filter((p) => p.agreementId === a.id).map((p) => p.organisationId),
+        record: `${a.reference} v${a.version}`,
+        href: `/agreements/${encodeURIComponent(a.reference)}`,
+        actionHref: `/agreements/${encodeURIComponent(a.reference)}/dpia`,
+        actionRole: "ig_lead",
+        dueOn: a.completedOn,
+      }));
+    },
+  },
+  {
+    name: "deployment-late",
+    kinds: ["deployment_late"],
+    run: (db, asAt) =>
+      listDeployments({ asAt, late: true, db }).rows.map((d) => ({
+        id: `deployment_late:${d.id}`,
+        kind: "deployment_late",
+        severity: "medium",
+        title: `${d.serviceName} (${d.organisationName}): ${d.capabilityName} is late`,
+        detail: `Planned to go live on ${formatDate(d.plannedGoLive)}; ${inSentence(DEPLOYMENT_STATUS_LABELS[d.status])} on ${formatDate(asAt)}${d.owner ? `. Owner: ${d.owner}` : ""}.`,
+        organisation: null,
+        organisationId: d.organisationId,
+        record: null,
+        href: `/rollout/deployments/${d.id}`,
+        actionRole: "programme",
+        dueOn: d.plannedGoLive,
+      })),
+  },
+  {
+    name: "opt-in",
+    kinds: ["opt_in_falling", "opt_in_below_target"],
+    run: (db, asAt, namedAsAt) => {
+      const target = getSettings(db).opt_in_target_percent;
+      const out: EngineException[] = [];
+      for (const p of namedAsAt(practicesBelowTargetOrFalling({ asAt, db }), "name")) {
+        if (p.falling) {
+          out.push({
+            id: `opt_in_falling:${p.odsCode}`,
+            kind: "opt_in_falling",
+            severity: "medium",
+            title: `Opt-in at ${p.name} has fallen three months running`,
+            detail: `${p.rate === null ? "No rate" : `${p.rate.toFixed(1)}%`} in ${p.month ?? "its latest return"} against a target of ${target}%.`,
+            organisation: null,
+            organisationId: p.organisationId,
+            record: null,
+            href: `/organisations/${p.odsCode}`,
+            actionRole: "programme",
+            dueOn: null,
+          });
+        } else if (p.belowTarget) {
+          out.push({
+            id: `opt_in_below_target:${p.odsCode}`,
+            kind: "opt_in_below_target",
+            severity: "low",
+            title: `Opt-in at ${p.name} is below the ${target}% target`,
+            detail: `${p.rate === null ? "No rate" : `${p.rate.toFixed(1)}%`} of registered patients opted in (${p.month ?? "latest return"}).`,
+            organisation: null,
+            organisationId: p.organisationId,
+            record: null,
+            href: `/organisations/${p.odsCode}`,
+            actionRole: "programme",
+            dueOn: null,
+          });
+        }
+      }
+      return out;
+    },
+  },
+  {
+    name: "low-maturity",
+    kinds: ["low_maturity_rollout_planned"],
+    run: (db, asAt, namedAsAt) =>
+      namedAsAt(lowMaturityAtRisk({ asAt, db }), "name").map((m) => ({
+        id: `low_maturity:${m.odsCode}:${m.frameworkCode}`,
+        kind: "low_maturity_rollout_planned",
+        severity: "medium",
+        title: `${m.name} has low digital maturity (${m.frameworkName}) with roll-out planned`,
+        detail: `${m.frameworkName}: overall ${Number(m.overallScore).toFixed(1)} (${Math.round(m.percentOfScale)}% of the scale, assessed ${formatDate(m.assessedOn)}); ${plural(Number(m.deploymentsPlannedOrInProgress), "deployment")} planned or in progress.`,
+        organisation: null,
+        organisationId: m.organisationId,
+        record: null,
+        href: `/maturity/${m.odsCode}`,
+        actionRole: "programme",
+        dueOn: null,
+      })),
+  },
+  {
+    name: "case-waiting",
+    kinds: ["case_waiting_past_sla"],
+    run: (db, asAt) =>
+      casesWaitingPastSla({ asAt, db }).map((c) => ({
+        id: `case_waiting:${c.reference}`,
+        kind: "case_waiting_past_sla",
+        severity: "medium",
+        title: `${c.reference} "${c.title}" has waited ${plural(c.workingDays, "working day")} at ${inSentence(CASE_STATE_LABELS[c.state])}`,
+        detail: `The service level is ${c.sla} working days per stage; waiting since ${formatDate(c.since)}${c.sponsorName ? `. Sponsor: ${c.sponsorName}` : ""}.`,
+        organisation: null,
+        organisationId: null,
+        record: c.reference,
+        href: `/cases/${encodeURIComponent(c.reference)}`,
+        actionRole: CASE_ACTOR[c.state as CaseState] ?? "programme",
+        dueOn: c.since,
+      })),
+  },
+  {
+    name: "priority-endorsement",
+    kinds: ["priority_endorsement_due"],
+    run: (db, asAt) =>
+      listPriorities({ asAt, db })
+        .filter((p) => p.state === "overdue" || p.state === "due_soon" || p.state === "never")
+        .map((p) => ({
+          id: `priority_endorsement:${p.id}`,
+          kind: "priority_endorsement_due",
+          severity: p.state === "due_soon" ? "low" : "medium",
+          title:
+            p.state === "never"
+              ? `Priority "${p.title}" has never been endorsed by the board`
+              : p.state === "overdue"
+                ? `Priority "${p.title}" was due for re-endorsement on ${formatDate(p.dueOn)}`
+                : `Priority "${p.title}" is due for re-endorsement on ${formatDate(p.dueOn)}`,
+          detail: p.lastEndorsedOn ? `Last endorsed on ${formatDate(p.lastEndorsedOn)}${p.minuteReference ? ` (${p.minuteReference})` : ""}.` : "No endorsement recorded.",
+          organisation: null,
+          organisationId: null,
+          record: null,
+          href: `/rollout/priorities/${p.id}/endorse`,
+          actionRole: "board",
+          dueOn: p.dueOn,
+        })),
+  },
+];
+
+/** The names of the rules' figures (`exceptions.rule.<name>`, keyed by the date), for tests. */
+export const EXCEPTION_RULE_NAMES = RULES.map((r) => r.name);
+
+/** One rule's exceptions as at a date, with their organisations, kept until a table it read changes. */
+function ruleExceptions(db: DbOrTx, rule: Rule, asAt: string): readonly EngineException[] {
+  return memoiseByDataVersion(`exceptions.rule.${rule.name}`, { asAt }, db, () => {
+    // Each organisation read once, by the name it had on the date: for the titles and the exceptions' organisation alike.
+    const orgs = new Map<number, ExceptionOrganisation>();
+    const load = (ids: number[]) => {
+      for (const [id, o] of organisationsById(db, [...new Set(ids)].filter((id) => !orgs.has(id)), asAt)) orgs.set(id, o);
+    };
+    const namedAsAt: NamedAsAt = (rows, field) => {
+      load(rows.map((r) => r.organisationId));
+      return rows.map((r) => ({ ...r, [field]: orgs.get(r.organisationId)?.name ?? r[field] }));
+    };
+    const out = rule.run(db, asAt, namedAsAt);
+    load(out.map((e) => e.organisationId).filter((id): id is number => id !== null));
+    return out.map((e) => ({ ...e, organisation: e.organisationId ? (orgs.get(e.organisationId) ?? null) : null }));
+  });
+}
+
 /**
  * Every exception as at a date, one list from every rule (only the rules that can produce the
  * kind and role asked for: the task count in the header runs on every request).
  */
-function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "kind" | "role"> = {}): (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] {
-  const settings = getSettings(db);
-  const wants = (...kinds: ExceptionKind[]) => ruleWanted(wanted, ...kinds);
-  // Titles name each organisation as it was called on the date (rules that read names elsewhere).
-  const namedAsAt = <T extends { organisationId: number }>(rows: T[], field: keyof T & ("organisationName" | "name")): T[] => {
-    const names = namesAsAt({ asAt, organisationIds: rows.map((r) => r.organisationId), db });
-    return rows.map((r) => ({ ...r, [field]: names.get(r.organisationId) ?? r[field] }));
-  };
-  const out: (ProgrammeException & { organisationId: number | null; partyIds?: number[] })[] = [];
-
-  if (wants("sharing_without_agreement")) for (const d of namedAsAt(liveDeploymentsWithoutActiveAgreement({ asAt, db }), "organisationName")) {
-    out.push({
-      id: `sharing_without_agreement:${d.deploymentId}`,
-      kind: "sharing_without_agreement",
-      severity: "high",
-      title: `${d.serviceName} (${d.organisationName}) shares records with no active agreement covering it`,
-      detail: `${d.capabilityName} live since ${formatDate(d.liveSince)}; no data sharing agreement in force on ${formatDate(asAt)} covers this service.`,
-      organisation: null,
-      organisationId: d.organisationId,
-      record: null,
-      href: `/rollout/deployments/${d.deploymentId}`,
-      actionRole: "ig_lead",
-      dueOn: d.liveSince,
-    });
-  }
-
-  // The case study's indemnity: the CCG covers practices; the gap is a practice whose record services
-  // can view while it has no cover. High when a private organisation under the NHS badge is among them.
-  if (wants("sharing_without_cover")) for (const p of practicesViewableWithoutCover({ asAt, db })) {
-    const named = p.privateOrganisations.map((o) => `${o.organisationName} (${plural(o.services, "service")})`).join(", ");
-    out.push({
-      id: `sharing_without_cover:${p.odsCode}`,
-      kind: "sharing_without_cover",
-      severity: p.privateServices > 0 ? "high" : "medium",
-      title: `${p.organisationName} has no indemnity cover while ${plural(p.services, "service")} (${p.privateServices} private) can view its record`,
-      detail: `${named ? `Private providers (NHS-funded) viewing it: ${named}. ` : ""}No CCG indemnity cover in force on ${formatDate(asAt)}${p.lastCoverEndedOn ? `; the last cover ended on ${formatDate(p.lastCoverEndedOn)}` : ""}.`,
-      organisation: null,
-      organisationId: p.organisationId,
-      record: null,
-      href: `/organisations/${p.odsCode}`,
-      actionHref: `/indemnity?asAt=${asAt}#viewable-without-cover`,
-      actionRole: "ccg",
-      dueOn: p.lastCoverEndedOn,
-    });
-  }
-
-  if (wants("cover_expiring")) for (const c of namedAsAt(coverExpiring({ asAt, withinDays: settings.indemnity_warning_days, db }), "organisationName")) {
-    out.push({
-      id: `cover_expiring:${c.odsCode}:${c.coverId}`,
-      kind: "cover_expiring",
-      severity: c.daysLeft <= 7 ? "high" : c.daysLeft <= 30 ? "medium" : "low",
-      title: `Indemnity cover for ${c.organisationName} ends in ${plural(c.daysLeft, "day")}`,
-      detail: `Cover ${c.documentReference ?? ""} ends on ${formatDate(c.endOn)} and no renewal has been recorded.`.replace("  ", " "),
-      organisation: null,
-      organisationId: c.organisationId,
-      record: c.documentReference,
-      href: `/indemnity?asAt=${asAt}#expiring`,
-      actionHref: `/indemnity/${c.coverId}/renew`,
-      actionRole: "ccg",
-      dueOn: c.endOn,
-    });
-  }
-
-  const reviews = wants("agreement_review_due", "agreement_review_overdue")
-    ? listAgreements({ asAt, status: "active", reviewDue: "due_or_overdue", page: 1, pageSize: 10_000, db }).rows
-    : [];
-  const partyRows = reviews.length
-    ? db
-        .select({ agreementId: agreementParties.agreementId, organisationId: agreementParties.organisationId })
-        .from(agreementParties)
-        .where(inArray(agreementParties.agreementId, reviews.map((r) => r.id)))
-        .all()
-    : [];
-  for (const a of reviews) {
-    const overdue = a.reviewState === "overdue";
-    out.push({
-      id: `agreement_review:${a.reference}:${a.version}`,
-      kind: overdue ? "agreement_review_overdue" : "agreement_review_due",
-      severity: overdue ? "medium" : "low",
-      title: overdue
-        ? `Review of ${a.reference} "${a.title}" is ${plural(daysBetween(a.reviewOn, asAt), "day")} overdue`
-        : `Review of ${a.reference} "${a.title}" is due on ${formatDate(a.reviewOn)}`,
-      detail: `Version ${a.version}, ${plural(a.parties, "party", "parties")}. The review date is ${formatDate(a.reviewOn)}.`,
-      organisation: null,
-      organisationId: null,
-      partyIds: partyRows.filter((p) => p.agreementId === a.id).map((p) => p.organisationId),
-      record: `${a.reference} v${a.version}`,
-      href: `/agreements/${encodeURIComponent(a.reference)}`,
-      actionRole: "ig_lead",
-      dueOn: a.reviewOn,
-    });
-  }
-
-  // UK GDPR Article 36: high residual risk must go to the ICO before the processing.
-  const highRisk = wants("dpia_high_risk_without_ico") ? agreementsWithHighRiskDpiaWithoutIco({ asAt, db }) : [];
-  const highRiskParties = highRisk.length
-    ? db
-        .select({ agreementId: agreementParties.agreementId, organisationId: agreementParties.organisationId })
-        .from(agreementParties)
-        .where(inArray(agreementParties.agreementId, highRisk.map((a) => a.id)))
-        .all()
-    : [];
-  for (const a of highRisk) {
-    out.push({
-      id: `dpia_high_risk_without_ico:${a.reference}:${a.version}`,
-      kind: "dpia_high_risk_without_ico",
-      severity: "high",
-      title: `${a.reference} "${a.title}": the DPIA found high residual risk and the ICO has not been consulted`,
-      detail: `DPIA ${a.dpiaReference}${a.completedOn ? `, completed on ${formatDate(a.completedOn)},` : ""} found high risk remaining after mitigation; the ICO must be consulted before the processing. Record the consultation date on the DPIA.`,
-      organisation: null,
-      organisationId: null,
-      partyIds: highRiskParties.filter((p) => p.agreementId === a.id).map((p) => p.organisationId),
-      record: `${a.reference} v${a.version}`,
-      href: `/agreements/${encodeURIComponent(a.reference)}`,
-      actionHref: `/agreements/${encodeURIComponent(a.reference)}/dpia`,
-      actionRole: "ig_lead",
-      dueOn: a.completedOn,
-    });
-  }
-
-  if (wants("deployment_late")) for (const d of listDeployments({ asAt, late: true, db }).rows) {
-    out.push({
-      id: `deployment_late:${d.id}`,
-      kind: "deployment_late",
-      severity: "medium",
-      title: `${d.serviceName} (${d.organisationName}): ${d.capabilityName} is late`,
-      detail: `Planned to go live on ${formatDate(d.plannedGoLive)}; ${inSentence(DEPLOYMENT_STATUS_LABELS[d.status])} on ${formatDate(asAt)}${d.owner ? `. Owner: ${d.owner}` : ""}.`,
-      organisation: null,
-      organisationId: d.organisationId,
-      record: null,
-      href: `/rollout/deployments/${d.id}`,
-      actionRole: "programme",
-      dueOn: d.plannedGoLive,
-    });
-  }
-
-  if (wants("opt_in_falling", "opt_in_below_target")) for (const p of namedAsAt(practicesBelowTargetOrFalling({ asAt, db }), "name")) {
-    if (p.falling) {
-      out.push({
-        id: `opt_in_falling:${p.odsCode}`,
-        kind: "opt_in_falling",
-        severity: "medium",
-        title: `Opt-in at ${p.name} has fallen three months running`,
-        detail: `${p.rate === null ? "No rate" : `${p.rate.toFixed(1)}%`} in ${p.month ?? "its latest return"} against a target of ${settings.opt_in_target_percent}%.`,
-        organisation: null,
-        organisationId: p.organisationId,
-        record: null,
-        href: `/organisations/${p.odsCode}`,
-        actionRole: "programme",
-        dueOn: null,
-      });
-    } else if (p.belowTarget) {
-      out.push({
-        id: `opt_in_below_target:${p.odsCode}`,
-        kind: "opt_in_below_target",
-        severity: "low",
-        title: `Opt-in at ${p.name} is below the ${settings.opt_in_target_percent}% target`,
-        detail: `${p.rate === null ? "No rate" : `${p.rate.toFixed(1)}%`} of registered patients opted in (${p.month ?? "latest return"}).`,
-        organisation: null,
-        organisationId: p.organisationId,
-        record: null,
-        href: `/organisations/${p.odsCode}`,
-        actionRole: "programme",
-        dueOn: null,
-      });
-    }
-  }
-
-  if (wants("low_maturity_rollout_planned")) for (const m of namedAsAt(lowMaturityAtRisk({ asAt, db }), "name")) {
-    out.push({
-      id: `low_maturity:${m.odsCode}:${m.frameworkCode}`,
-      kind: "low_maturity_rollout_planned",
-      severity: "medium",
-      title: `${m.name} has low digital maturity (${m.frameworkName}) with roll-out planned`,
-      detail: `${m.frameworkName}: overall ${Number(m.overallScore).toFixed(1)} (${Math.round(m.percentOfScale)}% of the scale, assessed ${formatDate(m.assessedOn)}); ${plural(Number(m.deploymentsPlannedOrInProgress), "deployment")} planned or in progress.`,
-      organisation: null,
-      organisationId: m.organisationId,
-      record: null,
-      href: `/maturity/${m.odsCode}`,
-      actionRole: "programme",
-      dueOn: null,
-    });
-  }
-
-  if (wants("case_waiting_past_sla")) for (const c of casesWaitingPastSla({ asAt, db })) {
-    out.push({
-      id: `case_waiting:${c.reference}`,
-      kind: "case_waiting_past_sla",
-      severity: "medium",
-      title: `${c.reference} "${c.title}" has waited ${plural(c.workingDays, "working day")} at ${inSentence(CASE_STATE_LABELS[c.state])}`,
-      detail: `The service level is ${c.sla} working days per stage; waiting since ${formatDate(c.since)}${c.sponsorName ? `. Sponsor: ${c.sponsorName}` : ""}.`,
-      organisation: null,
-      organisationId: null,
-      record: c.reference,
-      href: `/cases/${encodeURIComponent(c.reference)}`,
-      actionRole: CASE_ACTOR[c.state as CaseState] ?? "programme",
-      dueOn: c.since,
-    });
-  }
-
-  if (wants("priority_endorsement_due")) for (const p of listPriorities({ asAt, db })) {
-    if (p.state !== "overdue" && p.state !== "due_soon" && p.state !== "never") continue;
-    out.push({
-      id: `priority_endorsement:${p.id}`,
-      kind: "priority_endorsement_due",
-      severity: p.state === "due_soon" ? "low" : "medium",
-      title:
-        p.state === "never"
-          ? `Priority "${p.title}" has never been endorsed by the board`
-          : p.state === "overdue"
-            ? `Priority "${p.title}" was due for re-endorsement on ${formatDate(p.dueOn)}`
-            : `Priority "${p.title}" is due for re-endorsement on ${formatDate(p.dueOn)}`,
-      detail: p.lastEndorsedOn ? `Last endorsed on ${formatDate(p.lastEndorsedOn)}${p.minuteReference ? ` (${p.minuteReference})` : ""}.` : "No endorsement recorded.",
-      organisation: null,
-      organisationId: null,
-      record: null,
-      href: `/rollout/priorities/${p.id}/endorse`,
-      actionRole: "board",
-      dueOn: p.dueOn,
-    });
-  }
-
-  // Attach the organisations in one query.
-  const orgs = organisationsById(db, out.map((e) => e.organisationId).filter((id): id is number => id !== null), asAt);
-  for (const e of out) e.organisation = e.organisationId ? (orgs.get(e.organisationId) ?? null) : null;
-  return out;
+function computeAll(db: DbOrTx, asAt: string, wanted: Pick<ExceptionFilters, "kind" | "role"> = {}): readonly EngineException[] {
+  return RULES.filter((rule) => ruleWanted(wanted, ...rule.kinds)).flatMap((rule) => ruleExceptions(db, rule, asAt));
 }
 
 function matchesOrganisationFilters(
@@ -336,9 +389,8 @@ export function listExceptions({ db = getDb(), ...filters }: ExceptionFilters & 
 }
 
 function filterExceptions(db: DbOrTx, filters: ExceptionFilters): ProgrammeException[] {
-  // Every rule runs once per as-at date (and kind/role) until the data changes.
-  const wanted = { kind: filters.kind ?? null, role: filters.role ?? null };
-  const all = memoiseByDataVersion("exceptions", { asAt: filters.asAt, ...wanted }, db, () => computeAll(db, filters.asAt, wanted));
+  // Every rule runs once per as-at date until a table it reads changes.
+  const all = computeAll(db, filters.asAt, { kind: filters.kind ?? null, role: filters.role ?? null });
   const partyIds = all.flatMap((e) => e.partyIds ?? []);
   const partyOrgs = new Map(
     partyIds.length

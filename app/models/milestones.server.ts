@@ -22,6 +22,12 @@ export function boroughOptInRate({ asAt, db = getDb() }: { asAt: string; db?: Db
 }
 
 function measure(db: DbOrTx, metric: string, capabilityCode: string | null, date: string): number | null {
+  // Each measure kept by itself: a deployment's new status recomputes the services-live measures,
+  // not the practices signed up or the opt-in rate at each milestone's date.
+  return memoiseByDataVersion("milestone-measure", { metric, capabilityCode, date }, db, () => measureNow(db, metric, capabilityCode, date));
+}
+
+function measureNow(db: DbOrTx, metric: string, capabilityCode: string | null, date: string): number | null {
   if (metric === "services_live") return countServicesLive({ asAt: date, capabilityCode: capabilityCode ?? "mig_view", db });
   if (metric === "practices_signed_up") return countPractices({ asAt: date, db }).signedUp;
   if (metric === "opt_in_rate") return boroughOptInRate({ asAt: date, db })?.percent ?? null;

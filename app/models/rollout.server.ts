@@ -9,7 +9,7 @@ import {
   services,
 } from "../../db/schema";
 import type { DeploymentStatus, OrganisationType } from "../../db/schema/enums";
-import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
+import { getDb, rowsFromValues, transaction, type DbOrTx } from "~/lib/db.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { organisationFilterSql, type OrganisationFilter } from "./organisation-filter.server";
 import { audit, type Actor } from "~/lib/audit.server";
@@ -200,7 +200,8 @@ function computeDeployments({
   if (filters.late === false) conditions.push(sql`${late} = 0`);
   const where = conditions.length ? and(...conditions) : undefined;
 
-  const total =
+  // Every row asked for: the count is their number (a second pass over every deployment otherwise).
+  const counted = () =>
     db
       .with(current, firstLive)
       .select({ n: count() })
@@ -225,28 +226,29 @@ function computeDeployments({
   };
   const primary = sort.desc ? desc(sortColumn[sort.id]) : asc(sortColumn[sort.id]);
 
+  const fields = {
+    id: deployments.id,
+    organisationId: organisations.id,
+    odsCode: organisations.odsCode,
+    // The name and private-provider flag the organisation had on the date.
+    organisationName,
+    organisationType: organisations.type,
+    privateProvider: privateProviderAsAtSql(db, organisations.id, asAt),
+    locality: organisations.locality,
+    serviceId: services.id,
+    serviceName: services.name,
+    capabilityCode: capabilities.code,
+    capabilityName: capabilities.name,
+    status: current.status,
+    statusSince: current.since,
+    plannedGoLive: deployments.plannedGoLive,
+    actualGoLive: firstLive.liveOn,
+    owner: deployments.owner,
+    late,
+  };
   let query = db
     .with(current, firstLive)
-    .select({
-      id: deployments.id,
-      organisationId: organisations.id,
-      odsCode: organisations.odsCode,
-      // The name and private-provider flag the organisation had on the date.
-      organisationName,
-      organisationType: organisations.type,
-      privateProvider: privateProviderAsAtSql(db, organisations.id, asAt),
-      locality: organisations.locality,
-      serviceId: services.id,
-      serviceName: services.name,
-      capabilityCode: capabilities.code,
-      capabilityName: capabilities.name,
-      status: current.status,
-      statusSince: current.since,
-      plannedGoLive: deployments.plannedGoLive,
-      actualGoLive: firstLive.liveOn,
-      owner: deployments.owner,
-      late,
-    })
+    .select(fields)
     .from(deployments)
     .innerJoin(current, eq(current.deploymentId, deployments.id))
     .innerJoin(services, eq(services.id, deployments.serviceId))
@@ -256,9 +258,11 @@ function computeDeployments({
     .where(where)
     .orderBy(primary, asc(sql`${organisations.name} collate nocase`), asc(sql`${services.name} collate nocase`), asc(capabilities.id), asc(deployments.id))
     .$dynamic();
-  if (page && pageSize) query = query.limit(pageSize).offset(pageOffset(page, pageSize));
-  const rows = query.all().map((r) => ({ ...r, actualGoLive: r.actualGoLive ?? null, late: Number(r.late) === 1 }));
-  return { rows, total };
+  const paged = Boolean(page && pageSize);
+  if (paged) query = query.limit(pageSize!).offset(pageOffset(page!, pageSize!));
+  // Thousands of rows nationally: read as value lists and named once (rowsFromValues).
+  const rows = rowsFromValues<ReturnType<typeof query.all>[number]>(fields, query.values()).map((r) => ({ ...r, actualGoLive: r.actualGoLive ?? null, late: Number(r.late) === 1 }));
+  return { rows, total: paged ? counted() : rows.length };
 }
 
 /** How many deployments are in each status as at `asAt`, and how many are late. */

@@ -7,7 +7,7 @@ import { getReportingDate } from "~/models/settings.server";
 export async function loader(args: LoaderFunctionArgs) {
   return apiEndpoint(args, ExceptionsEndpoint, ({ query }) => {
     const { page, pageSize, asAt = getReportingDate(), ...filters } = query;
-    // The engine computes every rule's exceptions at once; paging is a slice of its list.
+    // The engine's list (kept until a table one of its rules reads changes); paging is a slice of it.
     const all = listExceptionsWithAcknowledgements({ asAt, ...filters });
     return { asAt, page, pageSize, total: all.length, data: all.slice((page - 1) * pageSize, page * pageSize) };
   });

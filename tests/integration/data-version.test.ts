@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, tableVersions } from "~/lib/data-version.server";
+import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, sizeOf, tableVersions } from "~/lib/data-version.server";
 import { resetSharedCache, sharedGet, sharedPut } from "~/lib/shared-cache.server";
 import { useFreshSharedCache } from "../helpers/shared-cache";
 import { connection } from "~/lib/db.server";
@@ -11,7 +11,7 @@ import { addComment } from "~/models/cases.server";
 import { openDatabase } from "../../db/client";
 import { audit, SYSTEM_ACTOR } from "~/lib/audit.server";
 import { getProgrammeSummary } from "~/models/summary.server";
-import { listExceptions } from "~/models/exceptions.server";
+import { EXCEPTION_RULE_NAMES, listExceptions } from "~/models/exceptions.server";
 import { renewCover } from "~/models/indemnity-changes.server";
 import { businessCases, indemnityCovers, organisations, settings, users } from "../../db/schema";
 
@@ -85,7 +85,9 @@ describe("figures kept until a table they read changes", () => {
     const recompute = () => {
       throw new Error("recomputed");
     };
-    expect(() => memoiseByDataVersion("exceptions", { asAt, kind: null, role: null }, getDb(), recompute)).not.toThrow();
+    const listKey = { asAt, locality: null, organisationType: null, kind: null, severity: null, role: null, organisationId: null };
+    expect(() => memoiseByDataVersion("exceptions-list", listKey, getDb(), recompute)).not.toThrow();
+    for (const rule of EXCEPTION_RULE_NAMES) expect(() => memoiseByDataVersion(`exceptions.rule.${rule}`, { asAt }, getDb(), recompute)).not.toThrow();
     expect(() => memoiseByDataVersion("board-charts-never-cached", { asAt }, getDb(), recompute)).toThrow("recomputed");
   });
 
@@ -155,6 +157,18 @@ describe("the figures cache across worker processes and in memory", () => {
     memoiseByDataVersion("test.no-table", {}, getDb(), () => ++computed);
     expect(computed).toBe(2);
     expect(cachedTables("test.no-table", {})).toBeNull();
+  });
+
+  it("sizes a figure by its JSON text, measuring long lists from an even sample of their rows", () => {
+    const exact = (value: unknown) => 2 * JSON.stringify(value).length + 64;
+    const small = { asAt: "2016-10-31", rows: [{ id: 1, title: "A title" }], total: 1, nested: { deeper: [1, 2, 3] } };
+    expect(sizeOf(small)).toBe(exact(small));
+    const rows = Array.from({ length: 5_000 }, (_, i) => ({ id: i, title: `Opt-in at practice ${i} is below the target`.repeat(1 + (i % 3)), dueOn: i % 2 ? null : "2016-11-30" }));
+    const list = { rows, total: rows.length };
+    expect(Math.abs(sizeOf(list) - exact(list)) / exact(list)).toBeLessThan(0.05);
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(sizeOf(circular)).toBe(Number.POSITIVE_INFINITY);
   });
 
   it("keeps at most its budget in bytes, dropping the least recently used figures first", () => {
