@@ -105,20 +105,23 @@ export function withAcknowledgements<E extends ProgrammeException>(exceptions: r
   });
 }
 
-/** The engine's list with acknowledgements; `acknowledged: false` keeps only those not acknowledged (the task list). */
-export function listExceptionsWithAcknowledgements({ acknowledged, db = getDb(), ...filters }: ExceptionFilters & { acknowledged?: boolean | null; db?: DbOrTx }): AcknowledgedException[] {
-  // Kept as the engine's list is: the board pack, the exceptions page and the task list lay the
-  // same acknowledgements over the same thousands of exceptions.
-  const key = {
+/** The filters a kept list depends on, each given or null (so one list is not kept twice under two spellings). */
+function filterKey(filters: Pick<ExceptionFilters, "asAt" | "locality" | "organisationType" | "kind" | "severity" | "role">) {
+  return {
     asAt: filters.asAt,
     locality: filters.locality ?? null,
     organisationType: filters.organisationType ?? null,
     kind: filters.kind ?? null,
     severity: filters.severity ?? null,
     role: filters.role ?? null,
-    organisationId: filters.organisationId ?? null,
-    acknowledged: acknowledged ?? null,
   };
+}
+
+/** The engine's list with acknowledgements; `acknowledged: false` keeps only those not acknowledged (the task list). */
+export function listExceptionsWithAcknowledgements({ acknowledged, db = getDb(), ...filters }: ExceptionFilters & { acknowledged?: boolean | null; db?: DbOrTx }): AcknowledgedException[] {
+  // Kept as the engine's list is: the board pack, the exceptions page and the task list lay the
+  // same acknowledgements over the same thousands of exceptions.
+  const key = { ...filterKey(filters), organisationId: filters.organisationId ?? null, acknowledged: acknowledged ?? null };
   return memoiseByDataVersion("exceptions-with-acknowledgements", key, db, () => {
     const list = withAcknowledgements(listExceptions({ ...filters, db }), { asAt: filters.asAt, db });
     return acknowledged === undefined || acknowledged === null ? list : list.filter((e) => Boolean(e.acknowledgement) === acknowledged);
@@ -135,17 +138,7 @@ type ExceptionsPageQuery = Omit<ExceptionFilters, "role" | "organisationId"> & {
  * of exceptions on every view cost more than the rest of the page.
  */
 export function exceptionsPage({ db = getDb(), ...query }: ExceptionsPageQuery & { db?: DbOrTx }) {
-  const key = {
-    asAt: query.asAt,
-    locality: query.locality ?? null,
-    organisationType: query.organisationType ?? null,
-    kind: query.kind ?? null,
-    severity: query.severity ?? null,
-    role: query.role ?? null,
-    acknowledged: query.acknowledged ?? null,
-    page: query.page,
-    pageSize: query.pageSize,
-  };
+  const key = { ...filterKey(query), acknowledged: query.acknowledged ?? null, page: query.page, pageSize: query.pageSize };
   return memoiseByDataVersion("exceptions-page", key, db, () => {
     const { severity, page, pageSize, ...others } = key;
     const matching = listExceptionsWithAcknowledgements({ ...others, db });

@@ -231,35 +231,26 @@ const RULES: readonly Rule[] = [
     run: (db, asAt, namedAsAt) => {
       const target = getSettings(db).opt_in_target_percent;
       const out: EngineException[] = [];
+      const rate = (p: { rate: number | null }) => (p.rate === null ? "No rate" : `${p.rate.toFixed(1)}%`);
       for (const p of namedAsAt(practicesBelowTargetOrFalling({ asAt, db }), "name")) {
+        // A practice's opt-in exception: the same in all but its kind, severity and wording.
+        const practice = (kind: "opt_in_falling" | "opt_in_below_target", severity: ExceptionSeverity, title: string, detail: string): EngineException => ({
+          id: `${kind}:${p.odsCode}`,
+          kind,
+          severity,
+          title,
+          detail,
+          organisation: null,
+          organisationId: p.organisationId,
+          record: null,
+          href: `/organisations/${p.odsCode}`,
+          actionRole: "programme",
+          dueOn: null,
+        });
         if (p.falling) {
-          out.push({
-            id: `opt_in_falling:${p.odsCode}`,
-            kind: "opt_in_falling",
-            severity: "medium",
-            title: `Opt-in at ${p.name} has fallen three months running`,
-            detail: `${p.rate === null ? "No rate" : `${p.rate.toFixed(1)}%`} in ${p.month ?? "its latest return"} against a target of ${target}%.`,
-            organisation: null,
-            organisationId: p.organisationId,
-            record: null,
-            href: `/organisations/${p.odsCode}`,
-            actionRole: "programme",
-            dueOn: null,
-          });
+          out.push(practice("opt_in_falling", "medium", `Opt-in at ${p.name} has fallen three months running`, `${rate(p)} in ${p.month ?? "its latest return"} against a target of ${target}%.`));
         } else if (p.belowTarget) {
-          out.push({
-            id: `opt_in_below_target:${p.odsCode}`,
-            kind: "opt_in_below_target",
-            severity: "low",
-            title: `Opt-in at ${p.name} is below the ${target}% target`,
-            detail: `${p.rate === null ? "No rate" : `${p.rate.toFixed(1)}%`} of registered patients opted in (${p.month ?? "latest return"}).`,
-            organisation: null,
-            organisationId: p.organisationId,
-            record: null,
-            href: `/organisations/${p.odsCode}`,
-            actionRole: "programme",
-            dueOn: null,
-          });
+          out.push(practice("opt_in_below_target", "low", `Opt-in at ${p.name} is below the ${target}% target`, `${rate(p)} of registered patients opted in (${p.month ?? "latest return"}).`));
         }
       }
       return out;
