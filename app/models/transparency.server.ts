@@ -38,10 +38,18 @@ export function transparencyReport({ asAt, db = getDb() }: { asAt: string; db?: 
  * the whole national report. A page number out of range shows the nearest real page.
  */
 export function transparencyPage({ asAt, page, agreementsPage, db = getDb() }: { asAt: string; page: number; agreementsPage: number; db?: DbOrTx }) {
-  return memoiseByDataVersion("transparency-page", { asAt, page, agreementsPage }, db, () => {
+  // Out-of-range page numbers are brought into range before the page is looked up, so any number
+  // someone types is kept as the page it shows, not as a page of its own (the lists' lengths are
+  // a tiny figure of their own, for the same reason as the pages).
+  const lengths = memoiseByDataVersion("transparency-lengths", { asAt }, db, () => {
     const report = transparencyReport({ asAt, db });
-    const organisations = pageOf(report.viewingOrganisations, page, ORGANISATIONS_PER_PAGE);
-    const agreements = pageOf(report.activeAgreements, agreementsPage, AGREEMENTS_PER_PAGE);
+    return { organisations: report.viewingOrganisations.length, agreements: report.activeAgreements.length };
+  });
+  const shown = { organisations: inRange(page, lengths.organisations, ORGANISATIONS_PER_PAGE), agreements: inRange(agreementsPage, lengths.agreements, AGREEMENTS_PER_PAGE) };
+  return memoiseByDataVersion("transparency-page", { asAt, page: shown.organisations, agreementsPage: shown.agreements }, db, () => {
+    const report = transparencyReport({ asAt, db });
+    const organisations = pageOf(report.viewingOrganisations, shown.organisations, ORGANISATIONS_PER_PAGE);
+    const agreements = pageOf(report.activeAgreements, shown.agreements, AGREEMENTS_PER_PAGE);
     const shownReferences = new Set(organisations.rows.flatMap((o) => o.services.flatMap((s) => s.agreements)));
     return {
       ...report,
@@ -57,12 +65,16 @@ export function transparencyPage({ asAt, page, agreementsPage, db = getDb() }: {
 const ORGANISATIONS_PER_PAGE = 20;
 const AGREEMENTS_PER_PAGE = 20;
 
+/** The page a number asks for among `total` rows: a page past the end is the last, one before the first the first. */
+function inRange(asked: number, total: number, size: number) {
+  return Math.min(Math.max(asked, 1), pageCount(total, size));
+}
+
 /** One page of a list; a page past the end shows the last. */
 function pageOf<T>(rows: readonly T[], asked: number, size: number) {
-  const pages = pageCount(rows.length, size);
-  const page = Math.min(Math.max(asked, 1), pages);
+  const page = inRange(asked, rows.length, size);
   const from = pageOffset(page, size);
-  return { rows: rows.slice(from, from + size), page, pages };
+  return { rows: rows.slice(from, from + size), page, pages: pageCount(rows.length, size) };
 }
 
 function computeTransparencyReport({ asAt, db }: { asAt: string; db: DbOrTx }) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "~/lib/db.server";
+import { cachedTables } from "~/lib/data-version.server";
+import { getSettings } from "~/models/settings.server";
 import { loader as transparencyLoader } from "~/routes/transparency";
 import { createDeployment, createOrganisation, createService, ensureCapabilities } from "../../seeds/factories";
 import { getRequest } from "../helpers/requests";
@@ -42,5 +44,12 @@ describe("the public page at regional scale", () => {
     }
     expect((await load("/transparency?page=99")).organisationsPage.page).toBe(first.organisationsPage.pages);
     expect((await load("/transparency?agreementsPage=5")).agreementsPage.page).toBe(1);
+    // Numbers past the end are kept as the page they show: typing many of them keeps no new pages.
+    const asAt = getSettings().reporting_date;
+    const kept = (page: number) => cachedTables("transparency-page", { asAt, page, agreementsPage: 1 });
+    expect(kept(first.organisationsPage.pages)).not.toBeNull();
+    await load("/transparency?page=123456");
+    expect(kept(123456)).toBeNull();
+    expect(kept(99)).toBeNull();
   });
 });
