@@ -12,7 +12,7 @@ import { groupLowSeverity } from "./exception-acknowledgements.schema";
 import { EXCEPTION_KINDS, type ExceptionKind, type ExceptionSeverity, type ProgrammeException } from "./exceptions.schema";
 import { buildHeadlines, previousMonthEnd } from "./rag";
 import { getSettings } from "./settings.server";
-import { getProgrammeSummary } from "./summary.server";
+import { getProgrammeSummary, getSummaryFigures } from "./summary.server";
 import { nameAsAtSql } from "./organisation-history.server";
 
 /** Roll-out changes listed in the pack; the rest are counted (the roll-out page has them all). */
@@ -180,7 +180,7 @@ function computeBoardPack({ asAt, db }: { asAt: string; db: DbOrTx }) {
   const settings = getSettings(db);
   const summary = getProgrammeSummary({ asAt, db });
   const previousAsAt = previousMonthEnd(asAt);
-  const previous = getProgrammeSummary({ asAt: previousAsAt, db });
+  const previous = getSummaryFigures({ asAt: previousAsAt, db });
   const period = previousBoardPack({ asAt, db });
   const from = period.since;
   // Each section is kept by itself until a table it reads changes, so after a write the pack is

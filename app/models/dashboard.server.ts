@@ -11,7 +11,7 @@ import type { OrganisationFilter } from "./organisation-filter.server";
 import { buildHeadlines, previousMonthEnd, type Headline } from "./rag";
 import { earliestStatusEventDate, servicesLiveByMonth } from "./rollout.server";
 import { getSettings } from "./settings.server";
-import { getProgrammeSummary, PIPELINE_STATES, type ProgrammeSummary } from "./summary.server";
+import { getProgrammeSummary, getSummaryFigures, PIPELINE_STATES, type ProgrammeSummary } from "./summary.server";
 
 /** Months of history the dashboard's charts show, ending with the as-at month. */
 export const CHART_MONTHS = 24;
@@ -73,7 +73,7 @@ function computeDashboard({ asAt, locality, organisationType, exceptionLimit, db
   const settings = getSettings(db);
   const summary = getProgrammeSummary({ asAt, db, ...filter });
   const previousAsAt = previousMonthEnd(asAt);
-  const previous = getProgrammeSummary({ asAt: previousAsAt, db, ...filter });
+  const previous = getSummaryFigures({ asAt: previousAsAt, db, ...filter });
   const headlines = buildHeadlines(summary, previous, { caseSlaWorkingDays: settings.case_sla_working_days, maturityLowThreshold: settings.maturity_low_threshold_percent });
   const exceptions = listExceptions({ asAt, db, ...filter });
   return {

@@ -14,7 +14,7 @@ import { listAgreements } from "./agreements.server";
 import { casesWaitingPastSla } from "./cases.server";
 import { listPriorities } from "./milestones.server";
 import { listExceptions } from "./exceptions.server";
-import { getProgrammeSummary } from "./summary.server";
+import { getSummaryFigures, type SummaryFigures } from "./summary.server";
 import { notify, preferenceOf, usersWithRole } from "./notifications.server";
 import { composeMessage, enqueueEmail } from "./notification-mail.server";
 
@@ -199,7 +199,7 @@ export function isDigestDay(date: string) {
 // ---------------------------------------------------------------------------------------------
 // The weekly digest
 
-const FIGURES: { key: string; label: string; read: (s: ReturnType<typeof getProgrammeSummary>) => number | null; format?: (n: number) => string }[] = [
+const FIGURES: { key: string; label: string; read: (s: SummaryFigures) => number | null; format?: (n: number) => string }[] = [
   { key: "practicesSignedUp", label: "GP practices signed up", read: (s) => s.practicesSignedUp },
   { key: "servicesLive", label: "Services with the detailed care record live", read: (s) => s.servicesLive },
   { key: "deploymentsLate", label: "Deployments late", read: (s) => s.deploymentsLate },
@@ -213,8 +213,8 @@ const FIGURES: { key: string; label: string; read: (s: ReturnType<typeof getProg
 /** What the board's digest says for the week ending on `date`: figures that moved, new exceptions, decisions waiting. */
 export function boardDigestContent(db: DbOrTx, date: string) {
   const weekAgo = addDaysIso(date, -7);
-  const now = getProgrammeSummary({ asAt: date, db });
-  const before = getProgrammeSummary({ asAt: weekAgo, db });
+  const now = getSummaryFigures({ asAt: date, db });
+  const before = getSummaryFigures({ asAt: weekAgo, db });
   const fmt = (f: (typeof FIGURES)[number], n: number | null) => (n === null ? "no figure" : f.format ? f.format(n) : String(n));
   const changed = FIGURES.filter((f) => f.read(now) !== f.read(before)).map((f) => ({ text: `${f.label}: ${fmt(f, f.read(now))} (was ${fmt(f, f.read(before))} on ${formatDate(weekAgo)})` }));
   const earlier = new Set(listExceptions({ asAt: weekAgo, db }).map((e) => e.id));

@@ -1,5 +1,5 @@
 import { addMonthsToMonth, endOfMonthIso, formatDate, monthOf } from "~/lib/dates";
-import type { ProgrammeSummary } from "./summary.server";
+import type { ProgrammeSummary, SummaryFigures } from "./summary.server";
 
 // Isomorphic and pure: the red/amber/green rules for the board's headline figures, and the
 // headline list the dashboard and the board pack both draw. The README lists the same rules.
@@ -111,7 +111,7 @@ const percent = (n: number | null) => (n === null ? "No data" : `${(Math.round(n
 const days = (n: number | null) => (n === null ? "No decisions yet" : `${Math.round(n)} days`);
 
 /** The board's headline figures, each with its target, status and change since the previous month's end. */
-export function buildHeadlines(now: ProgrammeSummary, previous: ProgrammeSummary, settings: HeadlineSettings): Headline[] {
+export function buildHeadlines(now: ProgrammeSummary, previous: SummaryFigures, settings: HeadlineSettings): Headline[] {
   const since = previous.asAt;
   const decisionTarget = decisionTargetDays(settings.caseSlaWorkingDays);
   const milestone = now.servicesLiveTarget;
