@@ -9,7 +9,7 @@ import { audit, type Actor } from "~/lib/audit.server";
 import { addMonthsIso, formatDate } from "~/lib/dates";
 import { getDb, transaction, type DbOrTx } from "~/lib/db.server";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
-import { listExceptions, type ExceptionFilters } from "./exceptions.server";
+import { exceptionFilterKey, listExceptions, type ExceptionFilters } from "./exceptions.server";
 import { SEVERITY_RANK, type ExceptionSeverity, type ProgrammeException } from "./exceptions.schema";
 import {
   ACKNOWLEDGEMENT_MAX_MONTHS,
@@ -105,23 +105,11 @@ export function withAcknowledgements<E extends ProgrammeException>(exceptions: r
   });
 }
 
-/** The filters a kept list depends on, each given or null (so one list is not kept twice under two spellings). */
-function filterKey(filters: Pick<ExceptionFilters, "asAt" | "locality" | "organisationType" | "kind" | "severity" | "role">) {
-  return {
-    asAt: filters.asAt,
-    locality: filters.locality ?? null,
-    organisationType: filters.organisationType ?? null,
-    kind: filters.kind ?? null,
-    severity: filters.severity ?? null,
-    role: filters.role ?? null,
-  };
-}
-
 /** The engine's list with acknowledgements; `acknowledged: false` keeps only those not acknowledged (the task list). */
 export function listExceptionsWithAcknowledgements({ acknowledged, db = getDb(), ...filters }: ExceptionFilters & { acknowledged?: boolean | null; db?: DbOrTx }): AcknowledgedException[] {
   // Kept as the engine's list is: the board pack, the exceptions page and the task list lay the
   // same acknowledgements over the same thousands of exceptions.
-  const key = { ...filterKey(filters), organisationId: filters.organisationId ?? null, acknowledged: acknowledged ?? null };
+  const key = { ...exceptionFilterKey(filters), organisationId: filters.organisationId ?? null, acknowledged: acknowledged ?? null };
   return memoiseByDataVersion("exceptions-with-acknowledgements", key, db, () => {
     const list = withAcknowledgements(listExceptions({ ...filters, db }), { asAt: filters.asAt, db });
     return acknowledged === undefined || acknowledged === null ? list : list.filter((e) => Boolean(e.acknowledgement) === acknowledged);
@@ -138,7 +126,7 @@ type ExceptionsPageQuery = Omit<ExceptionFilters, "role" | "organisationId"> & {
  * of exceptions on every view cost more than the rest of the page.
  */
 export function exceptionsPage({ db = getDb(), ...query }: ExceptionsPageQuery & { db?: DbOrTx }) {
-  const key = { ...filterKey(query), acknowledged: query.acknowledged ?? null, page: query.page, pageSize: query.pageSize };
+  const key = { ...exceptionFilterKey(query), acknowledged: query.acknowledged ?? null, page: query.page, pageSize: query.pageSize };
   return memoiseByDataVersion("exceptions-page", key, db, () => {
     const { severity, page, pageSize, ...others } = key;
     const matching = listExceptionsWithAcknowledgements({ ...others, db });

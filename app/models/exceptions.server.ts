@@ -375,8 +375,20 @@ function matchesOrganisationFilters(
 export function listExceptions({ db = getDb(), ...filters }: ExceptionFilters & { db?: DbOrTx }): ProgrammeException[] {
   // The filtered, sorted list is kept too: at national scale sorting thousands of exceptions on
   // every page view cost more than the rest of the dashboard's loader.
-  const key = { asAt: filters.asAt, locality: filters.locality ?? null, organisationType: filters.organisationType ?? null, kind: filters.kind ?? null, severity: filters.severity ?? null, role: filters.role ?? null, organisationId: filters.organisationId ?? null };
+  const key = { ...exceptionFilterKey(filters), organisationId: filters.organisationId ?? null };
   return memoiseByDataVersion("exceptions-list", key, db, () => filterExceptions(db, filters));
+}
+
+/** The filters a kept list of exceptions depends on, each given or null (so one list is not kept twice under two spellings). */
+export function exceptionFilterKey(filters: Pick<ExceptionFilters, "asAt" | "locality" | "organisationType" | "kind" | "severity" | "role">) {
+  return {
+    asAt: filters.asAt,
+    locality: filters.locality ?? null,
+    organisationType: filters.organisationType ?? null,
+    kind: filters.kind ?? null,
+    severity: filters.severity ?? null,
+    role: filters.role ?? null,
+  };
 }
 
 function filterExceptions(db: DbOrTx, filters: ExceptionFilters): ProgrammeException[] {
