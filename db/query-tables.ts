@@ -1,11 +1,13 @@
 import { getTableName, is } from "drizzle-orm";
 import { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { READ_MODEL_SOURCES } from "./read-model-sources";
 import * as schema from "./schema";
 
 // Which tables a computation read: every statement drizzle runs passes through its logger
 // (db/client.ts wires noteQuery in), and while a computation is being captured the tables named in
 // each statement are added to it. Naming a table is enough (a false match only recomputes more
-// often); a statement cannot read a table without naming it.
+// often); a statement cannot read a table without naming it. A read model's table stands for the
+// base tables it is derived from (db/read-model-sources.ts), which are the ones with counters.
 
 const TABLES = new Set(Object.values(schema).filter((value) => is(value, SQLiteTable)).map((table) => getTableName(table as SQLiteTable)));
 
@@ -20,7 +22,10 @@ export function tablesIn(sqlText: string): readonly string[] {
   const found = new Set<string>();
   for (const m of sqlText.matchAll(IDENTIFIER)) {
     const name = m[1]?.replaceAll('""', '"') ?? m[2] ?? m[3];
-    if (TABLES.has(name) && name !== "table_versions") found.add(name);
+    if (!TABLES.has(name) || name === "table_versions") continue;
+    const sources = READ_MODEL_SOURCES[name];
+    if (sources) for (const source of sources) found.add(source);
+    else found.add(name);
   }
   const tables = [...found];
   if (tablesBySql.size >= SQL_MEMO_LIMIT) tablesBySql.clear();

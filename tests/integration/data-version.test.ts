@@ -7,6 +7,8 @@ import { resetSharedCache, sharedGet, sharedPut } from "~/lib/shared-cache.serve
 import { useFreshSharedCache } from "../helpers/shared-cache";
 import { connection } from "~/lib/db.server";
 import { countedTables, ensureChangeCounters } from "../../db/change-counters";
+import { READ_MODEL_SOURCES } from "../../db/read-model-sources";
+import { READ_MODELS } from "~/models/read-models.server";
 import { addComment } from "~/models/cases.server";
 import { openDatabase } from "../../db/client";
 import { audit, SYSTEM_ACTOR } from "~/lib/audit.server";
@@ -26,6 +28,9 @@ describe("figures kept until a table they read changes", () => {
     expect(tables).toContain("organisations");
     expect(tables).toContain("audit_log");
     for (const table of tables) for (const op of ["insert", "update", "delete"]) expect(triggers, `${table} ${op}`).toContain(`table_versions_${table}_${op}`);
+    // Read models' tables have none: their base tables' counters stand for them (db/read-model-sources.ts).
+    expect(tables).not.toContain("opt_in_practice_months");
+    for (const table of Object.keys(READ_MODEL_SOURCES)) for (const op of ["insert", "update", "delete"]) expect(triggers).not.toContain(`table_versions_${table}_${op}`);
 
     const before = tableVersions();
     getProgrammeSummary({ asAt: "2016-10-31" });
@@ -61,10 +66,25 @@ describe("figures kept until a table they read changes", () => {
     }
   });
 
+  it("gives every read model's table its sources, and drops the counters an older database gave them", () => {
+    // Every table a read model owns is named with the base tables its rebuild reads.
+    expect(READ_MODELS.flatMap((m) => m.tables).sort()).toEqual(Object.keys(READ_MODEL_SOURCES).sort());
+    const sqlite = connection().sqlite;
+    // As a database from before: counted like any other table.
+    sqlite.exec(`create trigger table_versions_opt_in_practice_months_update after update on opt_in_practice_months begin
+      insert into table_versions (name, version) values ('opt_in_practice_months', random()) on conflict (name) do update set version = random(); end`);
+    sqlite.prepare("insert or replace into table_versions (name, version) values ('opt_in_practice_months', 1)").run();
+    expect(ensureChangeCounters(sqlite)).toBe(0);
+    expect(sqlite.prepare("select name from sqlite_master where type = 'trigger' and name like 'table_versions_opt_in_practice_months%'").all()).toEqual([]);
+    expect(tableVersions().has("opt_in_practice_months")).toBe(false);
+  });
+
   it("remembers the tables a figure read, including those of figures it reused", () => {
     getProgrammeSummary({ asAt: "2016-09-30" });
     const tables = cachedTables("summary", { asAt: "2016-09-30", locality: null, organisationType: null })!;
-    expect(tables).toEqual(expect.arrayContaining(["organisations", "deployment_status_intervals", "indemnity_covers", "business_cases"]));
+    // The rollout's read model stands for the status events it is derived from.
+    expect(tables).toEqual(expect.arrayContaining(["organisations", "deployment_status_events", "deployments", "indemnity_covers", "business_cases"]));
+    expect(tables).not.toContain("deployment_status_intervals");
     expect(tables).not.toContain("business_case_comments");
     // The exceptions were computed inside the summary; reused inside another figure they still count.
     const outer = memoiseByDataVersion("test.outer", {}, getDb(), () => listExceptions({ asAt: "2016-09-30" }).length);

@@ -24,7 +24,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { eq } from "drizzle-orm";
-import { getDb } from "~/lib/db.server";
+import { connection, getDb } from "~/lib/db.server";
 import { SYSTEM_ACTOR } from "~/lib/audit.server";
 import { organisations } from "../../db/schema";
 import { createOrganisation } from "../../seeds/factories";
@@ -120,6 +120,21 @@ describe("consent read models", () => {
     const timings = rebuildReadModels();
     expect(timings.map((t) => t.name)).toEqual(READ_MODELS.map((m) => m.name));
     expect(consentReadModelRows(getDb())).toEqual(before);
+  });
+
+  it("move their sources' change counters when rebuilt, so no figure computed from rows the rebuild corrected is kept", async () => {
+    const practice = createOrganisation(getDb(), { odsCode: "Q99902", name: "Corrected Practice", type: "gp_practice", locality: "Corrected Town" });
+    const preview = previewOptInUpload({ userId: 1, fileName: "c.csv", text: [HEADER, "Q99902,2016-10,1000,440,0,560,"].join("\n") });
+    expect(preview).toMatchObject({ ok: true, toAdd: 1 });
+    await confirmOptInUpload({ actor: SYSTEM_ACTOR, userId: 1, uploadId: (preview as { uploadId: string }).uploadId });
+    const rate = () => listOptInByPractice({ asAt: "2016-10-31", locality: "Corrected Town" }).rows[0]?.rate;
+    // Rows changed outside the app, and a figure worked out from them and kept.
+    connection().sqlite.prepare("update opt_in_practice_months set rate = 99 where organisation_id = ?").run(practice.id);
+    expect(rate()).toBe(99);
+    rebuildReadModels();
+    expect(connection().sqlite.prepare("select rate from opt_in_practice_months where organisation_id = ?").pluck().get(practice.id)).toBe(44);
+    // The rebuild moved opt_in_returns' counter: the kept 99 is dropped and the rebuilt rows answer.
+    expect(rate()).toBe(44);
   });
 
   it("are created and filled from the returns already in a database of the previous version", () => {
