@@ -1,5 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { parse as parseStream } from "csv-parse";
+import fs from "node:fs";
 import type { Readable } from "node:stream";
 import { formatMonth } from "~/lib/dates";
 import { isAcceptedReturnRow, OPT_IN_CSV_HEADER, OPT_IN_CSV_NATIONAL_COLUMN, OptInReturnCsvRowSchema, type OptInReturnCsvRow } from "~/models/consent.schema";
@@ -64,7 +65,7 @@ class ReturnRowChecker {
   addRecord(cells: string[]): boolean {
     this.line++;
     for (const cell of cells) if (cell.includes("\n") || cell.includes("\r")) this.line += (cell.match(/\r\n|\r|\n/g) ?? []).length;
-    if (cells.length === 1 && cells[0] === "") return true; // a blank line
+    if (cells.length === 1 && cells[0]!.trim() === "") return true; // a blank line
     return this.add(cells, this.line);
   }
 
@@ -144,6 +145,10 @@ class ReturnRowChecker {
 
 // Blank lines are kept (ReturnRowChecker.addRecord skips them and counts every line).
 const CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: false, trim: true, bom: true } as const;
+// For a file with no double quote: csv-parse's trim matters only around quoted values (spaces
+// before or after the quotes), and the checker trims every value itself; without it csv-parse
+// reads a national return a sixth faster (105 against 125 ms).
+const UNQUOTED_CSV_OPTIONS = { relax_column_count: true, skip_empty_lines: false, bom: true } as const;
 
 /** What a return file is checked against, and who is given each valid row as it is checked. */
 type ReturnFileCheckArgs = {
@@ -152,11 +157,23 @@ type ReturnFileCheckArgs = {
   onValid?: (row: ValidReturnRow) => void;
 };
 
+/** Whether a file on disk has a double quote anywhere (read a megabyte at a time; about 1 ms for a national return). */
+export function fileHasQuote(filePath: string) {
+  const fd = fs.openSync(filePath, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) if (buffer.subarray(0, read).includes(0x22)) return true;
+    return false;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Checks a return file's text (see ReturnRowChecker). */
 export function checkOptInReturnFile({ text, practiceIdByOdsCode, reportingMonth, onValid }: ReturnFileCheckArgs & { text: string }): ReturnFileCheck {
   let records: string[][];
   try {
-    records = parse(text, CSV_OPTIONS) as string[][];
+    records = parse(text, text.includes('"') ? CSV_OPTIONS : UNQUOTED_CSV_OPTIONS) as string[][];
   } catch (error) {
     return { ok: false, fileError: CSV_READ_ERROR((error as { lines?: number }).lines) };
   }
@@ -170,9 +187,15 @@ export function checkOptInReturnFile({ text, practiceIdByOdsCode, reportingMonth
  * Records are taken as 'data' events, each checked as it is parsed (an async iterator's promise
  * per record cost more than checking it).
  */
-export async function checkOptInReturnStream({ input, practiceIdByOdsCode, reportingMonth, onValid }: ReturnFileCheckArgs & { input: Readable }): Promise<ReturnFileCheck> {
+export async function checkOptInReturnStream({
+  input,
+  practiceIdByOdsCode,
+  reportingMonth,
+  onValid,
+  quoted = true,
+}: ReturnFileCheckArgs & { input: Readable; /** False only when the caller knows the file has no double quote (fileHasQuote). */ quoted?: boolean }): Promise<ReturnFileCheck> {
   const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth, onValid);
-  const parser = parseStream(CSV_OPTIONS);
+  const parser = parseStream(quoted ? CSV_OPTIONS : UNQUOTED_CSV_OPTIONS);
   try {
     await new Promise<void>((resolve, reject) => {
       let stopped = false;

@@ -12,7 +12,7 @@ import { failpoint } from "~/lib/failpoints.server";
 import { monthOf } from "~/lib/dates";
 import { getReportingDate } from "~/models/settings.server";
 import { optInReturnsChanged } from "./consent.read-model.server";
-import { checkOptInReturnFile, checkOptInReturnStream, type RejectedReturnRow, type ReturnFileCheck, type ValidReturnRow } from "./opt-in-return-file.server";
+import { checkOptInReturnFile, checkOptInReturnStream, fileHasQuote, type RejectedReturnRow, type ReturnFileCheck, type ValidReturnRow } from "./opt-in-return-file.server";
 
 // Monthly opt-in return upload: check the file and preview what it would do, then import it on
 // confirmation (the upload page runs both in a worker thread: opt-in-import.server.ts).
@@ -75,7 +75,10 @@ function returnsVersion(db: DbOrTx) {
  * Which upload each connection's staging table holds, and the returns' counter its marks were
  * worked out at (undefined: not known to be of one moment, so they are worked out again).
  */
-const held = new WeakMap<object, { uploadId: string | null; stagingFrom: number | null; markedAt: number | null | undefined }>();
+const held = new WeakMap<object, { uploadId: string | null; stagingFrom: number | null; markedAt: number | null | undefined; counted?: StagedCounts; replacing?: StagedReplacement[] }>();
+
+type StagedCounts = { rows: number; added: number; replaced: number; unchanged: number; firstMonth: string | null; lastMonth: string | null };
+type StagedReplacement = { line: number; odsCode: string | null; organisationId: number; month: string; registered: number; optedIn: number; declined: number; notAsked: number; nationalOptOuts: number | null; newRegistered: number; newOptedIn: number; newDeclined: number; newNotAsked: number; newNationalOptOuts: number | null };
 
 /**
  * An upload's rows in a temporary table of this connection (temp.opt_in_upload_rows), written 1,000
@@ -149,6 +152,7 @@ class UploadStaging {
     const state = held.get(this.sqlite)!;
     const version = returnsVersion(db);
     if (state.markedAt === version) return;
+    state.counted = state.replacing = undefined;
     this.sqlite.exec(`update temp.opt_in_upload_rows set kind = 0, old_registered = null, old_opted_in = null, old_declined = null, old_not_asked = null, old_national_opt_outs = null, return_id = null`);
     this.sqlite.exec(`update temp.opt_in_upload_rows as s
       set kind = case when r.registered = s.registered and r.opted_in = s.opted_in and r.declined = s.declined and r.not_asked = s.not_asked
@@ -169,21 +173,24 @@ class UploadStaging {
     held.delete(this.sqlite);
   }
 
+  /** The staged rows' counts and months (kept with the marks: a confirm reuses its preview's while they hold). */
   summary(db: DbOrTx) {
-    return db.get<{ rows: number; added: number; replaced: number; unchanged: number; firstMonth: string | null; lastMonth: string | null }>(
+    const state = held.get(this.sqlite)!;
+    return (state.counted ??= db.get<StagedCounts>(
       sql`select count(*) as rows, coalesce(sum(kind = 0), 0) as added, coalesce(sum(kind = 2), 0) as replaced, coalesce(sum(kind = 1), 0) as unchanged,
         min(month) as firstMonth, max(month) as lastMonth from temp.opt_in_upload_rows`,
-    )!;
+    )!);
   }
 
-  /** The first `limit` replacing rows in file order, with the figures they replace. */
-  replacements(db: DbOrTx, limit: number) {
-    return db.all<{ line: number; odsCode: string | null; organisationId: number; month: string; registered: number; optedIn: number; declined: number; notAsked: number; nationalOptOuts: number | null; newRegistered: number; newOptedIn: number; newDeclined: number; newNotAsked: number; newNationalOptOuts: number | null }>(
+  /** The first PREVIEW_LIMIT replacing rows in file order, with the figures they replace (kept with the marks, as the summary). */
+  replacements(db: DbOrTx) {
+    const state = held.get(this.sqlite)!;
+    return (state.replacing ??= db.all<StagedReplacement>(
       sql`select line, ods_code as odsCode, organisation_id as organisationId, month, old_registered as registered, old_opted_in as optedIn, old_declined as declined,
           old_not_asked as notAsked, old_national_opt_outs as nationalOptOuts, registered as newRegistered, opted_in as newOptedIn, declined as newDeclined,
           not_asked as newNotAsked, national_opt_outs as newNationalOptOuts
-        from temp.opt_in_upload_rows where kind = 2 order by line limit ${limit}`,
-    );
+        from temp.opt_in_upload_rows where kind = 2 order by line limit ${PREVIEW_LIMIT}`,
+    ));
   }
 }
 
@@ -222,7 +229,7 @@ async function stageFile(filePath: string) {
   const reportingMonth = monthOf(getReportingDate(db));
   const staging = UploadStaging.empty();
   const input: Readable = fs.createReadStream(filePath, { highWaterMark: 256 * 1024 });
-  const check = await checkOptInReturnStream({ input, practiceIdByOdsCode: practiceIds(db), reportingMonth, onValid: stageValidRow(staging) });
+  const check = await checkOptInReturnStream({ input, practiceIdByOdsCode: practiceIds(db), reportingMonth, onValid: stageValidRow(staging), quoted: fileHasQuote(filePath) });
   if (check.ok) staging.flush();
   return { staging, check, reportingMonth };
 }
@@ -272,7 +279,7 @@ function previewFromStaging({
   // One read transaction: the marks, the counts and the returns' counter they were worked out at are of one moment.
   const { staged, replacements } = connection().sqlite.transaction(() => {
     staging.mark(db);
-    return { staged: staging.summary(db), replacements: staging.replacements(db, PREVIEW_LIMIT) };
+    return { staged: staging.summary(db), replacements: staging.replacements(db) };
   })();
   let uploadId: string | null = null;
   if (check.rejectedCount === 0 && staged.added + staged.replaced > 0) {
@@ -348,7 +355,7 @@ export async function confirmOptInUpload({ actor, userId, uploadId }: { actor: A
     if (staged.lastMonth && staged.lastMonth > reportingMonth) return { ok: false as const, error: "The reporting date changed since the preview: upload the file again" };
     // The before figures of replaced returns are kept for the first 100 (in file order); the counts cover all.
     const replacedBefore = holding
-      .replacements(tx, PREVIEW_LIMIT)
+      .replacements(tx)
       .map(({ organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts }) => ({ organisationId, month, registered, optedIn, declined, notAsked, nationalOptOuts }));
     // Replacing rows update the return they were marked against, by its id (a quarter less time than
     // an upsert, which looks each one up by practice and month again); new rows are inserted. On the

@@ -216,7 +216,9 @@ async function main() {
     const mixed = { dashboardP95ReadOnly: round(readOnly.p95, 0), dashboardP95WithWrites: round(withWrites.p95, 0) };
     console.log(`\ndashboard p95 for ${MIXED_DURATION} s: ${mixed.dashboardP95ReadOnly} ms read-only, ${mixed.dashboardP95WithWrites} ms with one audited change a second`);
 
-    // The import: the upload page's own functions, in this process, against the same database.
+    // The import: the upload page's own functions, in this process, against the same database,
+    // started on a settled server as the single requests are (not in the last load's wake).
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     process.env.DATABASE_PATH = file;
     const { figures: imported, summary } = await measureImport(file);
     console.log(summary);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
-import { checkOptInReturnFile, checkOptInReturnStream } from "~/models/opt-in-return-file.server";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { checkOptInReturnFile, checkOptInReturnStream, fileHasQuote } from "~/models/opt-in-return-file.server";
 import { formatPoints, formatRate } from "~/components/consent/format";
 import { isAcceptedReturnRow, OptInReturnCsvRowSchema } from "~/models/consent.schema";
 
@@ -52,6 +55,36 @@ describe("checking a monthly opt-in return file", () => {
     // The stream is read in small pieces, so records and line ends fall across chunk boundaries.
     const input = Readable.from(text.match(/[\s\S]{1,7}/g)!.map((piece) => Buffer.from(piece)));
     expect(await checkOptInReturnStream({ input, practiceIdByOdsCode: practices, reportingMonth: "2016-10" })).toEqual(expected);
+  });
+
+  it("reads a file the same with csv-parse's trimming or without it when the file has no quotes, spaces and blank lines of spaces included", async () => {
+    // The unquoted fast path (no csv-parse trim) must see exactly what the trimming parse sees.
+    const lines = [` ${HEADER} `, " P92001 , 2016-09 ,1000, 600 ,50,350 ", "   ", "\t", "P92002,2016-10,10,5,5,0", "P92001, 2016-10 ,x,1,1,1", "P92009,2016-10,1,1,0,0"];
+    const text = lines.join("\r\n");
+    const stream = (quoted: boolean) => checkOptInReturnStream({ input: Readable.from([text]), practiceIdByOdsCode: practices, reportingMonth: "2016-10", quoted });
+    const trimmed = await stream(true);
+    expect(trimmed).toMatchObject({ ok: true, rows: 4, rejectedCount: 2 });
+    expect(await stream(false)).toEqual(trimmed);
+    expect(checkOptInReturnFile({ text, practiceIdByOdsCode: practices, reportingMonth: "2016-10" })).toEqual(trimmed);
+    // Spaces around quoted values are read as before: the quotes send the file through csv-parse's trim.
+    const quoted = check([HEADER, ' "P92001" , "2016-09" ,1000,600,50,350']);
+    expect(quoted).toMatchObject({ ok: true, rows: 1, rejectedCount: 0 });
+  });
+
+  it("finds a double quote anywhere in a file on disk, past its first megabyte too", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quote-"));
+    try {
+      const file = path.join(dir, "r.csv");
+      const body = "P92001,2016-09,1000,600,50,350\n".repeat(40_000); // 1.2 MB
+      fs.writeFileSync(file, body);
+      expect(fileHasQuote(file)).toBe(false);
+      fs.writeFileSync(file, body + '"P92002",2016-09,1,1,0,0\n');
+      expect(fileHasQuote(file)).toBe(true);
+      fs.writeFileSync(file, "");
+      expect(fileHasQuote(file)).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("counts every rejected row but keeps the reasons of the first 1,000 only", () => {
