@@ -207,6 +207,17 @@ describe("the return row's quick check (isAcceptedReturnRow) against its schema"
     expect(accepted).toBeLessThan(19_500);
   });
 
+  it("takes a count cell as a whole number exactly when it is ASCII digits only, up to 10,000,000", () => {
+    const cells = [...counts, "٣", "１２", " 1", "1 ", "1\n", "0000", "10000000", "00010000000", "9".repeat(400)];
+    for (const cell of cells) {
+      // The cell as registered and as not asked, so the sum holds whenever it is a number.
+      const row = { ods_code: "P92001", month: "2016-10", registered: cell, opted_in: "0", declined: "0", not_asked: cell };
+      const whole = /^\d+$/.test(cell) && Number(cell) <= 10_000_000;
+      expect(isAcceptedReturnRow(row), JSON.stringify(cell)).toBe(whole);
+      expect(OptInReturnCsvRowSchema.safeParse(row).success, JSON.stringify(cell)).toBe(whole);
+    }
+  });
+
   it("still gives the schema's own message for a refused row", () => {
     expect(rejection("P92002,2016-10,1000,600,50,351")).toBe("opted_in + declined + not_asked is 1,001, but registered is 1,000: they must be equal");
     expect(rejection("P92002,2016-10,1000,-600,50,350")).toBe("opted_in is negative (-600): enter 0 or more");
