@@ -9,6 +9,10 @@ import { chartMarkup } from "./lib/chart-markup.server";
 import { logger } from "./lib/logger.server";
 import { keepPageMarkup, keptPageMarkup, pageMarkupKey, sharedPageMarkup } from "./lib/page-markup.server";
 
+// For app/server.ts, which calls it when a write request has been answered: the build's own
+// figures cache is the one refreshed (the server's entry loads a copy of its own of every module).
+export { scheduleFigureRefresh } from "./models/figure-refresh.server";
+
 // No page defers data, so every page is rendered in full before its first byte is sent
 // (`onAllReady`): the status line then always matches the body, and a body is never cut off.
 // There is deliberately no wall-clock abort: under load (20 people at once on 2 cores) a render

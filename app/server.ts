@@ -60,6 +60,13 @@ async function main() {
       );
     }),
   );
+  // A write answered: the figures it moved are worked out again by this worker a moment later,
+  // not by the next person to look (app/models/figure-refresh.server.ts).
+  const scheduleFigureRefresh = (build.entry.module as { scheduleFigureRefresh?: () => void }).scheduleFigureRefresh;
+  app.use((req, res, next) => {
+    if (scheduleFigureRefresh && req.method !== "GET" && req.method !== "HEAD") res.on("finish", () => res.statusCode < 400 && scheduleFigureRefresh());
+    next();
+  });
   app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
   // Other public files (favicon.ico and the like) all have an extension; a page's path never asks
   // the disk (the look-up cost every page request 5-7% of its time at national scale).

@@ -1,4 +1,4 @@
-// `npx tsx tests/bench/after-write.ts NATIONAL.sqlite [--runs N] [--top K]`: on a copy of the national
+// `npx tsx tests/bench/after-write.ts NATIONAL.sqlite [--runs N] [--top K] [--refresh]`: on a copy of the national
 // database (never changed), the first read of /exceptions', /board-pack's and /transparency's
 // figures after one small audited change through the models to each kind of table they read, and
 // which memoised figures that read worked out again (with their own time). One process, one
@@ -7,6 +7,9 @@
 // Each pass reads every page (so all is kept), makes one change, reads the pages again timing each,
 // for every kind of change. The first pass warms the code up and is not reported; the times are the
 // median of the others (at most 3 passes in all: the agreement out for signature has three parties).
+// With --refresh, each change is followed by what the server does a moment after answering a write
+// (app/models/figure-refresh.server.ts: the most-read pages' figures worked out again), timed in a
+// column of its own, before the pages are read.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,6 +26,7 @@ async function main() {
   };
   const runs = Math.min(Math.max(option("--runs", 3), 2), 3);
   const top = option("--top", 6);
+  const refresh = process.argv.includes("--refresh");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-after-write-"));
   const file = path.join(dir, "national.sqlite");
   fs.copyFileSync(source, file);
@@ -30,7 +34,7 @@ async function main() {
   delete process.env.SHAREBOARD_SHARED_CACHE_FILE;
   delete process.env.SHAREBOARD_CACHE;
   try {
-    await measure({ runs, top });
+    await measure({ runs, top, refresh });
   } finally {
     const { closeDb } = await import("../../app/lib/db.server");
     closeDb();
@@ -38,7 +42,8 @@ async function main() {
   }
 }
 
-async function measure({ runs, top }: { runs: number; top: number }) {
+async function measure({ runs, top, refresh }: { runs: number; top: number; refresh: boolean }) {
+  const { refreshCurrentFigures } = await import("../../app/models/figure-refresh.server");
   const { and, eq, gt, isNull, lte, sql } = await import("drizzle-orm");
   const { getDb } = await import("../../app/lib/db.server");
   const { cacheStats, takeFigureComputations } = await import("../../app/lib/data-version.server");
@@ -144,6 +149,11 @@ async function measure({ runs, top }: { runs: number; top: number }) {
       await write.run(pass);
       const writeMs = performance.now() - writeStart;
       if (pass > 0) times.set(`${write.name}|write`, [...(times.get(`${write.name}|write`) ?? []), writeMs]);
+      if (refresh) {
+        const { ms } = refreshCurrentFigures();
+        takeFigureComputations();
+        if (pass > 0) times.set(`${write.name}|refresh`, [...(times.get(`${write.name}|refresh`) ?? []), ms]);
+      }
       for (const [page, read] of Object.entries(pages)) {
         const start = performance.now();
         read();
@@ -172,10 +182,12 @@ async function measure({ runs, top }: { runs: number; top: number }) {
   const held = cacheStats();
   console.log(`First read after one change, ms (median of ${measured}; all three pages warm: ${warmMs.toFixed(1)} ms; the figures cache then held ${held.entries} figures, ${(held.bytes / 2 ** 20).toFixed(1)} of ${(held.budget / 2 ** 20).toFixed(0)} MiB)\n`);
   console.log("Pages read in this order: a figure two pages share is worked out by the first. Figures: own ms (with those worked out inside it), both dates the board pack reads together.\n");
-  console.log(`| change | write | ${Object.keys(pages).join(" | ")} | figures worked out again (own ms) |`);
-  console.log(`|---|---:|${Object.keys(pages).map(() => "---:").join("|")}|---|`);
+  if (refresh) console.log("Each change was followed by the server's refresh after answering (the refresh column), then the pages were read.\n");
+  const columns = ["write", ...(refresh ? ["refresh"] : []), ...Object.keys(pages)];
+  console.log(`| change | ${columns.join(" | ")} | figures worked out again by the pages (own ms) |`);
+  console.log(`|---|${columns.map(() => "---:").join("|")}|---|`);
   for (const write of writes) {
-    const cells = ["write", ...Object.keys(pages)].map((page) => median(times.get(`${write.name}|${page}`)!).toFixed(1));
+    const cells = columns.map((page) => median(times.get(`${write.name}|${page}`)!).toFixed(1));
     const figures = [...(recomputed.get(write.name) ?? new Map()).entries()].sort((a, b) => b[1].selfMs - a[1].selfMs);
     // Own ms, and with the figures it worked out inside it when they add much (a rule and the list it reads).
     const ms = (f: { selfMs: number; ms: number }) => `${(f.selfMs / measured).toFixed(0)}${f.ms - f.selfMs > measured * 5 ? ` (${(f.ms / measured).toFixed(0)})` : ""}`;

@@ -65,6 +65,27 @@ describe("pages already drawn", () => {
     expect(words(second.body)).toContain("Bina Board");
   });
 
+  it("works out the figures a change moves again straight after it, not when the next person looks", async () => {
+    const programme = await signInOverHttp(base, "programme@example.org");
+    const planned = await page("/rollout?status=planned", programme);
+    const id = /href="\/rollout\/deployments\/(\d+)"/.exec(planned.body)?.[1];
+    expect(id, "a planned deployment on the roll-out page").toBeTruthy();
+    const form = await page(`/rollout/deployments/${id}/status`, programme);
+    const fields = inputsOf(form.body); // the date of the change as the form offers it: the reporting date
+    fields.set("status", "in_progress");
+    const refreshes = () => server.output().split("Figures refreshed after a change").length - 1;
+    const before = refreshes();
+    const saved = await postForm(base, `/rollout/deployments/${id}/status`, programme, fields);
+    expect(saved.status).toBe(302);
+    // The server logs each refresh; it runs a moment after the answer (250 ms by default).
+    for (let waited = 0; refreshes() === before && waited < 5_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(refreshes()).toBe(before + 1);
+    // A sign-in (a write the figures do not read) refreshes nothing.
+    await signInOverHttp(base, "board@example.org");
+    await new Promise((r) => setTimeout(r, 600));
+    expect(refreshes()).toBe(before + 1);
+  });
+
   it("draws a page again when a change moves what it shows, and each person gets their own page", async () => {
     const board = await signInOverHttp(base, "board@example.org");
     const admin = await signInOverHttp(base, "admin@example.org");

@@ -1,0 +1,145 @@
+import { captureTables } from "../../db/query-tables";
+import { addDaysIso } from "~/lib/dates";
+import { tableVersions } from "~/lib/data-version.server";
+import { logger } from "~/lib/logger.server";
+import { getBoardPack, previousBoardPack } from "./board-pack.server";
+import { decisionsBetween } from "./cases.server";
+import { getDashboard } from "./dashboard.server";
+import { exceptionsPage } from "./exception-acknowledgements.server";
+import { parseExceptionQuery } from "./exceptions.schema";
+import { listLocalities } from "./organisations.server";
+import { getReportingDate } from "./settings.server";
+import { transparencyPage } from "./transparency.server";
+
+// Figures worked out again straight after a change, not by the next person to look (issue 11: no
+// read may cost a recompute). A change through the app (app/server.ts calls scheduleFigureRefresh
+// when a write request has been answered) moves the change counters of the tables it wrote; the
+// most-read pages' figures for the reporting date that read those tables (the dashboard, the
+// exceptions, the board pack and the public page) are then worked out by the worker that made the
+// change, a moment after it has answered (the writer's own next page first), and left in the
+// figures cache and the workers' shared store, where both workers' next readers find them.
+//
+// A change that none of those figures read (a comment, a sign-in, a notification read) costs one
+// look at the change counters. Several changes close together are one refresh. What a refresh
+// works out is what the pages' own loaders ask for with no query (a test holds the two to the same
+// figures); a page with filters, a past date or another register still works out its own figures
+// on first read.
+
+/** How long after a write's answer the refresh starts (SHAREBOARD_FIGURE_REFRESH_MS; off: "off"). */
+function refreshDelayMs() {
+  const raw = process.env.SHAREBOARD_FIGURE_REFRESH_MS;
+  if (raw === "off") return null;
+  const ms = Number(raw);
+  return Number.isFinite(ms) && ms >= 0 && raw !== undefined && raw !== "" ? ms : 250;
+}
+
+let timer: NodeJS.Timeout | null = null;
+/** The tables the refreshed figures read and their counters then ("" before the first refresh). */
+let lastRead: { tables: readonly string[]; signature: string } = { tables: [], signature: "" };
+
+const signatureOf = (tables: readonly string[], versions: Map<string, number>) => tables.map((t) => versions.get(t) ?? 0).join(".");
+
+let running = false;
+let again = false;
+
+/** Asks for a refresh after a write (several writes close together make one; one made during a refresh, another after it). */
+export function scheduleFigureRefresh() {
+  const delay = refreshDelayMs();
+  if (delay === null || timer) return;
+  if (running) {
+    again = true;
+    return;
+  }
+  timer = setTimeout(() => {
+    timer = null;
+    running = true;
+    void refreshStepByStep()
+      .then(({ refreshed, ms }) => {
+        if (refreshed) logger().info({ ms: Math.round(ms) }, "Figures refreshed after a change");
+      })
+      .catch((error: unknown) => logger().warn(`Figures were not refreshed after a change (the next reader works them out): ${(error as Error).message}`))
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          scheduleFigureRefresh();
+        }
+      });
+  }, delay);
+  timer.unref();
+}
+
+/** Each page's figures, as its loader asks for them with no query: one step a page. */
+function pageSteps(asAt: string): (() => unknown)[] {
+  return [
+    // app/routes/_index.tsx with no filter.
+    () => {
+      getDashboard({ asAt, locality: null, organisationType: null });
+      const since = previousBoardPack({ asAt });
+      decisionsBetween({ from: addDaysIso(since.since, 1), to: asAt });
+      listLocalities();
+    },
+    // app/routes/exceptions._index.tsx with no query.
+    () => {
+      const { filters, table } = parseExceptionQuery(new URLSearchParams());
+      exceptionsPage({ asAt, ...filters, page: table.page, pageSize: table.pageSize });
+    },
+    // app/routes/board-pack.tsx and app/routes/transparency.tsx, the reporting date's first pages.
+    () => getBoardPack({ asAt }),
+    () => transparencyPage({ asAt, page: 1, agreementsPage: 1 }),
+  ];
+}
+
+/** Whether a table the refreshed figures read has changed since the last refresh; and the counters now. */
+function dueNow() {
+  // The counters as the refresh starts: a change another worker commits meanwhile makes the next refresh run again.
+  const versions = tableVersions();
+  return { due: !lastRead.tables.length || signatureOf(lastRead.tables, versions) !== lastRead.signature, versions };
+}
+
+function remember(tables: Set<string>, versions: Map<string, number>) {
+  const read = [...tables].sort();
+  lastRead = { tables: read, signature: signatureOf(read, versions) };
+}
+
+/**
+ * Works out the most-read pages' figures for the reporting date if a table they read has changed
+ * since the last refresh, all at once (tests, and the bench). Returns whether it did and how long it took.
+ */
+export function refreshCurrentFigures(): { refreshed: boolean; ms: number } {
+  const started = performance.now();
+  const { due, versions } = dueNow();
+  if (!due) return { refreshed: false, ms: performance.now() - started };
+  const { tables } = captureTables(() => pageSteps(getReportingDate()).forEach((step) => step()));
+  remember(tables, versions);
+  return { refreshed: true, ms: performance.now() - started };
+}
+
+/**
+ * The same a page at a time, letting the requests waiting on this worker go between pages: the
+ * first refresh after a start may work out pages nobody has opened yet (a second or so at
+ * national scale), and no request should wait for all of it. `ms` is the time spent working.
+ */
+async function refreshStepByStep(): Promise<{ refreshed: boolean; ms: number }> {
+  let working = performance.now();
+  const { due, versions } = dueNow();
+  if (!due) return { refreshed: false, ms: performance.now() - working };
+  const tables = new Set<string>();
+  let ms = 0;
+  for (const step of pageSteps(getReportingDate())) {
+    for (const table of captureTables(step).tables) tables.add(table);
+    ms += performance.now() - working;
+    await new Promise((resolve) => setImmediate(resolve));
+    working = performance.now();
+  }
+  remember(tables, versions);
+  return { refreshed: true, ms };
+}
+
+/** Forgets what the last refresh read (tests). */
+export function forgetFigureRefresh() {
+  lastRead = { tables: [], signature: "" };
+  again = false;
+  if (timer) clearTimeout(timer);
+  timer = null;
+}

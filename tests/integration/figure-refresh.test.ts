@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { getDb } from "~/lib/db.server";
+import { takeFigureComputations } from "~/lib/data-version.server";
+import { addComment } from "~/models/cases.server";
+import { forgetFigureRefresh, refreshCurrentFigures, scheduleFigureRefresh } from "~/models/figure-refresh.server";
+import { changeDeploymentStatus } from "~/models/rollout.server";
+import { getReportingDate } from "~/models/settings.server";
+import { getUserWithRoles } from "~/models/users.server";
+import { loader as dashboardLoader } from "~/routes/_index";
+import { loader as boardPackLoader } from "~/routes/board-pack";
+import { loader as exceptionsLoader } from "~/routes/exceptions._index";
+import { loader as transparencyLoader } from "~/routes/transparency";
+import { businessCases, deployments, users } from "../../db/schema";
+import { getRequest, signInAs } from "../helpers/requests";
+
+// After a change through the app, the worker that made it works out the most-read pages' figures
+// for the reporting date again (app/models/figure-refresh.server.ts), so the next person to open
+// the dashboard, the exceptions, the board pack or the public page finds them ready.
+
+const userOf = (email: string) => getUserWithRoles({ userId: getDb().select({ id: users.id }).from(users).where(eq(users.email, email)).get()!.id })!;
+const actorOf = (email: string) => ({ userId: userOf(email).id, label: email });
+
+/** Each page as a person opens it (no query), and the figures its loader worked out. */
+async function openPages() {
+  const cookie = await signInAs("board@example.org");
+  takeFigureComputations();
+  const args = (path: string) => ({ request: getRequest(path, cookie), params: {}, context: {} });
+  await dashboardLoader(args("/"));
+  await exceptionsLoader(args("/exceptions"));
+  await boardPackLoader(args("/board-pack"));
+  await transparencyLoader(args("/transparency"));
+  return [...takeFigureComputations().keys()];
+}
+
+function startADeployment() {
+  const planned = getDb().select({ id: deployments.id }).from(deployments).where(eq(deployments.status, "planned")).all();
+  expect(planned.length).toBeGreaterThan(0);
+  changeDeploymentStatus({ actor: actorOf("programme@example.org"), id: planned[0]!.id, input: { status: "in_progress", effectiveOn: getReportingDate(), note: "Started" } });
+}
+
+afterEach(() => forgetFigureRefresh());
+
+describe("figures worked out again straight after a change", () => {
+  it("leaves nothing for the next person to work out on the four most-read pages after a deployment starts", async () => {
+    await openPages();
+    refreshCurrentFigures();
+    // Without a refresh the pages work the moved figures out on first read.
+    startADeployment();
+    expect(await openPages()).not.toEqual([]);
+    // With one, they find them ready.
+    startADeployment();
+    const refresh = refreshCurrentFigures();
+    expect(refresh.refreshed).toBe(true);
+    expect(await openPages()).toEqual([]);
+  });
+
+  it("only looks at the change counters after a change none of those figures read", async () => {
+    refreshCurrentFigures();
+    const programme = userOf("programme@example.org");
+    const kase = getDb().select().from(businessCases).get()!;
+    addComment({ actor: actorOf(programme.email), user: programme, reference: kase.reference, body: "A comment moves no figure" });
+    takeFigureComputations();
+    expect(refreshCurrentFigures().refreshed).toBe(false);
+    expect([...takeFigureComputations().keys()]).toEqual([]);
+  });
+
+  it("runs once, a moment after several changes close together, and can be turned off", async () => {
+    const previous = process.env.SHAREBOARD_FIGURE_REFRESH_MS;
+    try {
+      await openPages();
+      refreshCurrentFigures();
+      process.env.SHAREBOARD_FIGURE_REFRESH_MS = "20";
+      startADeployment();
+      scheduleFigureRefresh();
+      startADeployment();
+      scheduleFigureRefresh();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await openPages()).toEqual([]);
+
+      process.env.SHAREBOARD_FIGURE_REFRESH_MS = "off";
+      startADeployment();
+      scheduleFigureRefresh();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await openPages()).not.toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.SHAREBOARD_FIGURE_REFRESH_MS;
+      else process.env.SHAREBOARD_FIGURE_REFRESH_MS = previous;
+    }
+  });
+});
