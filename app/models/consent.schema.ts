@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { ISO_MONTH } from "~/lib/dates";
+import { parseWith } from "~/lib/forms";
+import { parseTableQuery } from "~/lib/table-query";
 import { OPT_IN_CSV_NATIONAL_COLUMN } from "./consent.labels";
 
 // Inputs of the consent pages: the monthly return file's rows, the confirm step and the page's
@@ -107,3 +109,12 @@ export const ConsentQuerySchema = z.object({
 
 export const OPT_IN_SORTS = ["name", "locality", "registered", "rate", "change3", "change12"] as const;
 export type OptInSort = (typeof OPT_IN_SORTS)[number];
+
+/** The /consent page's filters and table page from the URL (the page, and the refresh after a change, ask the same). */
+export function parseConsentQuery(searchParams: URLSearchParams) {
+  const filters = parseWith(ConsentQuerySchema, searchParams);
+  const locality = (filters.ok && filters.data.locality) || null;
+  const flag = (filters.ok && filters.data.flag) || null;
+  const table = parseTableQuery(searchParams, { sortable: OPT_IN_SORTS, defaultSort: { id: "rate", desc: false }, pageSizeDefault: 25 });
+  return { locality, flag, table };
+}

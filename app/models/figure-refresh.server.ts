@@ -4,6 +4,8 @@ import { tableVersions } from "~/lib/data-version.server";
 import { logger } from "~/lib/logger.server";
 import { getBoardPack, previousBoardPack } from "./board-pack.server";
 import { decisionsBetween } from "./cases.server";
+import { parseConsentQuery } from "./consent.schema";
+import { consentRegister } from "./consent.server";
 import { getDashboard } from "./dashboard.server";
 import { exceptionsPage } from "./exception-acknowledgements.server";
 import { parseExceptionQuery } from "./exceptions.schema";
@@ -15,7 +17,7 @@ import { transparencyPage } from "./transparency.server";
 // read may cost a recompute). A change through the app (app/server.ts calls scheduleFigureRefresh
 // when a write request has been answered) moves the change counters of the tables it wrote; the
 // most-read pages' figures for the reporting date that read those tables (the dashboard, the
-// exceptions, the board pack and the public page) are then worked out by the worker that made the
+// exceptions, consent, the board pack and the public page) are then worked out by the worker that made the
 // change, a moment after it has answered (the writer's own next page first), and left in the
 // figures cache and the workers' shared store, where both workers' next readers find them.
 //
@@ -83,6 +85,11 @@ function pageSteps(asAt: string): (() => unknown)[] {
     () => {
       const { filters, table } = parseExceptionQuery(new URLSearchParams());
       exceptionsPage({ asAt, ...filters, page: table.page, pageSize: table.pageSize });
+    },
+    // app/routes/consent._index.tsx with no query (the page an opt-in import moves).
+    () => {
+      const { locality, flag, table } = parseConsentQuery(new URLSearchParams());
+      consentRegister({ asAt, locality, flag, sort: table.sort, page: table.page, pageSize: table.pageSize });
     },
     // app/routes/board-pack.tsx and app/routes/transparency.tsx, the reporting date's first pages.
     () => getBoardPack({ asAt }),

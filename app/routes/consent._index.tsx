@@ -7,26 +7,19 @@ import { LineChartFigure, SmallMultiplesFigure, type ChartSeries } from "~/compo
 import { ErrorSummary, InsetText, Select, Tag } from "~/components/nhs";
 import { formatCount, formatPoints, formatRate } from "~/components/consent/format";
 import { addMonthsToMonth, formatDate, formatMonth } from "~/lib/dates";
-import { parseWith } from "~/lib/forms";
-import { parseTableQuery } from "~/lib/table-query";
 import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
-import { ConsentQuerySchema, OPT_IN_SORTS } from "~/models/consent.schema";
+import { parseConsentQuery } from "~/models/consent.schema";
 import { consentRegister, type PracticeOptIn } from "~/models/consent.server";
 import { resolveAsAt } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Consent to share: opt-in – ShareBoard" }];
 
-const PAGE_SIZE = 25;
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const url = new URL(request.url);
   const { asAt, reportingDate, error: asAtError } = resolveAsAt(url.searchParams);
-  const filters = parseWith(ConsentQuerySchema, url.searchParams);
-  const locality = (filters.ok && filters.data.locality) || null;
-  const flag = (filters.ok && filters.data.flag) || null;
-  const table = parseTableQuery(url.searchParams, { sortable: OPT_IN_SORTS, defaultSort: { id: "rate", desc: false }, pageSizeDefault: PAGE_SIZE });
+  const { locality, flag, table } = parseConsentQuery(url.searchParams);
   const register = consentRegister({ asAt, locality, flag, sort: table.sort, page: table.page, pageSize: table.pageSize });
   return {
     asAt,

@@ -3,12 +3,14 @@ import { eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { takeFigureComputations } from "~/lib/data-version.server";
 import { addComment } from "~/models/cases.server";
+import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
 import { forgetFigureRefresh, refreshCurrentFigures, scheduleFigureRefresh } from "~/models/figure-refresh.server";
 import { changeDeploymentStatus } from "~/models/rollout.server";
 import { getReportingDate } from "~/models/settings.server";
 import { getUserWithRoles } from "~/models/users.server";
 import { loader as dashboardLoader } from "~/routes/_index";
 import { loader as boardPackLoader } from "~/routes/board-pack";
+import { loader as consentLoader } from "~/routes/consent._index";
 import { loader as exceptionsLoader } from "~/routes/exceptions._index";
 import { loader as transparencyLoader } from "~/routes/transparency";
 import { businessCases, deployments, users } from "../../db/schema";
@@ -28,6 +30,7 @@ async function openPages() {
   const args = (path: string) => ({ request: getRequest(path, cookie), params: {}, context: {} });
   await dashboardLoader(args("/"));
   await exceptionsLoader(args("/exceptions"));
+  await consentLoader(args("/consent"));
   await boardPackLoader(args("/board-pack"));
   await transparencyLoader(args("/transparency"));
   return [...takeFigureComputations().keys()];
@@ -42,7 +45,7 @@ function startADeployment() {
 afterEach(() => forgetFigureRefresh());
 
 describe("figures worked out again straight after a change", () => {
-  it("leaves nothing for the next person to work out on the four most-read pages after a deployment starts", async () => {
+  it("leaves nothing for the next person to work out on the most-read pages after a deployment starts", async () => {
     await openPages();
     refreshCurrentFigures();
     // Without a refresh the pages work the moved figures out on first read.
@@ -52,6 +55,22 @@ describe("figures worked out again straight after a change", () => {
     startADeployment();
     const refresh = refreshCurrentFigures();
     expect(refresh.refreshed).toBe(true);
+    expect(await openPages()).toEqual([]);
+  });
+
+  it("has the consent page's figures ready after an opt-in return is imported", async () => {
+    const programme = userOf("programme@example.org");
+    const importReturn = async (optedIn: number) => {
+      const preview = previewOptInUpload({ userId: programme.id, fileName: "oct.csv", text: ["ods_code,month,registered,opted_in,declined,not_asked", `P92001,2016-10,6000,${optedIn},100,${5900 - optedIn}`].join("\n") });
+      expect(preview).toMatchObject({ ok: true });
+      expect(await confirmOptInUpload({ actor: actorOf(programme.email), userId: programme.id, uploadId: (preview as { uploadId: string }).uploadId })).toMatchObject({ ok: true });
+    };
+    await openPages();
+    refreshCurrentFigures();
+    await importReturn(3000);
+    expect(await openPages()).toContain("consent-register");
+    await importReturn(3100);
+    expect(refreshCurrentFigures().refreshed).toBe(true);
     expect(await openPages()).toEqual([]);
   });
 
