@@ -193,3 +193,8 @@ export function parseAgreementQuery(searchParams: URLSearchParams) {
   const table = parseTableQuery(searchParams, { sortable: AGREEMENT_SORTS, defaultSort: { id: "reference", desc: false } });
   return { filters, table };
 }
+
+/** What the register page asks agreementsRegister for, but the date (the page, and the refresh after a change, ask the same). */
+export function agreementsRegisterQuery({ filters, table }: ReturnType<typeof parseAgreementQuery>) {
+  return { status: filters.status, purpose: filters.purpose, partyOdsCode: filters.party, reviewDue: filters.review, sort: table.sort, page: table.page, pageSize: table.pageSize };
+}

@@ -2,14 +2,23 @@ import { captureTables } from "../../db/query-tables";
 import { addDaysIso } from "~/lib/dates";
 import { tableVersions } from "~/lib/data-version.server";
 import { logger } from "~/lib/logger.server";
+import { agreementsRegisterQuery, parseAgreementQuery } from "./agreements.schema";
+import { agreementsRegister } from "./agreements.server";
 import { getBoardPack, previousBoardPack } from "./board-pack.server";
 import { decisionsBetween } from "./cases.server";
 import { parseConsentQuery } from "./consent.schema";
 import { consentRegister } from "./consent.server";
 import { getDashboard } from "./dashboard.server";
+import { coverRegisterQuery, parseCoverQuery } from "./indemnity.schema";
+import { indemnityRegister } from "./indemnity.server";
+import { parseMaturityQuery } from "./maturity.schema";
+import { maturityRegister } from "./maturity.server";
+import { organisationListQuery } from "./organisations.schema";
+import { rolloutRegister } from "./rollout-page.server";
+import { deploymentListQuery } from "./rollout.schema";
 import { exceptionsPage } from "./exception-acknowledgements.server";
 import { parseExceptionQuery } from "./exceptions.schema";
-import { listLocalities } from "./organisations.server";
+import { listLocalities, organisationsRegister } from "./organisations.server";
 import { getReportingDate } from "./settings.server";
 import { transparencyPage } from "./transparency.server";
 
@@ -17,7 +26,7 @@ import { transparencyPage } from "./transparency.server";
 // read may cost a recompute). A change through the app (app/server.ts calls scheduleFigureRefresh
 // when a write request has been answered) moves the change counters of the tables it wrote; the
 // most-read pages' figures for the reporting date that read those tables (the dashboard, the
-// exceptions, consent, the board pack and the public page) are then worked out by the worker that made the
+// exceptions, consent, the registers, the board pack and the public page) are then worked out by the worker that made the
 // change, a moment after it has answered (the writer's own next page first), and left in the
 // figures cache and the workers' shared store, where both workers' next readers find them.
 //
@@ -90,6 +99,19 @@ function pageSteps(asAt: string): (() => unknown)[] {
     () => {
       const { locality, flag, table } = parseConsentQuery(new URLSearchParams());
       consentRegister({ asAt, locality, flag, sort: table.sort, page: table.page, pageSize: table.pageSize });
+    },
+    // The registers with no query: app/routes/rollout._index.tsx, organisations._index.tsx,
+    // agreements._index.tsx, indemnity._index.tsx and maturity._index.tsx.
+    () => rolloutRegister({ asAt, ...deploymentListQuery(new URLSearchParams()) }),
+    () => {
+      const { filters, sort, page, pageSize } = organisationListQuery(new URLSearchParams());
+      organisationsRegister({ asAt, ...filters, sort, page, pageSize });
+    },
+    () => agreementsRegister({ asAt, ...agreementsRegisterQuery(parseAgreementQuery(new URLSearchParams())) }),
+    () => indemnityRegister({ asAt, query: coverRegisterQuery(parseCoverQuery(new URLSearchParams())) }),
+    () => {
+      const { frameworkCode, organisationType, locality, table } = parseMaturityQuery(new URLSearchParams());
+      maturityRegister({ asAt, frameworkCode, organisationType, locality, ...table });
     },
     // app/routes/board-pack.tsx and app/routes/transparency.tsx, the reporting date's first pages.
     () => getBoardPack({ asAt }),

@@ -112,3 +112,10 @@ export function parseCoverQuery(searchParams: URLSearchParams) {
   const practiceTable = parseTableQuery(searchParams, { sortable: PRACTICE_COVER_SORTS, defaultSort: { id: "practice", desc: false } });
   return { view, filters, table, practiceFilters, practiceTable };
 }
+
+/** What the register page asks indemnityRegister for, but the date (the page, and the refresh after a change, ask the same). */
+export function coverRegisterQuery({ view, filters, table, practiceFilters, practiceTable }: ReturnType<typeof parseCoverQuery>) {
+  return view === "practices"
+    ? { view, state: practiceFilters.cover, locality: practiceFilters.locality, ...practiceTable }
+    : { view, status: filters.status, expiringWithinDays: filters.expiringWithin, organisationType: filters.type, ...table };
+}

@@ -3,6 +3,9 @@ import { ORGANISATION_TYPES } from "../../db/schema/enums";
 import { evidenceField, formatScore, scoreField, type FrameworkScale } from "./maturity.labels";
 import { isIsoDate, formatDate } from "~/lib/dates";
 import { requiredIsoDate } from "~/lib/date-field";
+import { parseWith } from "~/lib/forms";
+import { parseTableQuery } from "~/lib/table-query";
+import { MATURITY_SORTS } from "./maturity.labels";
 
 // Inputs of the maturity pages. Frameworks are data, so the assessment form's schema is built
 // from the framework it scores against. Isomorphic: no server imports.
@@ -110,3 +113,12 @@ export const MaturityQuerySchema = z.object({
   organisationType: z.enum(ORGANISATION_TYPES).optional().catch(undefined),
   locality: z.string().trim().max(100).optional().catch(undefined),
 });
+
+/** The heat map's framework, filters and table page from the URL (the page, and the refresh after a change, ask the same). */
+export function parseMaturityQuery(searchParams: URLSearchParams) {
+  const query = parseWith(MaturityQuerySchema, searchParams);
+  const organisationType = (query.ok && query.data.organisationType) || null;
+  const locality = (query.ok && query.data.locality) || null;
+  const table = parseTableQuery(searchParams, { sortable: MATURITY_SORTS, defaultSort: { id: "overall", desc: true }, pageSizeDefault: 50 });
+  return { frameworkCode: query.ok ? query.data.framework : null, organisationType, locality, table };
+}

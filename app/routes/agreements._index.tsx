@@ -10,7 +10,7 @@ import { hasAnyRole } from "~/lib/permissions";
 import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
 import { agreementsRegister, type AgreementListRow } from "~/models/agreements.server";
-import { parseAgreementQuery } from "~/models/agreements.schema";
+import { agreementsRegisterQuery, parseAgreementQuery } from "~/models/agreements.schema";
 import {
   AGREEMENT_STATUS_LABELS,
   EFFECTIVE_AGREEMENT_STATUSES,
@@ -28,16 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { searchParams } = new URL(request.url);
   const { filters, table } = parseAgreementQuery(searchParams);
   const { asAt, reportingDate, error: asAtError } = resolveAsAt(searchParams);
-  const register = agreementsRegister({
-    asAt,
-    status: filters.status,
-    purpose: filters.purpose,
-    partyOdsCode: filters.party,
-    reviewDue: filters.review,
-    sort: table.sort,
-    page: table.page,
-    pageSize: table.pageSize,
-  });
+  const register = agreementsRegister({ asAt, ...agreementsRegisterQuery({ filters, table }) });
   return {
     asAt,
     reportingDate,

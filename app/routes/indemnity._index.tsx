@@ -15,7 +15,7 @@ import {
   type CoverListRow,
   type PracticeCoverRow,
 } from "~/models/indemnity.server";
-import { parseCoverQuery } from "~/models/indemnity.schema";
+import { coverRegisterQuery, parseCoverQuery } from "~/models/indemnity.schema";
 import {
   COVER_STATUS_COLOURS,
   COVER_STATUS_LABELS,
@@ -36,15 +36,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(request, INDEMNITY_READERS, context);
   const { searchParams } = new URL(request.url);
   const { asAt, reportingDate, error } = resolveAsAt(searchParams);
-  const { view, filters, table, practiceFilters, practiceTable } = parseCoverQuery(searchParams);
+  const parsed = parseCoverQuery(searchParams);
+  const { view, table, practiceTable } = parsed;
   // Who asks changes only what they may do; the figures are the same for every reader, kept until a table they read changes.
-  const register = indemnityRegister({
-    asAt,
-    query:
-      view === "practices"
-        ? { view, state: practiceFilters.cover, locality: practiceFilters.locality, ...practiceTable }
-        : { view, status: filters.status, expiringWithinDays: filters.expiringWithin, organisationType: filters.type, ...table },
-  });
+  const register = indemnityRegister({ asAt, query: coverRegisterQuery(parsed) });
   const canEdit = user.roles.includes("ccg");
   return {
     asAt,

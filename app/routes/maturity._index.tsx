@@ -7,12 +7,10 @@ import { AsAtForm, FilterForm } from "~/components/filter-form";
 import { HeatCell, HeatLegend } from "~/components/maturity/heat";
 import { ErrorSummary, InsetText, Select, Tag, WarningCallout } from "~/components/nhs";
 import { formatDate, formatMonth, monthOf } from "~/lib/dates";
-import { parseWith } from "~/lib/forms";
-import { parseTableQuery } from "~/lib/table-query";
 import { dataTableModel } from "~/lib/data-table.server";
 import { requireUser } from "~/lib/session.server";
-import { MaturityQuerySchema } from "~/models/maturity.schema";
-import { formatScore, MATURITY_SORTS, ORGANISATION_TYPE_LABELS, scaleText } from "~/models/maturity.labels";
+import { parseMaturityQuery } from "~/models/maturity.schema";
+import { formatScore, ORGANISATION_TYPE_LABELS, scaleText } from "~/models/maturity.labels";
 import { maturityRegister, type HeatMapRow } from "~/models/maturity.server";
 import { resolveAsAt } from "~/models/settings.server";
 
@@ -23,11 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const url = new URL(request.url);
   const { asAt, reportingDate, error: asAtError } = resolveAsAt(url.searchParams);
-  const query = parseWith(MaturityQuerySchema, url.searchParams);
-  const organisationType = (query.ok && query.data.organisationType) || null;
-  const locality = (query.ok && query.data.locality) || null;
-  const table = parseTableQuery(url.searchParams, { sortable: MATURITY_SORTS, defaultSort: { id: "overall", desc: true }, pageSizeDefault: 50 });
-  const register = maturityRegister({ asAt, frameworkCode: query.ok ? query.data.framework : null, organisationType, locality, ...table });
+  const { frameworkCode, organisationType, locality, table } = parseMaturityQuery(url.searchParams);
+  const register = maturityRegister({ asAt, frameworkCode, organisationType, locality, ...table });
   if (!register) throw new Response("No maturity frameworks are set up yet", { status: 404 });
   return {
     asAt,
