@@ -1,6 +1,16 @@
 import path from "node:path";
 import { z } from "zod";
 
+/**
+ * How long after answering a write a worker works out again the figures it moved
+ * (app/models/figure-refresh.server.ts): milliseconds, or "off"; 250 when unset.
+ */
+const FIGURE_REFRESH_MS_ERROR = 'SHAREBOARD_FIGURE_REFRESH_MS must be a number of milliseconds from 0 to 60000, or "off".';
+export const FigureRefreshMsSchema = z.union(
+  [z.literal("off"), z.coerce.number({ error: FIGURE_REFRESH_MS_ERROR }).int({ error: FIGURE_REFRESH_MS_ERROR }).min(0, { error: FIGURE_REFRESH_MS_ERROR }).max(60_000, { error: FIGURE_REFRESH_MS_ERROR })],
+  { error: FIGURE_REFRESH_MS_ERROR },
+);
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_PATH: z.string().min(1).default("db/data/shareboard.sqlite"),
@@ -8,6 +18,7 @@ const EnvSchema = z.object({
   SESSION_SECRET: z
     .string({ error: "SESSION_SECRET is not set: set it to a random string of at least 32 characters." })
     .min(32, { error: "SESSION_SECRET is too short: set it to a random string of at least 32 characters (e.g. `openssl rand -hex 32`)." }),
+  SHAREBOARD_FIGURE_REFRESH_MS: FigureRefreshMsSchema.optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -82,6 +82,14 @@ export function previousBoardPack({ asAt, db = getDb() }: { asAt: string; db?: D
   return row ? { since: row.asAt, recorded: true } : { since: addMonthsIso(asAt, -1), recorded: false };
 }
 
+/**
+ * The decisions taken after a pack's date (`since`), up to and including `asAt`: the board pack's
+ * decisions section and the dashboard's "decisions since the last board pack".
+ */
+export function decisionsSince({ since, asAt, db = getDb() }: { since: string; asAt: string; db?: DbOrTx }) {
+  return decisionsBetween({ from: addDaysIso(since, 1), to: asAt, db });
+}
+
 /** The record of a pack issued as at `asAt`, if there is one. */
 export function issuedBoardPack({ asAt, db = getDb() }: { asAt: string; db?: DbOrTx }) {
   return (
@@ -196,8 +204,7 @@ function computeBoardPack({ asAt, db }: { asAt: string; db: DbOrTx }) {
     summary,
     charts: boardCharts({ asAt, summary, db }),
     exceptions: boardPackExceptions({ asAt, db }),
-    // Decisions taken after the previous pack's date, up to and including this one's.
-    decisions: section("decisions", () => decisionsBetween({ from: addDaysIso(from, 1), to: asAt, db })),
+    decisions: section("decisions", () => decisionsSince({ since: from, asAt, db })),
     agreementsSigned: section("agreements-signed", () => firstOf(agreementsActivatedBetween({ from, to: asAt, db }))),
     agreementsDue: section("agreements-due", () => (({ reviewDue, ended, noticeDays }) => ({ reviewDue: firstOf(reviewDue), ended: firstOf(ended), noticeDays }))(agreementsDueOrEnding({ from, to: asAt, db }))),
     rolloutChanges: section("rollout-changes", () => rolloutChangesBetween({ from, to: asAt, db })),

@@ -9,15 +9,13 @@ import { formatDate } from "~/lib/dates";
 import { parseWith } from "~/lib/forms";
 import { hasAnyRole, ROLE_LABELS } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
-import { previousBoardPack } from "~/models/board-pack.server";
-import { decisionsBetween } from "~/models/cases.server";
+import { decisionsSince, previousBoardPack } from "~/models/board-pack.server";
 import { CASE_STATE_LABELS } from "~/models/cases.labels";
 import { getDashboard } from "~/models/dashboard.server";
 import { DashboardFilterSchema } from "~/models/dashboard.schema";
 import { listLocalities } from "~/models/organisations.server";
 import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
 import { resolveAsAt } from "~/models/settings.server";
-import { addDaysIso } from "~/lib/dates";
 import { ORGANISATION_TYPES } from "../../db/schema/enums";
 
 export const meta: MetaFunction = () => [{ title: "Programme dashboard – ShareBoard" }];
@@ -33,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filter = parsed.ok ? parsed.data : { locality: null, organisationType: null };
   const dashboard = getDashboard({ asAt, ...filter });
   const since = previousBoardPack({ asAt });
-  const decisions = decisionsBetween({ from: addDaysIso(since.since, 1), to: asAt });
+  const decisions = decisionsSince({ since: since.since, asAt });
   return {
     user: { name: user.name, organisationName: user.organisationName, roles: user.roles.map((r) => ROLE_LABELS[r]) },
     canSeeBoardPack: hasAnyRole(user.roles, ["board", "programme"]),

@@ -43,6 +43,16 @@ describe("environment", () => {
   it("refuses a port that is not a number", () => {
     expect(parseEnv({ SESSION_SECRET: "x".repeat(32), PORT: "abc" }).success).toBe(false);
   });
+  it("takes the figures' refresh delay as milliseconds or off, and stops on anything else saying what to set", () => {
+    const secret = "x".repeat(32);
+    for (const good of ["off", "0", "250", "60000"]) expect(parseEnv({ SESSION_SECRET: secret, SHAREBOARD_FIGURE_REFRESH_MS: good }).success, good).toBe(true);
+    expect(parseEnv({ SESSION_SECRET: secret }).data?.SHAREBOARD_FIGURE_REFRESH_MS).toBeUndefined();
+    for (const bad of ["abc", "-1", "2.5", "60001", "OFF"]) {
+      const result = parseEnv({ SESSION_SECRET: secret, SHAREBOARD_FIGURE_REFRESH_MS: bad });
+      expect(result.success, bad).toBe(false);
+      expect(result.error?.issues[0].message).toBe('SHAREBOARD_FIGURE_REFRESH_MS must be a number of milliseconds from 0 to 60000, or "off".');
+    }
+  });
 });
 
 describe("redirect after sign-in", () => {
