@@ -10,6 +10,11 @@ export type RequestLogState = {
   /** The client's X-Request-Id, only when it passed validation (see validClientRequestId). */
   clientRequestId?: string;
   userId?: number | null;
+  /**
+   * Who is signed in, worked out once per GET or HEAD request: the root loader and the page's
+   * loader both ask (see getCurrentUser).
+   */
+  signedIn?: Promise<unknown>;
 };
 
 declare global {
@@ -55,6 +60,14 @@ export function requestStore() {
 export function noteSignedInUser(userId: number | null) {
   const state = requestStore().getStore();
   if (state) state.userId = userId;
+}
+
+/**
+ * The current request's state (its log line and what it worked out once), or undefined outside a
+ * request the server is answering (tests calling loaders directly, scheduled work).
+ */
+export function currentRequestState(): RequestLogState | undefined {
+  return requestStore().getStore();
 }
 
 /** The server's id for the current request (for audit rows and error pages), if any. */

@@ -1,4 +1,4 @@
-import { createCookie, redirect, type AppLoadContext } from "@remix-run/node";
+import { createCookie, redirect, type AppLoadContext, type Cookie } from "@remix-run/node";
 import type { Role } from "../../db/schema/enums";
 import { env } from "./env.server";
 import { redirectWithFlash } from "./flash.server";
@@ -6,35 +6,77 @@ import { audit, type Actor } from "./audit.server";
 import { transaction } from "./db.server";
 import { anonymousActor, clientIp, requestId } from "./request.server";
 import { hasAnyRole } from "./permissions";
-import { noteSignedInUser } from "./logger.server";
+import { currentRequestState, noteSignedInUser } from "./logger.server";
 import { endSession, findActiveSession, startSession, ABSOLUTE_TIMEOUT_MS } from "~/models/sessions.server";
 import { getUserWithRoles, type SignedInUser } from "~/models/users.server";
 
 // Two cookie jars: over HTTPS the cookie takes the __Host- prefix and Secure; over plain
-// HTTP (localhost quick start) browsers refuse __Host- cookies, so a plain name is used.
+// HTTP (localhost quick start) browsers refuse __Host- cookies, so a plain name is used. Each is
+// made once per secret, not per request.
+const cookieJars = new Map<string, Cookie>();
+
 function sessionCookie(request: Request) {
   const secure = new URL(request.url).protocol === "https:";
-  return createCookie(secure ? "__Host-shareboard_session" : "shareboard_session", {
-    httpOnly: true,
-    sameSite: "lax",
-    secure,
-    path: "/",
-    secrets: [env().SESSION_SECRET],
-    maxAge: ABSOLUTE_TIMEOUT_MS / 1000,
-  });
+  const secret = env().SESSION_SECRET;
+  const key = `${secure}|${secret}`;
+  let cookie = cookieJars.get(key);
+  if (!cookie) {
+    cookie = createCookie(secure ? "__Host-shareboard_session" : "shareboard_session", {
+      httpOnly: true,
+      sameSite: "lax",
+      secure,
+      path: "/",
+      secrets: [secret],
+      maxAge: ABSOLUTE_TIMEOUT_MS / 1000,
+    });
+    cookieJars.set(key, cookie);
+  }
+  return cookie;
 }
+
+/**
+ * Cookie headers already checked, with the session id each carries (or null): checking a signature
+ * is an HMAC through Web Crypto on every request, and a browser sends the same header each time.
+ * Only the signature's answer is kept; whether the session is still active is asked every time.
+ * Bounded: the oldest answers go first.
+ */
+const checkedCookies = new WeakMap<Cookie, Map<string, string | null>>();
+const CHECKED_COOKIES_KEPT = 1_000;
 
 async function sessionIdFrom(request: Request): Promise<string | null> {
-  const value = await sessionCookie(request).parse(request.headers.get("Cookie"));
-  return typeof value === "string" ? value : null;
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  const cookie = sessionCookie(request);
+  let checked = checkedCookies.get(cookie);
+  if (!checked) checkedCookies.set(cookie, (checked = new Map()));
+  const known = checked.get(header);
+  if (known !== undefined) return known;
+  const value = await cookie.parse(header);
+  const sessionId = typeof value === "string" ? value : null;
+  if (checked.size >= CHECKED_COOKIES_KEPT) checked.delete(checked.keys().next().value!);
+  checked.set(header, sessionId);
+  return sessionId;
 }
 
-export async function getCurrentUser(request: Request): Promise<SignedInUser | null> {
+async function signedInUser(request: Request): Promise<SignedInUser | null> {
   const sessionId = await sessionIdFrom(request);
   if (!sessionId) return null;
   const session = findActiveSession({ sessionId });
   if (!session) return null;
-  const user = getUserWithRoles({ userId: session.userId });
+  return getUserWithRoles({ userId: session.userId });
+}
+
+/**
+ * Who is signed in, or null. Asked once per GET or HEAD request however many loaders ask (the root
+ * loader and the page's); a form's request asks again each time, as its action may have changed
+ * the answer (signed out, roles changed) before the loaders run.
+ */
+export async function getCurrentUser(request: Request): Promise<SignedInUser | null> {
+  const state = request.method === "GET" || request.method === "HEAD" ? currentRequestState() : undefined;
+  if (state?.signedIn) return (await state.signedIn) as SignedInUser | null;
+  const asking = signedInUser(request);
+  if (state) state.signedIn = asking;
+  const user = await asking;
   noteSignedInUser(user?.id ?? null);
   return user;
 }

@@ -8,6 +8,8 @@ import { getDb } from "~/lib/db.server";
 import { auditLog, sessions, signInAttempts, users } from "../../db/schema";
 import { disableUser } from "~/models/users.server";
 import { SYSTEM_ACTOR } from "~/lib/audit.server";
+import { requestStore } from "~/lib/logger.server";
+import { getCurrentUser } from "~/lib/session.server";
 import { cookieFrom, getRequest, postRequest, settle, signInAs, statusOf, dataOf } from "../helpers/requests";
 
 function login(email: string, password: string, ip = "10.1.1.1") {
@@ -153,6 +155,41 @@ describe("sessions", () => {
     const open = getDb().select().from(sessions).where(eq(sessions.userId, user.id)).all().filter((s) => !s.revokedAt);
     expect(open).toEqual([]);
     expect(statusOf(await login("ig.council@example.org", "shareboard-demo"))).toBe(400);
+  });
+
+  it("refuses a cookie whose signature was tampered with, even once the genuine cookie has been checked", async () => {
+    const cookie = await signInAs("programme@example.org");
+    expect(await home(cookie)).toHaveProperty("figures");
+    expect(await home(cookie)).toHaveProperty("figures");
+    const [name, value] = cookie.split("=");
+    const tampered = `${name}=${value!.slice(0, -2)}${value!.endsWith("AA") ? "BB" : "AA"}`;
+    expect(statusOf(await home(tampered))).toBe(302);
+    expect(await home(cookie)).toHaveProperty("figures");
+  });
+
+  it("asks who is signed in once per page request, and afresh for a form's request (its action may sign out)", async () => {
+    const cookie = await signInAs("ccg@example.org");
+    const user = getDb().select().from(users).where(eq(users.email, "ccg@example.org")).get()!;
+    const revoke = () => getDb().update(sessions).set({ revokedAt: Date.now() }).where(eq(sessions.userId, user.id)).run();
+    const restore = () => getDb().update(sessions).set({ revokedAt: null }).where(eq(sessions.userId, user.id)).run();
+    const inRequest = <T>(run: () => Promise<T>) => requestStore().run({ requestId: "test-request" }, run);
+    // A page: the root loader and the page's loader ask; the session ended between them is still
+    // the one the page was asked with.
+    const page = await inRequest(async () => {
+      const first = await getCurrentUser(getRequest("/", cookie));
+      revoke();
+      return [first, await getCurrentUser(getRequest("/", cookie))];
+    });
+    expect(page.map((u) => u?.email)).toEqual(["ccg@example.org", "ccg@example.org"]);
+    // The next request asks again.
+    expect(await inRequest(() => getCurrentUser(getRequest("/", cookie)))).toBeNull();
+    restore();
+    const form = await inRequest(async () => {
+      const first = await getCurrentUser(postRequest("/logout", {}, cookie));
+      revoke();
+      return [first, await getCurrentUser(postRequest("/logout", {}, cookie))];
+    });
+    expect(form.map((u) => u?.email ?? null)).toEqual(["ccg@example.org", null]);
   });
 
   it("sets an HttpOnly, SameSite=Lax cookie, with __Host- and Secure over HTTPS", async () => {
