@@ -34,13 +34,18 @@ export default async function handleRequest(
   const key = await pageMarkupKey(request.url, responseStatusCode, remixContext, tokens);
   if (key !== null) {
     // Kept by this worker, or else drawn by another worker and left in their shared store.
-    let kept = keptPageMarkup(key, tokens);
+    // Compressed already when the browser takes gzip: the compression middleware leaves a body
+    // that has its Content-Encoding alone.
+    const acceptEncoding = request.headers.get("Accept-Encoding");
+    let kept = keptPageMarkup(key, tokens, acceptEncoding);
     const from = kept !== undefined ? "kept" : "shared";
-    kept ??= sharedPageMarkup(key, tokens);
+    kept ??= sharedPageMarkup(key, tokens, acceptEncoding);
     if (kept !== undefined) {
       responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+      responseHeaders.append("Vary", "Accept-Encoding");
+      if (kept.encoding) responseHeaders.set("Content-Encoding", kept.encoding);
       responseHeaders.append("Server-Timing", `page;desc="${from}"`);
-      return new Response(kept, { headers: responseHeaders, status: responseStatusCode });
+      return new Response(kept.body, { headers: responseHeaders, status: responseStatusCode });
     }
   }
   const drawStarted = performance.now();

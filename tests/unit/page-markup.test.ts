@@ -1,6 +1,7 @@
 import type { EntryContext } from "@remix-run/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clearPageMarkup, keepPageMarkup, keptPageMarkup, pageMarkupKey, pageMarkupStats, sharedPageMarkup } from "~/lib/page-markup.server";
+import { gunzipSync } from "node:zlib";
+import { acceptsGzip, clearPageMarkup, gzipBody, keepPageMarkup, keptPageMarkup, pageMarkupKey, pageMarkupStats, sharedPageMarkup } from "~/lib/page-markup.server";
 import { useFreshSharedCache } from "../helpers/shared-cache";
 
 // Kept page markup (app/lib/page-markup.server.ts): a page drawn before from the same URL and
@@ -84,7 +85,7 @@ describe("kept pages", () => {
 
   it("sends the page drawn for another request with this request's nonce and request id in every place", async () => {
     keepPageMarkup("k", html(tokensA), tokensA);
-    const sent = decoder.decode(keptPageMarkup("k", tokensB));
+    const sent = decoder.decode(keptPageMarkup("k", tokensB)!.body);
     expect(sent).toBe(html(tokensB));
     expect(sent).not.toContain(tokensA[0]);
     expect(sent).not.toContain(tokensA[1]);
@@ -117,6 +118,62 @@ describe("kept pages", () => {
   });
 });
 
+describe("kept pages, compressed", () => {
+  const BROWSER = "gzip, deflate, br, zstd";
+  const html = (t: string[]) =>
+    `<!DOCTYPE html><html><head><script nonce="${t[0]}">a()</script></head><body><h1>Programme dashboard</h1>${"<tr><td>Wigan £1,234 – 63.2%</td></tr>".repeat(400)}<script nonce="${t[0]}">b("${t[1]}")</script></body></html>`;
+  const gunzipped = (body: Uint8Array) => gunzipSync(body).toString("utf8");
+
+  it("sends gzip to a browser that takes it, with this request's tokens, and the same page unchanged to one that does not", () => {
+    keepPageMarkup("k", html(tokensA), tokensA);
+    const compressed = keptPageMarkup("k", tokensB, BROWSER)!;
+    expect(compressed.encoding).toBe("gzip");
+    expect(gunzipped(compressed.body)).toBe(html(tokensB));
+    expect(compressed.body.byteLength).toBeLessThan(html(tokensB).length / 5);
+    // Again, with other tokens: the parts compressed once serve every request.
+    const tokensC = ["nonceCCCCCCCCCCCCCCCCCC==", "abcdefab-7777-8888-9999-000000000000"];
+    expect(gunzipped(keptPageMarkup("k", tokensC, BROWSER)!.body)).toBe(html(tokensC));
+    const plain = keptPageMarkup("k", tokensB, null)!;
+    expect(plain.encoding).toBeNull();
+    expect(decoder.decode(plain.body)).toBe(html(tokensB));
+  });
+
+  it("counts the compressed parts in the budget", () => {
+    keepPageMarkup("k", html(tokensA), tokensA);
+    const before = pageMarkupStats().bytes;
+    keptPageMarkup("k", tokensB, "gzip");
+    expect(pageMarkupStats().bytes).toBeGreaterThan(before);
+    expect(pageMarkupStats().bytes).toBeLessThan(before * 1.5);
+  });
+
+  it("reads Accept-Encoding as the compression middleware does", () => {
+    expect(acceptsGzip(BROWSER)).toBe(true);
+    expect(acceptsGzip("gzip;q=0.5, br")).toBe(true);
+    expect(acceptsGzip("*")).toBe(true);
+    expect(acceptsGzip("br")).toBe(false);
+    expect(acceptsGzip("gzip;q=0, *")).toBe(false);
+    expect(acceptsGzip("identity")).toBe(false);
+    expect(acceptsGzip("")).toBe(false);
+    expect(acceptsGzip(null)).toBe(false);
+  });
+
+  it("is a valid gzip stream whatever the parts and tokens: empty parts, tokens side by side or at either end, long and non-ASCII tokens", () => {
+    const cases: { parts: string[]; slots: number[]; tokens: string[] }[] = [
+      { parts: ["only"], slots: [], tokens: [] },
+      { parts: ["", ""], slots: [0], tokens: ["tok"] },
+      { parts: ["", "", "end"], slots: [0, 1], tokens: ["a", "b"] },
+      { parts: ["start", "", "middle", ""], slots: [1, 1, 0], tokens: ["n", "é–£ ✓"] },
+      { parts: ["x".repeat(70_000), "y"], slots: [0], tokens: ["z".repeat(140_000)] },
+      { parts: ["a", "b"], slots: [0], tokens: [""] },
+    ];
+    for (const c of cases) {
+      const body = gzipBody({ parts: c.parts.map((p) => Buffer.from(p, "utf8")), slots: c.slots }, c.tokens);
+      const expected = c.parts[0] + c.slots.map((slot, i) => c.tokens[slot] + c.parts[i + 1]).join("");
+      expect(gunzipSync(body).toString("utf8")).toBe(expected);
+    }
+  });
+});
+
 describe("pages drawn by another worker (the workers' shared store)", () => {
   const html = (t: string[]) => `<!DOCTYPE html><html><head><script nonce="${t[0]}">a()</script></head><body>Opt-in 12.5% – Wigan<script nonce="${t[0]}">b("${t[1]}")</script></body></html>`;
   useFreshSharedCache();
@@ -125,8 +182,8 @@ describe("pages drawn by another worker (the workers' shared store)", () => {
     keepPageMarkup("k", html(tokensA), tokensA);
     clearPageMarkup(); // this process now plays the worker that never drew the page
     expect(keptPageMarkup("k", tokensB)).toBeUndefined();
-    expect(decoder.decode(sharedPageMarkup("k", tokensB))).toBe(html(tokensB));
-    expect(decoder.decode(keptPageMarkup("k", tokensB))).toBe(html(tokensB));
+    expect(decoder.decode(sharedPageMarkup("k", tokensB)!.body)).toBe(html(tokensB));
+    expect(decoder.decode(keptPageMarkup("k", tokensB)!.body)).toBe(html(tokensB));
   });
 
   it("finds nothing for a page no worker drew, or when the page cache is off", () => {
