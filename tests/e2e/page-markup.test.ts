@@ -1,3 +1,6 @@
+import http from "node:http";
+import { gunzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postForm } from "../helpers/server";
 import { signInOverHttp, startProductionServer, type TestServer } from "../helpers/own-server";
@@ -107,5 +110,53 @@ describe("pages already drawn", () => {
     const theirs = await page("/", practitioner);
     expect(theirs.status).toBe(200);
     expect(words(theirs.body)).not.toContain("Bina Board");
+  });
+
+  it("sends a kept page gzip-compressed to a browser that takes gzip, with its own nonce, and whole to one that does not", async () => {
+    const cookie = await signInOverHttp(base, "board@example.org");
+    await page("/", cookie); // drawn and kept
+    const raw = (acceptEncoding?: string) =>
+      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const headers: Record<string, string> = { Cookie: cookie };
+        if (acceptEncoding) headers["Accept-Encoding"] = acceptEncoding;
+        http
+          .get(`${base}/`, { headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          })
+          .on("error", reject);
+      });
+    const compressed = await raw("gzip, deflate, br, zstd");
+    expect(compressed.headers["content-encoding"]).toBe("gzip");
+    expect(compressed.headers["vary"]).toMatch(/Accept-Encoding/i);
+    expect(compressed.headers["server-timing"]).toContain('desc="kept"');
+    const html = gunzipSync(compressed.body).toString("utf8");
+    const nonce = /'nonce-([^']+)'/.exec(String(compressed.headers["content-security-policy"]))?.[1];
+    expect(new Set([...html.matchAll(/<script[^>]*\bnonce="([^"]+)"/g)].map((m) => m[1]))).toEqual(new Set([nonce]));
+    expect(compressed.body.length).toBeLessThan(html.length / 4);
+    const plain = await raw();
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(words(plain.body.toString("utf8"))).toBe(words(html));
+    expect(words(html)).toContain("Bina Board");
+
+    // Chromium reads it: the page shows, and its scripts run under the response's nonce.
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--headless=new", "--no-sandbox", "--disable-gpu"] });
+    try {
+      const context = await browser.newContext({ baseURL: base });
+      const [name, value] = cookie.split("=");
+      await context.addCookies([{ name: name!, value: value!, url: base }]);
+      const tab = await context.newPage();
+      const errors: string[] = [];
+      tab.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      tab.on("pageerror", (e) => errors.push(String(e)));
+      const response = await tab.goto("/");
+      expect(response?.headers()["content-encoding"]).toBe("gzip");
+      expect(await tab.getByRole("heading", { level: 1 }).textContent()).toMatch(/Programme dashboard/);
+      await tab.waitForFunction(() => (window as { __remixRouter?: unknown }).__remixRouter !== undefined);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
