@@ -61,7 +61,11 @@ export function cacheBudgetBytes() {
   return Number(process.env.SHAREBOARD_CACHE_MAX_BYTES) || 40 * 1024 * 1024;
 }
 
-type Entry = { tables: readonly string[]; signature: string; value: unknown; bytes: number };
+/**
+ * `usedAt`: when a request last read it (ms since the epoch; 0 for figures only the refresh after a
+ * change has worked out). `recompute`: works it out again through this cache (for that refresh).
+ */
+type Entry = { tables: readonly string[]; signature: string; value: unknown; bytes: number; usedAt: number; recompute: () => void };
 // Least recently used first (a Map keeps insertion order; a hit moves the entry to the end).
 const cache = new Map<string, Entry>();
 let cachedBytes = 0;
@@ -126,15 +130,20 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   if (hit && hit.signature === signature(hit.tables, versions)) {
     cache.delete(key);
     cache.set(key, hit);
+    hit.usedAt = Math.max(hit.usedAt, readAt());
     // A figure computed from this one depends on the same tables.
     noteTables(hit.tables);
     return hit.value as T;
   }
+  const usedBefore = hit?.usedAt ?? 0;
   remove(key);
+  const recompute = () => {
+    if (db === getDb()) memoiseByDataVersion(name, args, db, compute);
+  };
   // Another worker may have worked it out from the same tables as they are now (shared-cache.server.ts).
   const shared = sharedFigure<T>(key, versions);
   if (shared) {
-    keep(key, shared.tables, signature(shared.tables, versions), shared.value);
+    keep(key, shared.tables, signature(shared.tables, versions), shared.value, Math.max(usedBefore, readAt()), recompute);
     noteTables(shared.tables);
     return shared.value;
   }
@@ -145,11 +154,50 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   if (tables.length === 0) return value;
   const valueSignature = signature(tables, versions);
   shareFigure(key, tables, valueSignature, value);
-  keep(key, tables, valueSignature, value);
+  keep(key, tables, valueSignature, value, Math.max(usedBefore, readAt()), recompute);
   return value;
 }
 
-function keep(key: string, tables: readonly string[], valueSignature: string, value: unknown) {
+/**
+ * When a figure is being read: now, unless the refresh after a change is working it out (then the
+ * time a request last read what it is refreshing, so refreshing a figure never makes it look read).
+ */
+let refreshingFor: number | null = null;
+const readAt = () => refreshingFor ?? Date.now();
+
+/**
+ * Runs `work` as the refresh after a change (figures it works out or reads keep the time a
+ * request last read them, or `usedAt` for ones it works out for the first time).
+ */
+export function asRefresh<T>(usedAt: number, work: () => T): T {
+  const outer = refreshingFor;
+  refreshingFor = usedAt;
+  try {
+    return work();
+  } finally {
+    refreshingFor = outer;
+  }
+}
+
+/**
+ * Figures a request read within the last `withinMs` whose tables have changed since they were
+ * worked out, most recently read first: for each, a step that works it out again (through this
+ * cache, so figures it is made of are reused when current) and leaves it here and in the shared
+ * store. For the refresh after a change (app/models/figure-refresh.server.ts).
+ */
+export function staleRecentFigures(withinMs: number): (() => void)[] {
+  const versions = tableVersions();
+  const since = Date.now() - withinMs;
+  const steps: (() => void)[] = [];
+  for (const entry of [...cache.values()].reverse()) {
+    if (entry.usedAt < since || entry.usedAt === 0) continue;
+    if (entry.signature === signature(entry.tables, versions)) continue;
+    steps.push(() => asRefresh(entry.usedAt, entry.recompute));
+  }
+  return steps;
+}
+
+function keep(key: string, tables: readonly string[], valueSignature: string, value: unknown, usedAt: number, recompute: () => void) {
   const budget = cacheBudgetBytes();
   const bytes = sizeOf(value);
   if (bytes > budget / 4) return;
@@ -160,7 +208,7 @@ function keep(key: string, tables: readonly string[], valueSignature: string, va
   // Callers share the value: under test it is frozen, so code that changes a shared figure fails there.
   if (process.env.NODE_ENV === "test") deepFreeze(value);
   // The counters read before computing: a change committed meanwhile makes the next call recompute.
-  cache.set(key, { tables, signature: valueSignature, value, bytes });
+  cache.set(key, { tables, signature: valueSignature, value, bytes, usedAt, recompute });
   cachedBytes += bytes;
 }
 

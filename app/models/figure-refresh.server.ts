@@ -1,5 +1,5 @@
 import { captureTables } from "../../db/query-tables";
-import { tableVersions } from "~/lib/data-version.server";
+import { asRefresh, staleRecentFigures, tableVersions } from "~/lib/data-version.server";
 import { FigureRefreshMsSchema } from "~/lib/env.server";
 import { logger } from "~/lib/logger.server";
 import { agreementsRegisterQuery, parseAgreementQuery } from "./agreements.schema";
@@ -34,8 +34,9 @@ import { transparencyPage } from "./transparency.server";
 // look at the change counters. Several changes close together are one refresh, and at most one
 // more waits while one runs, so a flood of writes costs no more than one refresh at a time. What a
 // refresh works out is what the pages' own loaders ask for with no query (a test holds the two to
-// the same figures); a page with filters or a past date, /cases and /tasks (kept per person) still
-// work out their own figures on first read.
+// the same figures), then every other figure someone read in the last 15 minutes that the change
+// moved (a page with filters or a past date, a person's /tasks or /cases), most recently read
+// first, up to a second of work a refresh; the rest wait for their next reader.
 
 /** How long after a write's answer the refresh starts, or null when off (SHAREBOARD_FIGURE_REFRESH_MS, checked at start-up by env()). */
 function refreshDelayMs() {
@@ -119,6 +120,11 @@ function pageSteps(asAt: string): (() => unknown)[] {
   ];
 }
 
+/** Figures read this recently are worked out again after a change that moved them. */
+export const RECENTLY_READ_MS = 15 * 60_000;
+/** At most this much work on recently read figures a refresh (the most recently read first). */
+export const RECENT_WORK_BUDGET_MS = 1_000;
+
 /** Whether a table the refreshed figures read has changed since the last refresh; and the counters now. */
 function dueNow() {
   // The counters as the refresh starts: a change another worker commits meanwhile makes the next refresh run again.
@@ -133,36 +139,65 @@ function remember(tables: Set<string>, versions: Map<string, number>) {
 
 /**
  * Works out the most-read pages' figures for the reporting date if a table they read has changed
- * since the last refresh, all at once (tests, and the bench). Returns whether it did and how long it took.
+ * since the last refresh, then the recently read figures the change moved, all at once (tests, and
+ * the bench). Returns whether it worked anything out and how long it took.
  */
 export function refreshCurrentFigures(): { refreshed: boolean; ms: number } {
   const started = performance.now();
   const { due, versions } = dueNow();
-  if (!due) return { refreshed: false, ms: performance.now() - started };
-  const { tables } = captureTables(() => pageSteps(getReportingDate()).forEach((step) => step()));
-  remember(tables, versions);
-  return { refreshed: true, ms: performance.now() - started };
+  if (due) {
+    const { tables } = captureTables(() => pageSteps(getReportingDate()).forEach((step) => asRefresh(0, step)));
+    remember(tables, versions);
+  }
+  const recent = staleRecentFigures(RECENTLY_READ_MS);
+  for (const step of recent) {
+    if (performance.now() - started > RECENT_WORK_BUDGET_MS) break;
+    workedOutOrLeft(step);
+  }
+  return { refreshed: due || recent.length > 0, ms: performance.now() - started };
 }
 
 /**
- * The same a page at a time, letting the requests waiting on this worker go between pages: the
- * first refresh after a start may work out pages nobody has opened yet (0.46 s at national
- * scale), and no request should wait for all of it. `ms` is the time spent working.
+ * The same a page (or a figure) at a time, letting the requests waiting on this worker go between
+ * them: the first refresh after a start may work out pages nobody has opened yet (0.46 s at
+ * national scale), and no request should wait for all of it. `ms` is the time spent working.
  */
 async function refreshStepByStep(): Promise<{ refreshed: boolean; ms: number }> {
   let working = performance.now();
   const { due, versions } = dueNow();
-  if (!due) return { refreshed: false, ms: performance.now() - working };
-  const tables = new Set<string>();
   let ms = 0;
-  for (const step of pageSteps(getReportingDate())) {
-    for (const table of captureTables(step).tables) tables.add(table);
+  const step = async (work: () => unknown) => {
+    work();
     ms += performance.now() - working;
     await new Promise((resolve) => setImmediate(resolve));
     working = performance.now();
+  };
+  if (due) {
+    const tables = new Set<string>();
+    for (const page of pageSteps(getReportingDate())) {
+      await step(() => {
+        for (const table of captureTables(() => asRefresh(0, page)).tables) tables.add(table);
+      });
+    }
+    remember(tables, versions);
   }
-  remember(tables, versions);
-  return { refreshed: true, ms };
+  // Listed after the pages, so what they have just worked out is not listed again.
+  const recent = staleRecentFigures(RECENTLY_READ_MS);
+  const pagesMs = ms;
+  for (const figure of recent) {
+    if (ms - pagesMs > RECENT_WORK_BUDGET_MS) break;
+    await step(() => workedOutOrLeft(figure));
+  }
+  return { refreshed: due || recent.length > 0, ms };
+}
+
+/** One recently read figure worked out again; one that fails is left to its next reader, who sees why. */
+function workedOutOrLeft(figure: () => void) {
+  try {
+    figure();
+  } catch {
+    // the next read works it out again and answers with the error as any page would
+  }
 }
 
 /** Forgets what the last refresh read (tests). */

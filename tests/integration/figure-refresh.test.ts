@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
 import { takeFigureComputations } from "~/lib/data-version.server";
 import { addComment } from "~/models/cases.server";
 import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
-import { forgetFigureRefresh, refreshCurrentFigures, scheduleFigureRefresh } from "~/models/figure-refresh.server";
+import { forgetFigureRefresh, RECENTLY_READ_MS, refreshCurrentFigures, scheduleFigureRefresh } from "~/models/figure-refresh.server";
+import { listLocalities } from "~/models/organisations.server";
 import { changeDeploymentStatus } from "~/models/rollout.server";
 import { getReportingDate } from "~/models/settings.server";
 import { getUserWithRoles } from "~/models/users.server";
@@ -18,6 +19,7 @@ import { loader as indemnityLoader } from "~/routes/indemnity._index";
 import { loader as maturityLoader } from "~/routes/maturity._index";
 import { loader as exceptionsLoader } from "~/routes/exceptions._index";
 import { loader as transparencyLoader } from "~/routes/transparency";
+import { loader as tasksLoader } from "~/routes/tasks";
 import { businessCases, deployments, users } from "../../db/schema";
 import { getRequest, signInAs } from "../helpers/requests";
 
@@ -52,7 +54,10 @@ function startADeployment() {
   changeDeploymentStatus({ actor: actorOf("programme@example.org"), id: planned[0]!.id, input: { status: "in_progress", effectiveOn: getReportingDate(), note: "Started" } });
 }
 
-afterEach(() => forgetFigureRefresh());
+afterEach(() => {
+  forgetFigureRefresh();
+  vi.useRealTimers();
+});
 
 describe("figures worked out again straight after a change", () => {
   it("leaves nothing for the next person to work out on the most-read pages after a deployment starts", async () => {
@@ -66,6 +71,37 @@ describe("figures worked out again straight after a change", () => {
     const refresh = refreshCurrentFigures();
     expect(refresh.refreshed).toBe(true);
     expect(await openPages()).toEqual([]);
+  });
+
+  it("also has ready what people read recently with filters, at a past date or as themselves, but not what was read longer ago", async () => {
+    const board = await signInAs("board@example.org");
+    const programme = await signInAs("programme@example.org");
+    const locality = listLocalities()[0]!;
+    const args = (path: string, cookie = board) => ({ request: getRequest(path, cookie), params: {}, context: {} });
+    const openOthers = async () => {
+      takeFigureComputations();
+      await dashboardLoader(args(`/?locality=${encodeURIComponent(locality)}`));
+      await exceptionsLoader(args("/exceptions?asAt=2016-07-31"));
+      await rolloutLoader(args("/rollout?status=planned"));
+      await tasksLoader(args("/tasks", programme));
+      return [...takeFigureComputations().keys()];
+    };
+    // One that is under way (the other tests start the planned ones): paused, then live.
+    const id = getDb().select({ id: deployments.id }).from(deployments).where(eq(deployments.status, "in_progress")).get()!.id;
+    const move = (status: "paused" | "live") =>
+      changeDeploymentStatus({ actor: actorOf("programme@example.org"), id, input: { status, effectiveOn: getReportingDate(), note: "Moved" } });
+    await openPages();
+    refreshCurrentFigures();
+    expect(await openOthers()).not.toEqual([]); // worked out as they are first read
+    move("paused");
+    expect(refreshCurrentFigures().refreshed).toBe(true);
+    expect(await openOthers()).toEqual([]);
+    // Read longer ago than RECENTLY_READ_MS: left to its next reader.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + RECENTLY_READ_MS + 60_000);
+    move("live");
+    refreshCurrentFigures();
+    expect(await openOthers()).toEqual(expect.arrayContaining(["dashboard", "rollout-register"]));
   });
 
   it("has the consent page's figures ready after an opt-in return is imported", async () => {
