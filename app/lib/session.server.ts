@@ -38,10 +38,12 @@ function sessionCookie(request: Request) {
  * Cookie headers already checked, with the session id each carries (or null): checking a signature
  * is an HMAC through Web Crypto on every request, and a browser sends the same header each time.
  * Only the signature's answer is kept; whether the session is still active is asked every time.
- * Bounded: the oldest answers go first.
+ * Bounded: the oldest answers go first, and a header longer than a session cookie needs is not kept.
  */
 const checkedCookies = new WeakMap<Cookie, Map<string, string | null>>();
 const CHECKED_COOKIES_KEPT = 1_000;
+/** Longer headers are checked every time, so what is kept stays under a megabyte whatever is sent. */
+const CHECKED_COOKIE_MAX_LENGTH = 512;
 
 async function sessionIdFrom(request: Request): Promise<string | null> {
   const header = request.headers.get("Cookie");
@@ -53,6 +55,7 @@ async function sessionIdFrom(request: Request): Promise<string | null> {
   if (known !== undefined) return known;
   const value = await cookie.parse(header);
   const sessionId = typeof value === "string" ? value : null;
+  if (header.length > CHECKED_COOKIE_MAX_LENGTH) return sessionId;
   if (checked.size >= CHECKED_COOKIES_KEPT) checked.delete(checked.keys().next().value!);
   checked.set(header, sessionId);
   return sessionId;
