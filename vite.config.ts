@@ -1,6 +1,7 @@
 import { vitePlugin as remix } from "@remix-run/dev";
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin } from "vite";
+import { compression } from "vite-plugin-compression2";
 import path from "node:path";
 import { purgeNhsukFrontendCss } from "./nhsuk-css.config";
 
@@ -70,6 +71,20 @@ function browserChunks(): Plugin {
   };
 }
 
+/**
+ * The browser's files compressed once, when built (Brotli at its best and gzip, beside each file:
+ * `x.js.br`, `x.js.gz`), so the server sends them as they are (express-static-gzip in
+ * app/server.ts) instead of compressing each one for every first visit: the compression middleware
+ * took the 264 KB framework chunk from 923 req/s to 129 with a browser's Accept-Encoding. Only the
+ * browser build; the server's own files are never sent.
+ */
+function precompressedBrowserFiles(): Plugin {
+  return {
+    ...compression({ algorithms: ["brotliCompress", "gzip"], include: /\.(js|css|svg)$/, threshold: 1024, skipIfLargerOrEqual: true, logLevel: "silent" }),
+    apply: (_config, env) => env.command === "build" && !env.isSsrBuild,
+  };
+}
+
 export default defineConfig(({ command }) => ({
   resolve: { alias: { "~": path.resolve(__dirname, "app") } },
   server: { port: 3000 },
@@ -123,6 +138,7 @@ export default defineConfig(({ command }) => ({
   plugins: [
     withoutNhsWebFont(),
     browserChunks(),
+    precompressedBrowserFiles(),
     // The Remix plugin builds the app; vitest runs models and routes directly.
     !process.env.VITEST &&
     remix({

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signInOverHttp, startProductionServer, type TestServer } from "../helpers/own-server";
@@ -205,6 +206,45 @@ describe("request ids, caching and logs", () => {
     expect(line).toMatchObject({ userId: 1, route: "/admin/tokens", status: 200 });
     expect(server.output()).not.toContain("shareboard-demo");
     expect(server.output()).not.toContain(cookie.split("=")[1]);
+  });
+});
+
+describe("the browser's files", () => {
+  /** The raw bytes and headers of a GET (fetch would decompress the body). */
+  function raw(path: string, acceptEncoding?: string) {
+    return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http
+        .get(`${base}${path}`, { headers: acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {} }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+        .on("error", reject);
+    });
+  }
+
+  it("sends the scripts and stylesheets as the build compressed them, Brotli or gzip as the browser takes them, kept for a year", async () => {
+    const page = await (await fetch(`${base}/login`)).text();
+    const files = [...page.matchAll(/(?:href|src)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]!);
+    const script = files.find((f) => /\/framework-[^/]+\.js$/.test(f));
+    const stylesheet = files.find((f) => f.endsWith(".css"));
+    expect(script, "the framework script on the sign-in page").toBeTruthy();
+    expect(stylesheet, "a stylesheet on the sign-in page").toBeTruthy();
+    for (const file of [script!, stylesheet!]) {
+      const plain = await raw(file);
+      expect(plain.status).toBe(200);
+      expect(plain.headers["content-encoding"]).toBeUndefined();
+      expect(plain.headers["cache-control"]).toContain("immutable");
+      const br = await raw(file, "gzip, deflate, br, zstd");
+      expect(br.headers["content-encoding"]).toBe("br");
+      expect(br.headers["vary"]).toMatch(/Accept-Encoding/i);
+      expect(br.headers["cache-control"]).toContain("immutable");
+      expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+      expect(br.body.length).toBeLessThan(plain.body.length / 2);
+      const gz = await raw(file, "gzip");
+      expect(gz.headers["content-encoding"]).toBe("gzip");
+      expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    }
   });
 });
 
