@@ -14,6 +14,9 @@ import { logger, requestStore, type RequestLogState } from "./logger.server";
 export function requestLog() {
   return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     const started = process.hrtime.bigint();
+    // The path as asked for: middleware below may rewrite req.url (a mounted folder strips its
+    // prefix; express-static-gzip points it at the compressed copy it sends).
+    const route = req.path;
     const state: RequestLogState = { requestId: res.locals.requestId as string, clientRequestId: res.locals.clientRequestId as string | undefined, userId: null };
     let logged = false;
     const done = (event: "finish" | "close") => {
@@ -25,7 +28,7 @@ export function requestLog() {
           ...(state.clientRequestId ? { clientRequestId: state.clientRequestId } : {}),
           userId: state.userId ?? null,
           method: req.method,
-          route: req.path,
+          route,
           status: res.statusCode,
           durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
           ...(event === "close" && !res.writableFinished ? { aborted: true } : {}),

@@ -245,6 +245,10 @@ describe("the browser's files", () => {
       expect(gz.headers["content-encoding"]).toBe("gzip");
       expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
     }
+    // The log names the file as asked for, not the compressed copy sent.
+    const lines = await logLinesUntil((l) => l.route === script);
+    expect(lines.filter((l) => l.route === script).length).toBeGreaterThanOrEqual(3);
+    expect(lines.some((l) => /\.(br|gz)$/.test(String(l.route)))).toBe(false);
   });
 });
 
