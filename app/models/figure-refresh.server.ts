@@ -31,7 +31,7 @@ import { transparencyPage } from "./transparency.server";
 // readers find them.
 //
 // A change that none of those figures read (a comment, a sign-in, a notification read) costs one
-// look at the change counters. Several changes close together are one refresh, and at most one
+// look at the change counters and at the kept figures' tables. Several changes close together are one refresh, and at most one
 // more waits while one runs, so a flood of writes costs no more than one refresh at a time. What a
 // refresh works out is what the pages' own loaders ask for with no query (a test holds the two to
 // the same figures), then every other figure someone read in the last 15 minutes that the change

@@ -2,7 +2,7 @@ import http from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signInOverHttp, startProductionServer, type TestServer } from "../helpers/own-server";
+import { rawGet, signInOverHttp, startProductionServer, type TestServer } from "../helpers/own-server";
 
 // The HTTP surface of the production server, finding by finding (issue 12): open redirects, body
 // limits, Retry-After, proxies, request ids, caching and logs. A server of its own, so its
@@ -210,18 +210,7 @@ describe("request ids, caching and logs", () => {
 });
 
 describe("the browser's files", () => {
-  /** The raw bytes and headers of a GET (fetch would decompress the body). */
-  function raw(path: string, acceptEncoding?: string) {
-    return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      http
-        .get(`${base}${path}`, { headers: acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {} }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        })
-        .on("error", reject);
-    });
-  }
+  const raw = (path: string, acceptEncoding?: string) => rawGet(`${base}${path}`, acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {});
 
   it("sends the scripts and stylesheets as the build compressed them, Brotli or gzip as the browser takes them, kept for a year", async () => {
     const page = await (await fetch(`${base}/login`)).text();

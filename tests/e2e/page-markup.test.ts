@@ -1,9 +1,8 @@
-import http from "node:http";
 import { gunzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postForm } from "../helpers/server";
-import { signInOverHttp, startProductionServer, type TestServer } from "../helpers/own-server";
+import { rawGet, signInOverHttp, startProductionServer, type TestServer } from "../helpers/own-server";
 
 // Kept page markup through the production server (app/lib/page-markup.server.ts): a page drawn
 // once is sent again as drawn while its loaders return the same data, with each response's own
@@ -115,18 +114,7 @@ describe("pages already drawn", () => {
   it("sends a kept page gzip-compressed to a browser that takes gzip, with its own nonce, and whole to one that does not", async () => {
     const cookie = await signInOverHttp(base, "board@example.org");
     await page("/", cookie); // drawn and kept
-    const raw = (acceptEncoding?: string) =>
-      new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-        const headers: Record<string, string> = { Cookie: cookie };
-        if (acceptEncoding) headers["Accept-Encoding"] = acceptEncoding;
-        http
-          .get(`${base}/`, { headers }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-          })
-          .on("error", reject);
-      });
+    const raw = (acceptEncoding?: string) => rawGet(`${base}/`, { Cookie: cookie, ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}) });
     const compressed = await raw("gzip, deflate, br, zstd");
     expect(compressed.headers["content-encoding"]).toBe("gzip");
     expect(compressed.headers["vary"]).toMatch(/Accept-Encoding/i);
