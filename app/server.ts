@@ -72,9 +72,10 @@ async function main() {
   // takes them; the compression middleware leaves an answer that already has its Content-Encoding.
   app.use("/assets", expressStaticGzip("build/client/assets", { enableBrotli: true, orderPreference: ["br", "gzip"], index: false, serveStatic: { immutable: true, maxAge: "1y" } }));
   // Other public files (favicon.ico and the like) all have an extension; a page's path never asks
-  // the disk (the look-up cost every page request 5-7% of its time at national scale).
+  // the disk (the look-up cost every page request 5-7% of its time at national scale), nor does a
+  // page's data (`/consent.data`, what the browser fetches for a page opened inside the app).
   const publicFiles = express.static("build/client", { maxAge: "1h", index: false, redirect: false });
-  app.use((req, res, next) => (path.extname(req.path) && req.path !== "/" ? publicFiles(req, res, next) : next()));
+  app.use((req, res, next) => (path.extname(req.path) && req.path !== "/" && !req.path.endsWith(".data") ? publicFiles(req, res, next) : next()));
   app.all(
     "*",
     guardedRequestHandler({

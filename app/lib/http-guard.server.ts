@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
+import { isDataRequest, keptDataBody } from "./data-compression.server";
 import { checkBodyHeaders, isApiPath, isUploadPath, limitedStream, readLimited, tooLarge } from "./body-limit.server";
 import { siteHost } from "./http-security.server";
 import { logger, requestStore, type RequestLogState } from "./logger.server";
@@ -178,10 +179,23 @@ export function guardedRequestHandler({ build, mode, getLoadContext }: { build: 
       // unless the route says it may be (the public OpenAPI document).
       if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
       if (response.status === 429 && !headers.has("Retry-After")) headers.set("Retry-After", "60");
+      // A data answer (what the browser fetches for a page opened inside the app) goes out
+      // compressed from a kept copy of the same answer (data-compression.server.ts); the
+      // compression middleware leaves an answer that has its Content-Encoding alone.
+      const dataText = isDataRequest(method, url.pathname) && response.status === 200 && response.body && !headers.has("Content-Encoding") ? await response.text() : null;
+      const kept = dataText === null ? undefined : keptDataBody(dataText, [res.locals.cspNonce ?? "", res.locals.requestId ?? ""], req.get("accept-encoding") ?? null);
+      if (kept?.encoding) {
+        headers.set("Content-Encoding", kept.encoding);
+        headers.delete("Content-Length");
+        headers.append("Server-Timing", `data;desc="${kept.from}"`);
+      }
       res.statusMessage = response.statusText;
       res.status(response.status);
       for (const [key, value] of headers.entries()) res.append(key, value);
-      if (response.body) await writeReadableStreamToWritable(response.body, res);
+      if (dataText !== null) res.vary("Accept-Encoding");
+      if (kept) res.end(kept.body);
+      else if (dataText !== null) res.end(dataText);
+      else if (response.body) await writeReadableStreamToWritable(response.body, res);
       else res.end();
     } catch (error) {
       next(error);

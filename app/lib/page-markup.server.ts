@@ -49,7 +49,8 @@ function pageMarkupEnabled() {
 
 const NUL = "\u0000";
 
-function withoutTokens(text: string, tokens: readonly string[]) {
+/** The text with each token replaced by a mark naming its slot (what a kept body is keyed by). */
+export function withoutTokens(text: string, tokens: readonly string[]) {
   let out = text;
   tokens.forEach((token, i) => {
     if (token) out = out.split(token).join(`${NUL}token:${i}${NUL}`);

@@ -147,4 +147,60 @@ describe("pages already drawn", () => {
       await browser.close();
     }
   });
+
+  it("sends a page's data (what a link inside the app fetches) gzip-compressed from a kept copy, with the request's own id", async () => {
+    const cookie = await signInOverHttp(base, "board@example.org");
+    const raw = (acceptEncoding?: string) => rawGet(`${base}/consent.data`, { Cookie: cookie, ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}) });
+    const plain = await raw();
+    expect(plain.status).toBe(200);
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    const first = await raw("gzip, deflate, br, zstd");
+    const second = await raw("gzip, deflate, br, zstd");
+    for (const answer of [first, second]) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers["content-encoding"]).toBe("gzip");
+      expect(answer.headers["vary"]).toMatch(/Accept-Encoding/i);
+    }
+    expect(second.headers["server-timing"]).toContain('data;desc="kept"');
+    // Each answer carries its own request id (the root's data holds it), and otherwise the same
+    // figures as the uncompressed answer.
+    const texts = [plain, first, second].map((answer, i) => (i === 0 ? answer.body : gunzipSync(answer.body)).toString("utf8"));
+    const ids = [plain, first, second].map((answer) => String(answer.headers["x-request-id"]));
+    expect(new Set(ids).size).toBe(3);
+    texts.forEach((text, i) => expect(text).toContain(ids[i]));
+    const withoutId = (text: string, i: number) => text.split(ids[i]!).join("REQUEST-ID");
+    expect(withoutId(texts[1]!, 1)).toBe(withoutId(texts[0]!, 0));
+    expect(withoutId(texts[2]!, 2)).toBe(withoutId(texts[0]!, 0));
+    expect(texts[0]).toContain("Bina Board");
+    expect(second.body.length).toBeLessThan(texts[2]!.length / 2);
+
+    // Another person's data is their own, never a kept copy of someone else's.
+    const practitioner = await signInOverHttp(base, "practitioner@example.org");
+    const theirs = gunzipSync((await rawGet(`${base}/_root.data`, { Cookie: practitioner, "Accept-Encoding": "gzip" })).body).toString("utf8");
+    expect(theirs).toContain("practitioner@example.org");
+    expect(theirs).not.toContain("board@example.org");
+
+    // Chromium opens a page from a link: its data comes compressed and the page shows, with no error.
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--headless=new", "--no-sandbox", "--disable-gpu"] });
+    try {
+      const context = await browser.newContext({ baseURL: base });
+      const [name, value] = cookie.split("=");
+      await context.addCookies([{ name: name!, value: value!, url: base }]);
+      const tab = await context.newPage();
+      const errors: string[] = [];
+      tab.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      tab.on("pageerror", (e) => errors.push(String(e)));
+      await tab.goto("/");
+      await tab.waitForFunction(() => (window as { __remixRouter?: unknown }).__remixRouter !== undefined);
+      const data = tab.waitForResponse((response) => new URL(response.url()).pathname === "/consent.data");
+      // A headline's link (a Remix Link: the header's are plain links, which load the whole page).
+      await tab.locator('main a[href="/consent"]').first().click();
+      expect((await data).headers()["content-encoding"]).toBe("gzip");
+      await tab.waitForURL("**/consent");
+      await tab.getByRole("heading", { level: 1, name: /Patients' consent to share their record/ }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 });
