@@ -10,8 +10,8 @@
 //   one of the warm requests (five pairs: warm, change, cold). The single
 //   requests share one kept-alive connection and the writes another, as two people's browsers do,
 //   and start 1 s after the previous page's load (BENCH_SETTLE_MS).
-// - printed only: the dashboard and /login for 10 s each with a browser's Accept-Encoding (the
-//   compressed answers browsers get).
+// - printed only: the dashboard, /login and /consent.data (what a link inside the app fetches) for
+//   10 s each with a browser's Accept-Encoding (the compressed answers browsers get).
 // - mixed: 20 connections reading the dashboard for 15 s, alone and while another client makes one
 //   audited change a second.
 // - import: a 75,600-row opt-in return (12 months × 6,300 practices) through the upload page's code
@@ -239,10 +239,13 @@ async function main() {
     const BROWSER_ENCODINGS = "gzip, deflate, br, zstd";
     const browserDashboard = await load(base + "/", { cookie, "Accept-Encoding": BROWSER_ENCODINGS }, DURATION);
     const browserLogin = await load(base + "/login", { "Accept-Encoding": BROWSER_ENCODINGS }, DURATION);
-    failed ||= browserDashboard.errors + browserDashboard.non2xx + browserLogin.errors + browserLogin.non2xx > 0;
+    // What a link inside the app fetches once the first page has loaded: the page's data.
+    const browserConsentData = await load(base + "/consent.data", { cookie, "Accept-Encoding": BROWSER_ENCODINGS }, DURATION);
+    failed ||= browserDashboard.errors + browserDashboard.non2xx + browserLogin.errors + browserLogin.non2xx + browserConsentData.errors + browserConsentData.non2xx > 0;
     console.log(
       `\nwith a browser's Accept-Encoding (${BROWSER_ENCODINGS}), ${CONNECTIONS} connections for ${DURATION} s: the dashboard ${round(browserDashboard.rps)} req/s ` +
-        `(p95 ${round(browserDashboard.p95, 0)} ms), /login ${round(browserLogin.rps)} req/s: the dashboard at ${Math.round((100 * browserDashboard.rps) / browserLogin.rps)}% of /login`,
+        `(p95 ${round(browserDashboard.p95, 0)} ms), /login ${round(browserLogin.rps)} req/s: the dashboard at ${Math.round((100 * browserDashboard.rps) / browserLogin.rps)}% of /login; ` +
+        `the consent page's data (/consent.data, opened from a link) ${round(browserConsentData.rps)} req/s (p95 ${round(browserConsentData.p95, 0)} ms)`,
     );
 
     const readOnly = await load(base + "/", { cookie }, MIXED_DURATION);
