@@ -137,7 +137,9 @@ export function optInReturnsChanged(db: DbOrTx, changed: readonly ReturnKey[] | 
     for (const k of [0, 1, 2, 3, 12]) {
       db.run(sql`insert or ignore into temp.opt_in_affected (organisation_id, month) select organisation_id, ${shiftMonth(sql`month`, k)} from temp.opt_in_changed`);
     }
-    db.run(sql`delete from opt_in_practice_months where exists (select 1 from temp.opt_in_affected a where a.organisation_id = opt_in_practice_months.organisation_id and a.month = opt_in_practice_months.month)`);
+    // By key (a seek on the primary key for each affected row): as a correlated EXISTS, SQLite
+    // scanned all 375,000 practice months for a one-return correction (42 ms at national scale).
+    db.run(sql`delete from opt_in_practice_months where (organisation_id, month) in (select organisation_id, month from temp.opt_in_affected)`);
     db.run(insertPracticeMonths(sql`temp.opt_in_affected a cross join opt_in_returns r on r.organisation_id = a.organisation_id and r.month = a.month`));
   } else {
     // A whole file: every return of the practices it touches from its first month on (cheaper
