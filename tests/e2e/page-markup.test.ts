@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postForm } from "../helpers/server";
 import { rawGet, signInOverHttp, startProductionServer, type TestServer } from "../helpers/own-server";
@@ -25,6 +25,24 @@ async function page(path: string, cookie: string) {
   const body = await res.text();
   const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1] ?? "";
   return { status: res.status, body, nonce, timing: res.headers.get("server-timing") ?? "" };
+}
+
+/** Runs `steps` in a Chromium tab signed in with `cookie`; the console errors and page errors it saw. */
+async function inChromium(cookie: string, steps: (tab: Page) => Promise<void>) {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--headless=new", "--no-sandbox", "--disable-gpu"] });
+  try {
+    const context = await browser.newContext({ baseURL: base });
+    const [name, value] = cookie.split("=");
+    await context.addCookies([{ name: name!, value: value!, url: base }]);
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+    tab.on("pageerror", (e) => errors.push(String(e)));
+    await steps(tab);
+    return errors;
+  } finally {
+    await browser.close();
+  }
 }
 
 /** The page's words, as a person reads them: tags, scripts and attributes left out. */
@@ -129,23 +147,13 @@ describe("pages already drawn", () => {
     expect(words(html)).toContain("Bina Board");
 
     // Chromium reads it: the page shows, and its scripts run under the response's nonce.
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--headless=new", "--no-sandbox", "--disable-gpu"] });
-    try {
-      const context = await browser.newContext({ baseURL: base });
-      const [name, value] = cookie.split("=");
-      await context.addCookies([{ name: name!, value: value!, url: base }]);
-      const tab = await context.newPage();
-      const errors: string[] = [];
-      tab.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      tab.on("pageerror", (e) => errors.push(String(e)));
+    const errors = await inChromium(cookie, async (tab) => {
       const response = await tab.goto("/");
       expect(response?.headers()["content-encoding"]).toBe("gzip");
       expect(await tab.getByRole("heading", { level: 1 }).textContent()).toMatch(/Programme dashboard/);
       await tab.waitForFunction(() => (window as { __remixRouter?: unknown }).__remixRouter !== undefined);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
+    expect(errors).toEqual([]);
   });
 
   it("sends a page's data (what a link inside the app fetches) gzip-compressed from a kept copy, with the request's own id", async () => {
@@ -181,15 +189,7 @@ describe("pages already drawn", () => {
     expect(theirs).not.toContain("board@example.org");
 
     // Chromium opens a page from a link: its data comes compressed and the page shows, with no error.
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--headless=new", "--no-sandbox", "--disable-gpu"] });
-    try {
-      const context = await browser.newContext({ baseURL: base });
-      const [name, value] = cookie.split("=");
-      await context.addCookies([{ name: name!, value: value!, url: base }]);
-      const tab = await context.newPage();
-      const errors: string[] = [];
-      tab.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-      tab.on("pageerror", (e) => errors.push(String(e)));
+    const errors = await inChromium(cookie, async (tab) => {
       await tab.goto("/");
       await tab.waitForFunction(() => (window as { __remixRouter?: unknown }).__remixRouter !== undefined);
       const data = tab.waitForResponse((response) => new URL(response.url()).pathname === "/consent.data");
@@ -198,9 +198,7 @@ describe("pages already drawn", () => {
       expect((await data).headers()["content-encoding"]).toBe("gzip");
       await tab.waitForURL("**/consent");
       await tab.getByRole("heading", { level: 1, name: /Patients' consent to share their record/ }).waitFor();
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
+    expect(errors).toEqual([]);
   });
 });
