@@ -1,4 +1,5 @@
 import http from "node:http";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, inject, it } from "vitest";
 import { signIn as signInCookie } from "../helpers/server";
 
@@ -7,14 +8,23 @@ import { signIn as signInCookie } from "../helpers/server";
 // shared store (app/lib/shared-cache.server.ts) rather than worked out and drawn again, and a
 // change is seen at once by both.
 
-/** A GET on a connection of its own (no keep-alive), so consecutive requests meet both workers. */
-function getOnNewConnection(url: string, cookie: string): Promise<{ status: number; timing: string; body: string }> {
+/** A GET on a connection of its own (no keep-alive), so consecutive requests meet both workers; a gzip body is given unzipped. */
+function getOnNewConnection(url: string, cookie: string, headers: Record<string, string> = {}): Promise<{ status: number; timing: string; encoding: string; requestId: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, headers: { cookie, connection: "close" } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, timing: String(res.headers["server-timing"] ?? ""), body }));
+    const req = http.get(url, { agent: false, headers: { cookie, connection: "close", ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const encoding = String(res.headers["content-encoding"] ?? "");
+        const bytes = Buffer.concat(chunks);
+        resolve({
+          status: res.statusCode ?? 0,
+          timing: String(res.headers["server-timing"] ?? ""),
+          encoding,
+          requestId: String(res.headers["x-request-id"] ?? ""),
+          body: (encoding === "gzip" ? gunzipSync(bytes) : bytes).toString("utf8"),
+        });
+      });
     });
     req.on("error", reject);
   });
@@ -42,6 +52,26 @@ describe("pages shared between the server's workers", () => {
     expect(later.some((t) => t.includes('desc="shared"')), later.join(" | ")).toBe(true);
     for (const a of answers) expect(words(a.body)).toBe(words(answers[0]!.body));
     expect(words(answers[0]!.body)).toContain("30 September 2016");
+  });
+
+  it("compresses a page's data once: the other worker sends it from the shared store, with its own request id", async () => {
+    const base = inject("baseURL");
+    const cookie = await signInCookie(base, "board@example.org");
+    // Data no one has asked for yet (a date of its own), so the first request has to keep it.
+    const url = `${base}/exceptions.data?asAt=2016-08-31&probe=${Date.now()}`;
+    const answers: Awaited<ReturnType<typeof getOnNewConnection>>[] = [];
+    for (let i = 0; i < 4; i++) answers.push(await getOnNewConnection(url, cookie, { "accept-encoding": "gzip, deflate, br, zstd" }));
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      expect(a.encoding).toBe("gzip");
+      expect(a.body).toContain(a.requestId);
+    }
+    expect(answers[0]!.timing).toContain('data;desc="new"');
+    const later = answers.slice(1).map((a) => a.timing);
+    expect(later.some((t) => t.includes('data;desc="shared"')), later.join(" | ")).toBe(true);
+    const withoutId = (a: { body: string; requestId: string }) => a.body.split(a.requestId).join("REQUEST-ID");
+    for (const a of answers) expect(withoutId(a)).toBe(withoutId(answers[0]!));
+    expect(answers[0]!.body).toContain("2016-08-31");
   });
 
   it("shows a change on every worker at once", async () => {
