@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { acceptsGzip, keepPageMarkup, keptPageMarkup, sharedPageMarkup, withoutTokens, type PageBody } from "./page-markup.server";
+import { acceptsGzip, keepAndSendMarkup, keptPageMarkup, sharedPageMarkup, withoutTokens, type PageBody } from "./page-markup.server";
 
 // Remix's data answers (`/path.data`: what the browser fetches for every page opened from a link or
 // a form inside the app, once the first page has loaded) sent gzip-compressed from a kept copy, as
@@ -33,7 +33,6 @@ export function keptDataBody(text: string, tokens: readonly string[], acceptEnco
   if (kept) return { ...kept, from: "kept" };
   const shared = sharedPageMarkup(key, tokens, acceptEncoding);
   if (shared) return { ...shared, from: "shared" };
-  keepPageMarkup(key, text, tokens);
-  const now = keptPageMarkup(key, tokens, acceptEncoding);
+  const now = keepAndSendMarkup(key, text, tokens, acceptEncoding);
   return now && { ...now, from: "new" };
 }

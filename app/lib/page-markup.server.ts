@@ -257,6 +257,16 @@ export function keepPageMarkup(key: string, html: string, tokens: readonly strin
   if (template.bytes <= pageMarkupBudgetBytes() / 4) sharedPut(`page|${key}`, JSON.stringify({ slots, lengths: parts.map((p) => p.length) }), Buffer.concat(parts));
 }
 
+/**
+ * Keeps a body for this key (as keepPageMarkup) and sends it to this request at once, as a kept
+ * one would be: undefined when it is too large to keep. Counts neither a hit nor a miss.
+ */
+export function keepAndSendMarkup(key: string, text: string, tokens: readonly string[], acceptEncoding: string | null): PageBody | undefined {
+  keepPageMarkup(key, text, tokens);
+  const template = cache.get(key);
+  return template && sent(key, template, tokens, acceptEncoding);
+}
+
 function keep(key: string, parts: Buffer[], slots: number[]): Template {
   const bytes = 2 * key.length + parts.reduce((sum, part) => sum + part.length, 0) + 64 * (parts.length + 1);
   const template = { parts, slots, bytes };
@@ -283,7 +293,7 @@ function evictOver(budget: number, keeping: string) {
   }
 }
 
-/** What is kept now, and how often a page was sent from it (for tests and the README). */
+/** What is kept now (pages and data answers), and how often one was sent from it (tests). */
 export function pageMarkupStats() {
   return { bytes: cachedBytes, entries: cache.size, hits, misses, budget: pageMarkupBudgetBytes() };
 }
