@@ -192,12 +192,12 @@ async function refreshStepByStep(): Promise<{ refreshed: boolean; ms: number }> 
   return { refreshed: due || recent.length > 0, ms };
 }
 
-/** One recently read figure worked out again; one that fails is left to its next reader, who sees why. */
+/** One recently read figure worked out again; one that fails is left to its next reader, who sees why (and the log says so). */
 function workedOutOrLeft(figure: () => void) {
   try {
     figure();
-  } catch {
-    // the next read works it out again and answers with the error as any page would
+  } catch (error) {
+    logger().warn(`A recently read figure was not refreshed after a change (its next reader works it out): ${(error as Error).message}`);
   }
 }
 
