@@ -167,6 +167,16 @@ describe("sessions", () => {
     expect(await home(cookie)).toHaveProperty("figures");
   });
 
+  it("checks a long cookie header (other cookies beside the session's) every time, and still refuses a tampered one", async () => {
+    const cookie = await signInAs("programme@example.org");
+    const long = `${cookie}; tracking=${"x".repeat(600)}`;
+    expect(await home(long)).toHaveProperty("figures");
+    expect(await home(long)).toHaveProperty("figures");
+    const [name, value] = cookie.split("=");
+    const tampered = `${name}=${value!.slice(0, -2)}${value!.endsWith("AA") ? "BB" : "AA"}; tracking=${"x".repeat(600)}`;
+    expect(statusOf(await home(tampered))).toBe(302);
+  });
+
   it("asks who is signed in once per page request, and afresh for a form's request (its action may sign out)", async () => {
     const cookie = await signInAs("ccg@example.org");
     const user = getDb().select().from(users).where(eq(users.email, "ccg@example.org")).get()!;
