@@ -282,6 +282,25 @@ describe("figures one worker worked out, shared with the others (app/lib/shared-
     expect(sharedGet("test-big")).toBeUndefined();
   });
 
+  it("keeps its running total of bytes equal to its entries' through new entries, overwrites of different sizes and evictions", () => {
+    process.env.SHAREBOARD_SHARED_CACHE_MAX_BYTES = String(100_000);
+    resetSharedCache();
+    for (let i = 0; i < 30; i++) sharedPut(`total-${i % 7}`, `tag-${i}`, Buffer.alloc(1_000 + ((i * 3_917) % 20_000), i));
+    const file = new Database(process.env.SHAREBOARD_SHARED_CACHE_FILE!, { readonly: true });
+    const summed = (file.prepare("select coalesce(sum(bytes), 0) as total from entries").get() as { total: number }).total;
+    const kept = (file.prepare("select bytes from totals").get() as { bytes: number }).bytes;
+    const stored = file.prepare("select key, length(value) as length from entries order by key").all() as { key: string; length: number }[];
+    file.close();
+    expect(kept).toBe(summed);
+    expect(kept).toBeLessThanOrEqual(100_000);
+    // Each key holds its latest value (an overwrite replaced, did not add).
+    expect(stored.length).toBeLessThanOrEqual(7);
+    for (const { key, length } of stored) {
+      const last = Math.max(...Array.from({ length: 30 }, (_, i) => i).filter((i) => `total-${i % 7}` === key));
+      expect(length).toBe(1_000 + ((last * 3_917) % 20_000));
+    }
+  });
+
   it("is off for a single process and when caching is off", () => {
     delete process.env.SHAREBOARD_SHARED_CACHE_FILE;
     resetSharedCache();
