@@ -1,4 +1,4 @@
-import { inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { agreementParties, organisations } from "../../db/schema";
 import type { CaseState, OrganisationType, Role } from "../../db/schema/enums";
 import { getDb, type DbOrTx } from "~/lib/db.server";
@@ -45,7 +45,10 @@ function organisationsById(db: DbOrTx, ids: number[], asAt: string) {
     ? db
         .select({ id: organisations.id, odsCode: organisations.odsCode, name: nameAsAtSql(db, organisations.id, asAt), type: organisations.type, locality: organisations.locality })
         .from(organisations)
-        .where(inArray(organisations.id, unique))
+        // One bound list, not a parameter per id: the opt-in rule names ~4,600 practices nationally,
+        // and building and compiling a statement with that many parameters cost more than the
+        // look-ups (15-20 against 9 ms).
+        .where(sql`${organisations.id} in (select value from json_each(${JSON.stringify(unique)}))`)
         .all()
     : [];
   return new Map(rows.map((r) => [r.id, { odsCode: r.odsCode, name: r.name, type: r.type, locality: r.locality } satisfies ExceptionOrganisation]));
