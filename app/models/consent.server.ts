@@ -309,8 +309,13 @@ export type ListOptInByPracticeArgs = {
 
 /** The practice table: sorted, filtered and paged in SQL. */
 export function listOptInByPractice({ asAt, locality, flag, sort = { id: "name", desc: false }, page, pageSize, db = getDb() }: ListOptInByPracticeArgs) {
-  // Kept until the data changes (the sort over every practice's latest return costs tens of ms nationally).
-  return memoiseByDataVersion("opt-in-practices", { asAt, locality, flag, sort, page, pageSize }, db, () => computeOptInByPractice({ asAt, locality, flag, sort, page, pageSize, db }));
+  // Kept until the data changes (the sort over every practice's latest return costs tens of ms
+  // nationally), and by month: the list reads returns by month only (each practice's latest on or
+  // before the as-at month), so every date of a month shares one (the exceptions and the dashboard
+  // at a date nobody has opened yet then find it ready when any day of that month was opened).
+  return memoiseByDataVersion("opt-in-practices", { month: monthOf(asAt), locality, flag, sort, page, pageSize }, db, () =>
+    computeOptInByPractice({ asAt, locality, flag, sort, page, pageSize, db }),
+  );
 }
 
 function computeOptInByPractice({ asAt, locality, flag, sort = { id: "name", desc: false }, page, pageSize, db = getDb() }: ListOptInByPracticeArgs) {

@@ -85,6 +85,31 @@ describe("after a change, only the figures that read the changed tables are work
       expect(recomputed, other).not.toContain(other);
   });
 
+  it("every day of a month shares one opt-in practice list (it reads returns by month), and a return imported for that month moves it for all of them", async () => {
+    const programme = userOf("programme@example.org");
+    const days = ["2016-10-31", "2016-10-12", "2016-10-01"];
+    forgetFigures();
+    takeFigureComputations();
+    const lists = days.map((asAt) => listExceptions({ asAt, kind: "opt_in_below_target" }));
+    // Worked out once for the month; the rule itself (organisations named as on each day) once a day.
+    expect(takeFigureComputations().get("opt-in-practices")?.count).toBe(1);
+    expect(lists[1]!.map((e) => e.id)).toEqual(lists[0]!.map((e) => e.id));
+    const september = listExceptions({ asAt: "2016-09-30", kind: "opt_in_below_target" });
+    // A practice not below the target in October, given a return far below it.
+    const listed = new Set(lists[0]!.map((e) => e.organisation?.odsCode));
+    const practice = getDb().select({ odsCode: organisations.odsCode }).from(organisations).where(eq(organisations.type, "gp_practice")).all().find((o) => !listed.has(o.odsCode))!.odsCode;
+    const preview = previewOptInUpload({ userId: programme.id, fileName: "oct.csv", text: ["ods_code,month,registered,opted_in,declined,not_asked", `${practice},2016-10,6000,300,100,5600`].join("\n") });
+    await confirmOptInUpload({ actor: actorOf(programme.email), userId: programme.id, uploadId: (preview as { uploadId: string }).uploadId });
+    for (const asAt of days) {
+      const after = listExceptions({ asAt, kind: "opt_in_below_target" });
+      expect(after.some((e) => e.organisation?.odsCode === practice), asAt).toBe(true);
+      forgetFigures();
+      expect(listExceptions({ asAt, kind: "opt_in_below_target" }), asAt).toEqual(after);
+    }
+    // The month before keeps its own list: October's return is not in it.
+    expect(listExceptions({ asAt: "2016-09-30", kind: "opt_in_below_target" })).toEqual(september);
+  });
+
   it("a maturity assessment recomputes the maturity rule and average, and leaves the other rules and the public page kept", async () => {
     const programme = userOf("programme@example.org");
     const framework = getFramework({ code: "wgll" })!;
