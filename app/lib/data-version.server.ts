@@ -66,9 +66,26 @@ export function cacheBudgetBytes() {
  * change has worked out). `recompute`: works it out again through this cache (for that refresh).
  */
 type Entry = { tables: readonly string[]; signature: string; value: unknown; bytes: number; usedAt: number; recompute: () => void };
-// Least recently used first (a Map keeps insertion order; a hit moves the entry to the end).
-const cache = new Map<string, Entry>();
-let cachedBytes = 0;
+
+/**
+ * Figures up to this size (a count, a headline figure, a page of rows) are kept apart from the long
+ * lists (every exception or practice on a date, 4-5 MiB each nationally). In one queue, the ~14 MiB
+ * of long lists a dashboard at another date keeps pushed out every small figure of the dates
+ * before it, so going back to a date, or to any day of a month already opened, worked out again
+ * its counts (summary:covered 12 ms, summary:practices 10 ms, each for the date and the month end
+ * before it) as well as its lists.
+ */
+export const SMALL_FIGURE_BYTES = 64 * 1024;
+
+/**
+ * Small figures are kept in at most a quarter of the budget, least recently used out first among
+ * them; long lists use the rest (all of the budget the small ones do not hold) and push out only
+ * each other. A Map keeps insertion order, least recently used first; a hit moves the entry to the end.
+ */
+const small = { entries: new Map<string, Entry>(), bytes: 0 };
+const large = { entries: new Map<string, Entry>(), bytes: 0 };
+const segmentOf = (bytes: number) => (bytes <= SMALL_FIGURE_BYTES ? small : large);
+const cached = (key: string) => small.entries.get(key) ?? large.entries.get(key);
 
 /** Roughly what a value holds in memory: its JSON text in UTF-16 (2 bytes a character), as V8 keeps most strings. */
 export function sizeOf(value: unknown) {
@@ -103,22 +120,24 @@ function jsonLength(value: unknown, depth: number): number {
 }
 
 function remove(key: string) {
-  const entry = cache.get(key);
+  const entry = cached(key);
   if (!entry) return;
-  cache.delete(key);
-  cachedBytes -= entry.bytes;
+  const segment = segmentOf(entry.bytes);
+  segment.entries.delete(key);
+  segment.bytes -= entry.bytes;
 }
 
-/** Bytes and entries the cache holds now (for tests and the start-up log). */
+/** Bytes and entries the cache holds now, and the small figures' part of them (for tests and the start-up log). */
 export function cacheStats() {
-  return { bytes: cachedBytes, entries: cache.size, budget: cacheBudgetBytes() };
+  return { bytes: small.bytes + large.bytes, entries: small.entries.size + large.entries.size, budget: cacheBudgetBytes(), smallBytes: small.bytes, smallEntries: small.entries.size };
 }
 
 /**
  * The value of `compute` for these arguments, reused until one of the tables it read changes. The
  * counters are read from SQLite on every call, so a change made by any worker process is seen at
- * once. Bounded in bytes, not entries: the least recently used figures go first, and a value
- * larger than a quarter of the budget is never kept. Skipped inside a transaction (it may hold
+ * once. Bounded in bytes, not entries: the least recently used figures go first (small figures
+ * and long lists each pushing out only their own kind, above), and a value larger than a quarter
+ * of the budget is never kept. Skipped inside a transaction (it may hold
  * uncommitted changes) and when turned off (SHAREBOARD_CACHE=off). On under test too: every write
  * a fixture makes is counted, so the whole suite checks that no figure is ever served stale.
  */
@@ -126,10 +145,11 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   if (db !== getDb() || !cachingEnabled()) return compute();
   const versions = tableVersions(db);
   const key = `${process.env.DATABASE_PATH ?? ""}|${name}|${JSON.stringify(args)}`;
-  const hit = cache.get(key);
+  const hit = cached(key);
   if (hit && hit.signature === signature(hit.tables, versions)) {
-    cache.delete(key);
-    cache.set(key, hit);
+    const segment = segmentOf(hit.bytes);
+    segment.entries.delete(key);
+    segment.entries.set(key, hit);
     hit.usedAt = Math.max(hit.usedAt, readAt());
     // A figure computed from this one depends on the same tables.
     noteTables(hit.tables);
@@ -189,8 +209,8 @@ export function staleRecentFigures(withinMs: number): (() => void)[] {
   const versions = tableVersions();
   const since = Date.now() - withinMs;
   const steps: (() => void)[] = [];
-  for (const entry of [...cache.values()].reverse()) {
-    if (entry.usedAt < since || entry.usedAt === 0) continue;
+  const recent = [...small.entries.values(), ...large.entries.values()].filter((entry) => entry.usedAt >= since && entry.usedAt !== 0);
+  for (const entry of recent.sort((a, b) => b.usedAt - a.usedAt)) {
     if (entry.signature === signature(entry.tables, versions)) continue;
     steps.push(() => asRefresh(entry.usedAt, entry.recompute));
   }
@@ -201,15 +221,23 @@ function keep(key: string, tables: readonly string[], valueSignature: string, va
   const budget = cacheBudgetBytes();
   const bytes = sizeOf(value);
   if (bytes > budget / 4) return;
-  for (const oldest of cache.keys()) {
-    if (cachedBytes + bytes <= budget) break;
+  const segment = segmentOf(bytes);
+  if (segment === small) {
+    for (const oldest of small.entries.keys()) {
+      if (small.bytes + bytes <= budget / 4) break;
+      remove(oldest);
+    }
+  }
+  // Room among the long lists (the small figures hold at most a quarter, so there always is).
+  for (const oldest of large.entries.keys()) {
+    if (small.bytes + large.bytes + bytes <= budget) break;
     remove(oldest);
   }
   // Callers share the value: under test it is frozen, so code that changes a shared figure fails there.
   if (process.env.NODE_ENV === "test") deepFreeze(value);
   // The counters read before computing: a change committed meanwhile makes the next call recompute.
-  cache.set(key, { tables, signature: valueSignature, value, bytes, usedAt, recompute });
-  cachedBytes += bytes;
+  segment.entries.set(key, { tables, signature: valueSignature, value, bytes, usedAt, recompute });
+  segment.bytes += bytes;
 }
 
 // In the shared store a figure is tagged with the tables it read and their counters then.
@@ -292,13 +320,15 @@ export function takeFigureComputations(): Map<string, FigureComputation> {
 
 /** Forgets every figure this process keeps, as a newly started worker has none (tests). */
 export function forgetFigures() {
-  cache.clear();
-  cachedBytes = 0;
+  for (const segment of [small, large]) {
+    segment.entries.clear();
+    segment.bytes = 0;
+  }
 }
 
 /** The tables a cached figure was computed from (for tests), or null when it is not cached. */
 export function cachedTables(name: string, args: unknown): readonly string[] | null {
-  return cache.get(`${process.env.DATABASE_PATH ?? ""}|${name}|${JSON.stringify(args)}`)?.tables ?? null;
+  return cached(`${process.env.DATABASE_PATH ?? ""}|${name}|${JSON.stringify(args)}`)?.tables ?? null;
 }
 
 function deepFreeze(value: unknown) {

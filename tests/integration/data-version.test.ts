@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, sizeOf, tableVersions } from "~/lib/data-version.server";
+import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, sizeOf, SMALL_FIGURE_BYTES, tableVersions } from "~/lib/data-version.server";
 import { resetSharedCache, sharedGet, sharedPut } from "~/lib/shared-cache.server";
 import { useFreshSharedCache } from "../helpers/shared-cache";
 import { connection } from "~/lib/db.server";
@@ -189,6 +189,35 @@ describe("the figures cache across worker processes and in memory", () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(sizeOf(circular)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("keeps small figures apart from long lists: a flood of long lists never pushes out a count, and small figures keep to a quarter of the budget", () => {
+    process.env.SHAREBOARD_CACHE_MAX_BYTES = String(2_000_000);
+    try {
+      const count = (i: number) => memoiseByDataVersion("test.count", { i }, getDb(), () => getDb().select({ key: settings.key }).from(settings).all().length + i);
+      const list = (i: number) =>
+        memoiseByDataVersion("test.list", { i }, getDb(), () => ({ i, settings: count(0), rows: Array.from({ length: 5_000 }, (_, k) => `row ${k} of list ${i}`) }));
+      expect(sizeOf(list(0))).toBeGreaterThan(SMALL_FIGURE_BYTES);
+      for (let i = 0; i < 10; i++) count(i);
+      // Long lists of 150-200 kB each, far more than the budget holds.
+      for (let i = 1; i < 60; i++) list(i);
+      const afterLists = cacheStats();
+      expect(afterLists.bytes).toBeLessThanOrEqual(2_000_000);
+      // Every count is still kept: asked again, none is worked out.
+      for (let i = 0; i < 10; i++) expect(memoiseByDataVersion("test.count", { i }, getDb(), () => -1)).not.toBe(-1);
+      // The lists pushed out each other, least recently used first.
+      expect(memoiseByDataVersion("test.list", { i: 1 }, getDb(), () => null)).toBeNull();
+      expect(memoiseByDataVersion("test.list", { i: 59 }, getDb(), () => null)).not.toBeNull();
+      // Small figures alone keep to a quarter of the budget, the oldest out first.
+      for (let i = 0; i < 200; i++) memoiseByDataVersion("test.small", { i }, getDb(), () => ({ i, settings: count(0), text: "x".repeat(6_000) }));
+      const stats = cacheStats();
+      expect(stats.smallBytes).toBeLessThanOrEqual(500_000);
+      expect(stats.bytes).toBeLessThanOrEqual(2_000_000);
+      expect(memoiseByDataVersion("test.small", { i: 0 }, getDb(), () => null)).toBeNull();
+      expect(memoiseByDataVersion("test.small", { i: 199 }, getDb(), () => null)).not.toBeNull();
+    } finally {
+      delete process.env.SHAREBOARD_CACHE_MAX_BYTES;
+    }
   });
 
   it("keeps at most its budget in bytes, dropping the least recently used figures first", () => {
