@@ -5,13 +5,12 @@
 // S seconds (120), so nearly every request is for a date nobody has opened yet. Prints, every 20 s,
 // the answers and their p50 and p95 with the server's resident memory; then each page's figures
 // and the peak memory. Figures, not a test: it fails only when a request errs.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { freePort, signIn, waitForHealthz } from "../helpers/server";
-import { treeRssKiB } from "./rss";
+import { signIn } from "../helpers/server";
+import { startProductionServer } from "./production-server";
 
 const PAGES = ["/", "/rollout", "/organisations", "/consent", "/maturity", "/agreements", "/indemnity", "/exceptions", "/cases", "/tasks", "/board-pack", "/transparency"];
 const FIRST_DAY = Date.UTC(2013, 0, 1);
@@ -56,18 +55,10 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-past-dates-"));
   const file = path.join(dir, "national.sqlite");
   fs.copyFileSync(source, file);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["build/node/cluster.js"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_PATH: file, SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789" },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
-  let rssPeakKiB = 0;
-  const sampler = setInterval(() => (rssPeakKiB = Math.max(rssPeakKiB, treeRssKiB(server.pid!))), 250);
+  const server = await startProductionServer(file);
+  const { base } = server;
   let errors = 0;
   try {
-    await waitForHealthz(base, server, () => "(its output went to this terminal)", { timeoutMs: 120_000 });
     const cookie = await signIn(base, "board@example.org");
     const agent = new http.Agent({ keepAlive: true, maxSockets: people });
     const random = seeded(20261207);
@@ -80,7 +71,7 @@ async function main() {
       window = [];
       console.log(
         `${String(Math.round((Date.now() - started) / 1000)).padStart(4)} s: ${sorted.length} answers, p50 ${quantile(sorted, 0.5).toFixed(0)} ms, p95 ${quantile(sorted, 0.95).toFixed(0)} ms; ` +
-          `resident memory ${Math.round(treeRssKiB(server.pid!) / 1024)} MiB`,
+          `resident memory ${server.rssMiB()} MiB`,
       );
     }, 20_000);
     const person = async () => {
@@ -105,15 +96,9 @@ async function main() {
       console.log(`| ${page} | ${sorted.length} | ${quantile(sorted, 0.5).toFixed(0)} | ${quantile(sorted, 0.95).toFixed(0)} |`);
     }
     const all = [...byPage.values()].flat().sort((a, b) => a - b);
-    console.log(`\n${all.length} answers (${(all.length / seconds).toFixed(1)} a second), p50 ${quantile(all, 0.5).toFixed(0)} ms, p95 ${quantile(all, 0.95).toFixed(0)} ms, ${errors} errors; peak resident memory ${Math.round(rssPeakKiB / 1024)} MiB`);
+    console.log(`\n${all.length} answers (${(all.length / seconds).toFixed(1)} a second), p50 ${quantile(all, 0.5).toFixed(0)} ms, p95 ${quantile(all, 0.95).toFixed(0)} ms, ${errors} errors; peak resident memory ${server.rssPeakMiB()} MiB`);
   } finally {
-    clearInterval(sampler);
-    try {
-      process.kill(-server.pid!, "SIGTERM");
-    } catch {
-      // already gone
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
   if (errors) process.exit(1);

@@ -19,7 +19,7 @@
 // - rssPeakMiB: the server's peak resident memory, every process of it together.
 //
 // Figures, not a test: it never fails on speed, only when a request errs (exit code 1).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -28,8 +28,8 @@ import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { buildNationalDatabase } from "./national-data";
 import { measureImport, type ImportFigures } from "./import";
-import { freePort, signIn as signInOverHttp, waitForHealthz } from "../helpers/server";
-import { treeRssKiB } from "./rss";
+import { signIn as signInOverHttp } from "../helpers/server";
+import { startProductionServer } from "./production-server";
 import { hashToken } from "../../app/models/api-tokens.server";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -119,19 +119,11 @@ async function main() {
   sqlite.prepare("insert into api_tokens (name, token_hash, prefix) values (?, ?, ?)").run("bench", hashToken(token), token.slice(0, 10));
   sqlite.close();
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   // As `npm run serve` starts it (the compiled server).
-  const server = spawn(process.execPath, ["build/node/cluster.js"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_PATH: file, SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789" },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
-  let rssPeakKiB = 0;
-  const sampler = setInterval(() => (rssPeakKiB = Math.max(rssPeakKiB, treeRssKiB(server.pid!))), 250);
+  const server = await startProductionServer(file);
+  const { base } = server;
   let failed = false;
   try {
-    await waitForHealthz(base, server, () => "(its output went to this terminal)", { timeoutMs: 120_000 });
     const signIn = (email: string) => signInOverHttp(base, email);
     const cookie = await signIn("board@example.org");
     const writer = await signIn("programme@example.org");
@@ -229,7 +221,7 @@ async function main() {
     const { figures: imported, summary } = await measureImport(file);
     console.log(summary);
 
-    const benchResult: BenchResult = { pages, mixed, import: imported, rssPeakMiB: Math.round(rssPeakKiB / 1024) };
+    const benchResult: BenchResult = { pages, mixed, import: imported, rssPeakMiB: server.rssPeakMiB() };
     console.log(`server peak resident memory (all processes): ${benchResult.rssPeakMiB} MiB`);
     if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(benchResult, null, 2) + "\n");
     if (failed) {
@@ -237,15 +229,9 @@ async function main() {
       process.exitCode = 1;
     }
   } finally {
-    clearInterval(sampler);
     readerAgent.destroy();
     writerAgent.destroy();
-    try {
-      process.kill(-server.pid!, "SIGTERM");
-    } catch {
-      server.kill("SIGTERM");
-    }
-    await new Promise((r) => setTimeout(r, 1000));
+    await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,45 @@
-// Resident memory of the server under benchmark (tests/bench/run.ts, past-dates.ts): the tsx
-// wrapper, the cluster's primary and its workers together.
-import { spawnSync } from "node:child_process";
+// The production server under benchmark (tests/bench/run.ts, past-dates.ts): the compiled cluster
+// as `npm run serve` starts it, on a database file of the bench's own, with its resident memory
+// (the cluster's primary and its workers together) sampled every 250 ms.
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import { freePort, waitForHealthz } from "../helpers/server";
+
+/** Starts the compiled cluster on `file` (run `npm run build` first) and waits until it answers. */
+export async function startProductionServer(file: string) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, ["build/node/cluster.js"], {
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_PATH: file, SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789" },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  let rssPeakKiB = 0;
+  const sampler = setInterval(() => (rssPeakKiB = Math.max(rssPeakKiB, treeRssKiB(server.pid!))), 250);
+  const stop = async () => {
+    clearInterval(sampler);
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      server.kill("SIGTERM");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  };
+  try {
+    await waitForHealthz(base, server, () => "(its output went to this terminal)", { timeoutMs: 120_000 });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    base,
+    /** The server's resident memory now, MiB. */
+    rssMiB: () => Math.round(treeRssKiB(server.pid!) / 1024),
+    /** The highest resident memory sampled since the start, MiB. */
+    rssPeakMiB: () => Math.round(rssPeakKiB / 1024),
+    stop,
+  };
+}
 
 /**
  * Resident memory of a process and all its descendants, KiB. Read from /proc (each thread's
