@@ -13,6 +13,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { numberOption } from "./options";
 
 type Pages = Record<string, () => unknown>;
 type Write = { name: string; run: (pass: number) => void | Promise<void> };
@@ -20,12 +21,8 @@ type Write = { name: string; run: (pass: number) => void | Promise<void> };
 async function main() {
   const source = process.argv[2];
   if (!source || !fs.existsSync(source)) throw new Error("Usage: npx tsx tests/bench/after-write.ts NATIONAL.sqlite [--runs N] [--top K] (build one with npm run bench:build-db -- FILE)");
-  const option = (name: string, fallback: number) => {
-    const at = process.argv.indexOf(name);
-    return at > 0 ? Number(process.argv[at + 1]) : fallback;
-  };
-  const runs = Math.min(Math.max(option("--runs", 3), 2), 3);
-  const top = option("--top", 6);
+  const runs = Math.min(Math.max(numberOption("--runs", 3), 2), 3);
+  const top = numberOption("--top", 6);
   const refresh = process.argv.includes("--refresh");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-after-write-"));
   const file = path.join(dir, "national.sqlite");

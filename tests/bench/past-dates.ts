@@ -10,7 +10,9 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { signIn } from "../helpers/server";
-import { startProductionServer } from "./production-server";
+import { seededRandom } from "../helpers/seeded-random";
+import { numberOption } from "./options";
+import { startBenchServer } from "./bench-server";
 
 const PAGES = ["/", "/rollout", "/organisations", "/consent", "/maturity", "/agreements", "/indemnity", "/exceptions", "/cases", "/tasks", "/board-pack", "/transparency"];
 const FIRST_DAY = Date.UTC(2013, 0, 1);
@@ -18,16 +20,6 @@ const FIRST_DAY = Date.UTC(2013, 0, 1);
 const DAYS = Math.round((Date.UTC(2016, 9, 31) - FIRST_DAY) / 86_400_000) + 1;
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-
-/** A seeded generator (mulberry32), so two runs ask for the same pages and dates in the same order. */
-function seeded(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function get(agent: http.Agent, url: string, cookie: string) {
   return new Promise<{ ms: number; status: number }>((resolve, reject) => {
@@ -45,23 +37,20 @@ function get(agent: http.Agent, url: string, cookie: string) {
 async function main() {
   const source = process.argv[2];
   if (!source || !fs.existsSync(source)) throw new Error("Usage: npm run bench:past-dates -- NATIONAL.sqlite [--seconds S] [--people N] (build one with npm run bench:build-db -- FILE)");
-  const option = (name: string, fallback: number) => {
-    const at = process.argv.indexOf(name);
-    return at > 0 ? Number(process.argv[at + 1]) : fallback;
-  };
-  const seconds = option("--seconds", 120);
-  const people = option("--people", 8);
+  const seconds = numberOption("--seconds", 120);
+  const people = numberOption("--people", 8);
   if (!fs.existsSync("build/node/cluster.js")) throw new Error("Run npm run build first: this measures the production server.");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-past-dates-"));
   const file = path.join(dir, "national.sqlite");
   fs.copyFileSync(source, file);
-  const server = await startProductionServer(file);
+  const server = await startBenchServer(file);
   const { base } = server;
   let errors = 0;
   try {
     const cookie = await signIn(base, "board@example.org");
     const agent = new http.Agent({ keepAlive: true, maxSockets: people });
-    const random = seeded(20261207);
+    // Seeded: two runs ask for the same pages and dates in the same order.
+    const random = seededRandom(20261207);
     const byPage = new Map<string, number[]>();
     let window: number[] = [];
     const started = Date.now();

@@ -29,7 +29,7 @@ import Database from "better-sqlite3";
 import { buildNationalDatabase } from "./national-data";
 import { measureImport, type ImportFigures } from "./import";
 import { signIn as signInOverHttp } from "../helpers/server";
-import { startProductionServer } from "./production-server";
+import { startBenchServer } from "./bench-server";
 import { hashToken } from "../../app/models/api-tokens.server";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -120,7 +120,7 @@ async function main() {
   sqlite.close();
 
   // As `npm run serve` starts it (the compiled server).
-  const server = await startProductionServer(file);
+  const server = await startBenchServer(file);
   const { base } = server;
   let failed = false;
   try {

@@ -6,6 +6,7 @@ import { verifyAuditChain } from "~/lib/audit.server";
 import type { DbOrTx } from "~/lib/db.server";
 import { ROUTE_ACCESS, type Access } from "~/lib/route-access";
 import { signInOverHttp, startProductionServer, type TestServer } from "../helpers/own-server";
+import { seededRandom } from "../helpers/seeded-random";
 
 // Fuzzing the production server: at least 2,000 malformed requests spread over every route in the
 // registry (so every action and every page's query parameters): bad content types, broken
@@ -33,17 +34,6 @@ const VALUES = [
 const HUGE = "y".repeat(200_000);
 const BAD_TYPES = ["application/json", "text/plain", "application/xml", "", "multipart/form-data", "multipart/form-data; boundary=", "application/x-www-form-urlencoded; charset=ebcdic", "image/png"];
 const PERSONAS = { admin: "admin@example.org", board: "board@example.org", programme: "programme@example.org", ig_lead: "ig@example.org", ccg: "ccg@example.org", practitioner: "practitioner@example.org" } as const;
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A lone surrogate cannot be percent-encoded as UTF-8: send its raw (invalid) bytes instead. */
 function safeEncode(value: string) {
@@ -74,7 +64,7 @@ function personaFor(access: Access | undefined, rnd: () => number) {
 }
 
 function plan(): Planned[] {
-  const rnd = random(12);
+  const rnd = seededRandom(12);
   const pick = <T,>(list: readonly T[]) => list[Math.floor(rnd() * list.length)]!;
   const entries = Object.entries(ROUTE_ACCESS).filter(([file]) => file !== "logout.tsx");
   const requests: Planned[] = [];

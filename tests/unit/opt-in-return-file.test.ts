@@ -6,6 +6,7 @@ import path from "node:path";
 import { checkOptInReturnFile, checkOptInReturnStream, fileHasQuote } from "~/models/opt-in-return-file.server";
 import { formatPoints, formatRate } from "~/components/consent/format";
 import { isAcceptedReturnRow, OptInReturnCsvRowSchema } from "~/models/consent.schema";
+import { seededRandom } from "../helpers/seeded-random";
 
 const practices = new Map([
   ["P92001", 1],
@@ -175,18 +176,8 @@ describe("the return row's quick check (isAcceptedReturnRow) against its schema"
   const months = ["2016-10", "2016-01", "2016-12", "2016-13", "2016-00", "2016-1", "16-10", "", "２０１６-10", "2016-10x"];
   const codes = ["P92001", "", "x"];
 
-  /** A seeded generator (mulberry32), so a failure names a row that can be run again. */
-  function random(seed: number) {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it("accepts exactly the rows the schema accepts, and so never lets through a row zod would refuse", () => {
-    const next = random(20161207);
+    const next = seededRandom(20161207);
     const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
     // Mostly good cells, so that whole rows pass often enough to matter.
     const often = <T,>(good: readonly T[], all: readonly T[]) => (next() < 0.8 ? pick(good) : pick(all));

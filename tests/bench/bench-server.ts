@@ -6,7 +6,7 @@ import fs from "node:fs";
 import { freePort, waitForHealthz } from "../helpers/server";
 
 /** Starts the compiled cluster on `file` (run `npm run build` first) and waits until it answers. */
-export async function startProductionServer(file: string) {
+export async function startBenchServer(file: string) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, ["build/node/cluster.js"], {
