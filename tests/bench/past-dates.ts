@@ -73,7 +73,8 @@ async function main() {
           console.error(`${page}?asAt=${day} answered ${status}`);
         }
         window.push(ms);
-        byPage.set(page, [...(byPage.get(page) ?? []), ms]);
+        if (!byPage.has(page)) byPage.set(page, []);
+        byPage.get(page)!.push(ms);
       }
     };
     console.log(`${people} people, each opening a random page at a random date for ${seconds} s...`);
