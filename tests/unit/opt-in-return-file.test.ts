@@ -72,6 +72,40 @@ describe("checking a monthly opt-in return file", () => {
     expect(quoted).toMatchObject({ ok: true, rows: 1, rejectedCount: 0 });
   });
 
+  it("reads random files without quotes alike through Papa Parse and csv-parse, whole or streamed in pieces that split characters", async () => {
+    // Files without a double quote go through Papa Parse; csv-parse (the quoted path) is the reference.
+    const next = seededRandom(20261207);
+    const pick = <T,>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
+    const cells = ["P92001", "p92002", " P92001 ", "P92009", "2016-09", "2016-10", " 2016-10", "2016-11", "1000", "600", "50", "350", "", " ", "\t", "x", "é", "１２", "-5"];
+    const goodRows = ["P92001,2016-09,1000,600,50,350", "P92002,2016-10,10,5,5,0", "P92001,2016-10,0,0,0,0"];
+    let files = 0;
+    for (let t = 0; t < 300; t++) {
+      const lineEnd = pick(["\n", "\r\n", "\r"]);
+      const lines = [next() < 0.8 ? HEADER : pick([` ${HEADER} `, `${HEADER},national_opt_outs`, "ods,month"])];
+      for (let i = Math.floor(next() * 12); i > 0; i--) {
+        const kind = next();
+        lines.push(kind < 0.4 ? pick(goodRows) : kind < 0.5 ? pick(["", "   ", "\t"]) : Array.from({ length: 5 + Math.floor(next() * 3) }, () => pick(cells)).join(","));
+      }
+      const text = (next() < 0.2 ? "\uFEFF" : "") + lines.join(lineEnd) + (next() < 0.5 ? lineEnd : "");
+      const bytes = Buffer.from(text);
+      // Pieces of 1 to 9 bytes: line ends, records and two-byte characters fall across them.
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + Math.floor(next() * 9);
+        pieces.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const args = { practiceIdByOdsCode: practices, reportingMonth: "2016-10" };
+      const reference = await checkOptInReturnStream({ ...args, input: Readable.from([text]), quoted: true });
+      const label = JSON.stringify(text);
+      expect(await checkOptInReturnStream({ ...args, input: Readable.from(pieces), quoted: false }), label).toEqual(reference);
+      expect(checkOptInReturnFile({ ...args, text }), label).toEqual(reference);
+      if (reference.ok && reference.valid.length + reference.rejectedCount > 1) files++;
+    }
+    // Most files had rows to compare, not only a refused header.
+    expect(files).toBeGreaterThan(150);
+  });
+
   it("finds a double quote anywhere in a file on disk, past its first megabyte too", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quote-"));
     try {
