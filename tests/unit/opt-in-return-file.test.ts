@@ -104,6 +104,14 @@ describe("checking a monthly opt-in return file", () => {
     }
     // Most files had rows to compare, not only a refused header.
     expect(files).toBeGreaterThan(150);
+    // And the files with nothing in them, or a header and nothing after it, are refused alike, with a message.
+    for (const text of ["", "\uFEFF", "\n\n", "\r\n", HEADER, `${HEADER}\r\n\r\n`, `\uFEFF${HEADER}\r`]) {
+      const args = { practiceIdByOdsCode: practices, reportingMonth: "2016-10" };
+      const reference = await checkOptInReturnStream({ ...args, input: Readable.from([text]), quoted: true });
+      expect(reference, JSON.stringify(text)).toEqual({ ok: false, fileError: expect.stringMatching(/this file is empty|no returns/) });
+      expect(await checkOptInReturnStream({ ...args, input: Readable.from([Buffer.from(text)]), quoted: false }), JSON.stringify(text)).toEqual(reference);
+      expect(checkOptInReturnFile({ ...args, text }), JSON.stringify(text)).toEqual(reference);
+    }
   });
 
   it("finds a double quote anywhere in a file on disk, past its first megabyte too", () => {
