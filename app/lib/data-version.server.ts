@@ -65,7 +65,16 @@ export function cacheBudgetBytes() {
  * `usedAt`: when a request last read it (ms since the epoch; 0 for figures only the refresh after a
  * change has worked out). `recompute`: works it out again through this cache (for that refresh).
  */
-type Entry = { tables: readonly string[]; signature: string; value: unknown; bytes: number; usedAt: number; recompute: () => void };
+type Entry = {
+  tables: readonly string[];
+  signature: string;
+  value: unknown;
+  bytes: number;
+  usedAt: number;
+  recompute: () => void;
+  /** How many figures were being worked out around it, at most, when it was worked out or read: a part is deeper than what it is part of. */
+  depth: number;
+};
 
 /**
  * Figures up to this size (a count, a headline figure, a page of rows) are kept apart from the long
@@ -157,11 +166,13 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
     segment.entries.delete(key);
     segment.entries.set(key, hit);
     hit.usedAt = Math.max(hit.usedAt, readAt());
+    hit.depth = Math.max(hit.depth, computing.length);
     // A figure computed from this one depends on the same tables.
     noteTables(hit.tables);
     return hit.value as T;
   }
   const usedBefore = hit?.usedAt ?? 0;
+  const depthBefore = hit?.depth ?? 0;
   remove(key);
   const recompute = () => {
     if (db === getDb()) memoiseByDataVersion(name, args, db, compute);
@@ -169,7 +180,7 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   // Another worker may have worked it out from the same tables as they are now (shared-cache.server.ts).
   const shared = sharedFigure<T>(key, versions);
   if (shared) {
-    keep(key, shared.tables, signature(shared.tables, versions), shared.value, Math.max(usedBefore, readAt()), recompute);
+    keep(key, shared.tables, signature(shared.tables, versions), shared.value, Math.max(usedBefore, readAt()), recompute, computing.length);
     noteTables(shared.tables);
     return shared.value;
   }
@@ -180,7 +191,7 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   if (tables.length === 0) return value;
   const valueSignature = signature(tables, versions);
   shareFigure(key, tables, valueSignature, value);
-  keep(key, tables, valueSignature, value, Math.max(usedBefore, readAt()), recompute);
+  keep(key, tables, valueSignature, value, Math.max(usedBefore, readAt()), recompute, Math.max(depthBefore, computing.length));
   return value;
 }
 
@@ -206,24 +217,31 @@ export function asRefresh<T>(usedAt: number, work: () => T): T {
 }
 
 /**
- * Figures a request read within the last `withinMs` whose tables have changed since they were
- * worked out, most recently read first: for each, a step that works it out again (through this
- * cache, so figures it is made of are reused when current) and leaves it here and in the shared
- * store. For the refresh after a change (app/models/figure-refresh.server.ts).
+ * Figures a request read within the last `withinMs`, and those only the refresh has worked out,
+ * whose tables have changed since they were worked out, parts before what they are part of (the deepest first), then most recently read
+ * first: for each, a step that works it out again (through this cache, so figures it is made of
+ * are reused when current) and leaves it here and in the shared store. For the refresh after a
+ * change (app/models/figure-refresh.server.ts): as each part is its own step, what is made of them
+ * then finds them worked out, and no one step holds the worker for a whole page's figures.
  */
-export function staleRecentFigures(withinMs: number): (() => void)[] {
+export function staleRecentFigures(withinMs: number): RefreshStep[] {
   const versions = tableVersions();
   const since = Date.now() - withinMs;
-  const steps: (() => void)[] = [];
-  const recent = [...small.entries.values(), ...large.entries.values()].filter((entry) => entry.usedAt >= since && entry.usedAt !== 0);
-  for (const entry of recent.sort((a, b) => b.usedAt - a.usedAt)) {
+  // With them the figures only the refresh has worked out (usedAt 0: the most-read pages' parts,
+  // which it works out again anyway when they are stale), so that those too go a part at a time.
+  const recent = [...small.entries, ...large.entries].filter(([, entry]) => entry.usedAt >= since || entry.usedAt === 0);
+  const steps: RefreshStep[] = [];
+  for (const [key, entry] of recent.sort(([, a], [, b]) => b.depth - a.depth || b.usedAt - a.usedAt)) {
     if (entry.signature === signature(entry.tables, versions)) continue;
-    steps.push(() => asRefresh(entry.usedAt, entry.recompute));
+    steps.push({ figure: key.split("|")[1] ?? key, run: () => asRefresh(entry.usedAt, entry.recompute) });
   }
   return steps;
 }
 
-function keep(key: string, tables: readonly string[], valueSignature: string, value: unknown, usedAt: number, recompute: () => void) {
+/** A figure to work out again (its name, for the log) and the step that does it. */
+export type RefreshStep = { figure: string; run: () => void };
+
+function keep(key: string, tables: readonly string[], valueSignature: string, value: unknown, usedAt: number, recompute: () => void, depth: number) {
   const budget = cacheBudgetBytes();
   // The key and the entry itself (its tables, the closure that works it out again) count too:
   // next to a count of a few bytes they are most of what a small figure holds.
@@ -244,7 +262,7 @@ function keep(key: string, tables: readonly string[], valueSignature: string, va
   // Callers share the value: under test it is frozen, so code that changes a shared figure fails there.
   if (process.env.NODE_ENV === "test") deepFreeze(value);
   // The counters read before computing: a change committed meanwhile makes the next call recompute.
-  segment.entries.set(key, { tables, signature: valueSignature, value, bytes, usedAt, recompute });
+  segment.entries.set(key, { tables, signature: valueSignature, value, bytes, usedAt, recompute, depth });
   segment.bytes += bytes;
 }
 

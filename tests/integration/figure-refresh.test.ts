@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { eq } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { takeFigureComputations } from "~/lib/data-version.server";
+import { forgetFigures, staleRecentFigures, takeFigureComputations } from "~/lib/data-version.server";
 import { addComment } from "~/models/cases.server";
 import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
 import { forgetFigureRefresh, RECENTLY_READ_MS, refreshCurrentFigures, scheduleFigureRefresh } from "~/models/figure-refresh.server";
@@ -102,6 +102,31 @@ describe("figures worked out again straight after a change", () => {
     move("live");
     refreshCurrentFigures();
     expect(await openOthers()).toEqual(expect.arrayContaining(["dashboard", "rollout-register"]));
+  });
+
+  it("works a change's figures out a part at a time, each part before what it is part of, those only the refresh worked out too", async () => {
+    // Worked out by the refresh alone (no one has opened a page since this worker started).
+    forgetFigures();
+    refreshCurrentFigures();
+    // An opt-in return (the other tests start the planned deployments).
+    const programme = userOf("programme@example.org");
+    const text = ["ods_code,month,registered,opted_in,declined,not_asked", "P92001,2016-10,6000,3200,100,2700"].join("\n");
+    const preview = previewOptInUpload({ userId: programme.id, fileName: "oct.csv", text });
+    expect(await confirmOptInUpload({ actor: actorOf(programme.email), userId: programme.id, uploadId: (preview as { uploadId: string }).uploadId })).toMatchObject({ ok: true });
+    const steps = staleRecentFigures(RECENTLY_READ_MS);
+    const names = steps.map((s) => s.figure);
+    for (const name of ["exceptions.rule.opt-in", "exceptions-list", "dashboard"]) expect(names).toContain(name);
+    expect(names.indexOf("exceptions.rule.opt-in")).toBeLessThan(names.indexOf("exceptions-list"));
+    expect(names.indexOf("exceptions-list")).toBeLessThan(names.indexOf("dashboard"));
+    // Each step works out its own figure and nothing else: its parts were worked out by the steps before it.
+    takeFigureComputations();
+    for (const step of steps) {
+      step.run();
+      expect([...takeFigureComputations().keys()].filter((name) => name !== step.figure), step.figure).toEqual([]);
+    }
+    // Then the pages find everything worked out.
+    refreshCurrentFigures();
+    expect(await openPages()).toEqual([]);
   });
 
   it("has the consent page's figures ready after an opt-in return is imported", async () => {
