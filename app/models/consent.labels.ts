@@ -8,3 +8,5 @@ export const OPT_IN_CSV_NATIONAL_COLUMN = "national_opt_outs";
 /** Largest file the upload accepts. */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 export const MAX_UPLOAD_LABEL = "20 MB";
+/** What a person is told when the file is not CSV text (a spreadsheet's own format, binary, not UTF-8). */
+export const NOT_CSV_MESSAGE = "The file is not a CSV file: in your spreadsheet choose Save As, then CSV (comma delimited), and upload that file";

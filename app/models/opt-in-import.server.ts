@@ -94,14 +94,36 @@ export function importThreadRunning() {
   return (pool?.threads.length ?? 0) > 0;
 }
 
-/** Checks an uploaded return file in the worker thread (streamed from a private temporary file). */
-export async function previewOptInUploadOffThread({ userId, fileName, text }: { userId: number; fileName: string; text: string }): Promise<UploadPreview> {
+/**
+ * A new path for an incoming upload in the private upload folder (created, owner only), where the
+ * upload page streams the file as it arrives and the import thread reads it from.
+ */
+export function incomingUploadPath() {
   const dir = path.join(os.tmpdir(), "shareboard-opt-in-uploads");
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const filePath = path.join(dir, `incoming-${crypto.randomUUID()}.csv`);
+  return path.join(dir, `incoming-${crypto.randomUUID()}.csv`);
+}
+
+/** Checks an uploaded return file in the worker thread (streamed from a private temporary file). */
+export async function previewOptInUploadOffThread({ userId, fileName, text }: { userId: number; fileName: string; text: string }): Promise<UploadPreview> {
+  const filePath = incomingUploadPath();
   await writeTextInChunks(filePath, text);
+  return previewOptInUploadFileOffThread({ userId, fileName, filePath });
+}
+
+/**
+ * Checks a return file already on disk (from incomingUploadPath) in the worker thread, which then
+ * keeps it for the confirm or removes it: the upload page's way, as the file never has to be held
+ * in this thread's memory.
+ */
+export async function previewOptInUploadFileOffThread({ userId, fileName, filePath }: { userId: number; fileName: string; filePath: string }): Promise<UploadPreview> {
   const task: OptInImportTask = { kind: "preview", userId, fileName, filePath };
-  return (await importPool().run(task)) as UploadPreview;
+  try {
+    return (await importPool().run(task)) as UploadPreview;
+  } finally {
+    // The thread moved it into the stored upload or removed it; a thread that failed to start did neither.
+    fs.rmSync(filePath, { force: true });
+  }
 }
 
 /** Imports a previewed upload in the worker thread: one transaction, all or nothing. */

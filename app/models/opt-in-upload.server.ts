@@ -12,7 +12,8 @@ import { failpoint } from "~/lib/failpoints.server";
 import { monthOf } from "~/lib/dates";
 import { getReportingDate } from "~/models/settings.server";
 import { optInReturnsChanged } from "./consent.read-model.server";
-import { checkOptInReturnFile, checkOptInReturnStream, fileHasQuote, type RejectedReturnRow, type ReturnFileCheck, type ValidReturnRow } from "./opt-in-return-file.server";
+import { NOT_CSV_MESSAGE } from "./consent.labels";
+import { checkOptInReturnFile, checkOptInReturnStream, inspectReturnFile, type RejectedReturnRow, type ReturnFileCheck, type ValidReturnRow } from "./opt-in-return-file.server";
 
 // Monthly opt-in return upload: check the file and preview what it would do, then import it on
 // confirmation (the upload page runs both in a worker thread: opt-in-import.server.ts).
@@ -228,8 +229,10 @@ async function stageFile(filePath: string) {
   const db = getDb();
   const reportingMonth = monthOf(getReportingDate(db));
   const staging = UploadStaging.empty();
+  const { text, quoted } = inspectReturnFile(filePath);
+  if (!text) return { staging, check: { ok: false, fileError: NOT_CSV_MESSAGE } satisfies ReturnFileCheck, reportingMonth };
   const input: Readable = fs.createReadStream(filePath, { highWaterMark: 256 * 1024 });
-  const check = await checkOptInReturnStream({ input, practiceIdByOdsCode: practiceIds(db), reportingMonth, onValid: stageValidRow(staging), quoted: fileHasQuote(filePath) });
+  const check = await checkOptInReturnStream({ input, practiceIdByOdsCode: practiceIds(db), reportingMonth, onValid: stageValidRow(staging), quoted });
   if (check.ok) staging.flush();
   return { staging, check, reportingMonth };
 }

@@ -1,8 +1,5 @@
 import {
   data,
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
@@ -11,13 +8,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { BackLink, Button, ErrorSummary, FileUpload, InsetText, SummaryList, Table } from "~/components/nhs";
 import { formatCount } from "~/components/consent/format";
 import { formatMonth, monthOf } from "~/lib/dates";
+import { discardUpload, receiveFileToDisk } from "~/lib/csv-upload.server";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { ConfirmUploadSchema } from "~/models/consent.schema";
-import { MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL, OPT_IN_CSV_HEADER, OPT_IN_CSV_NATIONAL_COLUMN } from "~/models/consent.labels";
+import { MAX_UPLOAD_BYTES, MAX_UPLOAD_LABEL, NOT_CSV_MESSAGE, OPT_IN_CSV_HEADER, OPT_IN_CSV_NATIONAL_COLUMN } from "~/models/consent.labels";
 import type { UploadPreview } from "~/models/opt-in-upload.server";
-import { confirmOptInUploadOffThread, previewOptInUploadOffThread, warmImportThread } from "~/models/opt-in-import.server";
+import { confirmOptInUploadOffThread, incomingUploadPath, previewOptInUploadFileOffThread, warmImportThread } from "~/models/opt-in-import.server";
 import { getReportingDate } from "~/models/settings.server";
 
 export const meta: MetaFunction = () => [{ title: "Upload a monthly opt-in return – ShareBoard" }];
@@ -34,32 +32,27 @@ type ActionData =
   | { step: "upload"; errors: { file: string } }
   | { step: "confirm"; errors: { _confirm: string } };
 
-const NOT_CSV = "The file is not a CSV file: in your spreadsheet choose Save As, then CSV (comma delimited), and upload that file";
-
-/** Reads the file part, refusing oversized, binary and non-CSV files with a message saying what to do. */
-async function readReturnFile(request: Request): Promise<{ ok: true; name: string; text: string } | { ok: false; status: number; message: string }> {
+/**
+ * Reads the file part straight to a private file as it arrives (receiveFileToDisk: the server never
+ * holds the file in memory), refusing oversized files, a missing file and files not named as CSV
+ * with a message saying what to do. Whether the file is text is checked in the import thread.
+ */
+async function readReturnFile(request: Request): Promise<{ ok: true; name: string; filePath: string } | { ok: false; status: number; message: string }> {
   const tooLarge = { ok: false as const, status: 413, message: `The file is larger than ${MAX_UPLOAD_LABEL}: split it into smaller files (for example one per month) and upload each` };
   const declared = Number(request.headers.get("Content-Length") ?? 0);
   if (declared > MAX_UPLOAD_BYTES + 64 * 1024) return tooLarge;
-  let form: FormData;
-  try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES }));
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError) return tooLarge;
-    return { ok: false, status: 400, message: "The upload could not be read: choose the file and try again" };
+  const filePath = incomingUploadPath();
+  const received = await receiveFileToDisk(request, { field: "file", filePath, maxBytes: MAX_UPLOAD_BYTES });
+  if (!received.ok) {
+    if (received.reason === "too_large") return tooLarge;
+    if (received.reason === "unreadable") return { ok: false, status: 400, message: "The upload could not be read: choose the file and try again" };
+    return { ok: false, status: 400, message: "Choose a CSV file of opt-in returns to upload" };
   }
-  const file = form.get("file");
-  if (!(file instanceof File) || file.size === 0 || !file.name) return { ok: false, status: 400, message: "Choose a CSV file of opt-in returns to upload" };
-  if (!/\.(csv|txt)$/i.test(file.name)) return { ok: false, status: 400, message: NOT_CSV };
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, status: 400, message: NOT_CSV };
+  if (!/\.(csv|txt)$/i.test(received.fileName)) {
+    discardUpload(filePath);
+    return { ok: false, status: 400, message: NOT_CSV_MESSAGE };
   }
-  if (text.includes("\u0000")) return { ok: false, status: 400, message: NOT_CSV };
-  return { ok: true, name: file.name, text };
+  return { ok: true, name: received.fileName, filePath };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -68,7 +61,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (contentType.startsWith("multipart/form-data")) {
     const file = await readReturnFile(request);
     if (!file.ok) return data<ActionData>({ step: "upload", errors: { file: file.message } }, { status: file.status });
-    const preview = await previewOptInUploadOffThread({ userId: user.id, fileName: file.name, text: file.text });
+    const preview = await previewOptInUploadFileOffThread({ userId: user.id, fileName: file.name, filePath: file.filePath });
     if (!preview.ok) return data<ActionData>({ step: "upload", errors: { file: preview.fileError } }, { status: 400 });
     return data<ActionData>({ step: "preview", preview }, { status: preview.rejectedCount ? 400 : 200 });
   }

@@ -18,8 +18,10 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 /**
  * The national return file: 12 months (November 2015 to October 2016) for the first 6,300
  * practices by ODS code; `months` more or fewer, ending October 2016 (90 months make a 20 MB file).
+ * `variant` moves that many patients from not asked to opted in, so that each variant replaces the
+ * returns another one imported (and adds up as every return must).
  */
-export function nationalReturnFile(file: string, monthCount = 12) {
+export function nationalReturnFile(file: string, monthCount = 12, variant = 0) {
   const sqlite = new Database(file, { readonly: true });
   const codes = (sqlite.prepare("select ods_code from organisations where type = 'gp_practice' order by ods_code").all() as { ods_code: string }[]).map((r) => r.ods_code);
   const user = sqlite.prepare("select id from users where email = 'programme@example.org'").get() as { id: number };
@@ -30,7 +32,7 @@ export function nationalReturnFile(file: string, monthCount = 12) {
     return `${Math.floor(n / 12)}-${String((n % 12) + 1).padStart(2, "0")}`;
   });
   const lines = ["ods_code,month,registered,opted_in,declined,not_asked"];
-  for (const code of codes.slice(0, 6300)) for (const [i, month] of months.entries()) lines.push(`${code},${month},${7000 + i},${3000 + i * 11},${200 + (i % 3)},${3800 - i * 10 - (i % 3)}`);
+  for (const code of codes.slice(0, 6300)) for (const [i, month] of months.entries()) lines.push(`${code},${month},${7000 + i},${3000 + i * 11 + variant},${200 + (i % 3)},${3800 - i * 10 - (i % 3) - variant}`);
   return { text: lines.join("\n") + "\n", rows: lines.length - 1, userId: user.id };
 }
 

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { checkOptInReturnFile, checkOptInReturnStream, fileHasQuote } from "~/models/opt-in-return-file.server";
+import { checkOptInReturnFile, checkOptInReturnStream, inspectReturnFile } from "~/models/opt-in-return-file.server";
 import { formatPoints, formatRate } from "~/components/consent/format";
 import { isAcceptedReturnRow, OptInReturnCsvRowSchema } from "~/models/consent.schema";
 import { seededRandom } from "../helpers/seeded-random";
@@ -114,17 +114,26 @@ describe("checking a monthly opt-in return file", () => {
     }
   });
 
-  it("finds a double quote anywhere in a file on disk, past its first megabyte too", () => {
+  it("finds a double quote anywhere in a file on disk, past its first megabyte too, and tells text from what is not", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "quote-"));
     try {
       const file = path.join(dir, "r.csv");
       const body = "P92001,2016-09,1000,600,50,350\n".repeat(40_000); // 1.2 MB
       fs.writeFileSync(file, body);
-      expect(fileHasQuote(file)).toBe(false);
+      expect(inspectReturnFile(file)).toEqual({ text: true, quoted: false });
       fs.writeFileSync(file, body + '"P92002",2016-09,1,1,0,0\n');
-      expect(fileHasQuote(file)).toBe(true);
+      expect(inspectReturnFile(file)).toEqual({ text: true, quoted: true });
       fs.writeFileSync(file, "");
-      expect(fileHasQuote(file)).toBe(false);
+      expect(inspectReturnFile(file)).toEqual({ text: true, quoted: false });
+      // UTF-8 throughout, a two-byte character across the first megabyte's end included.
+      const across = Buffer.concat([Buffer.from("a".repeat(1024 * 1024 - 1)), Buffer.from("é\n")]);
+      fs.writeFileSync(file, across);
+      expect(inspectReturnFile(file)).toEqual({ text: true, quoted: false });
+      // Not text: a NUL past the first megabyte, bytes that are not UTF-8 (Latin-1 "é", a spreadsheet's zip), a character cut off at the end.
+      for (const bytes of [Buffer.concat([Buffer.from(body), Buffer.from([0])]), Buffer.from([0x50, 0xe9, 0x0a]), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe]), Buffer.from([0x41, 0xc3])]) {
+        fs.writeFileSync(file, bytes);
+        expect(inspectReturnFile(file).text, bytes.subarray(-6).toString("hex")).toBe(false);
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
