@@ -1,9 +1,34 @@
-// The production server under benchmark (tests/bench/run.ts, past-dates.ts): the compiled cluster
+// The production server under benchmark (tests/bench/run.ts, past-dates.ts, form-import.ts): the compiled cluster
 // as `npm run serve` starts it, on a database file of the bench's own, with its resident memory
 // (the cluster's primary and its workers together) sampled every 250 ms.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { freePort, waitForHealthz } from "../helpers/server";
+
+/**
+ * The compiled cluster on a copy of the national database named on the command line (argv[2]),
+ * which is never changed; `stop` also removes the copy. `usage` is the command, for the message when
+ * the database or the build is missing.
+ */
+export async function startBenchServerOnCopy(usage: string, label: string) {
+  const source = process.argv[2];
+  if (!source || !fs.existsSync(source)) throw new Error(`Usage: ${usage} (build one with npm run bench:build-db -- FILE)`);
+  if (!fs.existsSync("build/node/cluster.js")) throw new Error("Run npm run build first: this measures the production server.");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `shareboard-${label}-`));
+  const file = path.join(dir, "national.sqlite");
+  fs.copyFileSync(source, file);
+  const server = await startBenchServer(file);
+  return {
+    ...server,
+    file,
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** Starts the compiled cluster on `file` (run `npm run build` first) and waits until it answers. */
 export async function startBenchServer(file: string) {

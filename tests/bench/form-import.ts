@@ -11,14 +11,11 @@
 // tests/bench/run.ts times the import through the same functions, in one process, as issue 11
 // asks; this is what a person and everyone else on the server see (the multipart parse, the
 // preview page, a confirm that may reach the other worker, the refresh after it).
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { signIn } from "../helpers/server";
 import { nationalReturnFile } from "./import";
 import { numberOption } from "./options";
-import { startBenchServer } from "./bench-server";
+import { startBenchServerOnCopy } from "./bench-server";
 
 /** `/healthz` asked every 10 ms on a connection of its own until stopped: each answer's time and when it was asked. */
 function askHealth(base: string, sample: () => void) {
@@ -54,15 +51,10 @@ function askHealth(base: string, sample: () => void) {
 const slowest = (answers: { ms: number }[]) => Math.max(0, ...answers.map((a) => a.ms));
 
 async function main() {
-  const source = process.argv[2];
-  if (!source || !fs.existsSync(source)) throw new Error("Usage: npm run bench:form-import -- NATIONAL.sqlite [--runs N] [--months M] (build one with npm run bench:build-db -- FILE)");
   const runs = numberOption("--runs", 3);
   const months = numberOption("--months", 12);
-  if (!fs.existsSync("build/node/cluster.js")) throw new Error("Run npm run build first: this measures the production server.");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-form-import-"));
-  const file = path.join(dir, "national.sqlite");
-  fs.copyFileSync(source, file);
-  const server = await startBenchServer(file);
+  const server = await startBenchServerOnCopy("npm run bench:form-import -- NATIONAL.sqlite [--runs N] [--months M]", "form-import");
+  const file = server.file;
   const { base } = server;
   let failed = false;
   try {
@@ -117,7 +109,6 @@ async function main() {
     console.error((error as Error).message);
   } finally {
     await server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
   if (failed) process.exitCode = 1;
 }

@@ -5,14 +5,11 @@
 // S seconds (120), so nearly every request is for a date nobody has opened yet. Prints, every 20 s,
 // the answers and their p50 and p95 with the server's resident memory; then each page's figures
 // and the peak memory. Figures, not a test: it fails only when a request errs.
-import fs from "node:fs";
 import http from "node:http";
-import os from "node:os";
-import path from "node:path";
 import { signIn } from "../helpers/server";
 import { seededRandom } from "../helpers/seeded-random";
 import { numberOption } from "./options";
-import { startBenchServer } from "./bench-server";
+import { startBenchServerOnCopy } from "./bench-server";
 
 const PAGES = ["/", "/rollout", "/organisations", "/consent", "/maturity", "/agreements", "/indemnity", "/exceptions", "/cases", "/tasks", "/board-pack", "/transparency"];
 const FIRST_DAY = Date.UTC(2013, 0, 1);
@@ -35,15 +32,9 @@ function get(agent: http.Agent, url: string, cookie: string) {
 }
 
 async function main() {
-  const source = process.argv[2];
-  if (!source || !fs.existsSync(source)) throw new Error("Usage: npm run bench:past-dates -- NATIONAL.sqlite [--seconds S] [--people N] (build one with npm run bench:build-db -- FILE)");
   const seconds = numberOption("--seconds", 120);
   const people = numberOption("--people", 8);
-  if (!fs.existsSync("build/node/cluster.js")) throw new Error("Run npm run build first: this measures the production server.");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-past-dates-"));
-  const file = path.join(dir, "national.sqlite");
-  fs.copyFileSync(source, file);
-  const server = await startBenchServer(file);
+  const server = await startBenchServerOnCopy("npm run bench:past-dates -- NATIONAL.sqlite [--seconds S] [--people N]", "past-dates");
   const { base } = server;
   let errors = 0;
   try {
@@ -89,7 +80,6 @@ async function main() {
     console.log(`\n${all.length} answers (${(all.length / seconds).toFixed(1)} a second), p50 ${quantile(all, 0.5).toFixed(0)} ms, p95 ${quantile(all, 0.95).toFixed(0)} ms, ${errors} errors; peak resident memory ${server.rssPeakMiB()} MiB`);
   } finally {
     await server.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
   if (errors) process.exit(1);
 }
