@@ -228,7 +228,7 @@ export async function checkOptInReturnStream({
   reportingMonth,
   onValid,
   quoted = true,
-}: ReturnFileCheckArgs & { input: Readable; /** False only when the caller knows the file has no double quote (fileHasQuote). */ quoted?: boolean }): Promise<ReturnFileCheck> {
+}: ReturnFileCheckArgs & { input: Readable; /** False only when the caller knows the file has no double quote (inspectReturnFile). */ quoted?: boolean }): Promise<ReturnFileCheck> {
   const checker = new ReturnRowChecker(practiceIdByOdsCode, reportingMonth, onValid, quoted);
   // Papa Parse turns each chunk into text by itself, which would split a character whose bytes fall
   // across two chunks: it is given text, decoded across chunk boundaries.
