@@ -11,7 +11,7 @@ import { keepPageMarkup, keptPageMarkup, pageMarkupKey, sharedPageMarkup } from 
 
 // For app/server.ts, which calls it when a write request has been answered: the build's own
 // figures cache is the one refreshed (the server's entry loads a copy of its own of every module).
-export { scheduleFigureRefresh } from "./models/figure-refresh.server";
+export { scheduleFigureRefresh, workOutFiguresAtStart } from "./models/figure-refresh.server";
 
 // No page defers data, so every page is rendered in full before its first byte is sent
 // (`onAllReady`): the status line then always matches the body, and a body is never cut off.

@@ -95,7 +95,12 @@ async function main() {
   );
   app.use(finalErrorHandler());
 
-  const server = app.listen(config.PORT, () => log(`ShareBoard is running on http://localhost:${config.PORT}`));
+  // The most-read pages' figures worked out a moment after the start, not by their first reader.
+  const workOutFiguresAtStart = (build.entry.module as { workOutFiguresAtStart?: () => void }).workOutFiguresAtStart;
+  const server = app.listen(config.PORT, () => {
+    log(`ShareBoard is running on http://localhost:${config.PORT}`);
+    workOutFiguresAtStart?.();
+  });
   // Daily reminders (with a catch-up for missed days now) and, with SMTP_URL, the e-mail sender.
   const notifications = startNotificationScheduler({ log });
   const stop = () => {

@@ -63,23 +63,39 @@ export function scheduleFigureRefresh() {
     again = true;
     return;
   }
-  timer = setTimeout(() => {
-    timer = null;
-    running = true;
-    void refreshStepByStep()
-      .then(({ refreshed, ms, longestStepMs, longestStep }) => {
-        if (refreshed) logger().info({ ms: Math.round(ms), longestStepMs: Math.round(longestStepMs), longestStep }, "Figures refreshed after a change");
-      })
-      .catch((error: unknown) => logger().warn(`Figures were not refreshed after a change (the next reader works them out): ${(error as Error).message}`))
-      .finally(() => {
-        running = false;
-        if (again) {
-          again = false;
-          scheduleFigureRefresh();
-        }
-      });
-  }, delay);
+  timer = setTimeout(() => runRefresh("Figures refreshed after a change"), delay);
   timer.unref();
+}
+
+/**
+ * Works out the most-read pages' figures once, a moment after a worker starts (app/server.ts), as
+ * the refresh after a change does, so that the first people to open them after a start or a
+ * restart find them ready (or find the other worker's in the shared store) rather than wait for
+ * them (0.46 s at national scale), and the first refresh after a change goes a figure at a time.
+ * A write meanwhile is refreshed by the same run. Nothing when refreshes are off.
+ */
+export function workOutFiguresAtStart() {
+  const delay = refreshDelayMs();
+  if (delay === null || timer || running) return;
+  timer = setTimeout(() => runRefresh("Figures worked out at start"), delay);
+  timer.unref();
+}
+
+function runRefresh(done: string) {
+  timer = null;
+  running = true;
+  void refreshStepByStep()
+    .then(({ refreshed, ms, longestStepMs, longestStep }) => {
+      if (refreshed) logger().info({ ms: Math.round(ms), longestStepMs: Math.round(longestStepMs), longestStep }, done);
+    })
+    .catch((error: unknown) => logger().warn(`Figures were not worked out (the next reader works them out): ${(error as Error).message}`))
+    .finally(() => {
+      running = false;
+      if (again) {
+        again = false;
+        scheduleFigureRefresh();
+      }
+    });
 }
 
 /** Each page's figures, as its loader asks for them with no query: one step a page. */
@@ -204,6 +220,11 @@ function workedOutOrLeft(figure: () => void) {
   } catch (error) {
     logger().warn(`A recently read figure was not refreshed after a change (its next reader works it out): ${(error as Error).message}`);
   }
+}
+
+/** Whether no refresh is waiting to run or running (tests). */
+export function figureRefreshIdle() {
+  return !timer && !running;
 }
 
 /** Forgets what the last refresh read (tests). */

@@ -4,7 +4,7 @@ import { getDb } from "~/lib/db.server";
 import { forgetFigures, staleRecentFigures, takeFigureComputations } from "~/lib/data-version.server";
 import { addComment } from "~/models/cases.server";
 import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
-import { forgetFigureRefresh, RECENTLY_READ_MS, refreshCurrentFigures, scheduleFigureRefresh } from "~/models/figure-refresh.server";
+import { figureRefreshIdle, forgetFigureRefresh, RECENTLY_READ_MS, refreshCurrentFigures, scheduleFigureRefresh, workOutFiguresAtStart } from "~/models/figure-refresh.server";
 import { listLocalities } from "~/models/organisations.server";
 import { changeDeploymentStatus } from "~/models/rollout.server";
 import { getReportingDate } from "~/models/settings.server";
@@ -153,6 +153,29 @@ describe("figures worked out again straight after a change", () => {
     takeFigureComputations();
     expect(refreshCurrentFigures().refreshed).toBe(false);
     expect([...takeFigureComputations().keys()]).toEqual([]);
+  });
+
+  it("works the pages' figures out a moment after a worker starts, so their first readers find them ready (unless turned off)", async () => {
+    const previous = process.env.SHAREBOARD_FIGURE_REFRESH_MS;
+    try {
+      process.env.SHAREBOARD_FIGURE_REFRESH_MS = "off";
+      forgetFigures();
+      workOutFiguresAtStart();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await openPages()).toEqual(expect.arrayContaining(["dashboard", "consent-register", "board-pack"]));
+      // A worker just started: nothing kept.
+      forgetFigures();
+      forgetFigureRefresh();
+      process.env.SHAREBOARD_FIGURE_REFRESH_MS = "20";
+      workOutFiguresAtStart();
+      expect(figureRefreshIdle()).toBe(false);
+      // It goes a figure or a page at a time; once it has finished, the pages work out nothing.
+      await vi.waitFor(() => expect(figureRefreshIdle()).toBe(true), { timeout: 10_000 });
+      expect(await openPages()).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.SHAREBOARD_FIGURE_REFRESH_MS;
+      else process.env.SHAREBOARD_FIGURE_REFRESH_MS = previous;
+    }
   });
 
   it("runs once, a moment after several changes close together, and can be turned off", async () => {
