@@ -34,8 +34,8 @@ async function main() {
   await prepareDatabase(log);
   // The server's connection keeps 4 MiB of database pages (SHAREBOARD_SQLITE_CACHE_KIB), not
   // better-sqlite3's 16: pages come from figures kept in memory or from the OS's file cache, and
-  // people browsing other dates (\`npm run bench:past-dates\`) filled all 16 in each worker. At 4 the
-  // server peaked at 512 MiB rather than 562 under that load, answering as many a second.
+  // people browsing other dates (`npm run bench:past-dates`) filled all 16 in each worker. At 4 the
+  // server peaked at 504 MiB rather than 562 under that load, answering as many a second.
   connection().sqlite.pragma(`cache_size = -${Math.max(1024, Number(process.env.SHAREBOARD_SQLITE_CACHE_KIB) || 4096)}`);
   const stopSchedules = startAuditAndBackups(connection(), log);
 

@@ -218,8 +218,8 @@ export function asRefresh<T>(usedAt: number, work: () => T): T {
 
 /**
  * Figures a request read within the last `withinMs`, and those only the refresh has worked out,
- * whose tables have changed since they were worked out, parts before what they are part of (the deepest first), then most recently read
- * first: for each, a step that works it out again (through this cache, so figures it is made of
+ * whose tables have changed since they were worked out, parts before what they are part of (the
+ * deepest first), then most recently read first: for each, a step that works it out again (through this cache, so figures it is made of
  * are reused when current) and leaves it here and in the shared store. For the refresh after a
  * change (app/models/figure-refresh.server.ts): as each part is its own step, what is made of them
  * then finds them worked out, and no one step holds the worker for a whole page's figures.

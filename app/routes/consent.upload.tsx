@@ -141,6 +141,7 @@ function figures(f: { registered: number; optedIn: number; declined: number; not
 
 function Preview({ preview, importing }: { preview: Extract<UploadPreview, { ok: true }>; importing: boolean }) {
   const nothingToDo = preview.rejectedCount === 0 && !preview.uploadId;
+  const toImport = preview.toAdd + preview.toReplace;
   return (
     <section aria-labelledby="preview-heading">
       <h2 id="preview-heading">Check the file: {preview.fileName}</h2>
@@ -185,11 +186,13 @@ function Preview({ preview, importing }: { preview: Extract<UploadPreview, { ok:
         <Form method="post">
           <input type="hidden" name="uploadId" value={preview.uploadId} />
           <p>
-            Confirming imports all {formatCount(preview.toAdd + preview.toReplace)} returns together, or none if anything goes wrong.
+            {toImport === 1
+              ? "Confirming imports the return, or nothing if anything goes wrong."
+              : `Confirming imports all ${formatCount(toImport)} returns together, or none if anything goes wrong.`}
           </p>
           <div className="nhsuk-button-group">
             <Button type="submit" disabled={importing} aria-live="polite">
-              {importing ? "Importing…" : `Import ${formatCount(preview.toAdd + preview.toReplace)} returns`}
+              {importing ? "Importing…" : `Import ${formatCount(toImport)} ${toImport === 1 ? "return" : "returns"}`}
             </Button>
             <Link className="nhsuk-link" to="/consent/upload" reloadDocument>
               Cancel and upload a different file
