@@ -15,6 +15,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { MemorySettings } from "./lib/env.server";
 
 function log(line: string) {
   console.log(`[shareboard] ${line}`);
@@ -27,7 +28,10 @@ const here = fileURLToPath(import.meta.url);
 if (here.endsWith(".js")) process.env.SHAREBOARD_IMPORT_WORKER_FILE ??= path.join(path.dirname(here), "models", "opt-in-import.worker.js");
 
 async function primary() {
-  const count = Math.max(1, Number(process.env.WEB_CONCURRENCY) || os.availableParallelism());
+  // The number of workers decides whether they need a shared store, which the setup creates; a
+  // value the setup then refuses stops the start before any worker is forked.
+  const requested = Number(process.env.WEB_CONCURRENCY);
+  const count = Number.isInteger(requested) && requested >= 1 ? requested : os.availableParallelism();
   // The workers' shared store, in a folder only this user can read (it holds drawn pages).
   if (count > 1 && process.env.SHAREBOARD_CACHE !== "off") {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-shared-"));
@@ -36,19 +40,21 @@ async function primary() {
   }
   // Once, before forking the servers, in a process of its own that then exits: every worker shares
   // the same secret and finds the migrations applied, and the primary, which lives as long as the
-  // server, never holds the database, the migrations or the demo data in its memory.
-  if (!(await runSetup())) {
-    log("the database could not be prepared (see above): not starting");
+  // server, never holds the database, the migrations, the demo data or the settings' checks (zod,
+  // 14 MiB) in its memory. The setup checks the memory settings and sends them back.
+  const settings = await runSetup();
+  if (!settings) {
+    log("ShareBoard could not be set up (see above): not starting");
     process.exit(1);
   }
   // Each worker's JavaScript heap is capped (SHAREBOARD_WORKER_HEAP_MIB, default 256 MiB): V8
   // otherwise grows a busy process's heap far past what it holds live, and with one worker per
   // core that is most of the server's memory. The caches are bounded well inside it.
-  const heapMiB = Math.max(96, Number(process.env.SHAREBOARD_WORKER_HEAP_MIB) || 256);
+  const heapMiB = settings.SHAREBOARD_WORKER_HEAP_MIB;
   // The young generation's semi-spaces at 4 MiB (SHAREBOARD_SEMI_SPACE_MIB), and glibc's malloc
   // kept to two arenas (MALLOC_ARENA_MAX, read when a process starts): together about 15 MiB less
   // resident memory per worker at national scale, with no loss of requests a second measured.
-  const semiSpaceMiB = Math.max(1, Number(process.env.SHAREBOARD_SEMI_SPACE_MIB) || 4);
+  const semiSpaceMiB = settings.SHAREBOARD_SEMI_SPACE_MIB;
   process.env.MALLOC_ARENA_MAX ??= "2";
   cluster.setupPrimary({ execArgv: [...process.execArgv, `--max-old-space-size=${heapMiB}`, `--max-semi-space-size=${semiSpaceMiB}`] });
   let stopping = false;
@@ -82,13 +88,26 @@ async function primary() {
   process.on("SIGINT", stop);
 }
 
-/** Prepares the session secret and the database in a short-lived worker; true when it succeeded. */
-function runSetup(): Promise<boolean> {
+/**
+ * Checks the settings and prepares the session secret and the database in a short-lived worker;
+ * the memory settings it checked, or null when it failed (it has said why).
+ */
+function runSetup(): Promise<MemorySettings | null> {
   const setup = cluster.fork({ SHAREBOARD_SETUP_ONLY: "1" });
-  return new Promise((resolve) => setup.once("exit", (code) => resolve(code === 0)));
+  let settings: MemorySettings | null = null;
+  setup.on("message", (message: { settings?: MemorySettings }) => (settings = message.settings ?? settings));
+  return new Promise((resolve) => setup.once("exit", (code) => resolve(code === 0 ? settings : null)));
 }
 
 async function setupOnly() {
+  const { memorySettings } = await import("./lib/env.server");
+  let settings: MemorySettings;
+  try {
+    settings = memorySettings();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
   const { ensureSessionSecret, prepareDatabase } = await import("../db/setup");
   ensureSessionSecret(log);
   await prepareDatabase(log);
@@ -96,6 +115,7 @@ async function setupOnly() {
     const { createSharedCacheFile } = await import("./lib/shared-cache.server");
     createSharedCacheFile(process.env.SHAREBOARD_SHARED_CACHE_FILE);
   }
+  await new Promise<void>((resolve, reject) => process.send!({ settings }, (error: Error | null) => (error ? reject(error) : resolve())));
 }
 
 if (cluster.isPrimary) {

@@ -36,7 +36,7 @@ async function main() {
   // better-sqlite3's 16: pages come from figures kept in memory or from the OS's file cache, and
   // people browsing other dates (`npm run bench:past-dates`) filled all 16 in each worker. At 4 the
   // server peaked at 504 MiB rather than 562 under that load, answering as many a second.
-  connection().sqlite.pragma(`cache_size = -${Math.max(1024, Number(process.env.SHAREBOARD_SQLITE_CACHE_KIB) || 4096)}`);
+  connection().sqlite.pragma(`cache_size = -${config.SHAREBOARD_SQLITE_CACHE_KIB}`);
   const stopSchedules = startAuditAndBackups(connection(), log);
 
   const buildPath = path.resolve("build/server/index.js");

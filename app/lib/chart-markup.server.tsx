@@ -4,6 +4,7 @@ import type { ChartDrawing, ChartKind } from "~/components/charts/chart-markup";
 import { BarChartDrawing } from "~/components/charts/bar-chart-drawing";
 import { LineChartDrawing } from "~/components/charts/line-chart-drawing";
 import { SmallMultiplesDrawing } from "~/components/charts/small-multiples-drawing";
+import { byteBudget } from "~/lib/env.server";
 
 // The SVG markup of each chart, by its figures (the key a chart component builds from every prop
 // that changes the drawing). Bounded in bytes like the figures cache: least recently used out first.
@@ -15,7 +16,7 @@ const DRAWINGS: Record<ChartKind, ComponentType<object>> = {
 };
 
 export function chartCacheBudgetBytes() {
-  return Number(process.env.SHAREBOARD_CHART_CACHE_MAX_BYTES) || 8 * 1024 * 1024;
+  return byteBudget("SHAREBOARD_CHART_CACHE_MAX_BYTES");
 }
 
 const cache = new Map<string, string>();

@@ -5,6 +5,7 @@ import type { Statement } from "better-sqlite3";
 import type { Connection } from "../../db/client";
 import { connection, getDb, preparedPerConnection, type DbOrTx } from "./db.server";
 import { sharedCacheEnabled, sharedGet, sharedPut } from "./shared-cache.server";
+import { byteBudget } from "./env.server";
 
 // Figures such as the exceptions and the board's summary are worked out from many tables. They
 // only change when those tables do: every table has a change counter that triggers bump in the
@@ -58,7 +59,7 @@ function signature(tables: readonly string[], versions: Map<string, number>) {
  * figures of the three heaviest national pages together take 33.
  */
 export function cacheBudgetBytes() {
-  return Number(process.env.SHAREBOARD_CACHE_MAX_BYTES) || 40 * 1024 * 1024;
+  return byteBudget("SHAREBOARD_CACHE_MAX_BYTES");
 }
 
 /**

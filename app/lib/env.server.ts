@@ -11,7 +11,69 @@ export const FigureRefreshMsSchema = z.union(
   { error: FIGURE_REFRESH_MS_ERROR },
 );
 
+/**
+ * A whole-number setting from `min` (to `max`), its default when unset or empty. Used for the
+ * number of workers and the memory settings, which a wrong value must not quietly replace.
+ */
+function wholeNumberSetting(name: string, unit: string, { min, max, fallback }: { min: number; max?: number; fallback?: number }) {
+  const range = max === undefined ? `at least ${min}` : `from ${min} to ${max}`;
+  const message = `${name} must be a whole number of ${unit}, ${range}${fallback === undefined ? "" : ` (default ${fallback})`}; unset it for the default.`;
+  let number = z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message });
+  if (max !== undefined) number = number.max(max, { error: message });
+  const empty = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+  return fallback === undefined ? z.preprocess(empty, number.optional()) : z.preprocess(empty, number.default(fallback));
+}
+
+/**
+ * How many workers the server runs and what each may keep in memory (README, quick start's
+ * settings table and "Scale"). The defaults are the ones measured at national scale on 2 cores.
+ */
+const MemorySettingsShape = {
+  WEB_CONCURRENCY: wholeNumberSetting("WEB_CONCURRENCY", "worker processes", { min: 1, max: 64 }),
+  SHAREBOARD_WORKER_HEAP_MIB: wholeNumberSetting("SHAREBOARD_WORKER_HEAP_MIB", "MiB", { min: 96, fallback: 256 }),
+  SHAREBOARD_SEMI_SPACE_MIB: wholeNumberSetting("SHAREBOARD_SEMI_SPACE_MIB", "MiB", { min: 1, max: 64, fallback: 4 }),
+  SHAREBOARD_SQLITE_CACHE_KIB: wholeNumberSetting("SHAREBOARD_SQLITE_CACHE_KIB", "KiB", { min: 1024, fallback: 4096 }),
+  SHAREBOARD_CACHE_MAX_BYTES: wholeNumberSetting("SHAREBOARD_CACHE_MAX_BYTES", "bytes", { min: 1, fallback: 40 * 1024 * 1024 }),
+  SHAREBOARD_SHARED_CACHE_MAX_BYTES: wholeNumberSetting("SHAREBOARD_SHARED_CACHE_MAX_BYTES", "bytes", { min: 1, fallback: 64 * 1024 * 1024 }),
+  SHAREBOARD_PAGE_CACHE_MAX_BYTES: wholeNumberSetting("SHAREBOARD_PAGE_CACHE_MAX_BYTES", "bytes", { min: 1, fallback: 16 * 1024 * 1024 }),
+  SHAREBOARD_CHART_CACHE_MAX_BYTES: wholeNumberSetting("SHAREBOARD_CHART_CACHE_MAX_BYTES", "bytes", { min: 1, fallback: 8 * 1024 * 1024 }),
+};
+const MemorySettingsSchema = z.object(MemorySettingsShape);
+export type MemorySettings = z.infer<typeof MemorySettingsSchema>;
+
+/** The workers and memory settings, checked (the cluster's primary reads them before forking). */
+export function memorySettings(source: Record<string, string | undefined> = process.env): MemorySettings {
+  const parsed = MemorySettingsSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`ShareBoard cannot start, the environment is not valid:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+type ByteBudget = "SHAREBOARD_CACHE_MAX_BYTES" | "SHAREBOARD_SHARED_CACHE_MAX_BYTES" | "SHAREBOARD_PAGE_CACHE_MAX_BYTES" | "SHAREBOARD_CHART_CACHE_MAX_BYTES";
+const budgets = new Map<string, number>();
+
+/**
+ * A cache's budget in bytes, read on the caches' hot paths: parsed once per value of the
+ * variable (tests change them at run time). The server checked them all at start-up (env()); a
+ * script that did not and finds a wrong value stops with the same message.
+ */
+export function byteBudget(name: ByteBudget): number {
+  const raw = process.env[name];
+  const key = `${name}=${raw ?? ""}`;
+  let value = budgets.get(key);
+  if (value === undefined) {
+    const parsed = MemorySettingsShape[name].safeParse(raw);
+    if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? `${name} is not valid.`);
+    value = parsed.data as number;
+    budgets.set(key, value);
+  }
+  return value;
+}
+
 const EnvSchema = z.object({
+  ...MemorySettingsShape,
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_PATH: z.string().min(1).default("db/data/shareboard.sqlite"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

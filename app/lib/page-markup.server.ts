@@ -3,6 +3,7 @@ import zlib from "node:zlib";
 import type { EntryContext } from "@remix-run/node";
 import Negotiator from "negotiator";
 import { sharedGet, sharedPut } from "./shared-cache.server";
+import { byteBudget } from "./env.server";
 
 // Kept page markup: the HTML of a page, kept by everything it was drawn from.
 //
@@ -40,7 +41,7 @@ let hits = 0;
 let misses = 0;
 
 export function pageMarkupBudgetBytes() {
-  return Number(process.env.SHAREBOARD_PAGE_CACHE_MAX_BYTES) || 16 * 1024 * 1024;
+  return byteBudget("SHAREBOARD_PAGE_CACHE_MAX_BYTES");
 }
 
 function pageMarkupEnabled() {

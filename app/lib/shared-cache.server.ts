@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
+import { byteBudget } from "./env.server";
 
 // What one worker worked out, for the others: figures and drawn pages, in a SQLite file of its
 // own that every worker of one server reads and writes.
@@ -34,7 +35,7 @@ type Store = {
 let store: Store | null | undefined;
 
 export function sharedCacheBudgetBytes() {
-  return Number(process.env.SHAREBOARD_SHARED_CACHE_MAX_BYTES) || 64 * 1024 * 1024;
+  return byteBudget("SHAREBOARD_SHARED_CACHE_MAX_BYTES");
 }
 
 /** Creates an empty shared store at `file` (the cluster's primary, before forking the workers). */

@@ -1,11 +1,11 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Piscina } from "piscina";
 import type { Actor } from "~/lib/audit.server";
 import type { UploadPreview, UploadResult } from "./opt-in-upload.server";
 import type { OptInImportTask } from "./opt-in-import.worker";
+import { OPT_IN_UPLOAD_DIR } from "./opt-in-upload-folder.server";
 
 // Opt-in return uploads off the main thread: a pool of one worker thread per server process (an
 // upload is rare; two at once wait their turn) streams and checks the file, then runs the import's
@@ -99,9 +99,8 @@ export function importThreadRunning() {
  * upload page streams the file as it arrives and the import thread reads it from.
  */
 export function incomingUploadPath() {
-  const dir = path.join(os.tmpdir(), "shareboard-opt-in-uploads");
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return path.join(dir, `incoming-${crypto.randomUUID()}.csv`);
+  fs.mkdirSync(OPT_IN_UPLOAD_DIR, { recursive: true, mode: 0o700 });
+  return path.join(OPT_IN_UPLOAD_DIR, `incoming-${crypto.randomUUID()}.csv`);
 }
 
 /** Checks an uploaded return file in the worker thread (streamed from a private temporary file). */

@@ -1,6 +1,5 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import type { Statement } from "better-sqlite3";
@@ -13,6 +12,7 @@ import { monthOf } from "~/lib/dates";
 import { getReportingDate } from "~/models/settings.server";
 import { optInReturnsChanged } from "./consent.read-model.server";
 import { NOT_CSV_MESSAGE } from "./consent.labels";
+import { OPT_IN_UPLOAD_DIR as UPLOAD_DIR } from "./opt-in-upload-folder.server";
 import { checkOptInReturnFile, checkOptInReturnStream, inspectReturnFile, type RejectedReturnRow, type ReturnFileCheck, type ValidReturnRow } from "./opt-in-return-file.server";
 
 // Monthly opt-in return upload: check the file and preview what it would do, then import it on
@@ -29,7 +29,6 @@ import { checkOptInReturnFile, checkOptInReturnStream, inspectReturnFile, type R
 type Figures = Pick<ValidReturnRow, "registered" | "optedIn" | "declined" | "notAsked" | "nationalOptOuts">;
 export type ReplacedReturn = { line: number; odsCode: string; month: string; before: Figures; after: Figures };
 
-const UPLOAD_DIR = path.join(os.tmpdir(), "shareboard-opt-in-uploads");
 /** A preview can be confirmed for this long. */
 export const UPLOAD_TTL_MS = 30 * 60 * 1000;
 const PREVIEW_LIMIT = 100;

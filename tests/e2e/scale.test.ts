@@ -1,3 +1,7 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { DEMO_PASSWORD } from "./support";
 
@@ -30,4 +34,28 @@ describe("pages under load", () => {
     }
     expect(responses.filter((r) => r.body.includes("Opt-in")).length).toBeGreaterThanOrEqual(10);
   }, 120_000);
+});
+
+describe("the production server's settings", () => {
+  it("refuses to start on a memory setting it cannot read, saying which and what to set, before forking any worker", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shareboard-bad-setting-"));
+    try {
+      const child = spawn(process.execPath, ["build/node/cluster.js"], {
+        env: { ...process.env, NODE_ENV: "production", PORT: "0", DATABASE_PATH: path.join(dir, "db.sqlite"), SESSION_SECRET: "x".repeat(40), SHAREBOARD_WORKER_HEAP_MIB: "256MB" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+      expect(code).toBe(1);
+      expect(output).toContain("SHAREBOARD_WORKER_HEAP_MIB must be a whole number of MiB, at least 96 (default 256); unset it for the default.");
+      expect(output).toContain("could not be set up");
+      expect(output).not.toMatch(/started \d+ workers?/);
+      // The database was not created: nothing was prepared on a setting that stops the start.
+      expect(fs.existsSync(path.join(dir, "db.sqlite"))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy, crossSiteReason } from "~/lib/http-security.server";
-import { parseEnv } from "~/lib/env.server";
+import { byteBudget, memorySettings, parseEnv } from "~/lib/env.server";
 import { safeRedirect } from "~/lib/session.server";
 
 describe("cross-site request guard", () => {
@@ -51,6 +51,60 @@ describe("environment", () => {
       const result = parseEnv({ SESSION_SECRET: secret, SHAREBOARD_FIGURE_REFRESH_MS: bad });
       expect(result.success, bad).toBe(false);
       expect(result.error?.issues[0].message).toBe('SHAREBOARD_FIGURE_REFRESH_MS must be a number of milliseconds from 0 to 60000, or "off".');
+    }
+  });
+});
+
+describe("workers and memory settings", () => {
+  it("uses the measured defaults when unset or empty", () => {
+    for (const source of [{}, { SHAREBOARD_WORKER_HEAP_MIB: "", SHAREBOARD_SQLITE_CACHE_KIB: " " }]) {
+      expect(memorySettings(source)).toEqual({
+        WEB_CONCURRENCY: undefined,
+        SHAREBOARD_WORKER_HEAP_MIB: 256,
+        SHAREBOARD_SEMI_SPACE_MIB: 4,
+        SHAREBOARD_SQLITE_CACHE_KIB: 4096,
+        SHAREBOARD_CACHE_MAX_BYTES: 40 * 1024 * 1024,
+        SHAREBOARD_SHARED_CACHE_MAX_BYTES: 64 * 1024 * 1024,
+        SHAREBOARD_PAGE_CACHE_MAX_BYTES: 16 * 1024 * 1024,
+        SHAREBOARD_CHART_CACHE_MAX_BYTES: 8 * 1024 * 1024,
+      });
+    }
+  });
+  it("takes whole numbers in range", () => {
+    expect(memorySettings({ WEB_CONCURRENCY: "3", SHAREBOARD_WORKER_HEAP_MIB: "512", SHAREBOARD_SQLITE_CACHE_KIB: "1024" })).toMatchObject({
+      WEB_CONCURRENCY: 3,
+      SHAREBOARD_WORKER_HEAP_MIB: 512,
+      SHAREBOARD_SQLITE_CACHE_KIB: 1024,
+    });
+  });
+  it("stops start-up on a wrong value, naming the setting, its unit, range and default, rather than quietly using the default", () => {
+    const cases: [string, string, RegExp][] = [
+      ["SHAREBOARD_WORKER_HEAP_MIB", "256MB", /SHAREBOARD_WORKER_HEAP_MIB must be a whole number of MiB, at least 96 \(default 256\)/],
+      ["SHAREBOARD_WORKER_HEAP_MIB", "64", /at least 96/],
+      ["SHAREBOARD_SQLITE_CACHE_KIB", "4.5", /SHAREBOARD_SQLITE_CACHE_KIB must be a whole number of KiB, at least 1024 \(default 4096\)/],
+      ["SHAREBOARD_SEMI_SPACE_MIB", "0", /from 1 to 64/],
+      ["SHAREBOARD_CACHE_MAX_BYTES", "40MiB", /SHAREBOARD_CACHE_MAX_BYTES must be a whole number of bytes/],
+      ["WEB_CONCURRENCY", "two", /WEB_CONCURRENCY must be a whole number of worker processes, from 1 to 64/],
+    ];
+    for (const [name, value, message] of cases) {
+      expect(() => memorySettings({ [name]: value }), `${name}=${value}`).toThrow(message);
+      const result = parseEnv({ SESSION_SECRET: "x".repeat(32), [name]: value });
+      expect(result.success, `${name}=${value} at the server's start`).toBe(false);
+      expect(result.error?.issues[0].message).toMatch(message);
+    }
+  });
+  it("reads a cache's budget as the variable is now, and refuses a wrong one", () => {
+    const before = process.env.SHAREBOARD_PAGE_CACHE_MAX_BYTES;
+    try {
+      delete process.env.SHAREBOARD_PAGE_CACHE_MAX_BYTES;
+      expect(byteBudget("SHAREBOARD_PAGE_CACHE_MAX_BYTES")).toBe(16 * 1024 * 1024);
+      process.env.SHAREBOARD_PAGE_CACHE_MAX_BYTES = "40000";
+      expect(byteBudget("SHAREBOARD_PAGE_CACHE_MAX_BYTES")).toBe(40_000);
+      process.env.SHAREBOARD_PAGE_CACHE_MAX_BYTES = "lots";
+      expect(() => byteBudget("SHAREBOARD_PAGE_CACHE_MAX_BYTES")).toThrow(/SHAREBOARD_PAGE_CACHE_MAX_BYTES must be a whole number of bytes/);
+    } finally {
+      if (before === undefined) delete process.env.SHAREBOARD_PAGE_CACHE_MAX_BYTES;
+      else process.env.SHAREBOARD_PAGE_CACHE_MAX_BYTES = before;
     }
   });
 });
