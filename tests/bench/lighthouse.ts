@@ -26,12 +26,37 @@ if (argSave > 0 && !SAVE_DIR) throw new Error("--save takes a folder, e.g. `npm 
 
 type Figures = { score: number; fcpMs: number; lcpMs: number; tbtMs: number; cls: number; siMs: number; benchmarkIndex: number };
 
+/** Lighthouse's own failure; `transient` when it asks to be run again (its trace was lost: NO_NAVSTART, seen about once in ten runs here). */
+class AuditError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** Tries a run this many times more when Lighthouse lost its trace; a page that really fails fails every time. */
+const TRANSIENT_RETRIES = 2;
+
+async function auditWithRetries(url: string, port: number, headers: Record<string, string>, saveAs?: string): Promise<Figures> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await audit(url, port, headers, saveAs);
+    } catch (error) {
+      if (!(error instanceof AuditError) || !error.transient || attempt >= TRANSIENT_RETRIES) throw error;
+      console.log(`(${new URL(url).pathname}: Lighthouse lost its trace, ${error.code}, and asks to be run again: running that run again)`);
+    }
+  }
+}
+
 async function audit(url: string, port: number, headers: Record<string, string>, saveAs?: string): Promise<Figures> {
   const result = await lighthouse(url, { port, output: "json", logLevel: "error", onlyCategories: ["performance"], extraHeaders: headers });
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}.`);
   const { lhr } = result;
   if (saveAs) fs.writeFileSync(saveAs, typeof result.report === "string" ? result.report : JSON.stringify(lhr));
-  if (lhr.runtimeError) throw new Error(`Lighthouse could not audit ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+  if (lhr.runtimeError) throw new AuditError(`Lighthouse could not audit ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`, lhr.runtimeError.code, /run Lighthouse again/i.test(lhr.runtimeError.message));
   // A redirect (for example to /login when the session cookie was refused) would audit the wrong page.
   if (new URL(lhr.finalDisplayedUrl).pathname !== new URL(url).pathname) throw new Error(`${url} ended at ${lhr.finalDisplayedUrl}: is the session cookie right?`);
   const value = (id: string) => {
@@ -74,7 +99,7 @@ async function main() {
       const runs: Figures[] = [];
       for (let i = 0; i < RUNS; i++) {
         const saveAs = SAVE_DIR && path.join(SAVE_DIR, `${page === "/" ? "dashboard" : page.slice(1)}-${i + 1}.json`);
-        runs.push(await audit(server.baseURL + page, chrome.port, headers, saveAs || undefined));
+        runs.push(await auditWithRetries(server.baseURL + page, chrome.port, headers, saveAs || undefined));
       }
       const sorted = [...runs].sort((a, b) => a.score - b.score);
       const m = sorted[Math.floor(sorted.length / 2)]!;
