@@ -60,6 +60,21 @@ describe("consent: monthly return upload", () => {
     await page.getByRole("button", { name: "Check the file" }).click();
     await page.getByText("Every row matches what is already recorded").waitFor();
     expect(await page.getByTestId("unchanged").textContent()).toBe("4");
+
+    // One changed return: the preview speaks of one return, not "1 returns"; cancelling imports nothing.
+    const oneFile = path.join(dir, "one-return.csv");
+    fs.writeFileSync(oneFile, [HEADER, "P92010,2016-10,8000,7800,100,100"].join("\n"));
+    await page.goto("/consent/upload");
+    await page.getByLabel("Return file").setInputFiles(oneFile);
+    await page.getByRole("button", { name: "Check the file" }).click();
+    await page.getByRole("button", { name: "Import 1 return", exact: true }).waitFor();
+    await page.getByText("Confirming imports the return, or nothing if anything goes wrong.").waitFor();
+    expect(await page.getByTestId("to-replace").textContent()).toBe("1");
+    expect(await page.locator("main").textContent()).not.toMatch(/\b1 returns\b/);
+    await page.getByRole("link", { name: "Cancel and upload a different file" }).click();
+    await page.getByRole("button", { name: "Check the file" }).waitFor();
+    await page.goto("/consent");
+    expect(await page.getByTestId("borough-rate").textContent()).toBe(rateAfter);
     expect(b.consoleErrors).toEqual([]);
   });
 
