@@ -50,13 +50,16 @@ async function settledMemory() {
   }
 }
 
-/** Imports the national return into the database at `file` (DATABASE_PATH must name it) and times it. */
-export async function measureImport(file: string, { months = 12 }: { months?: number } = {}) {
+/**
+ * Imports the national return into the database at `file` (DATABASE_PATH must name it) and times it,
+ * on an import thread started for it. Another `variant` replaces every return an import before it wrote.
+ */
+export async function measureImport(file: string, { months = 12, variant = 0 }: { months?: number; variant?: number } = {}) {
   // The compiled worker thread when built, as `npm run serve` runs it (app/cluster.ts sets the same).
   const compiledWorker = path.resolve("build/node/models/opt-in-import.worker.js");
   if (fs.existsSync(compiledWorker)) process.env.SHAREBOARD_IMPORT_WORKER_FILE ??= compiledWorker;
   const { previewOptInUploadOffThread, confirmOptInUploadOffThread, closeImportPool, warmImportThread } = await import("../../app/models/opt-in-import.server");
-  const { text, rows, userId } = nationalReturnFile(file, months);
+  const { text, rows, userId } = nationalReturnFile(file, months, variant);
   // Resident memory the import adds to this process (its worker thread included), sampled every 20 ms.
   // The garbage of building the file (its lines, ~150 MiB for 20 MB) is collected first: left for V8
   // to collect whenever, it fell just after the baseline in some runs and hid ~160 MiB of the import's
