@@ -96,7 +96,11 @@ function runSetup(): Promise<MemorySettings | null> {
   const setup = cluster.fork({ SHAREBOARD_SETUP_ONLY: "1" });
   let settings: MemorySettings | null = null;
   setup.on("message", (message: { settings?: MemorySettings }) => (settings = message.settings ?? settings));
-  return new Promise((resolve) => setup.once("exit", (code) => resolve(code === 0 ? settings : null)));
+  // Decided once the worker has exited and its channel has closed: its last message is read before
+  // the channel closes, while "exit" alone may come first.
+  const exited = new Promise<number | null>((resolve) => setup.once("exit", (code) => resolve(code)));
+  const disconnected = new Promise<void>((resolve) => setup.once("disconnect", () => resolve()));
+  return Promise.all([exited, disconnected]).then(([code]) => (code === 0 ? settings : null));
 }
 
 async function setupOnly() {
