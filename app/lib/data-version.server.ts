@@ -73,8 +73,12 @@ type Entry = {
   bytes: number;
   usedAt: number;
   recompute: () => void;
-  /** How many figures were being worked out around it, at most, when it was worked out or read: a part is deeper than what it is part of. */
-  depth: number;
+  /**
+   * How many levels of kept figures it is made of: 0 when it read none, else one more than its
+   * highest part (as last worked out). A part is always lower than what it is made of, wherever
+   * either is read, so the refresh after a change works the lowest out first.
+   */
+  height: number;
 };
 
 /**
@@ -167,13 +171,13 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
     segment.entries.delete(key);
     segment.entries.set(key, hit);
     hit.usedAt = Math.max(hit.usedAt, readAt());
-    hit.depth = Math.max(hit.depth, computing.length);
+    notePart(hit.height);
     // A figure computed from this one depends on the same tables.
     noteTables(hit.tables);
     return hit.value as T;
   }
   const usedBefore = hit?.usedAt ?? 0;
-  const depthBefore = hit?.depth ?? 0;
+  const heightBefore = hit?.height ?? 0;
   remove(key);
   const recompute = () => {
     if (db === getDb()) memoiseByDataVersion(name, args, db, compute);
@@ -181,18 +185,21 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   // Another worker may have worked it out from the same tables as they are now (shared-cache.server.ts).
   const shared = sharedFigure<T>(key, versions);
   if (shared) {
-    keep(key, shared.tables, signature(shared.tables, versions), shared.value, Math.max(usedBefore, readAt()), recompute, computing.length);
+    // Its parts were read by the worker that worked it out: its height here is what it was last time, if any.
+    keep(key, shared.tables, signature(shared.tables, versions), shared.value, Math.max(usedBefore, readAt()), recompute, heightBefore);
+    notePart(heightBefore);
     noteTables(shared.tables);
     return shared.value;
   }
-  const { value, tables: read } = timed(name, () => captureTables(compute));
+  const { result: { value, tables: read }, height } = timed(name, () => captureTables(compute));
+  notePart(height);
   const tables = [...read].sort();
   // A figure that read no table cannot be told when to go stale: it is never kept (the connection
   // logs every statement, so this happens only if that wiring is broken).
   if (tables.length === 0) return value;
   const valueSignature = signature(tables, versions);
   shareFigure(key, tables, valueSignature, value);
-  keep(key, tables, valueSignature, value, Math.max(usedBefore, readAt()), recompute, Math.max(depthBefore, computing.length));
+  keep(key, tables, valueSignature, value, Math.max(usedBefore, readAt()), recompute, height);
   return value;
 }
 
@@ -220,8 +227,8 @@ export function asRefresh<T>(usedAt: number, work: () => T): T {
 /**
  * Figures a request read within the last `withinMs`, and those only the refresh has worked out,
  * whose tables have changed since they were worked out, parts before what they are part of (the
- * deepest first), then most recently read first: for each, a step that works it out again (through this cache, so figures it is made of
- * are reused when current) and leaves it here and in the shared store. For the refresh after a
+ * lowest first: see Entry.height), then most recently read first: for each, a step that works it out
+ * again (through this cache, so figures it is made of are reused when current) and leaves it here and in the shared store. For the refresh after a
  * change (app/models/figure-refresh.server.ts): as each part is its own step, what is made of them
  * then finds them worked out, and no one step holds the worker for a whole page's figures.
  */
@@ -232,7 +239,7 @@ export function staleRecentFigures(withinMs: number): RefreshStep[] {
   // which it works out again anyway when they are stale), so that those too go a part at a time.
   const recent = [...small.entries, ...large.entries].filter(([, entry]) => entry.usedAt >= since || entry.usedAt === 0);
   const steps: RefreshStep[] = [];
-  for (const [key, entry] of recent.sort(([, a], [, b]) => b.depth - a.depth || b.usedAt - a.usedAt)) {
+  for (const [key, entry] of recent.sort(([, a], [, b]) => a.height - b.height || b.usedAt - a.usedAt)) {
     if (entry.signature === signature(entry.tables, versions)) continue;
     steps.push({ figure: key.split("|")[1] ?? key, run: () => asRefresh(entry.usedAt, entry.recompute) });
   }
@@ -242,7 +249,7 @@ export function staleRecentFigures(withinMs: number): RefreshStep[] {
 /** A figure to work out again (its name, for the log) and the step that does it. */
 export type RefreshStep = { figure: string; run: () => void };
 
-function keep(key: string, tables: readonly string[], valueSignature: string, value: unknown, usedAt: number, recompute: () => void, depth: number) {
+function keep(key: string, tables: readonly string[], valueSignature: string, value: unknown, usedAt: number, recompute: () => void, height: number) {
   const budget = cacheBudgetBytes();
   // The key and the entry itself (its tables, the closure that works it out again) count too:
   // next to a count of a few bytes they are most of what a small figure holds.
@@ -263,7 +270,7 @@ function keep(key: string, tables: readonly string[], valueSignature: string, va
   // Callers share the value: under test it is frozen, so code that changes a shared figure fails there.
   if (process.env.NODE_ENV === "test") deepFreeze(value);
   // The counters read before computing: a change committed meanwhile makes the next call recompute.
-  segment.entries.set(key, { tables, signature: valueSignature, value, bytes, usedAt, recompute, depth });
+  segment.entries.set(key, { tables, signature: valueSignature, value, bytes, usedAt, recompute, height });
   segment.bytes += bytes;
 }
 
@@ -321,14 +328,21 @@ export function isPlainData(value: unknown, seen = new Set<object>()): boolean {
 // which figures a change makes the next request recompute.
 export type FigureComputation = { count: number; ms: number; selfMs: number };
 const computations = new Map<string, FigureComputation>();
-const computing: { nestedMs: number }[] = [];
+/** Each figure being worked out: the time its parts took, and the highest of its parts (-1: none yet). */
+const computing: { nestedMs: number; partsHeight: number }[] = [];
 
-function timed<T>(name: string, fn: () => T): T {
-  const frame = { nestedMs: 0 };
+/** Tells the figure being worked out, if any, that it read (or worked out) a part this high. */
+function notePart(height: number) {
+  const frame = computing[computing.length - 1];
+  if (frame) frame.partsHeight = Math.max(frame.partsHeight, height);
+}
+
+function timed<T>(name: string, fn: () => T): { result: T; height: number } {
+  const frame = { nestedMs: 0, partsHeight: -1 };
   computing.push(frame);
   const start = performance.now();
   try {
-    return fn();
+    return { result: fn(), height: frame.partsHeight + 1 };
   } finally {
     const ms = performance.now() - start;
     computing.pop();

@@ -325,6 +325,14 @@ const RULES: readonly Rule[] = [
 /** The names of the rules' figures (`exceptions.rule.<name>`, keyed by the date), for tests. */
 export const EXCEPTION_RULE_NAMES = RULES.map((r) => r.name);
 
+/**
+ * Each rule's exceptions as at a date as a step of its own (its kept figure, as the lists read it),
+ * for working the pages' figures out a part at a time (app/models/figure-refresh.server.ts).
+ */
+export function exceptionRuleSteps(asAt: string): { name: string; run: () => void }[] {
+  return RULES.map((rule) => ({ name: `exceptions.rule.${rule.name}`, run: () => void ruleExceptions(getDb(), rule, asAt) }));
+}
+
 /** One rule's exceptions as at a date, with their organisations, kept until a table it read changes. */
 function ruleExceptions(db: DbOrTx, rule: Rule, asAt: string): readonly EngineException[] {
   return memoiseByDataVersion(`exceptions.rule.${rule.name}`, { asAt }, db, () => {

@@ -4,7 +4,7 @@ import { getDb } from "~/lib/db.server";
 import { forgetFigures, staleRecentFigures, takeFigureComputations } from "~/lib/data-version.server";
 import { addComment } from "~/models/cases.server";
 import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
-import { figureRefreshIdle, forgetFigureRefresh, RECENTLY_READ_MS, refreshCurrentFigures, scheduleFigureRefresh, workOutFiguresAtStart } from "~/models/figure-refresh.server";
+import { figureRefreshIdle, forgetFigureRefresh, RECENTLY_READ_MS, refreshCurrentFigures, refreshSteps, scheduleFigureRefresh, workOutFiguresAtStart } from "~/models/figure-refresh.server";
 import { listLocalities } from "~/models/organisations.server";
 import { changeDeploymentStatus } from "~/models/rollout.server";
 import { getReportingDate } from "~/models/settings.server";
@@ -176,6 +176,29 @@ describe("figures worked out again straight after a change", () => {
       if (previous === undefined) delete process.env.SHAREBOARD_FIGURE_REFRESH_MS;
       else process.env.SHAREBOARD_FIGURE_REFRESH_MS = previous;
     }
+  });
+
+  it("at a worker's start works out the longest parts each in a step of its own before the pages, which then work out none of them", () => {
+    forgetFigures();
+    takeFigureComputations();
+    const worked: Record<string, string[]> = {};
+    for (const step of refreshSteps(getReportingDate())) {
+      step.run();
+      worked[step.name] = [...takeFigureComputations().keys()];
+    }
+    const names = Object.keys(worked);
+    expect(names.slice(0, 2)).toEqual(["opt-in-practices", "exceptions.rule.sharing-without-agreement"]);
+    expect(worked["opt-in-practices"]!.filter((f) => f !== "settings")).toEqual(["opt-in-practices"]);
+    // Each rule its own step, reading the practice list already kept, and no other rule.
+    const rules = names.filter((n) => n.startsWith("exceptions.rule."));
+    expect(rules).toHaveLength(10);
+    for (const rule of rules) expect(worked[rule]!.filter((f) => f.startsWith("exceptions.rule.") || f === "opt-in-practices"), rule).toEqual([rule]);
+    expect(worked["summary-figures"]).toContain("summary-figures");
+    // The pages come last, and the dashboard's step works out none of the parts before it (only
+    // what it puts together from them, such as the exception counts from the rules' lists).
+    expect(names.indexOf("page 1")).toBeGreaterThan(names.indexOf("summary-figures (previous month end)"));
+    expect(worked["page 1"]).toContain("dashboard");
+    expect(worked["page 1"]!.filter((f) => f.startsWith("exceptions.rule.") || f === "opt-in-practices" || f === "summary-figures" || (f.startsWith("summary:") && f !== "summary:exceptions"))).toEqual([]);
   });
 
   it("runs once, a moment after several changes close together, and can be turned off", async () => {
