@@ -177,7 +177,6 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
     return hit.value as T;
   }
   const usedBefore = hit?.usedAt ?? 0;
-  const heightBefore = hit?.height ?? 0;
   remove(key);
   const recompute = () => {
     if (db === getDb()) memoiseByDataVersion(name, args, db, compute);
@@ -185,9 +184,9 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   // Another worker may have worked it out from the same tables as they are now (shared-cache.server.ts).
   const shared = sharedFigure<T>(key, versions);
   if (shared) {
-    // Its parts were read by the worker that worked it out: its height here is what it was last time, if any.
-    keep(key, shared.tables, signature(shared.tables, versions), shared.value, Math.max(usedBefore, readAt()), recompute, heightBefore);
-    notePart(heightBefore);
+    // Its parts were read by the worker that worked it out, which left its height with it.
+    keep(key, shared.tables, signature(shared.tables, versions), shared.value, Math.max(usedBefore, readAt()), recompute, shared.height);
+    notePart(shared.height);
     noteTables(shared.tables);
     return shared.value;
   }
@@ -198,7 +197,7 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
   // logs every statement, so this happens only if that wiring is broken).
   if (tables.length === 0) return value;
   const valueSignature = signature(tables, versions);
-  shareFigure(key, tables, valueSignature, value);
+  shareFigure(key, tables, valueSignature, height, value);
   keep(key, tables, valueSignature, value, Math.max(usedBefore, readAt()), recompute, height);
   return value;
 }
@@ -275,20 +274,22 @@ function keep(key: string, tables: readonly string[], valueSignature: string, va
 }
 
 // In the shared store a figure is tagged with the tables it read and their counters then.
-function sharedFigure<T>(key: string, versions: Map<string, number>): { tables: readonly string[]; value: T } | undefined {
+function sharedFigure<T>(key: string, versions: Map<string, number>): { tables: readonly string[]; height: number; value: T } | undefined {
   const entry = sharedGet(`figure|${key}`);
   if (!entry) return undefined;
+  // "tables@counters#height": the height as the worker that worked it out found it (Entry.height).
   const at = entry.tag.indexOf("@");
+  const hash = entry.tag.lastIndexOf("#");
   const tables = entry.tag.slice(0, at).split(",");
-  if (entry.tag.slice(at + 1) !== signature(tables, versions)) return undefined;
+  if (entry.tag.slice(at + 1, hash > at ? hash : undefined) !== signature(tables, versions)) return undefined;
   try {
-    return { tables, value: v8.deserialize(entry.value) as T };
+    return { tables, height: hash > at ? Number(entry.tag.slice(hash + 1)) || 0 : 0, value: v8.deserialize(entry.value) as T };
   } catch {
     return undefined;
   }
 }
 
-function shareFigure(key: string, tables: readonly string[], valueSignature: string, value: unknown) {
+function shareFigure(key: string, tables: readonly string[], valueSignature: string, height: number, value: unknown) {
   // Checking and copying a large figure costs as much as sizing it: not done when no one shares.
   if (!sharedCacheEnabled()) return;
   // Only data that comes back as it went in: v8's copy keeps Dates, Maps and Sets, but a class
@@ -300,7 +301,7 @@ function shareFigure(key: string, tables: readonly string[], valueSignature: str
   } catch {
     return;
   }
-  sharedPut(`figure|${key}`, `${tables.join(",")}@${valueSignature}`, bytes);
+  sharedPut(`figure|${key}`, `${tables.join(",")}@${valueSignature}#${height}`, bytes);
 }
 
 /** Whether a value is made only of primitives, arrays, plain objects, Dates, Maps and Sets. */

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, sizeOf, SMALL_FIGURE_BYTES, tableVersions } from "~/lib/data-version.server";
+import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, sizeOf, SMALL_FIGURE_BYTES, staleRecentFigures, tableVersions } from "~/lib/data-version.server";
 import { resetSharedCache, sharedGet, sharedPut } from "~/lib/shared-cache.server";
 import { useFreshSharedCache } from "../helpers/shared-cache";
 import { connection } from "~/lib/db.server";
@@ -275,6 +275,23 @@ describe("figures one worker worked out, shared with the others (app/lib/shared-
     forgetFigures();
     figure(() => (computed++, organisationFigures()));
     expect(computed).toBe(1);
+  });
+
+  it("a figure taken from the shared store keeps its height, so the refresh after a change still works its parts out first", async () => {
+    const part = () => memoiseByDataVersion("test.part", { asAt: "2016-10-31" }, getDb(), () => getDb().select().from(organisations).all().length);
+    const whole = () => memoiseByDataVersion("test.whole", { asAt: "2016-10-31" }, getDb(), () => ({ practices: part() }));
+    whole();
+    // The other worker reads the part, then the whole (the more recent), both from the shared store.
+    forgetFigures();
+    part();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    whole();
+    getDb().transaction((tx) => {
+      tx.update(organisations).set({ name: sql`${organisations.name}` }).where(eq(organisations.id, 1)).run();
+      audit(tx, SYSTEM_ACTOR, { action: "organisation.update", entityType: "organisation", entityId: 1 });
+    });
+    const order = staleRecentFigures(60_000).map((s) => s.figure).filter((name) => name.startsWith("test."));
+    expect(order).toEqual(["test.part", "test.whole"]);
   });
 
   it("shares only data that comes back as it went in: a class instance is computed by each worker", () => {
