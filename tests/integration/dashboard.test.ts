@@ -97,20 +97,23 @@ describe("the dashboard loader", () => {
       { month: "2016-09", rate: 55 },
       { month: "2016-10", rate: 60 },
     ]);
-    // The late deployment is among the locality's exceptions.
-    expect(data.exceptions.some((e) => e.kind === "deployment_late" && e.organisation?.odsCode === "T00002")).toBe(true);
-    expect(data.exceptions.every((e) => e.organisation === null || e.organisation.locality === LOCALITY)).toBe(true);
+    // The late deployment is among the locality's exceptions: the page shows the model's list, each
+    // with only what its table shows (not its detail, organisation or record).
+    const model = getDashboard({ asAt: "2016-10-31", locality: LOCALITY, organisationType: null });
+    expect(data.exceptions.map((e) => e.id)).toEqual(model.exceptions.map((e) => e.id));
+    expect(Object.keys(data.exceptions[0]!).sort()).toEqual(["acknowledgement", "actionRole", "dueOn", "href", "id", "kind", "severity", "title"]);
+    expect(model.exceptions.some((e) => e.kind === "deployment_late" && e.organisation?.odsCode === "T00002")).toBe(true);
+    expect(model.exceptions.every((e) => e.organisation === null || e.organisation.locality === LOCALITY)).toBe(true);
   });
 
   it("recomputes everything as at the date asked for: 32 services live at 31 July 2016, 33 at 31 October", async () => {
     const july = await dashboard("/?asAt=2016-07-31");
     expect(july.asAt).toBe("2016-07-31");
-    expect(july.figures.servicesLive).toBe(32);
     expect(headline(july, "servicesLive")).toMatchObject({ value: "32", rag: "green" });
     expect(july.charts.servicesLive.at(-1)).toEqual({ month: "2016-07", servicesLive: 32 });
     const october = await dashboard("/?asAt=2016-10-31");
     // The fixture's locality adds 2 to the partnership's 33.
-    expect(october.figures.servicesLive).toBe(35);
+    expect(headline(october, "servicesLive").value).toBe("35");
     expect(getProgrammeSummary({ asAt: "2016-10-31" }).servicesLive - getProgrammeSummary({ asAt: "2016-10-31", locality: LOCALITY }).servicesLive).toBe(33);
   });
 
@@ -122,9 +125,11 @@ describe("the dashboard loader", () => {
 
   it("applies the organisation type filter to every figure", async () => {
     const data = await dashboard("/?organisationType=community_provider");
-    expect(data.figures.practicesTotal).toBe(0);
+    expect(headline(data, "practicesSignedUp").value).toBe("0 of 0");
     expect(headline(data, "practicesSignedUp").rag).toBe("none");
-    expect(data.exceptions.every((e) => e.organisation === null || e.organisation.type === "community_provider")).toBe(true);
+    const model = getDashboard({ asAt: data.asAt, locality: null, organisationType: "community_provider" });
+    expect(data.exceptions.map((e) => e.id)).toEqual(model.exceptions.map((e) => e.id));
+    expect(model.exceptions.every((e) => e.organisation === null || e.organisation.type === "community_provider")).toBe(true);
     const unknown = await dashboard("/?organisationType=castle");
     expect(unknown.filter.organisationType).toBeNull();
   });

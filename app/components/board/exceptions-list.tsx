@@ -77,12 +77,20 @@ function ExceptionRow({ severity, kind, actionRole, dueOn, children }: Pick<Prog
 }
 
 /** Exceptions, most severe first, as a table: severity, what (marked when acknowledged), who should act, when. */
+/** What a row of the table shows of an exception: a page sends only this to the browser. */
+export type ExceptionsTableRow = Pick<ProgrammeException, "id" | "kind" | "severity" | "title" | "href" | "actionRole" | "dueOn"> & { acknowledgement?: ExceptionAcknowledgement | null };
+
+/** An exception as the table shows it, without what it does not (its detail, organisation and record). */
+export function exceptionsTableRow({ id, kind, severity, title, href, actionRole, dueOn, acknowledgement }: ExceptionsTableRow): ExceptionsTableRow {
+  return { id, kind, severity, title, href, actionRole, dueOn, acknowledgement: acknowledgement ?? null };
+}
+
 export function ExceptionsTable({
   exceptions,
   caption,
   links = true,
 }: {
-  exceptions: readonly (ProgrammeException & { acknowledgement?: ExceptionAcknowledgement | null })[];
+  exceptions: readonly ExceptionsTableRow[];
   caption: string;
   links?: boolean;
 }) {
