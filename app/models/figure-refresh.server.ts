@@ -16,8 +16,8 @@ import { indemnityRegister } from "./indemnity.server";
 import { parseMaturityQuery } from "./maturity.schema";
 import { maturityRegister } from "./maturity.server";
 import { organisationListQuery } from "./organisations.schema";
-import { previousMonthEnd } from "./rag";
 import { listLocalities, organisationsRegister } from "./organisations.server";
+import { previousMonthEnd } from "./rag";
 import { rolloutRegister } from "./rollout-page.server";
 import { deploymentListQuery } from "./rollout.schema";
 import { getReportingDate } from "./settings.server";
@@ -101,7 +101,6 @@ function runRefresh(done: string) {
     });
 }
 
-/** Each page's figures, as its loader asks for them with no query: one step a page. */
 /**
  * What a refresh works out for the reporting date when a table they read has changed: first the
  * parts that take longest, each a step of its own (the opt-in rule's practice list, each exception
@@ -120,6 +119,7 @@ export function refreshSteps(asAt: string): { name: string; run: () => unknown }
   return [...parts, ...pageSteps(asAt).map((run, i) => ({ name: `page ${i + 1}`, run }))];
 }
 
+/** Each page's figures, as its loader asks for them with no query: one step a page. */
 function pageSteps(asAt: string): (() => unknown)[] {
   return [
     // app/routes/_index.tsx with no filter.

@@ -76,7 +76,6 @@ function ExceptionRow({ severity, kind, actionRole, dueOn, children }: Pick<Prog
   );
 }
 
-/** Exceptions, most severe first, as a table: severity, what (marked when acknowledged), who should act, when. */
 /** What a row of the table shows of an exception: a page sends only this to the browser. */
 export type ExceptionsTableRow = Pick<ProgrammeException, "id" | "kind" | "severity" | "title" | "href" | "actionRole" | "dueOn"> & { acknowledgement?: ExceptionAcknowledgement | null };
 
@@ -85,6 +84,7 @@ export function exceptionsTableRow({ id, kind, severity, title, href, actionRole
   return { id, kind, severity, title, href, actionRole, dueOn, acknowledgement: acknowledgement ?? null };
 }
 
+/** Exceptions, most severe first, as a table: severity, what (marked when acknowledged), who should act, when. */
 export function ExceptionsTable({
   exceptions,
   caption,
