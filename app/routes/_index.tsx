@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
 import { BoardCharts } from "~/components/board/board-charts";
 import { ExceptionsTable, exceptionsTableRow } from "~/components/board/exceptions-list";
 import { HeadlineFigures } from "~/components/board/headlines";
@@ -7,11 +8,13 @@ import { AsAtForm, FilterForm } from "~/components/filter-form";
 import { Button, ErrorSummary, InsetText, Select } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { parseWith } from "~/lib/forms";
+import { readJsonText } from "~/lib/json-text";
+import { jsonTextOf } from "~/lib/json-text.server";
 import { hasAnyRole, ROLE_LABELS } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
 import { decisionsSince, previousBoardPack } from "~/models/board-pack.server";
 import { CASE_STATE_LABELS } from "~/models/cases.labels";
-import { getDashboard } from "~/models/dashboard.server";
+import { getDashboard, type Dashboard as DashboardFigures } from "~/models/dashboard.server";
 import { DashboardFilterSchema } from "~/models/dashboard.schema";
 import { listLocalities } from "~/models/organisations.server";
 import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
@@ -41,14 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     asAtError,
     filter,
     localities: listLocalities(),
-    previousAsAt: dashboard.previousAsAt,
-    headlines: dashboard.headlines,
-    charts: dashboard.charts,
-    // What the page shows of each, and nothing it does not: everything here is also encoded into
-    // the page for hydration on every request (the exceptions' detail and organisation, the
-    // decisions' rationale and the summary's figures behind the headlines were a third of it).
-    exceptions: dashboard.exceptions.map(exceptionsTableRow),
-    exceptionsTotal: dashboard.exceptionsTotal,
+    figures: jsonTextOf(dashboard, shownFigures),
     decisions: {
       since: since.since,
       sinceBoardPack: since.recorded,
@@ -61,6 +57,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+/**
+ * What the page shows of the kept figures, and nothing it does not: it is in every page's
+ * hydration data, sent as one JSON text kept with the figures (app/lib/json-text.ts). Without the
+ * exceptions' detail, organisation and record, and the summary's figures behind the headlines
+ * (a third of it).
+ */
+function shownFigures(dashboard: DashboardFigures) {
+  return {
+    previousAsAt: dashboard.previousAsAt,
+    headlines: dashboard.headlines,
+    charts: dashboard.charts,
+    exceptions: dashboard.exceptions.map(exceptionsTableRow),
+    exceptionsTotal: dashboard.exceptionsTotal,
+  };
+}
+
 function query(params: Record<string, string | null>) {
   const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
   return search.toString() ? `?${search}` : "";
@@ -69,6 +81,7 @@ function query(params: Record<string, string | null>) {
 export default function Dashboard() {
   const data = useLoaderData<typeof loader>();
   const { filter, asAt } = data;
+  const figures = useMemo(() => readJsonText(data.figures), [data.figures]);
   const scope = [filter.locality, filter.organisationType ? ORGANISATION_TYPE_LABELS[filter.organisationType] : null].filter(Boolean).join(", ") || "the whole partnership";
   const asAtParam = asAt !== data.reportingDate ? asAt : null;
   const exceptionsHref = `/exceptions${query({ asAt: asAtParam, locality: filter.locality, organisationType: filter.organisationType })}`;
@@ -133,21 +146,21 @@ export default function Dashboard() {
       <h2 id="where-we-are">Where we are</h2>
       <p>
         Each figure as at {formatDate(asAt)} for {scope}, with its target, its status (Green on track, Amber at risk, Red off track) and the
-        change since the end of the previous month, {formatDate(data.previousAsAt)}.
+        change since the end of the previous month, {formatDate(figures.previousAsAt)}.
       </p>
-      <HeadlineFigures headlines={data.headlines} linkQuery={query({ asAt: asAtParam })} />
+      <HeadlineFigures headlines={figures.headlines} linkQuery={query({ asAt: asAtParam })} />
 
       <h2 id="what-needs-us">What needs us</h2>
-      {data.exceptionsTotal === 0 ? (
+      {figures.exceptionsTotal === 0 ? (
         <InsetText>No exceptions as at {formatDate(asAt)} for {scope}.</InsetText>
       ) : (
         <>
           <ExceptionsTable
-            exceptions={data.exceptions}
-            caption={`The ${Math.min(data.exceptions.length, data.exceptionsTotal)} most severe of ${data.exceptionsTotal} exceptions`}
+            exceptions={figures.exceptions}
+            caption={`The ${Math.min(figures.exceptions.length, figures.exceptionsTotal)} most severe of ${figures.exceptionsTotal} exceptions`}
           />
           <p>
-            <Link to={exceptionsHref}>See all {data.exceptionsTotal} exceptions</Link>
+            <Link to={exceptionsHref}>See all {figures.exceptionsTotal} exceptions</Link>
           </p>
         </>
       )}
@@ -172,7 +185,7 @@ export default function Dashboard() {
       ) : null}
 
       <h2 id="trends">Trends</h2>
-      <BoardCharts charts={data.charts} asAt={asAt} scope={scope} />
+      <BoardCharts charts={figures.charts} asAt={asAt} scope={scope} />
     </>
   );
 }

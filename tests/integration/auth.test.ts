@@ -5,6 +5,7 @@ import { loader as adminLoader } from "~/routes/admin._index";
 import { action as loginAction } from "~/routes/login";
 import { action as logoutAction } from "~/routes/logout";
 import { getDb } from "~/lib/db.server";
+import { readJsonText, type JsonText } from "~/lib/json-text";
 import { auditLog, sessions, signInAttempts, users } from "../../db/schema";
 import { disableUser } from "~/models/users.server";
 import { SYSTEM_ACTOR } from "~/lib/audit.server";
@@ -27,9 +28,9 @@ afterEach(() => {
 describe("sign-in", () => {
   it("signs in a demo user with the right password and shows their home", async () => {
     const cookie = await signInAs("board@example.org");
-    const result = (await home(cookie)) as { user: { name: string }; headlines: { key: string; value: string }[] };
+    const result = (await home(cookie)) as { user: { name: string }; figures: JsonText<{ headlines: { key: string; value: string }[] }> };
     expect(result.user.name).toBeTruthy();
-    expect(result.headlines.find((h) => h.key === "practicesSignedUp")?.value).toMatch(/ of 63$/);
+    expect(readJsonText(result.figures).headlines.find((h) => h.key === "practicesSignedUp")?.value).toMatch(/ of 63$/);
   });
 
   it("sends a signed-out visitor to /login with where they were going", async () => {
@@ -108,7 +109,7 @@ describe("sessions", () => {
     const secondCookie = cookieFrom(second);
     expect(secondCookie).not.toBe(first);
     expect(statusOf(await home(first))).toBe(302);
-    expect((await home(secondCookie)) as object).toHaveProperty("headlines");
+    expect((await home(secondCookie)) as object).toHaveProperty("figures");
   });
 
   it("ends a session after 30 idle minutes", async () => {
@@ -116,9 +117,9 @@ describe("sessions", () => {
     vi.setSystemTime(new Date("2030-02-01T09:00:00Z"));
     const cookie = await signInAs("board@example.org");
     vi.setSystemTime(new Date("2030-02-01T09:29:00Z"));
-    expect(await home(cookie)).toHaveProperty("headlines");
+    expect(await home(cookie)).toHaveProperty("figures");
     vi.setSystemTime(new Date("2030-02-01T09:58:00Z"));
-    expect(await home(cookie)).toHaveProperty("headlines");
+    expect(await home(cookie)).toHaveProperty("figures");
     vi.setSystemTime(new Date("2030-02-01T10:29:00Z"));
     expect(statusOf(await home(cookie))).toBe(302);
   });
@@ -131,7 +132,7 @@ describe("sessions", () => {
     for (let i = 0; i < 28; i++) {
       t += 25 * 60 * 1000;
       vi.setSystemTime(t);
-      expect(await home(cookie)).toHaveProperty("headlines");
+      expect(await home(cookie)).toHaveProperty("figures");
     }
     t += 25 * 60 * 1000; // 12 h 5 min after sign-in
     vi.setSystemTime(t);
@@ -159,19 +160,19 @@ describe("sessions", () => {
 
   it("refuses a cookie whose signature was tampered with, even once the genuine cookie has been checked", async () => {
     const cookie = await signInAs("programme@example.org");
-    expect(await home(cookie)).toHaveProperty("headlines");
-    expect(await home(cookie)).toHaveProperty("headlines");
+    expect(await home(cookie)).toHaveProperty("figures");
+    expect(await home(cookie)).toHaveProperty("figures");
     const [name, value] = cookie.split("=");
     const tampered = `${name}=${value!.slice(0, -2)}${value!.endsWith("AA") ? "BB" : "AA"}`;
     expect(statusOf(await home(tampered))).toBe(302);
-    expect(await home(cookie)).toHaveProperty("headlines");
+    expect(await home(cookie)).toHaveProperty("figures");
   });
 
   it("checks a long cookie header (other cookies beside the session's) every time, and still refuses a tampered one", async () => {
     const cookie = await signInAs("programme@example.org");
     const long = `${cookie}; tracking=${"x".repeat(600)}`;
-    expect(await home(long)).toHaveProperty("headlines");
-    expect(await home(long)).toHaveProperty("headlines");
+    expect(await home(long)).toHaveProperty("figures");
+    expect(await home(long)).toHaveProperty("figures");
     const [name, value] = cookie.split("=");
     const tampered = `${name}=${value!.slice(0, -2)}${value!.endsWith("AA") ? "BB" : "AA"}; tracking=${"x".repeat(600)}`;
     expect(statusOf(await home(tampered))).toBe(302);

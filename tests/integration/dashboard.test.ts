@@ -7,10 +7,14 @@ import { getDashboard } from "~/models/dashboard.server";
 import { previousBoardPack } from "~/models/board-pack.server";
 import { createDeployment, createIndemnityCover, createOptInReturn, createOrganisation, createService, ensureCapabilities } from "../../seeds/factories";
 import { loader as dashboardLoader } from "~/routes/_index";
+import { readJsonText } from "~/lib/json-text";
 import { action as boardPackAction, loader as boardPackLoader } from "~/routes/board-pack";
 import { getRequest, postRequest, settle, signInAs, statusOf, dataOf } from "../helpers/requests";
 
-type DashboardData = Awaited<ReturnType<typeof dashboardLoader>>;
+type LoaderData = Awaited<ReturnType<typeof dashboardLoader>>;
+/** The loader's data as the page reads it: its figures come as one JSON text (app/lib/json-text.ts). */
+const shown = (data: LoaderData) => ({ ...data, ...readJsonText(data.figures) });
+type DashboardData = ReturnType<typeof shown>;
 type BoardPackData = Awaited<ReturnType<typeof boardPackLoader>>;
 
 const LOCALITY = "Testshire";
@@ -53,7 +57,7 @@ beforeAll(() => {
 
 async function dashboard(path: string, email = "board@example.org") {
   const cookie = await signInAs(email);
-  return (await dashboardLoader({ request: getRequest(path, cookie), params: {}, context: {} })) as DashboardData;
+  return shown((await dashboardLoader({ request: getRequest(path, cookie), params: {}, context: {} })) as LoaderData);
 }
 
 const headline = (data: { headlines: { key: string }[] }, key: string) => data.headlines.find((h) => h.key === key) as DashboardData["headlines"][number];
