@@ -1,18 +1,14 @@
+import { getDb, type DbOrTx } from "./db.server";
+import { memoiseByDataVersion } from "./data-version.server";
 import type { JsonText } from "./json-text";
 
-/** Each kept value's text, by the value (kept figures are the same object until their data changes). */
-const texts = new WeakMap<object, string>();
-
 /**
- * The JSON text of what `build` makes from `source`, made once per source object: pass a kept
- * figure (the figures cache hands out the same object until a table it read changes) and a pure
- * function of it, so the text is written again only when the figure is worked out again.
+ * The JSON text of what `build` returns, kept as a figure of its own (memoiseByDataVersion):
+ * written once, then reused until a table it read changes; counted in the figures cache's bytes
+ * and pushed out with the least recently used; worked out again by the refresh after a change and
+ * shared between workers like any kept figure. `name` and `args` name what `build` returns, as for
+ * any kept figure: build from kept figures (their tables count as read) and pick from them.
  */
-export function jsonTextOf<S extends object, T>(source: S, build: (source: S) => T): JsonText<T> {
-  let text = texts.get(source);
-  if (text === undefined) {
-    text = JSON.stringify(build(source));
-    texts.set(source, text);
-  }
-  return text as JsonText<T>;
+export function keptJsonText<T>(name: string, args: unknown, build: () => T, db: DbOrTx = getDb()): JsonText<T> {
+  return memoiseByDataVersion(`json-text:${name}`, args, db, () => JSON.stringify(build())) as JsonText<T>;
 }

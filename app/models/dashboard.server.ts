@@ -1,8 +1,10 @@
 import { addMonthsToMonth, monthOf } from "~/lib/dates";
 import { memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
+import type { JsonText } from "~/lib/json-text";
+import { keptJsonText } from "~/lib/json-text.server";
 import { CASE_STATE_LABELS } from "./cases.schema";
-import type { AcknowledgedException } from "./exception-acknowledgements.labels";
+import { exceptionsTableRow, type AcknowledgedException } from "./exception-acknowledgements.labels";
 import { optInTrend } from "./consent.server";
 import { withAcknowledgements } from "./exception-acknowledgements.server";
 import { listExceptions } from "./exceptions.server";
@@ -66,6 +68,31 @@ export type Dashboard = {
 export function getDashboard({ asAt, locality = null, organisationType = null, exceptionLimit = DASHBOARD_EXCEPTIONS, db = getDb() }: { asAt: string; exceptionLimit?: number; db?: DbOrTx } & OrganisationFilter): Dashboard {
   // The whole page's figures are kept until a table they read changes: the board opens this page most.
   return memoiseByDataVersion("dashboard", { asAt, locality, organisationType, exceptionLimit }, db, () => computeDashboard({ asAt, locality, organisationType, exceptionLimit, db }));
+}
+
+/**
+ * What the dashboard page shows of its figures, and nothing it does not: without the exceptions'
+ * detail, organisation and record, and the summary's figures behind the headlines (a third of it).
+ */
+function shownFigures(dashboard: Dashboard) {
+  return {
+    previousAsAt: dashboard.previousAsAt,
+    headlines: dashboard.headlines,
+    charts: dashboard.charts,
+    exceptions: dashboard.exceptions.map(exceptionsTableRow),
+    exceptionsTotal: dashboard.exceptionsTotal,
+  };
+}
+
+export type DashboardShownFigures = ReturnType<typeof shownFigures>;
+
+/**
+ * The dashboard's figures as the page shows them, as one JSON text kept as a figure of its own
+ * (app/lib/json-text.ts): the page sends them in its hydration data on every request, and encoding
+ * them value by value cost more than the rest of a national dashboard request's data.
+ */
+export function dashboardFiguresText({ asAt, locality = null, organisationType = null, db = getDb() }: { asAt: string; db?: DbOrTx } & OrganisationFilter): JsonText<DashboardShownFigures> {
+  return keptJsonText("dashboard", { asAt, locality, organisationType }, () => shownFigures(getDashboard({ asAt, locality, organisationType, db })), db);
 }
 
 function computeDashboard({ asAt, locality, organisationType, exceptionLimit, db }: { asAt: string; locality: string | null; organisationType: OrganisationFilter["organisationType"]; exceptionLimit: number; db: DbOrTx }): Dashboard {

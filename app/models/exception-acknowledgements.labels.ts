@@ -104,3 +104,11 @@ export function groupLowSeverity<E extends ProgrammeException & { acknowledgemen
   }
   return lines;
 }
+
+/** What a row of the table shows of an exception: a page sends only this to the browser. */
+export type ExceptionsTableRow = Pick<ProgrammeException, "id" | "kind" | "severity" | "title" | "href" | "actionRole" | "dueOn"> & { acknowledgement?: ExceptionAcknowledgement | null };
+
+/** An exception as the table shows it, without what it does not (its detail, organisation and record). */
+export function exceptionsTableRow({ id, kind, severity, title, href, actionRole, dueOn, acknowledgement }: ExceptionsTableRow): ExceptionsTableRow {
+  return { id, kind, severity, title, href, actionRole, dueOn, acknowledgement: acknowledgement ?? null };
+}

@@ -7,7 +7,7 @@ import { agreementsRegister } from "./agreements.server";
 import { decisionsSince, getBoardPack, previousBoardPack } from "./board-pack.server";
 import { parseConsentQuery } from "./consent.schema";
 import { consentRegister, practicesBelowTargetOrFalling } from "./consent.server";
-import { getDashboard } from "./dashboard.server";
+import { dashboardFiguresText } from "./dashboard.server";
 import { exceptionsPage } from "./exception-acknowledgements.server";
 import { parseExceptionQuery } from "./exceptions.schema";
 import { exceptionRuleSteps } from "./exceptions.server";
@@ -124,7 +124,7 @@ function pageSteps(asAt: string): (() => unknown)[] {
   return [
     // app/routes/_index.tsx with no filter.
     () => {
-      getDashboard({ asAt, locality: null, organisationType: null });
+      dashboardFiguresText({ asAt, locality: null, organisationType: null });
       decisionsSince({ since: previousBoardPack({ asAt }).since, asAt });
       listLocalities();
     },

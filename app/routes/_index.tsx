@@ -2,19 +2,18 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { BoardCharts } from "~/components/board/board-charts";
-import { ExceptionsTable, exceptionsTableRow } from "~/components/board/exceptions-list";
+import { ExceptionsTable } from "~/components/board/exceptions-list";
 import { HeadlineFigures } from "~/components/board/headlines";
 import { AsAtForm, FilterForm } from "~/components/filter-form";
 import { Button, ErrorSummary, InsetText, Select } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { parseWith } from "~/lib/forms";
 import { readJsonText } from "~/lib/json-text";
-import { jsonTextOf } from "~/lib/json-text.server";
 import { hasAnyRole, ROLE_LABELS } from "~/lib/permissions";
 import { requireUser } from "~/lib/session.server";
 import { decisionsSince, previousBoardPack } from "~/models/board-pack.server";
 import { CASE_STATE_LABELS } from "~/models/cases.labels";
-import { getDashboard, type Dashboard as DashboardFigures } from "~/models/dashboard.server";
+import { dashboardFiguresText } from "~/models/dashboard.server";
 import { DashboardFilterSchema } from "~/models/dashboard.schema";
 import { listLocalities } from "~/models/organisations.server";
 import { ORGANISATION_TYPE_LABELS } from "~/models/rollout.labels";
@@ -32,7 +31,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { asAt, reportingDate, error: asAtError } = resolveAsAt(url.searchParams);
   const parsed = parseWith(DashboardFilterSchema, url.searchParams);
   const filter = parsed.ok ? parsed.data : { locality: null, organisationType: null };
-  const dashboard = getDashboard({ asAt, ...filter });
+  // What the page shows of the dashboard's figures, as one JSON text (read back once by the page):
+  // everything returned here is encoded into the page for hydration on every request.
+  const figures = dashboardFiguresText({ asAt, ...filter });
   const since = previousBoardPack({ asAt });
   const decisions = decisionsSince({ since: since.since, asAt });
   return {
@@ -44,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     asAtError,
     filter,
     localities: listLocalities(),
-    figures: jsonTextOf(dashboard, shownFigures),
+    figures,
     decisions: {
       since: since.since,
       sinceBoardPack: since.recorded,
@@ -54,22 +55,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
         .reverse()
         .map(({ reference, title, decision, at, meetingReference }) => ({ reference, title, decision, at, meetingReference })),
     },
-  };
-}
-
-/**
- * What the page shows of the kept figures, and nothing it does not: it is in every page's
- * hydration data, sent as one JSON text kept with the figures (app/lib/json-text.ts). Without the
- * exceptions' detail, organisation and record, and the summary's figures behind the headlines
- * (a third of it).
- */
-function shownFigures(dashboard: DashboardFigures) {
-  return {
-    previousAsAt: dashboard.previousAsAt,
-    headlines: dashboard.headlines,
-    charts: dashboard.charts,
-    exceptions: dashboard.exceptions.map(exceptionsTableRow),
-    exceptionsTotal: dashboard.exceptionsTotal,
   };
 }
 

@@ -5,7 +5,7 @@ import { ROLE_LABELS } from "~/lib/permissions";
 import type { ReactNode } from "react";
 import type { Role } from "~/lib/permissions";
 import { EXCEPTION_KIND_LABELS, SEVERITY_COLOURS, SEVERITY_LABELS, type ExceptionSeverity, type ProgrammeException } from "~/models/exceptions.labels";
-import { acknowledgementText, type AcknowledgedException, type ExceptionAcknowledgement, type ExceptionLine } from "~/models/exception-acknowledgements.labels";
+import { acknowledgementText, type AcknowledgedException, type ExceptionAcknowledgement, type ExceptionLine, type ExceptionsTableRow } from "~/models/exception-acknowledgements.labels";
 
 export function SeverityTag({ severity }: { severity: ExceptionSeverity }) {
   return <Tag color={SEVERITY_COLOURS[severity]}>{SEVERITY_LABELS[severity]}</Tag>;
@@ -74,14 +74,6 @@ function ExceptionRow({ severity, kind, actionRole, dueOn, children }: Pick<Prog
       ))}
     </tr>
   );
-}
-
-/** What a row of the table shows of an exception: a page sends only this to the browser. */
-export type ExceptionsTableRow = Pick<ProgrammeException, "id" | "kind" | "severity" | "title" | "href" | "actionRole" | "dueOn"> & { acknowledgement?: ExceptionAcknowledgement | null };
-
-/** An exception as the table shows it, without what it does not (its detail, organisation and record). */
-export function exceptionsTableRow({ id, kind, severity, title, href, actionRole, dueOn, acknowledgement }: ExceptionsTableRow): ExceptionsTableRow {
-  return { id, kind, severity, title, href, actionRole, dueOn, acknowledgement: acknowledgement ?? null };
 }
 
 /** Exceptions, most severe first, as a table: severity, what (marked when acknowledged), who should act, when. */
