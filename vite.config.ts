@@ -39,7 +39,8 @@ function withoutNhsWebFont(): Plugin {
  */
 function browserChunks(): Plugin {
   const framework = /\/node_modules\/(react|react-dom|scheduler|@remix-run|react-router|react-router-dom|turbo-stream)\//;
-  const ui = /\/app\/components\/(nhs\/|error-boundary\.tsx)|\/app\/lib\/(dates|iso-date)\.ts$/;
+  // json-text.ts: a few bytes that pages sent their figures as JSON text read them back with.
+  const ui = /\/app\/components\/(nhs\/|error-boundary\.tsx)|\/app\/lib\/(dates|iso-date|json-text)\.ts$/;
   return {
     name: "shareboard:browser-chunks",
     config(_config, { isSsrBuild }) {

@@ -6,6 +6,7 @@ import type { Connection } from "../../db/client";
 import { connection, getDb, preparedPerConnection, type DbOrTx } from "./db.server";
 import { sharedCacheEnabled, sharedGet, sharedPut } from "./shared-cache.server";
 import { byteBudget } from "./env.server";
+import type { JsonText } from "./json-text";
 
 // Figures such as the exceptions and the board's summary are worked out from many tables. They
 // only change when those tables do: every table has a change counter that triggers bump in the
@@ -79,6 +80,9 @@ type Entry = {
    * either is read, so the refresh after a change works the lowest out first.
    */
   height: number;
+  /** JSON texts made from the value (keptText), by name, and the bytes they hold. */
+  texts?: Map<string, string>;
+  textBytes?: number;
 };
 
 /**
@@ -144,7 +148,48 @@ function remove(key: string) {
   if (!entry) return;
   const segment = segmentOf(entry.bytes);
   segment.entries.delete(key);
-  segment.bytes -= entry.bytes;
+  segment.bytes -= entry.bytes + (entry.textBytes ?? 0);
+}
+
+/** Pushes out the least recently used figures (never `keep`) until each part of the cache is within its share of the budget. */
+function evictOverBudget(keep: string) {
+  const budget = cacheBudgetBytes();
+  for (const key of small.entries.keys()) {
+    if (small.bytes <= budget / 4) break;
+    if (key !== keep) remove(key);
+  }
+  for (const key of large.entries.keys()) {
+    if (small.bytes + large.bytes <= budget) break;
+    if (key !== keep) remove(key);
+  }
+}
+
+/** The key each kept figure's value is kept under, to find its entry from the value a caller holds. */
+const keyOfValue = new WeakMap<object, string>();
+
+/**
+ * The JSON text of what `build` makes from a kept figure (`source`, as memoiseByDataVersion
+ * returned it), kept with the figure: written on its first read after the figure was worked out,
+ * reused while the figure is kept, counted in the cache's bytes with it and dropped with it.
+ * `name` tells apart the texts made from one figure; `build` must be a pure function of it. For
+ * loader data that Remix would otherwise encode value by value on every request (app/lib/json-text.ts).
+ * A value that is not kept (the cache off, too large, read inside a transaction) has its text
+ * written on every call.
+ */
+export function keptText<S extends object, T>(source: S, name: string, build: (source: S) => T): JsonText<T> {
+  const key = keyOfValue.get(source);
+  const entry = key === undefined ? undefined : cached(key);
+  if (key === undefined || entry?.value !== source) return JSON.stringify(build(source)) as JsonText<T>;
+  const kept = entry.texts?.get(name);
+  if (kept !== undefined) return kept as JsonText<T>;
+  const text = JSON.stringify(build(source));
+  const bytes = 2 * (text.length + name.length) + 64;
+  if (bytes > cacheBudgetBytes() / 4) return text as JsonText<T>;
+  (entry.texts ??= new Map()).set(name, text);
+  entry.textBytes = (entry.textBytes ?? 0) + bytes;
+  segmentOf(entry.bytes).bytes += bytes;
+  evictOverBudget(key);
+  return text as JsonText<T>;
 }
 
 /** Bytes and entries the cache holds now, and the small figures' part of them (for tests and the start-up log). */
@@ -271,6 +316,7 @@ function keep(key: string, tables: readonly string[], valueSignature: string, va
   // The counters read before computing: a change committed meanwhile makes the next call recompute.
   segment.entries.set(key, { tables, signature: valueSignature, value, bytes, usedAt, recompute, height });
   segment.bytes += bytes;
+  if (value !== null && typeof value === "object") keyOfValue.set(value, key);
 }
 
 // In the shared store a figure is tagged with the tables it read and their counters then.

@@ -1,8 +1,7 @@
 import { addMonthsToMonth, monthOf } from "~/lib/dates";
-import { memoiseByDataVersion } from "~/lib/data-version.server";
+import { keptText, memoiseByDataVersion } from "~/lib/data-version.server";
 import { getDb, type DbOrTx } from "~/lib/db.server";
 import type { JsonText } from "~/lib/json-text";
-import { keptJsonText } from "~/lib/json-text.server";
 import { CASE_STATE_LABELS } from "./cases.schema";
 import { exceptionsTableRow, type AcknowledgedException } from "./exception-acknowledgements.labels";
 import { optInTrend } from "./consent.server";
@@ -87,12 +86,12 @@ function shownFigures(dashboard: Dashboard) {
 export type DashboardShownFigures = ReturnType<typeof shownFigures>;
 
 /**
- * The dashboard's figures as the page shows them, as one JSON text kept as a figure of its own
- * (app/lib/json-text.ts): the page sends them in its hydration data on every request, and encoding
- * them value by value cost more than the rest of a national dashboard request's data.
+ * The dashboard's figures as the page shows them, as one JSON text kept with the figures
+ * (keptText; app/lib/json-text.ts): the page sends them in its hydration data on every request,
+ * and encoding them value by value cost more than the rest of a national dashboard request's data.
  */
 export function dashboardFiguresText({ asAt, locality = null, organisationType = null, db = getDb() }: { asAt: string; db?: DbOrTx } & OrganisationFilter): JsonText<DashboardShownFigures> {
-  return keptJsonText("dashboard", { asAt, locality, organisationType }, () => shownFigures(getDashboard({ asAt, locality, organisationType, db })), db);
+  return keptText(getDashboard({ asAt, locality, organisationType, db }), "shown", shownFigures);
 }
 
 function computeDashboard({ asAt, locality, organisationType, exceptionLimit, db }: { asAt: string; locality: string | null; organisationType: OrganisationFilter["organisationType"]; exceptionLimit: number; db: DbOrTx }): Dashboard {
