@@ -1,5 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
 import { BoardCharts } from "~/components/board/board-charts";
 import { ExceptionLinesTable } from "~/components/board/exceptions-list";
 import { HeadlineFigures } from "~/components/board/headlines";
@@ -7,6 +8,8 @@ import { PrintButton } from "~/components/board/print-button";
 import { AsAtForm } from "~/components/filter-form";
 import { Button, ErrorSummary, InsetText, Table } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
+import { keptText } from "~/lib/data-version.server";
+import { readJsonText } from "~/lib/json-text";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { parseWith } from "~/lib/forms";
 import { actorFor, requireRole } from "~/lib/session.server";
@@ -27,7 +30,9 @@ const BOARD_PACK_ROLES = ["board", "programme"] as const;
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireRole(request, BOARD_PACK_ROLES, context);
   const { asAt, reportingDate, error } = resolveAsAt(new URL(request.url).searchParams);
-  return { ...getBoardPack({ asAt }), reportingDate, asAtError: error };
+  // The pack's figures as one JSON text kept with them (read back once by the page): encoded value by
+  // value, their ~2,700 values nationally took 0.4 ms of every request.
+  return { asAt, pack: keptText(getBoardPack({ asAt }), "board-pack-page", (kept) => kept), reportingDate, asAtError: error };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -57,7 +62,8 @@ function MoreRows({ shown, total, href }: { shown: number; total: number; href: 
 }
 
 export default function BoardPackPage() {
-  const pack = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const pack = useMemo(() => ({ ...readJsonText(loaded.pack), reportingDate: loaded.reportingDate, asAtError: loaded.asAtError }), [loaded]);
   const actionData = useActionData<typeof action>();
   const when = formatDate(pack.asAt);
   const since = formatDate(pack.period.from);

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useMemo } from "react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
 import { AsAtForm, FilterForm } from "~/components/filter-form";
@@ -8,6 +9,8 @@ import { ErrorSummary, InsetText, Select, Tag } from "~/components/nhs";
 import { formatCount, formatPoints, formatRate } from "~/components/consent/format";
 import { addMonthsToMonth, formatDate, formatMonth } from "~/lib/dates";
 import { dataTableModel } from "~/lib/data-table.server";
+import { keptText } from "~/lib/data-version.server";
+import { readJsonText } from "~/lib/json-text";
 import { requireUser } from "~/lib/session.server";
 import { parseConsentQuery } from "~/models/consent.schema";
 import { consentRegister, type PracticeOptIn } from "~/models/consent.server";
@@ -27,8 +30,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     asAtError,
     locality,
     flag,
-    ...register,
-    tableModel: dataTableModel(columns, register.practices.rows),
+    // The register's figures and table, as one JSON text kept with them (read back once by the
+    // page): encoded value by value, their ~5,000 values nationally took 0.9 ms of every request.
+    register: keptText(register, "consent-page", (kept) => ({ ...kept, tableModel: dataTableModel(columns, kept.practices.rows) })),
     table,
     canUpload: user.roles.includes("programme"),
   };
@@ -74,8 +78,8 @@ const FLAG_OPTIONS = [
 ];
 
 export default function Consent() {
-  const { asAt, reportingDate, asAtError, locality, flag, borough, localityFigures, boroughTrend, byLocality, practices, tableModel, table, localities, canUpload } =
-    useLoaderData<typeof loader>();
+  const { asAt, reportingDate, asAtError, locality, flag, register, table, canUpload } = useLoaderData<typeof loader>();
+  const { borough, localityFigures, boroughTrend, byLocality, practices, tableModel, localities } = useMemo(() => readJsonText(register), [register]);
   const [searchParams] = useSearchParams();
   const monthText = borough.month ? formatMonth(borough.month) : null;
   const onTarget = borough.rate !== null && borough.rate >= borough.target;

@@ -53,6 +53,17 @@ export function dataOf<T = Record<string, unknown>>(result: unknown): T {
   return (r && r.type === "DataWithResponseInit" ? r.data : result) as T;
 }
 
+/**
+ * A loader's data as its page reads it: a page that sends its figures as one JSON text
+ * (app/lib/json-text.ts) reads them back and has them beside the rest of its data.
+ */
+export function pageDataOf<T = Record<string, unknown>>(result: unknown, textField = "register"): T {
+  const data = dataOf<Record<string, unknown>>(result);
+  const text = data[textField];
+  if (typeof text !== "string") throw new Error(`The loader's data has no JSON text "${textField}"`);
+  return { ...data, ...(JSON.parse(text) as object) } as T;
+}
+
 /** A register page's rows as it shows them: its loader sends DataTable's model, each row whole as `original`. */
 export function tableRows<R>(data: unknown): R[] {
   return (data as { tableModel: { rows: { original: R }[] } }).tableModel.rows.map((row) => row.original);

@@ -15,7 +15,7 @@ import * as exceptionsPage from "~/routes/exceptions._index";
 import * as transparencyPage from "~/routes/transparency";
 import { loader as agreementsApi } from "~/routes/api.v1.agreements";
 import { createApiToken } from "~/models/api-tokens.server";
-import { BASE, dataOf, statusOf, tableRows } from "../helpers/requests";
+import { BASE, dataOf, statusOf, tableRows, pageDataOf } from "../helpers/requests";
 import { agreementFormFields, routeCaller, signInEach } from "../helpers/fixtures";
 
 const REPORTING_DATE = "2016-10-31";
@@ -56,7 +56,7 @@ const frailtyException = async () => {
 };
 type TransparencyData = { viewingOrganisations: { name: string; services: { name: string; agreements: string[] }[] }[]; activeAgreements: { reference: string; parties: string[] }[] };
 const publicAgreementsOfFrailty = async () => {
-  const page = dataOf<TransparencyData>(await get(transparencyPage.loader, "/transparency", null));
+  const page = pageDataOf<TransparencyData>(await get(transparencyPage.loader, "/transparency", null), "page");
   const frailty = page.viewingOrganisations.flatMap((o) => o.services).find((s) => s.name === "Frailty assessment unit")!;
   return { frailty: frailty.agreements, parties: page.activeAgreements.find((a) => a.reference === "TEST-F4")?.parties ?? [] };
 };
@@ -138,7 +138,7 @@ describe("finding 5: a signature is dated between sending and the reporting date
 
 describe("finding 6: the agreements register as at any date", () => {
   type Row = { reference: string; version: number; status: string; signed: number; parties: number };
-  const registerAt = async (asAt: string) => dataOf<{ rows: Row[] }>(await get(register.loader, `/agreements?asAt=${asAt}`, "programme")).rows;
+  const registerAt = async (asAt: string) => pageDataOf<{ rows: Row[] }>(await get(register.loader, `/agreements?asAt=${asAt}`, "programme")).rows;
   const row = (rows: Row[], reference: string) => rows.find((r) => r.reference === reference);
 
   it("shows drafts, awaiting signatures and signature counts as they stood on the date", async () => {

@@ -12,6 +12,7 @@ import { boroughOptIn, getOrganisationConsent, listOptInByPractice, optInTrend, 
 import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
 import { closeImportPool, importThreadRunning } from "~/models/opt-in-import.server";
 import { loader as consentLoader } from "~/routes/consent._index";
+import { readJsonText } from "~/lib/json-text";
 import { loader as consentCsvLoader } from "~/routes/consent[.]csv";
 import { action as uploadAction, loader as uploadLoader } from "~/routes/consent.upload";
 import { getRequest, postRequest, settle, signInAs, statusOf, dataOf } from "../helpers/requests";
@@ -49,6 +50,13 @@ beforeAll(() => {
   // Latest return in August.
   ret(practice.stale.id, "2016-08", 1000, 700);
 });
+
+
+/** The consent page's data as the page reads it: the register's figures come as one JSON text (app/lib/json-text.ts). */
+async function consentPage(path: string, cookie: string) {
+  const data = (await consentLoader({ request: getRequest(path, cookie), params: {}, context: {} })) as Exclude<Awaited<ReturnType<typeof consentLoader>>, Response>;
+  return { ...data, ...readJsonText(data.register) };
+}
 
 describe("opt-in rates and changes", () => {
   it("works out each practice's rate, 3- and 12-month change and flags from its latest return", () => {
@@ -283,15 +291,15 @@ describe("consent routes", () => {
 
   it("lets the programme team preview and confirm through the route, then shows the new borough rate", async () => {
     const cookie = await signInAs("programme@example.org");
-    const before = (await consentLoader({ request: getRequest("/consent", cookie), params: {}, context: {} })) as { borough: { rate: number } };
+    const before = await consentPage("/consent", cookie);
     const file = new File([`${HEADER}\nP92003,2016-10,5000,5000,0,0\n`], "p92003.csv", { type: "text/csv" });
     const preview = dataOf<{ step: string; preview: { uploadId: string; toReplace: number } }>(await uploadAction({ request: multipart("/consent/upload", cookie, file), params: {}, context: {} }));
     expect(preview).toMatchObject({ step: "preview", preview: { toReplace: 1 } });
     const confirmed = (await settle(() => uploadAction({ request: postRequest("/consent/upload", { uploadId: preview.preview.uploadId }, cookie), params: {}, context: {} }))) as Response;
     expect(confirmed.status).toBe(302);
     expect(confirmed.headers.get("Location")).toBe("/consent");
-    const after = (await consentLoader({ request: getRequest("/consent", cookie), params: {}, context: {} })) as { borough: { rate: number } };
-    expect(after.borough.rate).toBeGreaterThan(before.borough.rate);
+    const after = await consentPage("/consent", cookie);
+    expect(after.borough.rate!).toBeGreaterThan(before.borough.rate!);
   });
 
   it("says clearly when the file is too large, not CSV, or missing, and changes nothing", async () => {
@@ -311,7 +319,7 @@ describe("consent routes", () => {
 
   it("shows every signed-in role the consent page, and downloads the practice table as CSV with the filters", async () => {
     const cookie = await signInAs("practitioner@example.org");
-    const page = (await consentLoader({ request: getRequest("/consent?flag=falling", cookie), params: {}, context: {} })) as { practices: { total: number }; canUpload: boolean };
+    const page = await consentPage("/consent?flag=falling", cookie);
     expect(page.canUpload).toBe(false);
     expect(page.practices.total).toBeGreaterThanOrEqual(3);
     const csv = (await consentCsvLoader({ request: getRequest("/consent.csv?flag=falling", cookie), params: {}, context: {} })) as Response;

@@ -15,7 +15,9 @@ type LoaderData = Awaited<ReturnType<typeof dashboardLoader>>;
 /** The loader's data as the page reads it: its figures come as one JSON text (app/lib/json-text.ts). */
 const shown = (data: LoaderData) => ({ ...data, ...readJsonText(data.figures) });
 type DashboardData = ReturnType<typeof shown>;
-type BoardPackData = Awaited<ReturnType<typeof boardPackLoader>>;
+type BoardPackLoaderData = Exclude<Awaited<ReturnType<typeof boardPackLoader>>, Response>;
+/** The board pack's data as the page reads it: its figures come as one JSON text. */
+const packShown = (data: BoardPackLoaderData) => ({ ...readJsonText(data.pack), reportingDate: data.reportingDate, asAtError: data.asAtError });
 
 const LOCALITY = "Testshire";
 
@@ -162,7 +164,7 @@ describe("the dashboard loader", () => {
 describe("the board pack", () => {
   async function pack(asAt: string, email = "board@example.org") {
     const cookie = await signInAs(email);
-    return (await boardPackLoader({ request: getRequest(`/board-pack?asAt=${asAt}`, cookie), params: {}, context: {} })) as BoardPackData;
+    return packShown((await boardPackLoader({ request: getRequest(`/board-pack?asAt=${asAt}`, cookie), params: {}, context: {} })) as BoardPackLoaderData);
   }
   async function record(asAt: string, email = "programme@example.org") {
     const cookie = await signInAs(email);

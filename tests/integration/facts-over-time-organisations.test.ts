@@ -12,6 +12,7 @@ import { listOrganisations } from "~/models/organisations.server";
 import { createApiToken } from "~/models/api-tokens.server";
 import { action as importOrganisations } from "~/routes/organisations.import";
 import { loader as indemnityLoader } from "~/routes/indemnity._index";
+import { readJsonText, type JsonText } from "~/lib/json-text";
 import { loader as dashboardLoader } from "~/routes/_index";
 import { loader as rolloutLoader } from "~/routes/rollout._index";
 import { loader as boardPackLoader } from "~/routes/board-pack";
@@ -67,8 +68,8 @@ describe("finding 1: importing new practices does not rewrite history", () => {
 
     expect(figures("2016-07-31")).toEqual(before.july2016);
     expect(figures("2015-06-30")).toEqual(before.june2015);
-    const indemnity = (await indemnityLoader({ request: getRequest("/indemnity?asAt=2016-07-31", await signInAs("ccg@example.org")), params: {}, context: {} })) as { practices: { covered: number; total: number } };
-    expect(indemnity.practices).toEqual({ covered: 63, total: 63 });
+    const indemnity = (await indemnityLoader({ request: getRequest("/indemnity?asAt=2016-07-31", await signInAs("ccg@example.org")), params: {}, context: {} })) as { register: JsonText<{ practices: { covered: number; total: number } }> };
+    expect(readJsonText(indemnity.register).practices).toEqual({ covered: 63, total: 63 });
     // From the date the file takes effect, the four are members (active, without cover yet).
     const reporting = getProgrammeSummary({ asAt: "2016-10-31" });
     expect(reporting.practicesTotal).toBe(67);

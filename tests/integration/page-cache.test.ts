@@ -9,7 +9,7 @@ import { getUserWithRoles } from "~/models/users.server";
 import { loader as consentLoader } from "~/routes/consent._index";
 import { loader as indemnityLoader } from "~/routes/indemnity._index";
 import { businessCases, indemnityCovers, organisations, users } from "../../db/schema";
-import { dataOf, getRequest, signInAs } from "../helpers/requests";
+import { dataOf, getRequest, signInAs, pageDataOf } from "../helpers/requests";
 
 // The register pages answer from figures kept until a table they read changes (memoiseByDataVersion):
 // the same figures for every reader, worked out once. These tests prove a change the page reads is
@@ -34,7 +34,7 @@ type ConsentPage = { practices: { rows: { odsCode: string; month: string | null;
 describe("register pages kept until a table they read changes", () => {
   it("shows cover ended early on /indemnity at once, and recomputes nothing for a comment", async () => {
     const cookie = await signInAs("ccg@example.org");
-    const page = async () => dataOf<IndemnityPage>(await indemnityLoader({ request: getRequest(`/indemnity?asAt=${ASAT}`, cookie), params: {}, context: {} }));
+    const page = async () => pageDataOf<IndemnityPage>(await indemnityLoader({ request: getRequest(`/indemnity?asAt=${ASAT}`, cookie), params: {}, context: {} }));
     const before = await page();
     expect(before.viewableWithoutCover.map((p) => p.odsCode)).not.toContain("P92050");
 
@@ -64,7 +64,7 @@ describe("register pages kept until a table they read changes", () => {
   it("shows an imported opt-in return on /consent at once, and recomputes nothing for a comment", async () => {
     const cookie = await signInAs("board@example.org");
     const query = `/consent?asAt=${ASAT}&sort=name&pageSize=200`;
-    const page = async () => dataOf<ConsentPage>(await consentLoader({ request: getRequest(query, cookie), params: {}, context: {} }));
+    const page = async () => pageDataOf<ConsentPage>(await consentLoader({ request: getRequest(query, cookie), params: {}, context: {} }));
     const rowOf = (p: ConsentPage) => p.practices.rows.find((r) => r.odsCode === "P92001");
     const before = await page();
     expect(rowOf(before)).toMatchObject({ month: "2016-10" });

@@ -4,7 +4,7 @@ import { cachedTables } from "~/lib/data-version.server";
 import { getSettings } from "~/models/settings.server";
 import { loader as transparencyLoader } from "~/routes/transparency";
 import { createDeployment, createOrganisation, createService, ensureCapabilities } from "../../seeds/factories";
-import { getRequest } from "../helpers/requests";
+import { getRequest, pageDataOf } from "../helpers/requests";
 
 type Page = {
   viewingOrganisations: { name: string }[];
@@ -12,7 +12,8 @@ type Page = {
   activeAgreements: unknown[];
   agreementsPage: { page: number; pages: number; total: number };
 };
-const load = async (path: string) => (await transparencyLoader({ request: getRequest(path), params: {}, context: {} })) as unknown as Page;
+// The page's figures come as one JSON text (app/lib/json-text.ts).
+const load = async (path: string) => pageDataOf<Page>(await transparencyLoader({ request: getRequest(path), params: {}, context: {} }), "page");
 
 describe("the public page at regional scale", () => {
   it("pages the services that can view records, 20 organisations at a time, and never fails on a bad page number", async () => {
