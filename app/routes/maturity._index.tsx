@@ -8,6 +8,8 @@ import { HeatCell, HeatLegend } from "~/components/maturity/heat";
 import { ErrorSummary, InsetText, Select, Tag, WarningCallout } from "~/components/nhs";
 import { formatDate, formatMonth, monthOf } from "~/lib/dates";
 import { dataTableModel } from "~/lib/data-table.server";
+import { keptText } from "~/lib/data-version.server";
+import { readJsonText } from "~/lib/json-text";
 import { requireUser } from "~/lib/session.server";
 import { parseMaturityQuery } from "~/models/maturity.schema";
 import { formatScore, ORGANISATION_TYPE_LABELS, scaleText } from "~/models/maturity.labels";
@@ -30,8 +32,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     asAtError,
     organisationType,
     locality,
-    ...register,
-    tableModel: dataTableModel(heatColumnsOf(register.framework), register.heatMap.rows),
+    // The register's figures and heat map, as one JSON text kept with them (read back once by the
+    // page): encoded value by value, Remix would write their thousands of values nationally on every request.
+    register: keptText(register, "maturity-page", (kept) => ({ ...kept, tableModel: dataTableModel(heatColumnsOf(kept.framework), kept.heatMap.rows) })),
     table,
     canAssess: user.roles.includes("programme") || user.roles.includes("ig_lead"),
     canAddFramework: user.roles.includes("admin"),
@@ -95,8 +98,8 @@ function heatColumns(framework: Scale & { dimensions: { code: string; name: stri
 }
 
 export default function Maturity() {
-  const { asAt, reportingDate, asAtError, frameworks, framework, organisationType, locality, heatMap, average, atRisk, localities, tableModel, table, canAssess, canAddFramework } =
-    useLoaderData<typeof loader>();
+  const { asAt, reportingDate, asAtError, organisationType, locality, register, table, canAssess, canAddFramework } = useLoaderData<typeof loader>();
+  const { frameworks, framework, heatMap, average, atRisk, localities, tableModel } = useMemo(() => readJsonText(register), [register]);
   const [searchParams] = useSearchParams();
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const columns = useMemo(() => heatColumns(framework), [framework.code]);

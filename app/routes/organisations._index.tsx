@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useMemo } from "react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { DataTable } from "~/components/data-table";
 import { AsAtForm, FilterForm, FilterSelect } from "~/components/filter-form";
@@ -7,6 +8,8 @@ import { Button, ErrorSummary, TextInput } from "~/components/nhs";
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { dataTableModel } from "~/lib/data-table.server";
+import { keptText } from "~/lib/data-version.server";
+import { readJsonText } from "~/lib/json-text";
 import { requireUser } from "~/lib/session.server";
 import { organisationListQuery } from "~/models/organisations.schema";
 import { organisationsRegister, type OrganisationRow } from "~/models/organisations.server";
@@ -31,8 +34,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sort,
     page,
     pageSize,
-    ...register,
-    tableModel: dataTableModel(columns, register.organisations.rows),
+    // The register's figures and table, as one JSON text kept with them (read back once by the page):
+    // encoded value by value, Remix would write their thousands of values nationally on every request.
+    register: keptText(register, "organisations-page", (kept) => ({ ...kept, tableModel: dataTableModel(columns, kept.organisations.rows) })),
   };
 }
 
@@ -65,7 +69,8 @@ const columns = [
 ];
 
 export default function Organisations() {
-  const data = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const data = useMemo(() => ({ ...loaded, ...readJsonText(loaded.register) }), [loaded]);
   const [searchParams] = useSearchParams();
   const csvHref = `/organisations.csv${searchParams.toString() ? `?${searchParams}` : ""}`;
   return (

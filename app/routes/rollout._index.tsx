@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useMemo } from "react";
 import { createColumnHelper } from "@tanstack/react-table";
 import { LineChartFigure } from "~/components/charts";
 import { DataTable } from "~/components/data-table";
@@ -10,6 +11,8 @@ import { DeploymentStatusTag, LateTag } from "~/components/rollout/tags";
 import { formatDate, formatMonth } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
 import { dataTableModel } from "~/lib/data-table.server";
+import { keptText } from "~/lib/data-version.server";
+import { readJsonText } from "~/lib/json-text";
 import { requireUser } from "~/lib/session.server";
 import { rolloutRegister } from "~/models/rollout-page.server";
 import type { DeploymentRow } from "~/models/rollout.server";
@@ -35,8 +38,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sort,
     page,
     pageSize,
-    ...register,
-    tableModel: dataTableModel(columns, register.deployments.rows),
+    // The register's figures and table, as one JSON text kept with them (read back once by the page):
+    // encoded value by value, Remix would write their thousands of values nationally on every request.
+    register: keptText(register, "rollout-page", (kept) => ({ ...kept, tableModel: dataTableModel(columns, kept.deployments.rows) })),
   };
 }
 
@@ -85,7 +89,8 @@ const columns = [
 ];
 
 export default function Rollout() {
-  const data = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  const data = useMemo(() => ({ ...loaded, ...readJsonText(loaded.register) }), [loaded]);
   const [searchParams] = useSearchParams();
   const { summary, chart, usage, asAt } = data;
   const csvHref = `/rollout.csv${searchParams.toString() ? `?${searchParams}` : ""}`;

@@ -22,7 +22,7 @@ import { loader as maturityCsvLoader } from "~/routes/maturity[.]csv";
 import { loader as historyLoader } from "~/routes/maturity.$odsCode";
 import { action as assessAction, loader as assessLoader } from "~/routes/maturity.assess";
 import { action as frameworkAction, loader as frameworkLoader } from "~/routes/maturity.frameworks.new";
-import { dataOf, getRequest, postRequest, settle, signInAs, statusOf } from "../helpers/requests";
+import { dataOf, getRequest, postRequest, settle, signInAs, statusOf, pageDataOf } from "../helpers/requests";
 
 const db = () => getDb();
 const org = (odsCode: string) => db().select().from(organisations).where(eq(organisations.odsCode, odsCode)).get()!;
@@ -243,7 +243,7 @@ describe("maturity routes", () => {
 
   it("shows every role the heat map, the history page and the CSV; 404 for an unknown organisation", async () => {
     const cookie = await signInAs("board@example.org");
-    const page = (await maturityLoader({ request: getRequest("/maturity?framework=dma2016&sort=name", cookie), params: {}, context: {} })) as { framework: { code: string }; atRisk: unknown[]; canAssess: boolean };
+    const page = pageDataOf<{ framework: { code: string }; atRisk: unknown[]; canAssess: boolean }>(await maturityLoader({ request: getRequest("/maturity?framework=dma2016&sort=name", cookie), params: {}, context: {} }));
     expect(page.framework.code).toBe("dma2016");
     expect(page.atRisk.length).toBeGreaterThan(0);
     expect(page.canAssess).toBe(false);
