@@ -13,7 +13,7 @@ import { addComment } from "~/models/cases.server";
 import { openDatabase } from "../../db/client";
 import { audit, SYSTEM_ACTOR } from "~/lib/audit.server";
 import { getProgrammeSummary } from "~/models/summary.server";
-import { EXCEPTION_RULE_NAMES, listExceptions } from "~/models/exceptions.server";
+import { EXCEPTION_RULE_NAMES, exceptionRuleKey, listExceptions } from "~/models/exceptions.server";
 import { renewCover } from "~/models/indemnity-changes.server";
 import { businessCases, indemnityCovers, organisations, settings, users } from "../../db/schema";
 
@@ -107,7 +107,7 @@ describe("figures kept until a table they read changes", () => {
     };
     const listKey = { asAt, locality: null, organisationType: null, kind: null, severity: null, role: null, organisationId: null };
     expect(() => memoiseByDataVersion("exceptions-list", listKey, getDb(), recompute)).not.toThrow();
-    for (const rule of EXCEPTION_RULE_NAMES) expect(() => memoiseByDataVersion(`exceptions.rule.${rule}`, { asAt }, getDb(), recompute)).not.toThrow();
+    for (const rule of EXCEPTION_RULE_NAMES) expect(() => memoiseByDataVersion(`exceptions.rule.${rule}`, exceptionRuleKey(rule, asAt), getDb(), recompute)).not.toThrow();
     expect(() => memoiseByDataVersion("board-charts-never-cached", { asAt }, getDb(), recompute)).toThrow("recomputed");
   });
 

@@ -6,12 +6,13 @@ import { forgetFigures, memoiseByDataVersion, takeFigureComputations } from "~/l
 import { addComment } from "~/models/cases.server";
 import { getBoardPack } from "~/models/board-pack.server";
 import { getDashboard } from "~/models/dashboard.server";
-import { EXCEPTION_RULE_NAMES, listExceptions } from "~/models/exceptions.server";
+import { EXCEPTION_RULE_NAMES, exceptionRuleKey, listExceptions } from "~/models/exceptions.server";
 import { renewCover } from "~/models/indemnity-changes.server";
 import { getFramework, recordMaturityAssessment } from "~/models/maturity.server";
 import { evidenceField, scoreField } from "~/models/maturity.labels";
 import { confirmOptInUpload, previewOptInUpload } from "~/models/opt-in-upload.server";
 import { transparencyReport } from "~/models/transparency.server";
+import { updateOrganisation } from "~/models/organisations.server";
 import { getUserWithRoles } from "~/models/users.server";
 import { businessCases, indemnityCovers, organisations, users } from "../../db/schema";
 
@@ -91,8 +92,10 @@ describe("after a change, only the figures that read the changed tables are work
     forgetFigures();
     takeFigureComputations();
     const lists = days.map((asAt) => listExceptions({ asAt, kind: "opt_in_below_target" }));
-    // Worked out once for the month; the rule itself (organisations named as on each day) once a day.
-    expect(takeFigureComputations().get("opt-in-practices")?.count).toBe(1);
+    // Worked out once for the month, the practice list and the rule itself (no practice was renamed in October).
+    const worked = takeFigureComputations();
+    expect(worked.get("opt-in-practices")?.count).toBe(1);
+    expect(worked.get(rule("opt-in"))?.count).toBe(1);
     expect(lists[1]!.map((e) => e.id)).toEqual(lists[0]!.map((e) => e.id));
     const september = listExceptions({ asAt: "2016-09-30", kind: "opt_in_below_target" });
     // A practice not below the target in October, given a return far below it.
@@ -108,6 +111,29 @@ describe("after a change, only the figures that read the changed tables are work
     }
     // The month before keeps its own list: October's return is not in it.
     expect(listExceptions({ asAt: "2016-09-30", kind: "opt_in_below_target" })).toEqual(september);
+  });
+
+  it("days of a month share the opt-in rule's exceptions only while every practice has the same name: a rename in the month splits them at its date", () => {
+    const programme = userOf("programme@example.org");
+    const listed = listExceptions({ asAt: "2016-10-31", kind: "opt_in_below_target" });
+    const target = listed[0]!.organisation!;
+    const org = getDb().select().from(organisations).where(eq(organisations.odsCode, target.odsCode)).get()!;
+    const { id, createdAt: _c, updatedAt: _u, commissionerCode: _cc, openedOn: _o, closedOn: _cl, ...held } = org;
+    updateOrganisation({ actor: actorOf(programme.email), id, input: { ...held, name: "Renamed Mid-October Surgery", effectiveOn: "2016-10-15" } });
+    forgetFigures();
+    takeFigureComputations();
+    const nameOn = (asAt: string) => listExceptions({ asAt, kind: "opt_in_below_target" }).find((e) => e.organisation?.odsCode === target.odsCode)!;
+    expect(nameOn("2016-10-03").organisation!.name).toBe(target.name);
+    expect(nameOn("2016-10-14").title).toContain(target.name);
+    expect(nameOn("2016-10-15").organisation!.name).toBe("Renamed Mid-October Surgery");
+    expect(nameOn("2016-10-31").title).toContain("Renamed Mid-October Surgery");
+    // Once before the rename, once from it; the practice list once for the month.
+    const worked = takeFigureComputations();
+    expect(worked.get(rule("opt-in"))?.count).toBe(2);
+    expect(worked.get("opt-in-practices")?.count).toBe(1);
+    expect(exceptionRuleKey("opt-in", "2016-10-14")).toEqual({ month: "2016-10", namesFrom: "2016-10-01" });
+    expect(exceptionRuleKey("opt-in", "2016-10-20")).toEqual({ month: "2016-10", namesFrom: "2016-10-15" });
+    expect(exceptionRuleKey("cover-expiring", "2016-10-20")).toEqual({ asAt: "2016-10-20" });
   });
 
   it("a maturity assessment recomputes the maturity rule and average, and leaves the other rules and the public page kept", async () => {
@@ -126,7 +152,7 @@ describe("after a change, only the figures that read the changed tables are work
     const { recomputed } = await recomputedAfter(
       () => expect(recordMaturityAssessment({ actor: actorOf(programme.email), user: { id: programme.id, organisationId: programme.organisationId, roles: ["programme"] }, frameworkCode: "wgll", input })).toMatchObject({ ok: true }),
       () => {
-        for (const other of others) expect(() => memoiseByDataVersion(rule(other), { asAt: ASAT }, getDb(), fails), other).not.toThrow();
+        for (const other of others) expect(() => memoiseByDataVersion(rule(other), exceptionRuleKey(other, ASAT), getDb(), fails), other).not.toThrow();
       },
     );
     expect(recomputed).toContain(rule("low-maturity"));
