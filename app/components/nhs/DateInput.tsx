@@ -1,8 +1,7 @@
 import type { ReactNode } from "react";
 import { MONTH_PART_NAMES, monthPartsOf } from "~/lib/month-field";
 import { datePartsOf, DATE_PART_NAMES, type DateParts } from "~/lib/dates";
-import { ErrorMessage } from "./ErrorMessage";
-import { Hint } from "./Hint";
+import { FieldMessages, FormGroup } from "./FormGroup";
 import { Legend, type LegendSize } from "./Legend";
 import { cx, fieldState, type FieldError, type HeadingLevel } from "./utils";
 
@@ -76,13 +75,12 @@ function PartsInput<P extends keyof DateParts>({
   const state = fieldState(id, { hint, error });
   const marked = state.invalid ? partsInError(names, parts) : new Set<P>();
   return (
-    <div className={cx("nhsuk-form-group", state.invalid && "nhsuk-form-group--error", formGroupClassName)}>
+    <FormGroup invalid={state.invalid} className={formGroupClassName}>
       <fieldset className="nhsuk-fieldset" role="group" aria-describedby={state.describedBy}>
         <Legend size={labelSize} isPageHeading={isPageHeading} headingLevel={headingLevel}>
           {label}
         </Legend>
-        {state.hintId ? <Hint id={state.hintId}>{hint}</Hint> : null}
-        {state.errorId ? <ErrorMessage id={state.errorId}>{state.message}</ErrorMessage> : null}
+        <FieldMessages state={state} hint={hint} />
         <div className="nhsuk-date-input" id={id} data-date-input={names[0]}>
           {names.map((part) => (
             <div className="nhsuk-date-input__item" key={part}>
@@ -109,6 +107,6 @@ function PartsInput<P extends keyof DateParts>({
           ))}
         </div>
       </fieldset>
-    </div>
+    </FormGroup>
   );
 }

@@ -1,9 +1,6 @@
-import { forwardRef, type InputHTMLAttributes } from "react";
-import { ErrorMessage } from "./ErrorMessage";
-import { Hint } from "./Hint";
-import { Label } from "./Label";
-import type { FieldProps } from "./TextInput";
-import { cx, fieldState } from "./utils";
+import { forwardRef, type HTMLAttributes, type InputHTMLAttributes } from "react";
+import { controlAttributes, LabelledField, splitFieldProps, type FieldProps } from "./FormGroup";
+import { cx } from "./utils";
 
 export interface FileUploadProps extends FieldProps, Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "name" | "type"> {
   /**
@@ -18,46 +15,17 @@ export interface FileUploadProps extends FieldProps, Omit<InputHTMLAttributes<HT
 
 /** File upload (v10 nhsuk-file-upload markup) with label, hint and inline error message. */
 // Pure: a page importing the components barrel without using FileUpload does not load it.
-export const FileUpload = /* @__PURE__ */ forwardRef<HTMLInputElement, FileUploadProps>(function FileUpload(
-  {
-    id,
-    name,
-    label,
-    hint,
-    error,
-    labelSize,
-    isPageHeading,
-    headingLevel,
-    labelClassName,
-    formGroupClassName,
-    enhanced = false,
-    className,
-    "aria-describedby": ariaDescribedBy,
-    ...rest
-  },
-  ref,
-) {
-  const state = fieldState(id, { hint, error, describedBy: ariaDescribedBy });
+export const FileUpload = /* @__PURE__ */ forwardRef<HTMLInputElement, FileUploadProps>(function FileUpload(props, ref) {
+  const { field, control } = splitFieldProps(props);
+  const { enhanced = false, className, "aria-describedby": ariaDescribedBy, ...rest } = control;
   return (
-    <div
-      className={cx("nhsuk-form-group", state.invalid && "nhsuk-form-group--error", "nhsuk-file-upload", formGroupClassName)}
-      data-module={enhanced ? "nhsuk-file-upload" : undefined}
+    <LabelledField
+      field={field}
+      describedBy={ariaDescribedBy}
+      groupClassName="nhsuk-file-upload"
+      groupProps={{ "data-module": enhanced ? "nhsuk-file-upload" : undefined } as HTMLAttributes<HTMLDivElement>}
     >
-      <Label htmlFor={id} size={labelSize} isPageHeading={isPageHeading} headingLevel={headingLevel} className={labelClassName}>
-        {label}
-      </Label>
-      {state.hintId ? <Hint id={state.hintId}>{hint}</Hint> : null}
-      {state.errorId ? <ErrorMessage id={state.errorId}>{state.message}</ErrorMessage> : null}
-      <input
-        ref={ref}
-        className={cx("nhsuk-file-upload__input", className)}
-        id={id}
-        name={name}
-        type="file"
-        aria-describedby={state.describedBy}
-        aria-invalid={state.invalid || undefined}
-        {...rest}
-      />
-    </div>
+      {(state) => <input ref={ref} className={cx("nhsuk-file-upload__input", className)} {...controlAttributes(field, state)} type="file" {...rest} />}
+    </LabelledField>
   );
 });

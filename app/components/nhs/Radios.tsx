@@ -1,6 +1,6 @@
 import type { InputHTMLAttributes, ReactNode } from "react";
-import { ErrorMessage } from "./ErrorMessage";
 import { Fieldset } from "./Fieldset";
+import { FieldMessages, FormGroup } from "./FormGroup";
 import { Hint } from "./Hint";
 import type { LegendSize } from "./Legend";
 import { cx, fieldState, type FieldError, type HeadingLevel } from "./utils";
@@ -47,9 +47,7 @@ export interface ChoiceFieldProps {
   formGroupClassName?: string;
 }
 
-export interface RadiosProps
-  extends ChoiceFieldProps,
-    Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "name" | "type" | "value" | "defaultValue" | "className" | "children"> {
+export interface RadiosProps extends ChoiceFieldProps, ChoiceInputProps {
   /** Value of the initially checked radio. */
   defaultValue?: string | null;
   /** Controlled checked value (use with onChange). */
@@ -60,8 +58,16 @@ export function choiceId(id: string, item: ChoiceItem, index: number): string {
   return item.id ?? (index === 0 ? id : `${id}-${index + 1}`);
 }
 
-/** Radios (nhsuk-radios) in a fieldset, with hint and inline error message. */
-export function Radios({
+type ChoiceInputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "name" | "type" | "value" | "defaultValue" | "className" | "children">;
+
+/**
+ * The fieldset radios and checkboxes share (nhsuk-radios or nhsuk-checkboxes): the question as its
+ * legend, hint, inline error message and one input per item, with dividers between them.
+ * `checkedProps` says how each item is checked (controlled or not).
+ */
+function ChoiceFieldset({
+  kind,
+  checkedProps,
   id,
   name,
   label,
@@ -75,63 +81,45 @@ export function Radios({
   headingLevel,
   className,
   formGroupClassName,
-  defaultValue,
-  value,
   disabled,
   "aria-describedby": ariaDescribedBy,
   ...rest
-}: RadiosProps) {
+}: ChoiceFieldProps & ChoiceInputProps & { kind: "radios" | "checkboxes"; checkedProps: (item: ChoiceItem) => { checked?: boolean; defaultChecked?: boolean } }) {
   const state = fieldState(id, { hint, error, describedBy: ariaDescribedBy });
   let choiceIndex = 0;
   return (
-    <div className={cx("nhsuk-form-group", state.invalid && "nhsuk-form-group--error", formGroupClassName)}>
-      <Fieldset
-        legend={label}
-        legendSize={legendSize}
-        isPageHeading={isPageHeading}
-        headingLevel={headingLevel}
-        describedBy={state.describedBy}
-      >
-        {state.hintId ? <Hint id={state.hintId}>{hint}</Hint> : null}
-        {state.errorId ? <ErrorMessage id={state.errorId}>{state.message}</ErrorMessage> : null}
-        <div
-          className={cx("nhsuk-radios", inline && "nhsuk-radios--inline", small && "nhsuk-radios--small", className)}
-          data-module="nhsuk-radios"
-        >
+    <FormGroup invalid={state.invalid} className={formGroupClassName}>
+      <Fieldset legend={label} legendSize={legendSize} isPageHeading={isPageHeading} headingLevel={headingLevel} describedBy={state.describedBy}>
+        <FieldMessages state={state} hint={hint} />
+        <div className={cx(`nhsuk-${kind}`, inline && `nhsuk-${kind}--inline`, small && `nhsuk-${kind}--small`, className)} data-module={`nhsuk-${kind}`}>
           {items.map((item, index) => {
             if (isDivider(item)) {
               return (
-                <div className="nhsuk-radios__divider" key={`divider-${index}`}>
+                <div className={`nhsuk-${kind}__divider`} key={`divider-${index}`}>
                   {item.divider}
                 </div>
               );
             }
             const itemId = choiceId(id, item, choiceIndex++);
             const itemHintId = item.hint ? `${itemId}-item-hint` : undefined;
-            const checkedProps =
-              value !== undefined
-                ? { checked: value === item.value }
-                : defaultValue !== undefined
-                  ? { defaultChecked: defaultValue === item.value }
-                  : {};
             return (
-              <div className="nhsuk-radios__item" key={itemId}>
+              <div className={`nhsuk-${kind}__item`} key={itemId}>
                 <input
-                  className="nhsuk-radios__input"
+                  className={`nhsuk-${kind}__input`}
                   id={itemId}
                   name={name}
-                  type="radio"
+                  type={kind === "radios" ? "radio" : "checkbox"}
                   value={item.value}
                   disabled={item.disabled || disabled || undefined}
                   aria-describedby={itemHintId}
-                  {...checkedProps}
+                  {...checkedProps(item)}
                   {...rest}
                 />
-                <label className="nhsuk-label nhsuk-radios__label" htmlFor={itemId}>
+                <label className={`nhsuk-label nhsuk-${kind}__label`} htmlFor={itemId}>
                   {item.label}
                 </label>
                 {itemHintId ? (
-                  <Hint id={itemHintId} className="nhsuk-radios__hint">
+                  <Hint id={itemHintId} className={`nhsuk-${kind}__hint`}>
                     {item.hint}
                   </Hint>
                 ) : null}
@@ -140,6 +128,26 @@ export function Radios({
           })}
         </div>
       </Fieldset>
-    </div>
+    </FormGroup>
   );
+}
+
+/** Radios (nhsuk-radios) in a fieldset, with hint and inline error message. */
+export function Radios({ defaultValue, value, ...props }: RadiosProps) {
+  const checkedProps = (item: ChoiceItem) =>
+    value !== undefined ? { checked: value === item.value } : defaultValue !== undefined ? { defaultChecked: defaultValue === item.value } : {};
+  return <ChoiceFieldset kind="radios" checkedProps={checkedProps} {...props} />;
+}
+
+export interface CheckboxesProps extends ChoiceFieldProps, ChoiceInputProps {
+  /** Values of the initially checked boxes. */
+  defaultValue?: readonly string[] | null;
+  /** Controlled checked values (use with onChange). */
+  value?: readonly string[] | null;
+}
+
+/** Checkboxes (nhsuk-checkboxes) in a fieldset, with hint and inline error message. All share `name`. */
+export function Checkboxes({ defaultValue, value, ...props }: CheckboxesProps) {
+  const checkedProps = (item: ChoiceItem) => (value ? { checked: value.includes(item.value) } : defaultValue ? { defaultChecked: defaultValue.includes(item.value) } : {});
+  return <ChoiceFieldset kind="checkboxes" checkedProps={checkedProps} {...props} />;
 }

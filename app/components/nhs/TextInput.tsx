@@ -1,8 +1,6 @@
 import { forwardRef, type InputHTMLAttributes, type ReactNode } from "react";
-import { ErrorMessage } from "./ErrorMessage";
-import { Hint } from "./Hint";
-import { Label, type LabelSize } from "./Label";
-import { cx, fieldState, type FieldError, type HeadingLevel } from "./utils";
+import { controlAttributes, LabelledField, splitFieldProps, type FieldProps } from "./FormGroup";
+import { cx } from "./utils";
 
 /** Fixed character widths (nhsuk-input--width-N) or fluid widths (nhsuk-u-width-*). */
 export type InputWidth =
@@ -25,22 +23,7 @@ export function inputWidthClass(width: InputWidth | undefined): string | undefin
   return typeof width === "number" ? `nhsuk-input--width-${width}` : `nhsuk-u-width-${width}`;
 }
 
-/** Props shared by every labelled form field. */
-export interface FieldProps {
-  id: string;
-  name: string;
-  label: ReactNode;
-  hint?: ReactNode;
-  /** Error message (or messages: the first is shown, or `true` for styling only). */
-  error?: FieldError;
-  labelSize?: LabelSize;
-  /** Wrap the label in an h1 when the field is the page's only question. */
-  isPageHeading?: boolean;
-  headingLevel?: HeadingLevel;
-  labelClassName?: string;
-  /** Extra classes on the nhsuk-form-group wrapper. */
-  formGroupClassName?: string;
-}
+export type { FieldProps };
 
 export interface TextInputProps
   extends FieldProps,
@@ -56,73 +39,39 @@ export interface TextInputProps
 
 /** Text input (nhsuk-input) with label, hint and inline error message. */
 // Pure: a page importing the components barrel without using TextInput does not load it.
-export const TextInput = /* @__PURE__ */ forwardRef<HTMLInputElement, TextInputProps>(function TextInput(
-  {
-    id,
-    name,
-    label,
-    hint,
-    error,
-    labelSize,
-    isPageHeading,
-    headingLevel,
-    labelClassName,
-    formGroupClassName,
-    type = "text",
-    width,
-    inputPrefix,
-    inputSuffix,
-    code,
-    className,
-    "aria-describedby": ariaDescribedBy,
-    ...rest
-  },
-  ref,
-) {
-  const state = fieldState(id, { hint, error, describedBy: ariaDescribedBy });
-  const input = (
-    <input
-      ref={ref}
-      className={cx(
-        "nhsuk-input",
-        code && "nhsuk-input--code",
-        state.invalid && "nhsuk-input--error",
-        inputWidthClass(width),
-        className,
-      )}
-      id={id}
-      name={name}
-      type={type}
-      aria-describedby={state.describedBy}
-      aria-invalid={state.invalid || undefined}
-      {...rest}
-    />
-  );
+export const TextInput = /* @__PURE__ */ forwardRef<HTMLInputElement, TextInputProps>(function TextInput(props, ref) {
+  const { field, control } = splitFieldProps(props);
+  const { type = "text", width, inputPrefix, inputSuffix, code, className, "aria-describedby": ariaDescribedBy, ...rest } = control;
   const hasAffix = inputPrefix !== undefined || inputSuffix !== undefined;
   return (
-    <div className={cx("nhsuk-form-group", state.invalid && "nhsuk-form-group--error", formGroupClassName)}>
-      <Label htmlFor={id} size={labelSize} isPageHeading={isPageHeading} headingLevel={headingLevel} className={labelClassName}>
-        {label}
-      </Label>
-      {state.hintId ? <Hint id={state.hintId}>{hint}</Hint> : null}
-      {state.errorId ? <ErrorMessage id={state.errorId}>{state.message}</ErrorMessage> : null}
-      {hasAffix ? (
-        <div className="nhsuk-input-wrapper">
-          {inputPrefix !== undefined ? (
-            <div className="nhsuk-input-wrapper__prefix" aria-hidden="true">
-              {inputPrefix}
-            </div>
-          ) : null}
-          {input}
-          {inputSuffix !== undefined ? (
-            <div className="nhsuk-input-wrapper__suffix" aria-hidden="true">
-              {inputSuffix}
-            </div>
-          ) : null}
-        </div>
-      ) : (
-        input
-      )}
-    </div>
+    <LabelledField field={field} describedBy={ariaDescribedBy}>
+      {(state) => {
+        const input = (
+          <input
+            ref={ref}
+            className={cx("nhsuk-input", code && "nhsuk-input--code", state.invalid && "nhsuk-input--error", inputWidthClass(width), className)}
+            {...controlAttributes(field, state)}
+            type={type}
+            {...rest}
+          />
+        );
+        if (!hasAffix) return input;
+        return (
+          <div className="nhsuk-input-wrapper">
+            {inputPrefix !== undefined ? (
+              <div className="nhsuk-input-wrapper__prefix" aria-hidden="true">
+                {inputPrefix}
+              </div>
+            ) : null}
+            {input}
+            {inputSuffix !== undefined ? (
+              <div className="nhsuk-input-wrapper__suffix" aria-hidden="true">
+                {inputSuffix}
+              </div>
+            ) : null}
+          </div>
+        );
+      }}
+    </LabelledField>
   );
 });

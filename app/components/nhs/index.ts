@@ -19,8 +19,7 @@ export * from "./TextInput";
 export * from "./DateInput";
 export * from "./Textarea";
 export * from "./Select";
-export * from "./Radios";
-export * from "./Checkboxes";
+export * from "./Radios"; // and Checkboxes
 export * from "./FileUpload";
 export * from "./Button";
 export * from "./ButtonGroup";
