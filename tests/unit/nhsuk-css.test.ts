@@ -2,6 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postcss from "postcss";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
+import { Checkboxes, DateInput, FileUpload, Radios, Select, TextInput, Textarea } from "~/components/nhs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NHS_FRONTEND_COMPONENTS } from "~/lib/nhsuk-behaviour";
 import { builtClassPrefixes, purgeNhsukFrontendCss, STARTED_NHSUK_SCRIPTS } from "../../nhsuk-css.config";
@@ -63,6 +66,31 @@ describe("the nhsuk-frontend CSS the production build ships", () => {
     for (const selector of [".nhsuk-table--responsive", ".nhsuk-summary-list__row", ".nhsuk-error-summary", ".nhsuk-u-visually-hidden", ".nhsuk-pagination__link"]) {
       expect(selectors.some((s) => s.startsWith(selector)), selector).toBe(true);
     }
+  });
+
+  it("keeps the rules of every design-system class our form fields and other components render", () => {
+    // Rendered, not read from the source: a class put together from parts in a component (a
+    // template string) is in the markup but not in the code the build scans.
+    const markup = renderToStaticMarkup(
+      createElement(
+        "div",
+        null,
+        createElement(Radios, { id: "r", name: "r", label: "Radios", hint: "Hint", error: "Error", inline: true, items: [{ value: "a", label: "A", hint: "Item hint" }, { divider: "or" }, { value: "b", label: "B" }] }),
+        createElement(Radios, { id: "rs", name: "rs", label: "Small radios", small: true, items: [{ value: "a", label: "A" }] }),
+        createElement(Checkboxes, { id: "c", name: "c", label: "Checkboxes", hint: "Hint", error: "Error", items: [{ value: "a", label: "A", hint: "Item hint" }, { divider: "or" }, { value: "b", label: "B" }] }),
+        createElement(Checkboxes, { id: "cs", name: "cs", label: "Small checkboxes", small: true, inline: true, items: [{ value: "a", label: "A" }] }),
+        createElement(TextInput, { id: "t", name: "t", label: "Text", hint: "Hint", error: "Error", width: 10, code: true, inputPrefix: "£", inputSuffix: "each" }),
+        createElement(Textarea, { id: "ta", name: "ta", label: "Textarea", error: "Error", isPageHeading: true, labelSize: "l" }),
+        createElement(Select, { id: "s", name: "s", label: "Select", error: "Error", options: [{ value: "a", label: "A" }] }),
+        createElement(FileUpload, { id: "f", name: "f", label: "File", hint: "Hint", error: "Error" }),
+        createElement(DateInput, { id: "d", name: "d", label: "Date", hint: "Hint", error: "Error", defaultValue: "2016-10-" }),
+      ),
+    );
+    const rendered = new Set([...markup.matchAll(/class="([^"]*)"/g)].flatMap((m) => m[1]!.split(/\s+/)).filter((c) => c.startsWith("nhsuk-")));
+    const styledIn = (list: string[]) => (cls: string) => list.some((selector) => new RegExp(`\\.${cls}(?![a-z0-9_-])`).test(selector));
+    const styledOriginally = [...rendered].filter(styledIn(selectorsOf(original)));
+    expect(styledOriginally).toEqual(expect.arrayContaining(["nhsuk-radios__input", "nhsuk-checkboxes__label", "nhsuk-form-group--error", "nhsuk-date-input__input"]));
+    expect(styledOriginally.filter((cls) => !styledIn(selectors)(cls))).toEqual([]);
   });
 
   it("leaves our own stylesheet whole (its classes include ones recharts makes at run time)", async () => {

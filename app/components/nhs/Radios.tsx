@@ -61,6 +61,36 @@ export function choiceId(id: string, item: ChoiceItem, index: number): string {
 type ChoiceInputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "name" | "type" | "value" | "defaultValue" | "className" | "children">;
 
 /**
+ * Each choice component's classes, written out whole: the production build keeps only the
+ * design system's rules whose class names appear in our code (nhsuk-css.config.ts), so a class
+ * put together from parts would lose its styles.
+ */
+const CHOICE_CLASSES = {
+  radios: {
+    list: "nhsuk-radios",
+    inline: "nhsuk-radios--inline",
+    small: "nhsuk-radios--small",
+    divider: "nhsuk-radios__divider",
+    item: "nhsuk-radios__item",
+    input: "nhsuk-radios__input",
+    label: "nhsuk-label nhsuk-radios__label",
+    hint: "nhsuk-radios__hint",
+    type: "radio",
+  },
+  checkboxes: {
+    list: "nhsuk-checkboxes",
+    inline: "nhsuk-checkboxes--inline",
+    small: "nhsuk-checkboxes--small",
+    divider: "nhsuk-checkboxes__divider",
+    item: "nhsuk-checkboxes__item",
+    input: "nhsuk-checkboxes__input",
+    label: "nhsuk-label nhsuk-checkboxes__label",
+    hint: "nhsuk-checkboxes__hint",
+    type: "checkbox",
+  },
+} as const;
+
+/**
  * The fieldset radios and checkboxes share (nhsuk-radios or nhsuk-checkboxes): the question as its
  * legend, hint, inline error message and one input per item, with dividers between them.
  * `checkedProps` says how each item is checked (controlled or not).
@@ -84,18 +114,19 @@ function ChoiceFieldset({
   disabled,
   "aria-describedby": ariaDescribedBy,
   ...rest
-}: ChoiceFieldProps & ChoiceInputProps & { kind: "radios" | "checkboxes"; checkedProps: (item: ChoiceItem) => { checked?: boolean; defaultChecked?: boolean } }) {
+}: ChoiceFieldProps & ChoiceInputProps & { kind: keyof typeof CHOICE_CLASSES; checkedProps: (item: ChoiceItem) => { checked?: boolean; defaultChecked?: boolean } }) {
   const state = fieldState(id, { hint, error, describedBy: ariaDescribedBy });
+  const classes = CHOICE_CLASSES[kind];
   let choiceIndex = 0;
   return (
     <FormGroup invalid={state.invalid} className={formGroupClassName}>
       <Fieldset legend={label} legendSize={legendSize} isPageHeading={isPageHeading} headingLevel={headingLevel} describedBy={state.describedBy}>
         <FieldMessages state={state} hint={hint} />
-        <div className={cx(`nhsuk-${kind}`, inline && `nhsuk-${kind}--inline`, small && `nhsuk-${kind}--small`, className)} data-module={`nhsuk-${kind}`}>
+        <div className={cx(classes.list, inline && classes.inline, small && classes.small, className)} data-module={classes.list}>
           {items.map((item, index) => {
             if (isDivider(item)) {
               return (
-                <div className={`nhsuk-${kind}__divider`} key={`divider-${index}`}>
+                <div className={classes.divider} key={`divider-${index}`}>
                   {item.divider}
                 </div>
               );
@@ -103,23 +134,23 @@ function ChoiceFieldset({
             const itemId = choiceId(id, item, choiceIndex++);
             const itemHintId = item.hint ? `${itemId}-item-hint` : undefined;
             return (
-              <div className={`nhsuk-${kind}__item`} key={itemId}>
+              <div className={classes.item} key={itemId}>
                 <input
-                  className={`nhsuk-${kind}__input`}
+                  className={classes.input}
                   id={itemId}
                   name={name}
-                  type={kind === "radios" ? "radio" : "checkbox"}
+                  type={classes.type}
                   value={item.value}
                   disabled={item.disabled || disabled || undefined}
                   aria-describedby={itemHintId}
                   {...checkedProps(item)}
                   {...rest}
                 />
-                <label className={`nhsuk-label nhsuk-${kind}__label`} htmlFor={itemId}>
+                <label className={classes.label} htmlFor={itemId}>
                   {item.label}
                 </label>
                 {itemHintId ? (
-                  <Hint id={itemHintId} className={`nhsuk-${kind}__hint`}>
+                  <Hint id={itemHintId} className={classes.hint}>
                     {item.hint}
                   </Hint>
                 ) : null}
