@@ -235,16 +235,39 @@ export function memoiseByDataVersion<T>(name: string, args: unknown, db: DbOrTx,
     noteTables(shared.tables);
     return shared.value;
   }
-  const { result: { value, tables: read }, height } = timed(name, () => captureTables(compute));
+  const { result: { value, tables: read }, height, selfMs } = timed(name, () => captureTables(compute));
   notePart(height);
   const tables = [...read].sort();
   // A figure that read no table cannot be told when to go stale: it is never kept (the connection
   // logs every statement, so this happens only if that wiring is broken).
   if (tables.length === 0) return value;
   const valueSignature = signature(tables, versions);
-  shareFigure(key, tables, valueSignature, height, value);
-  keep(key, tables, valueSignature, value, Math.max(usedBefore, readAt()), recompute, height);
+  const size = sizeOf(value);
+  if (worthSharing(selfMs, size)) shareFigure(key, tables, valueSignature, height, value);
+  keep(key, tables, valueSignature, value, Math.max(usedBefore, readAt()), recompute, height, size);
   return value;
+}
+
+/**
+ * Of sizeOf's bytes, how many another worker reads back from the shared store in a millisecond:
+ * nationally a date's 4,600 exceptions (sizeOf 4.9 MB, 2.3 MB as v8 writes them) took 12.7 ms to
+ * read back (v8.deserialize) and 8.5 to write (v8.serialize), before the store's own write.
+ */
+const SHARED_READ_BYTES_PER_MS = 400_000;
+
+/**
+ * Whether to leave a figure just worked out in the shared store for the other workers: always a
+ * small one (counts, headline figures, a page of rows: every page's own figure) and whatever the
+ * refresh after a change or a worker's start works out (for everyone: the reporting date's parts);
+ * a long list worked out for one request only when working it out took this worker, beyond the
+ * parts it is made of, at least four times what reading it back would cost another (the opt-in
+ * practice list and rule, 45-55 ms for 4-5 MB, are shared; the exceptions put back together from
+ * the rules, 10-15 ms for 4.9 MB, are not). Under people browsing past dates, writing every long
+ * list (the exceptions three times over: the rules' list, with acknowledgements, filtered) took
+ * about a seventh of each worker's time, for lists of dates the other worker seldom asks for.
+ */
+export function worthSharing(selfMs: number, size: number) {
+  return size <= SMALL_FIGURE_BYTES || refreshingFor !== null || selfMs >= (4 * size) / SHARED_READ_BYTES_PER_MS;
 }
 
 /**
@@ -293,11 +316,11 @@ export function staleRecentFigures(withinMs: number): RefreshStep[] {
 /** A figure to work out again (its name, for the log) and the step that does it. */
 export type RefreshStep = { figure: string; run: () => void };
 
-function keep(key: string, tables: readonly string[], valueSignature: string, value: unknown, usedAt: number, recompute: () => void, height: number) {
+function keep(key: string, tables: readonly string[], valueSignature: string, value: unknown, usedAt: number, recompute: () => void, height: number, size = sizeOf(value)) {
   const budget = cacheBudgetBytes();
   // The key and the entry itself (its tables, the closure that works it out again) count too:
   // next to a count of a few bytes they are most of what a small figure holds.
-  const bytes = sizeOf(value) + 2 * key.length + ENTRY_OVERHEAD_BYTES;
+  const bytes = size + 2 * key.length + ENTRY_OVERHEAD_BYTES;
   if (bytes > budget / 4) return;
   const segment = segmentOf(bytes);
   if (segment === small) {
@@ -384,12 +407,15 @@ function notePart(height: number) {
   if (frame) frame.partsHeight = Math.max(frame.partsHeight, height);
 }
 
-function timed<T>(name: string, fn: () => T): { result: T; height: number } {
+function timed<T>(name: string, fn: () => T): { result: T; height: number; selfMs: number } {
   const frame = { nestedMs: 0, partsHeight: -1 };
   computing.push(frame);
   const start = performance.now();
+  let selfMs = 0;
   try {
-    return { result: fn(), height: frame.partsHeight + 1 };
+    const result = fn();
+    selfMs = performance.now() - start - frame.nestedMs;
+    return { result, height: frame.partsHeight + 1, selfMs };
   } finally {
     const ms = performance.now() - start;
     computing.pop();

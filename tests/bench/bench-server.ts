@@ -33,8 +33,9 @@ export async function startBenchServerOnCopy(usage: string, label: string) {
 /** Starts the compiled cluster on `file` (run `npm run build` first) and waits until it answers. */
 export async function startBenchServer(file: string) {
   const port = await freePort();
+  // BENCH_CPU_PROFILE_DIR=DIR: every server process (the primary and each worker) writes a V8 CPU profile there as it exits.
   const base = `http://127.0.0.1:${port}`;
-  const server = spawn(process.execPath, ["build/node/cluster.js"], {
+  const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : []), "build/node/cluster.js"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATABASE_PATH: file, SESSION_SECRET: "bench-secret-that-is-long-enough-0123456789" },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb } from "~/lib/db.server";
-import { cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, sizeOf, SMALL_FIGURE_BYTES, staleRecentFigures, tableVersions } from "~/lib/data-version.server";
+import { asRefresh, cachedTables, cacheStats, forgetFigures, isPlainData, memoiseByDataVersion, sizeOf, SMALL_FIGURE_BYTES, staleRecentFigures, tableVersions, worthSharing } from "~/lib/data-version.server";
 import { resetSharedCache, sharedGet, sharedPut } from "~/lib/shared-cache.server";
 import { useFreshSharedCache } from "../helpers/shared-cache";
 import { connection } from "~/lib/db.server";
@@ -292,6 +292,30 @@ describe("figures one worker worked out, shared with the others (app/lib/shared-
     });
     const order = staleRecentFigures(60_000).map((s) => s.figure).filter((name) => name.startsWith("test."));
     expect(order).toEqual(["test.part", "test.whole"]);
+  });
+
+  it("shares a long list worked out quickly for one request only when the refresh works it out; a small figure and a slow long list always", () => {
+    // 100,000 rows made in a few tens of milliseconds: reading them back (sizeOf about 9 MB) would
+    // cost the other worker more than a quarter of that.
+    const longList = (name: string) =>
+      memoiseByDataVersion(name, { asAt: "2016-10-31" }, getDb(), () => {
+        getDb().select().from(organisations).get();
+        return Array.from({ length: 100_000 }, (_, i) => ({ id: i, name: `Practice ${i}`, rate: i / 3 }));
+      });
+    let computed = 0;
+    const counted = (name: string) => memoiseByDataVersion(name, { asAt: "2016-10-31" }, getDb(), () => (computed++, longList(`${name}.list`).length));
+    expect(worthSharing(3, 2_000_000)).toBe(false);
+    expect(worthSharing(30, 2_000_000)).toBe(true);
+    expect(worthSharing(0.01, 40_000)).toBe(true);
+    // For a request: the count (small) is shared, the list it is made of is not.
+    counted("test.request");
+    forgetFigures();
+    expect(sharedGet(`figure|${process.env.DATABASE_PATH ?? ""}|test.request|{"asAt":"2016-10-31"}`)).toBeDefined();
+    expect(sharedGet(`figure|${process.env.DATABASE_PATH ?? ""}|test.request.list|{"asAt":"2016-10-31"}`)).toBeUndefined();
+    // Worked out by the refresh (for everyone), the list is shared too.
+    asRefresh(0, () => longList("test.refresh.list"));
+    expect(sharedGet(`figure|${process.env.DATABASE_PATH ?? ""}|test.refresh.list|{"asAt":"2016-10-31"}`)).toBeDefined();
+    expect(computed).toBe(1);
   });
 
   it("shares only data that comes back as it went in: a class instance is computed by each worker", () => {
