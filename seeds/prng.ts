@@ -19,7 +19,7 @@ export type Rng = {
 const DEMO_SEED = 20160731;
 
 /** mulberry32: tiny, fast and good enough for demo figures (not for anything secret). */
-function mulberry32(seed: number) {
+export function mulberry32(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

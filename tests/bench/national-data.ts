@@ -25,17 +25,7 @@ import { countActiveAgreements } from "../../app/models/agreements.server";
 import { countPracticesWithActiveCover } from "../../app/models/indemnity.server";
 import { boroughOptIn } from "../../app/models/consent.server";
 import { count, eq } from "drizzle-orm";
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../seeds/prng";
 
 const LOCALITIES = ["North", "South", "East", "West", "Central", "Coast", "Valley", "Borough"];
 const TYPES = ["acute_trust", "community_provider", "mental_health_trust", "local_authority", "hospice", "private_provider"] as const;
@@ -134,7 +124,7 @@ async function build(file: string, practiceCount: number, log: (s: string) => vo
   const caseCount = atLeast(20, 5000);
   const auditCount = atLeast(100, 100_000);
 
-  const random = rng(2026);
+  const random = mulberry32(2026);
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
   const capability = (code: string) => {
     const row = db.select().from(schema.capabilities).where(eq(schema.capabilities.code, code)).get();
