@@ -5,7 +5,8 @@ import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/stat
 import { agreementTermRows } from "~/components/governance/agreement-terms";
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
-import { actorFor, requireRole, requireUser, refuse } from "~/lib/session.server";
+import { requireUser } from "~/lib/session.server";
+import { agreementManagerAction } from "~/lib/agreement-access.server";
 import { getAgreement, mayManageAgreement } from "~/models/agreements.server";
 import { sendForSignature } from "~/models/agreement-signing.server";
 import { mayReviewAgreement } from "~/models/agreement-reviews.server";
@@ -53,14 +54,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, ["ig_lead", "programme"], context);
-  const reference = params.reference!;
-  // Permission first: an IG lead who is not party to the agreement (nor created it) is refused before any input is checked.
-  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
-  const form = await request.formData();
+export async function action(args: ActionFunctionArgs) {
+  const { request, context } = args;
+  const { user, reference, form, actor } = await agreementManagerAction(args);
   if (form.get("intent") !== "send") throw new Response("Unknown action", { status: 400 });
-  const result = runGovernance(() => sendForSignature({ actor: actorFor(user, request, context), user, reference }), { user, request, context });
+  const result = runGovernance(() => sendForSignature({ actor, user, reference }), { user, request, context });
   // Refused because of the DPIA: say why on the page, next to the button.
   if (!result.ok) return data({ errors: result.errors }, { status: 409 });
   return redirectWithFlash(

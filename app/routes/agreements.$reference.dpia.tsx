@@ -3,8 +3,8 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { BackLink, Button, DateInput, ErrorSummary, Radios, TextInput, Textarea } from "~/components/nhs";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
-import { actorFor, refuse, requireRole } from "~/lib/session.server";
-import { mayManageAgreement } from "~/models/agreements.server";
+import { requireRole } from "~/lib/session.server";
+import { AGREEMENT_MANAGERS, agreementManagerAction, requireAgreementManager } from "~/lib/agreement-access.server";
 import { dpiaFor, saveDpia } from "~/models/agreement-changes.server";
 import { DpiaSchema } from "~/models/agreements.schema";
 import { DPIA_STATUS_LABELS, RISK_LABELS } from "~/models/agreements.labels";
@@ -13,14 +13,12 @@ import { DPIA_STATUSES, RISK_LEVELS } from "../../db/schema/enums";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `DPIA for ${data?.reference ?? "agreement"} – ShareBoard` }];
 
-const MANAGERS = ["ig_lead", "programme"] as const;
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireRole(request, MANAGERS, context);
+  const user = await requireRole(request, AGREEMENT_MANAGERS, context);
   const reference = params.reference!;
   const found = dpiaFor({ reference });
   if (!found) throw new Response("Not found", { status: 404 });
-  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
+  requireAgreementManager(user, reference, { request, context });
   const d = found.dpia;
   return {
     reference,
@@ -38,16 +36,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, MANAGERS, context);
-  const reference = params.reference!;
-  // Permission first: an IG lead who is not party to the agreement (nor created it) is refused before any input is checked.
-  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
-  const form = await request.formData();
+export async function action(args: ActionFunctionArgs) {
+  const { request, context } = args;
+  const { user, reference, form, actor } = await agreementManagerAction(args);
   const values = formToObject(form) as Record<string, string>;
   const parsed = parseWith(DpiaSchema, form);
   if (!parsed.ok) return data({ errors: parsed.errors, values }, { status: 400 });
-  const result = runGovernance(() => saveDpia({ actor: actorFor(user, request, context), user, reference, input: parsed.data }), { user, request, context });
+  const result = runGovernance(() => saveDpia({ actor, user, reference, input: parsed.data }), { user, request, context });
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
   return redirectWithFlash(`/agreements/${encodeURIComponent(reference)}`, `The DPIA for ${reference} was saved.`);
 }

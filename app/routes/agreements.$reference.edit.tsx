@@ -4,8 +4,9 @@ import { AgreementForm, partyRowCount, type AgreementFormValues } from "~/compon
 import { BackLink, Checkboxes, InsetText, WarningCallout } from "~/components/nhs";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
-import { actorFor, refuse, requireRole } from "~/lib/session.server";
-import { agreementFormOptions, agreementFormValues, mayManageAgreement } from "~/models/agreements.server";
+import { requireRole } from "~/lib/session.server";
+import { AGREEMENT_MANAGERS, agreementManagerAction, requireAgreementManager } from "~/lib/agreement-access.server";
+import { agreementFormOptions, agreementFormValues } from "~/models/agreements.server";
 import { updateAgreement } from "~/models/agreement-changes.server";
 import { answersGivenToLatest } from "~/models/agreement-signing.server";
 import { inSentence, listInWords } from "~/lib/words";
@@ -17,14 +18,12 @@ import { runGovernance } from "~/models/governance-errors.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Change ${data?.reference ?? "agreement"} – ShareBoard` }];
 
-const MANAGERS = ["ig_lead", "programme"] as const;
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireRole(request, MANAGERS, context);
+  const user = await requireRole(request, AGREEMENT_MANAGERS, context);
   const reference = params.reference!;
   const current = agreementFormValues({ reference });
   if (!current) throw new Response("Not found", { status: 404 });
-  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
+  requireAgreementManager(user, reference, { request, context });
   if (["expired", "terminated", "superseded"].includes(current.row.status)) {
     const how = inSentence(AGREEMENT_STATUS_LABELS[current.row.status as keyof typeof AGREEMENT_STATUS_LABELS]);
     const ending = current.row.endedOn && current.row.endedOn > getReportingDate() ? `is recorded as ending on ${formatDate(current.row.endedOn)}` : "has ended";
@@ -40,19 +39,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, MANAGERS, context);
-  const reference = params.reference!;
-  // Permission first: an IG lead who is not party to the agreement (nor created it) is refused before any input is checked.
-  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
-  const form = await request.formData();
+export async function action(args: ActionFunctionArgs) {
+  const { request, context } = args;
+  const { user, reference, form, actor } = await agreementManagerAction(args);
   const values = formToObject(form) as AgreementFormValues;
   if (form.get("intent") === "add-party") return data({ errors: {} as Record<string, string>, values, rows: partyRowCount(values, 3) });
   const parsed = parseWith(AgreementSchema, form);
   if (!parsed.ok) return data({ errors: parsed.errors, values, rows: partyRowCount(values) }, { status: 400 });
   // A material change after some parties answered needs everyone to sign again: the model refuses it until this box is ticked.
   const resignConfirmed = form.get("confirmResign") === "yes";
-  const result = runGovernance(() => updateAgreement({ actor: actorFor(user, request, context), user, reference, input: parsed.data, resignConfirmed }), { user, request, context });
+  const result = runGovernance(() => updateAgreement({ actor, user, reference, input: parsed.data, resignConfirmed }), { user, request, context });
   if (!result.ok) return data({ errors: result.errors, values, rows: partyRowCount(values) }, { status: 400 });
   const { version, outcome } = result.value;
   const message = {

@@ -4,8 +4,8 @@ import { BackLink, Button, DateInput, ErrorSummary, Radios, Textarea } from "~/c
 import { formatDate } from "~/lib/dates";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
-import { actorFor, refuse, requireRole } from "~/lib/session.server";
-import { mayManageAgreement } from "~/models/agreements.server";
+import { requireRole } from "~/lib/session.server";
+import { AGREEMENT_MANAGERS, agreementManagerAction, requireAgreementManager } from "~/lib/agreement-access.server";
 import { activeVersionOf, endAgreement } from "~/models/agreement-changes.server";
 import { EndAgreementSchema } from "~/models/agreements.schema";
 import { runGovernance } from "~/models/governance-errors.server";
@@ -13,27 +13,22 @@ import { getReportingDate } from "~/models/settings.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `End ${data?.reference ?? "agreement"} – ShareBoard` }];
 
-const MANAGERS = ["ig_lead", "programme"] as const;
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const user = await requireRole(request, MANAGERS, context);
+  const user = await requireRole(request, AGREEMENT_MANAGERS, context);
   const reference = params.reference!;
   const active = activeVersionOf({ reference });
   if (!active) throw new Response("Not found", { status: 404 });
-  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
+  requireAgreementManager(user, reference, { request, context });
   return { reference, version: active.version, title: active.title, defaults: { endedOn: getReportingDate() } as Record<string, string> };
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, MANAGERS, context);
-  const reference = params.reference!;
-  // Permission first: an IG lead who is not party to the agreement (nor created it) is refused before any input is checked.
-  if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
-  const form = await request.formData();
+export async function action(args: ActionFunctionArgs) {
+  const { request, context } = args;
+  const { user, reference, form, actor } = await agreementManagerAction(args);
   const values = formToObject(form) as Record<string, string>;
   const parsed = parseWith(EndAgreementSchema, form);
   if (!parsed.ok) return data({ errors: parsed.errors, values }, { status: 400 });
-  const result = runGovernance(() => endAgreement({ actor: actorFor(user, request, context), user, reference, input: parsed.data }), { user, request, context });
+  const result = runGovernance(() => endAgreement({ actor, user, reference, input: parsed.data }), { user, request, context });
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
   const { endedOn, status } = parsed.data;
   const message =
