@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { mayManageAgreement } from "~/models/agreements.server";
+import { AGREEMENT_MANAGERS } from "./route-access";
+import type { SignedInUser } from "~/models/users.server";
 import { actorFor, refuse, requireRole } from "./session.server";
 
-/** Who may change an agreement: an IG lead of one of its parties (or who created it), or the programme team. */
-export const AGREEMENT_MANAGERS = ["ig_lead", "programme"] as const;
+export { AGREEMENT_MANAGERS };
 
 /** Refuses (403, audited) a user who may not manage this agreement. */
-export function requireAgreementManager(user: Awaited<ReturnType<typeof requireRole>>, reference: string, { request, context }: Pick<LoaderFunctionArgs, "request" | "context">) {
+export function requireAgreementManager(user: SignedInUser, reference: string, { request, context }: Pick<LoaderFunctionArgs, "request" | "context">) {
   if (!mayManageAgreement({ user, reference })) refuse(user, request, "not a party to this agreement", context);
 }
 

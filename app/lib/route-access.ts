@@ -22,7 +22,8 @@ export type RouteAccess = {
 };
 
 const PROGRAMME = ["programme"] as const;
-const AGREEMENT_MANAGERS = ["ig_lead", "programme"] as const;
+/** Who may create and change agreements (the model then limits an IG lead to agreements of their organisation). */
+export const AGREEMENT_MANAGERS = ["ig_lead", "programme"] as const satisfies readonly Role[];
 export const INDEMNITY_READERS = ["ccg", "board", "programme"] as const satisfies readonly Role[];
 
 export const ROUTE_ACCESS: Record<string, RouteAccess> = {

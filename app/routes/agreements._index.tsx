@@ -8,6 +8,7 @@ import { Button, ErrorSummary, WarningCallout } from "~/components/nhs";
 import { AgreementStatusTag, ReviewStateTag } from "~/components/governance/status-tags";
 import { formatDate } from "~/lib/dates";
 import { hasAnyRole } from "~/lib/permissions";
+import { AGREEMENT_MANAGERS } from "~/lib/route-access";
 import { dataTableModel } from "~/lib/data-table.server";
 import { keptText } from "~/lib/data-version.server";
 import { readJsonText } from "~/lib/json-text";
@@ -40,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // encoded value by value, their ~4,700 values nationally took 0.7 ms of every request.
     register: keptText(register, "agreements-page", (kept) => ({ ...kept, tableModel: dataTableModel(columns, kept.rows) })),
     table,
-    canCreate: hasAnyRole(user.roles, ["ig_lead", "programme"]),
+    canCreate: hasAnyRole(user.roles, AGREEMENT_MANAGERS),
   };
 }
 

@@ -4,6 +4,7 @@ import { AgreementForm, NEW_AGREEMENT_DEFAULTS, partyRowCount, type AgreementFor
 import { BackLink } from "~/components/nhs";
 import { redirectWithFlash } from "~/lib/flash.server";
 import { formToObject, parseWith } from "~/lib/forms";
+import { AGREEMENT_MANAGERS } from "~/lib/route-access";
 import { actorFor, requireRole } from "~/lib/session.server";
 import { agreementFormOptions } from "~/models/agreements.server";
 import { createAgreement } from "~/models/agreement-changes.server";
@@ -12,15 +13,13 @@ import { runGovernance } from "~/models/governance-errors.server";
 
 export const meta: MetaFunction = () => [{ title: "Create an agreement – ShareBoard" }];
 
-const MANAGERS = ["ig_lead", "programme"] as const;
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireRole(request, MANAGERS, context);
+  await requireRole(request, AGREEMENT_MANAGERS, context);
   return { options: agreementFormOptions() };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, MANAGERS, context);
+  const user = await requireRole(request, AGREEMENT_MANAGERS, context);
   const form = await request.formData();
   const values = formToObject(form) as AgreementFormValues;
   if (form.get("intent") === "add-party") return data({ errors: {} as Record<string, string>, values, rows: partyRowCount(values, 3) });

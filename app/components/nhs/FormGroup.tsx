@@ -26,7 +26,10 @@ export interface FieldProps {
   formGroupClassName?: string;
 }
 
-const FIELD_KEYS = ["id", "name", "label", "hint", "error", "labelSize", "isPageHeading", "headingLevel", "labelClassName", "formGroupClassName"] as const;
+const FIELD_KEYS = ["id", "name", "label", "hint", "error", "labelSize", "isPageHeading", "headingLevel", "labelClassName", "formGroupClassName"] as const satisfies readonly (keyof FieldProps)[];
+// Every field prop listed: one left out would reach the control as a stray DOM attribute (a type error here).
+const everyFieldKeyListed: Exclude<keyof FieldProps, (typeof FIELD_KEYS)[number]> extends never ? true : false = true;
+void everyFieldKeyListed;
 
 /** A field's own props apart from those meant for its control (type, value, onChange…). */
 export function splitFieldProps<P extends FieldProps>(props: P): { field: FieldProps; control: Omit<P, keyof FieldProps> } {
